@@ -1,0 +1,20 @@
+"""What every CLI command needs: settings, a migrated database, a clock."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from bot.config import Settings
+from storage.db import Database, open_database
+from storage.migrate import upgrade
+
+
+@asynccontextmanager
+async def migrated_database(settings: Settings) -> AsyncIterator[Database]:
+    db = open_database(settings.database_url)
+    try:
+        await upgrade(db.engine)
+        yield db
+    finally:
+        await db.dispose()

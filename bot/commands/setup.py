@@ -1,0 +1,88 @@
+"""First set-up from the terminal: schema, schools, invites, officials."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from rich.console import Console
+
+from bot.clock import Clock
+from bot.commands.context import migrated_database
+from bot.config import Settings
+from bot.domain import invite_codes
+from bot.domain.school_table import parse_school_table
+from bot.services import districts, invites, roles
+
+
+async def migrate(settings: Settings) -> int:
+    async with migrated_database(settings):
+        pass
+    Console(stderr=True).print("Схема базы данных обновлена.")
+    return 0
+
+
+async def import_schools(
+    settings: Settings, clock: Clock, *, path: Path, district: str, tz: str | None
+) -> int:
+    rows = parse_school_table(path.read_bytes(), path.name)
+    async with migrated_database(settings) as db, db.sessions.begin() as session:
+        result = await districts.import_schools(
+            session=session,
+            district_name=district,
+            tz=tz or settings.default_tz,
+            rows=rows,
+            now=clock.now(),
+        )
+    Console().print(
+        f"Район «{result.district}»: школ в файле {result.total}, добавлено {result.created}, "
+        f"обновлено {result.updated}, без изменений {result.unchanged}."
+    )
+    return 0
+
+
+async def print_invites(
+    settings: Settings, clock: Clock, *, district: str, fmt: str, missing_only: bool
+) -> int:
+    async with migrated_database(settings) as db, db.sessions.begin() as session:
+        issued = await invites.issue_for_district(
+            session=session,
+            district_name=district,
+            now=clock.now(),
+            ttl=timedelta(days=settings.invite_ttl_days),
+            group_id=settings.vk_group_id,
+            missing_only=missing_only,
+        )
+    if settings.vk_group_id is None:
+        Console(stderr=True).print("VK_GROUP_ID не задан: ссылки не сформированы, только коды.")
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["school", "code", "link"])
+        for item in issued:
+            writer.writerow([item.school, item.code, item.link or ""])
+    else:
+        for item in issued:
+            print(f"{item.school}\n  код: {invite_codes.display(item.code)}")
+            if item.link:
+                print(f"  ссылка: {item.link}")
+    return 0
+
+
+async def official(
+    settings: Settings, clock: Clock, *, action: str, vk_id: int, district: str
+) -> int:
+    async with migrated_database(settings) as db, db.sessions.begin() as session:
+        if action == "add":
+            changed = await roles.add_official(
+                session=session, vk_id=vk_id, district_name=district, now=clock.now()
+            )
+            message = "назначен" if changed else "уже был"
+        else:
+            changed = await roles.remove_official(
+                session=session, vk_id=vk_id, district_name=district, now=clock.now()
+            )
+            message = "снят" if changed else "не был"
+    Console().print(f"VK id {vk_id} {message} ответственным района «{district}».")
+    return 0

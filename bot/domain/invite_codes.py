@@ -1,0 +1,35 @@
+"""Invite codes: short enough to type on a phone, too many to guess."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import unicodedata
+
+# Crockford-like alphabet: no 0/O, 1/I/L, U — nothing to misread on a phone.
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 10  # 30**10 ≈ 5.9e14 codes; with the attempt limit guessing is hopeless
+# People retype codes on a Russian keyboard: Cyrillic letters that look Latin count as Latin.
+_CYRILLIC_LOOKALIKES = str.maketrans("АВЕКМНРСТХУ", "ABEKMHPCTXY")
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def display(code: str) -> str:
+    """`ABCDE23456` → `ABCDE-23456` for reading aloud and typing."""
+    return f"{code[:5]}-{code[5:]}"
+
+
+def normalize(text: str) -> str | None:
+    """What a person typed → the canonical code, or None if it cannot be one."""
+    cleaned = unicodedata.normalize("NFKC", text).upper()[:64]
+    cleaned = "".join(ch for ch in cleaned if ch.isalnum()).translate(_CYRILLIC_LOOKALIKES)
+    if len(cleaned) != CODE_LENGTH or any(ch not in ALPHABET for ch in cleaned):
+        return None
+    return cleaned
+
+
+def code_hash(code: str) -> str:
+    return hashlib.sha256(code.encode("ascii")).hexdigest()

@@ -1,0 +1,71 @@
+"""Issuing invite codes for school heads and deputies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain import invite_codes
+from bot.services.districts import require_district
+from storage.models import School
+from storage.repos import audit, districts, invites, people
+
+
+@dataclass(frozen=True)
+class IssuedInvite:
+    school: str
+    code: str
+    link: str | None
+
+
+def deep_link(group_id: int | None, code: str) -> str | None:
+    if group_id is None:
+        return None
+    return f"https://vk.me/club{group_id}?ref={code}"
+
+
+async def issue_for_district(
+    *,
+    session: AsyncSession,
+    district_name: str,
+    now: datetime,
+    ttl: timedelta,
+    group_id: int | None,
+    missing_only: bool = False,
+) -> list[IssuedInvite]:
+    """One fresh code per school; earlier unused codes stay valid until they expire."""
+    district = await require_district(session, district_name)
+    issued = []
+    for school in await districts.schools(session, district.id):
+        if missing_only and await people.school_staff(session, school.id, "head") is not None:
+            continue
+        code = await issue(session=session, school=school, now=now, ttl=ttl)
+        issued.append(IssuedInvite(school.name, code, deep_link(group_id, code)))
+    audit.record(
+        session, action="invites.issue", at=now, district_id=district.id, count=len(issued)
+    )
+    return issued
+
+
+async def issue(
+    *,
+    session: AsyncSession,
+    school: School,
+    now: datetime,
+    ttl: timedelta,
+    role: str = "head",
+    replaces_holder: bool = False,
+) -> str:
+    code = invite_codes.new_code()
+    await invites.add(
+        session,
+        school_id=school.id,
+        role=role,
+        code_hash=invite_codes.code_hash(code),
+        now=now,
+        expires_at=now + ttl,
+        replaces_holder=replaces_holder,
+    )
+    return code

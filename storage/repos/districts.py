@@ -1,0 +1,55 @@
+"""Districts and their schools. Repositories never commit: the service owns the transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import District, School
+
+
+async def get_by_name(session: AsyncSession, name: str) -> District | None:
+    return await session.scalar(select(District).where(District.name == name))
+
+
+async def get(session: AsyncSession, district_id: int) -> District | None:
+    return await session.get(District, district_id)
+
+
+async def list_all(session: AsyncSession) -> list[District]:
+    return list(await session.scalars(select(District).order_by(District.name)))
+
+
+async def add(session: AsyncSession, *, name: str, tz: str, now: datetime) -> District:
+    district = District(name=name, tz=tz, school_holidays=[], emails=[], created_at=now)
+    session.add(district)
+    await session.flush()
+    return district
+
+
+async def schools(session: AsyncSession, district_id: int) -> list[School]:
+    query = (
+        select(School)
+        .where(School.district_id == district_id, School.archived_at.is_(None))
+        .order_by(School.name)
+    )
+    return list(await session.scalars(query))
+
+
+async def add_school(
+    session: AsyncSession,
+    *,
+    district_id: int,
+    name: str,
+    short_name: str | None,
+    inn: str | None,
+    now: datetime,
+) -> School:
+    school = School(
+        district_id=district_id, name=name, short_name=short_name, inn=inn, created_at=now
+    )
+    session.add(school)
+    await session.flush()
+    return school
