@@ -20,8 +20,12 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 @dataclass(frozen=True)
 class Database:
+    """`sessions` for work that may write; `reads` for read-only work, which on SQLite
+    starts a deferred transaction and so does not queue behind writers."""
+
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    reads: async_sessionmaker[AsyncSession]
 
     @property
     def is_sqlite(self) -> bool:
@@ -33,7 +37,12 @@ class Database:
 
 def open_database(url: str, **engine_kwargs: Any) -> Database:
     engine = create_engine(url, **engine_kwargs)
-    return Database(engine, async_sessionmaker(engine, expire_on_commit=False))
+    read_engine = engine.execution_options(read_only=True)
+    return Database(
+        engine,
+        async_sessionmaker(engine, expire_on_commit=False),
+        async_sessionmaker(read_engine, expire_on_commit=False),
+    )
 
 
 def create_engine(url: str, **engine_kwargs: Any) -> AsyncEngine:
@@ -64,4 +73,5 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = connection.get_execution_options().get("read_only", False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

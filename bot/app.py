@@ -1,0 +1,133 @@
+"""The composition root: settings → database → VK API → bot with its handlers → pipeline.
+
+Nothing here connects at import time; `build_app` wires, `App.run_long_poll` runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from vkbottle import Bot
+from vkbottle.bot import Message
+from vkbottle.dispatch.middlewares import BaseMiddleware
+from vkbottle.polling import BotPolling
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.runtime.inbound import InboundPipeline
+from bot.runtime.replies import reply
+from bot.runtime.state import DatabaseStateDispenser
+from bot.texts import common as texts
+from bot.vk.api import SvodkaAPI, describe, make_api
+from storage.db import Database
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class AppContext:
+    """What handlers and services get from the composition root (injected as `app`)."""
+
+    settings: Settings
+    db: Database
+    clock: Clock
+    api: SvodkaAPI
+    instance_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+
+    def is_admin(self, vk_id: int) -> bool:
+        return vk_id in self.settings.admin_ids
+
+
+class LocalStatePolling(BotPolling):
+    """Keeps the Long Poll position beside the database instead of in the working
+    directory, so that updates sent while the bot was down are fetched after a restart."""
+
+    def __init__(self, state_dir: Path, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._state_dir = state_dir
+
+    @property
+    def ts_state_path(self) -> Path:
+        return self._state_dir / f"longpoll-{self.group_id}.json"
+
+
+@dataclass
+class App:
+    context: AppContext
+    bot: Bot
+    pipeline: InboundPipeline
+    polling: BotPolling
+
+    async def run_long_poll(self, stop: asyncio.Event | None = None) -> None:
+        listener = self.polling.listen()
+        try:
+            async for event in listener:
+                await self.pipeline.submit(event.get("updates", []))
+                if stop is not None and stop.is_set():
+                    break
+        finally:
+            self.polling.stop()
+            await listener.aclose()
+
+    async def close(self) -> None:
+        await self.pipeline.close()
+        await self.context.api.http_client.close()
+
+
+def _context_middleware(context: AppContext) -> type[BaseMiddleware[Any]]:
+    class ContextMiddleware(BaseMiddleware[Any]):
+        async def pre(self) -> None:
+            self.send({"app": context})
+
+    return ContextMiddleware
+
+
+def build_app(
+    *, settings: Settings, db: Database, clock: Clock, state_dir: Path | None = None
+) -> App:
+    from handlers import labelers
+
+    api = make_api(settings.require_token(), settings.vk_api_url, settings.send_rps)
+    context = AppContext(settings=settings, db=db, clock=clock, api=api)
+    bot = Bot(api=api, state_dispenser=DatabaseStateDispenser(db, clock))
+    # Dialogs belong to a person, not to a chat: key the state by the author.
+    bot.labeler.message_view.state_source_key = "from_id"
+    middleware = _context_middleware(context)
+    bot.labeler.message_view.register_middleware(middleware)
+    bot.labeler.raw_event_view.register_middleware(middleware)
+    for labeler in labelers:
+        bot.labeler.load(labeler)
+    bot.error_handler.register_undefined_error_handler(_apologise(context))
+
+    async def flood_notice(vk_id: int) -> None:
+        await reply(api, vk_id, texts.TOO_MANY_MESSAGES)
+
+    async def handle(update: dict[str, Any]) -> None:
+        await bot.process_event(update, api)
+
+    pipeline = InboundPipeline(db=db, clock=clock, handle=handle, on_flood=flood_notice)
+    polling = LocalStatePolling(
+        state_dir or Path("var"),
+        api=api,
+        group_id=settings.vk_group_id,
+        skip_old_events=False,
+    )
+    return App(context=context, bot=bot, pipeline=pipeline, polling=polling)
+
+
+def _apologise(context: AppContext) -> Any:
+    async def on_error(error: Exception, *args: Any, **_: Any) -> None:
+        logger.error("handler failed: %s", describe(error), exc_info=error)
+        event = args[0] if args else None
+        if isinstance(event, Message) and event.peer_id:
+            try:
+                await reply(context.api, event.peer_id, texts.SOMETHING_WENT_WRONG)
+            except Exception as exc:  # the apology must never raise out of the handler
+                logger.warning("apology not sent: %s", describe(exc))
+
+    return on_error

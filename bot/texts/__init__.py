@@ -1,0 +1,1 @@
+"""Every text the bot sends, in Russian, one module per feature."""

@@ -1,0 +1,77 @@
+"""The VK API client every part of svodka uses: vkbottle's API, pointed at VK_API_URL,
+kept under SEND_RPS, retrying what VK itself says is transient."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from typing import Any
+
+import aiohttp
+from vkbottle import API
+from vkbottle.exception_factory import VKAPIError
+
+from bot.vk.ratelimit import RateLimiter
+
+logger = logging.getLogger(__name__)
+
+# 1 unknown, 6 too many requests, 9 flood control, 10 internal server error.
+TRANSIENT_CODES = frozenset({1, 6, 9, 10})
+NETWORK_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError)
+
+
+def is_transient(exc: BaseException) -> bool:
+    if isinstance(exc, VKAPIError):
+        return exc.code in TRANSIENT_CODES
+    return isinstance(exc, NETWORK_ERRORS)
+
+
+class SvodkaAPI(API):
+    def __init__(
+        self,
+        token: str,
+        *,
+        url: str,
+        limiter: RateLimiter,
+        attempts: int = 4,
+        backoff_s: float = 0.25,
+    ) -> None:
+        super().__init__(token)
+        self.API_URL = url
+        self.limiter = limiter
+        self.attempts = attempts
+        self.backoff_s = backoff_s
+
+    async def request(
+        self, method: str, data: dict[str, Any], version: str | None = None
+    ) -> dict[str, Any]:
+        """Retries transient failures a few times with jittered backoff.
+
+        Safe for messages.send only because every send carries a random_id that VK
+        deduplicates; callers that need more patience (the outbox) retry on their own.
+        """
+        for attempt in range(1, self.attempts + 1):
+            await self.limiter.acquire()
+            try:
+                return await super().request(method, data, version)
+            except Exception as exc:
+                if attempt == self.attempts or not is_transient(exc):
+                    raise
+                delay = self.backoff_s * 2 ** (attempt - 1) * (0.5 + random.random())
+                logger.warning(
+                    "VK %s failed (%s), retry %d in %.2fs", method, describe(exc), attempt, delay
+                )
+                await asyncio.sleep(delay)
+        raise AssertionError("unreachable")
+
+
+def describe(exc: BaseException) -> str:
+    """An error as it may be logged: the code, never the request (texts, tokens)."""
+    if isinstance(exc, VKAPIError):
+        return f"VK error {exc.code}"
+    return type(exc).__name__
+
+
+def make_api(token: str, url: str, rps: float) -> SvodkaAPI:
+    return SvodkaAPI(token, url=url, limiter=RateLimiter(rps))
