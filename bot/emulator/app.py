@@ -77,10 +77,11 @@ class Emulator:
         app.router.add_post("/upload/{kind:photo|doc}", functools.partial(uploads.upload, self))
         app.router.add_get("/files/{attachment}", functools.partial(uploads.download, self))
         add_control_routes(app, self)
-        app.on_cleanup.append(self._close)
+        app.on_shutdown.append(self._close)
         return app
 
     async def _close(self, _app: web.Application) -> None:
+        await self.longpoll.close()
         if self.callback is not None:
             await self.callback.close()
 

@@ -24,6 +24,7 @@ class LongPoll:
         self._base = 0  # ts of _updates[0]
         self._acked = 0  # highest ts a poller asked from: everything before it was read
         self._waiting = 0
+        self._closing = False
         # One condition covers both "new updates" and "a poller started waiting".
         self._changed = asyncio.Condition()
 
@@ -60,6 +61,12 @@ class LongPoll:
         """Forget queued updates but keep `ts` growing, so live pollers stay valid."""
         self._base = self.ts
         self._updates.clear()
+
+    async def close(self) -> None:
+        """Release parked pollers at once so the server can shut down without waiting `wait`."""
+        self._closing = True
+        async with self._changed:
+            self._changed.notify_all()
 
     async def wait_for_pollers(self, count: int, timeout: float) -> int:
         with contextlib.suppress(TimeoutError):
@@ -106,7 +113,9 @@ class LongPoll:
             self._waiting += 1
             self._changed.notify_all()
             try:
-                await asyncio.wait_for(self._changed.wait_for(lambda: self.ts > ts), wait)
+                await asyncio.wait_for(
+                    self._changed.wait_for(lambda: self.ts > ts or self._closing), wait
+                )
             except TimeoutError:
                 pass
             finally:
