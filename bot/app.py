@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from vkbottle import Bot
-from vkbottle.bot import Message
+from vkbottle.bot import BotLabeler, Message
 from vkbottle.dispatch.middlewares import BaseMiddleware
 from vkbottle.polling import BotPolling
 
@@ -101,7 +101,7 @@ def build_app(
     bot.labeler.message_view.register_middleware(middleware)
     bot.labeler.raw_event_view.register_middleware(middleware)
     for labeler in labelers:
-        bot.labeler.load(labeler)
+        _install(bot, labeler)
     bot.error_handler.register_undefined_error_handler(_apologise(context))
 
     async def flood_notice(vk_id: int) -> None:
@@ -118,6 +118,18 @@ def build_app(
         skip_old_events=False,
     )
     return App(context=context, bot=bot, pipeline=pipeline, polling=polling)
+
+
+def _install(bot: Bot, labeler: BotLabeler) -> None:
+    """Copy a feature's handlers into this bot.
+
+    vkbottle's `load` re-points the module-level labeler at the bot's views, so a second
+    bot in the same process (tests, restarts, two instances) would inherit the first one's
+    middlewares. Copying keeps the feature labelers immutable.
+    """
+    bot.labeler.message_view.handlers.extend(labeler.message_view.handlers)
+    for event, basements in labeler.raw_event_view.handlers.items():
+        bot.labeler.raw_event_view.handlers.setdefault(event, []).extend(basements)
 
 
 def _apologise(context: AppContext) -> Any:

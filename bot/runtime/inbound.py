@@ -94,11 +94,12 @@ class InboundPipeline:
         batch = [u for u in updates if isinstance(u, dict)]
         if not batch:
             return
-        self.stats.received += len(batch)
         fresh = await self._fresh(batch)
-        self.stats.duplicates += len(batch) - len(fresh)
         for update in fresh:
             await self._enqueue(update)
+        # Counted once queued, so that "received and idle" means "handled".
+        self.stats.received += len(batch)
+        self.stats.duplicates += len(batch) - len(fresh)
 
     async def idle(self) -> None:
         """Wait until everything submitted so far has been handled."""

@@ -1,0 +1,63 @@
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from bot.clock import FakeClock
+from bot.texts import common as texts
+from storage.db import Database
+from storage.models import InboundEvent
+from tests.utils.harness import running_bot
+
+
+async def test_unknown_text_gets_a_hint(
+    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+        bot.user(100)
+        replies = await bot.say(100, "что это?")
+    assert [r["text"] for r in replies] == [texts.UNKNOWN_COMMAND]
+    assert replies[0]["random_id"] != 0
+
+
+async def test_replayed_event_is_handled_once(
+    db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    async with running_bot(db, clock, tmp_path) as bot:
+        bot.user(100)
+        await bot.say(100, "раз")
+        update = bot.emulator.longpoll._updates[-1]
+        await bot.emulator.longpoll.push(dict(update))
+        await bot.settle()
+        assert len(bot.texts(100)) == 1
+        assert bot.app.pipeline.stats.duplicates == 1
+    async with db.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(InboundEvent)) == 1
+
+
+async def test_one_person_flooding_is_shed_politely(
+    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+        bot.user(100)
+        bot.user(200)
+        for n in range(60):
+            await bot.emulator.deliver_message(100, f"спам {n}")
+        await bot.emulator.deliver_message(200, "привет")
+        await bot.settle()
+        flooded = bot.texts(100)
+        assert texts.TOO_MANY_MESSAGES in flooded
+        assert len(flooded) < 60
+        assert bot.texts(200) == [texts.UNKNOWN_COMMAND]
+
+
+async def test_updates_sent_while_the_bot_was_down_are_handled_after_restart(
+    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+        bot.user(100)
+        await bot.say(100, "до")
+        await bot.stop()
+        await bot.emulator.deliver_message(100, "пока бот лежал")
+        await bot.start()
+        await bot.settle()
+        assert bot.texts(100) == [texts.UNKNOWN_COMMAND] * 2

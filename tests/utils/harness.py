@@ -1,0 +1,142 @@
+"""The real bot (real vkbottle, real HTTP, real storage) against the in-process emulator."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from bot.app import App, build_app
+from bot.clock import FakeClock
+from bot.config import Settings, load_settings
+from bot.emulator import Emulator, start_emulator
+from storage.db import Database
+
+TOKEN = "test-community-token-0123456789"
+GROUP_ID = 1
+SETTLE_TIMEOUT_S = 15.0
+
+
+class BotHarness:
+    def __init__(
+        self,
+        emulator: Emulator,
+        settings: Settings,
+        db: Database,
+        clock: FakeClock,
+        state_dir: Path,
+    ) -> None:
+        self.emulator = emulator
+        self.settings = settings
+        self.db = db
+        self.clock = clock
+        self.state_dir = state_dir
+        self.app: App | None = None
+        self._poller: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self.app = build_app(
+            settings=self.settings, db=self.db, clock=self.clock, state_dir=self.state_dir
+        )
+        self._poller = asyncio.create_task(self.app.run_long_poll())
+        # VK delivers only what happens after the poller connected: wait for it.
+        connected = await self.emulator.longpoll.wait_for_pollers(1, SETTLE_TIMEOUT_S)
+        assert connected >= 1, "the bot did not start polling"
+
+    async def stop(self) -> None:
+        """Stop the bot the way a crash would: drop the poller and everything in flight."""
+        if self._poller is not None:
+            self._poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poller
+            self._poller = None
+        if self.app is not None:
+            await self.app.close()
+            self.app = None
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+    async def settle(self) -> None:
+        """Wait until every update the emulator emitted has been handled by the bot.
+
+        The poller asks for updates beyond a batch only after the pipeline queued it, so
+        "nothing pending in Long Poll" plus "pipeline idle" means everything was handled.
+        """
+        assert self.app is not None
+        pipeline = self.app.pipeline
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + SETTLE_TIMEOUT_S
+        while True:
+            if self.emulator.longpoll.pending == 0 and pipeline.backlog == 0:
+                await pipeline.idle()
+                if self.emulator.longpoll.pending == 0:
+                    return
+            if loop.time() > deadline:
+                raise TimeoutError(f"bot did not settle: {pipeline.stats}")
+            await asyncio.sleep(0.002)
+
+    def user(self, vk_id: int, first_name: str = "Имя", last_name: str = "Фамилия") -> None:
+        self.emulator.add_user(vk_id, first_name, last_name)
+
+    async def say(self, from_id: int, text: str, **kwargs: Any) -> list[dict[str, Any]]:
+        """A person writes; returns what the bot sent to that conversation in response."""
+        peer_id = kwargs.get("peer_id") or from_id
+        mark = self.last_sent_id()
+        await self.emulator.deliver_message(from_id, text, **kwargs)
+        await self.settle()
+        return self.emulator.sent_items(peer_id, mark)
+
+    async def press(
+        self,
+        user_id: int,
+        payload: Any,
+        peer_id: int | None = None,
+        conversation_message_id: int = 0,
+    ) -> list[dict[str, Any]]:
+        peer = peer_id or user_id
+        mark = self.last_sent_id()
+        await self.emulator.press_button(user_id, peer, payload, conversation_message_id)
+        await self.settle()
+        return self.emulator.sent_items(peer, mark)
+
+    def last_sent_id(self) -> int:
+        items = self.emulator.sent_items()
+        return items[-1]["id"] if items else 0
+
+    def texts(self, peer_id: int, after: int = 0) -> list[str]:
+        return [item["text"] for item in self.emulator.sent_items(peer_id, after)]
+
+
+async def emulator_settings(emulator: Emulator, base_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "_env_file": None,
+        "vk_token": TOKEN,
+        "vk_group_id": emulator.group_id,
+        "vk_api_url": f"{base_url}/method/",
+        "send_rps": 1000,
+    }
+    values.update(overrides)
+    return load_settings(**values)
+
+
+@contextlib.asynccontextmanager
+async def running_bot(
+    db: Database, clock: FakeClock, tmp_path: Path, **settings: Any
+) -> AsyncIterator[BotHarness]:
+    emulator = Emulator(
+        token=TOKEN, group_id=GROUP_ID, rps=10_000, now=lambda: clock.now().timestamp()
+    )
+    runner, base_url = await start_emulator(emulator)
+    harness = BotHarness(
+        emulator, await emulator_settings(emulator, base_url, **settings), db, clock, tmp_path
+    )
+    try:
+        await harness.start()
+        yield harness
+    finally:
+        await harness.stop()
+        await runner.cleanup()
