@@ -226,7 +226,9 @@ def _parse_row(n: int, row: Sequence[str], columns: Sequence[Column]) -> dict[st
         try:
             result[column.key] = _parse_cell(column, cell)
         except AnswerError as exc:
-            raise AnswerError(msg.TABLE_CELL.format(row=n, label=column.label, reason=exc)) from None
+            raise AnswerError(
+                msg.TABLE_CELL.format(row=n, label=column.label, reason=exc)
+            ) from None
     return result
 
 

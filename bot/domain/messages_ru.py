@@ -41,7 +41,7 @@ RULE_NOT_MORE = "{a} не может быть больше, чем {b} ({b_value
 RULE_NOT_LESS = "{b} не может быть меньше, чем {a} ({a_value})."
 
 # One-message form.
-FORM_AMBIGUOUS = "Не понятно, о каком вопросе речь: {labels}. Напишите название полностью."
+FORM_AMBIGUOUS = "Непонятно, о каком вопросе речь: {labels}. Напишите название полностью."
 FORM_DUPLICATE = "«{label}» уже указано в строке {first}."
 FORM_LINE = "Строка {line_no}, «{label}»: {message}"
 FORM_LINE_NO_KEY = "Строка {line_no}: {message}"

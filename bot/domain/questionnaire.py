@@ -128,7 +128,9 @@ class Rule(_Model):
     def _template_is_safe(self) -> "Rule":
         if self.message is not None:
             try:
-                fields = [f for _, f, _, _ in string.Formatter().parse(self.message) if f is not None]
+                fields = [
+                    f for _, f, _, _ in string.Formatter().parse(self.message) if f is not None
+                ]
             except ValueError as exc:
                 raise ValueError(f"message: {exc}") from None
             # Only bare {a}/{b}: attribute or index access would let a template reach
@@ -182,7 +184,9 @@ class Questionnaire(_Model):
         asked: set[str] = set()
         result = []
         for q in self.questions:
-            if q.depends_on is None or (q.depends_on in asked and answers.get(q.depends_on) is True):
+            if q.depends_on is None or (
+                q.depends_on in asked and answers.get(q.depends_on) is True
+            ):
                 asked.add(q.key)
                 result.append(q)
         return result
