@@ -28,7 +28,7 @@ _INT = re.compile(
 _PERCENT = re.compile(r"(?P<sign>[+-]?)(?P<whole>[0-9]+)(?:[.,](?P<frac>[0-9]+))? ?%?")
 _MINUSES = str.maketrans({"\u2212": "-", "\u2013": "-"})
 _YES = frozenset({"да", "д", "yes", "y", "+", "da", "ага", "есть"})
-_NO = frozenset({"нет", "н", "no", "n", "-", "net", "не"})
+_NO = frozenset({"нет", "н", "no", "n", "-", "\u2212", "–", "—", "net", "не"})
 _TRAILING_PUNCT = ".!;,"
 
 

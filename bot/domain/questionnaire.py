@@ -268,6 +268,8 @@ def _describe(exc: ValidationError, data: object, source: str) -> str:
         problem = f"unknown field '{loc.pop()}'"
     elif err["type"] == "missing":
         problem = f"'{loc.pop()}' is required"
+    elif err["type"] == "string_pattern_mismatch":
+        problem = f"{loc.pop()} {err['input']!r} must be lowercase snake_case, like staff_total"
     if loc:
         where.append(".".join(map(str, loc)))
     more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
