@@ -174,8 +174,10 @@ def _parse_yes_no(text: str) -> bool:
 
 def _parse_choice(text: str, choices: Sequence[str]) -> str:
     wanted = fold(text).rstrip(_TRAILING_PUNCT).strip()
-    if wanted.isascii() and wanted.isdigit() and 1 <= int(wanted) <= len(choices):
-        return choices[int(wanted) - 1]
+    # Compared as strings: int() of a 5000-digit reply would raise ValueError.
+    numbered = {str(i): c for i, c in enumerate(choices, start=1)}
+    if wanted in numbered:
+        return numbered[wanted]
     exact = [c for c in choices if fold(c) == wanted]
     # A unique beginning is enough: on a phone people type «дист» for «Дистанционно».
     starts = [c for c in choices if wanted and fold(c).startswith(wanted)]
