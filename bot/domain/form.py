@@ -50,8 +50,10 @@ def parse_form(questionnaire: Questionnaire, text: str) -> FormResult:
         found = matcher.match(line)
         if found is None:
             result.unknown_lines.append(line_no)
-        elif isinstance(found, FormError):
-            result.errors.append(FormError(line_no, None, found.message))
+        elif isinstance(found, list):
+            labels = "; ".join(f"«{q.label}»" for q in found)
+            message = msg.FORM_AMBIGUOUS.format(labels=labels)
+            result.errors.append(FormError(line_no, None, message))
         else:
             question, raw = found
             key = question.key
@@ -101,31 +103,30 @@ def _norm(text: str) -> str:
 
 class _Matcher:
     def __init__(self, questionnaire: Questionnaire) -> None:
-        self.questions = questionnaire.questions
-        self.exact = {q.key: q for q in self.questions}
-        self.exact.update({_norm(q.label): q for q in self.questions})
+        self.labels = [(_norm(q.label), q) for q in questionnaire.questions]
+        self.exact = {q.key: q for q in questionnaire.questions}
+        self.exact.update(self.labels)
 
-    def match(self, line: str) -> tuple[Question, str] | FormError | None:
-        """(question, raw value), an ambiguity error, or None when no question is named."""
+    def match(self, line: str) -> tuple[Question, str] | list[Question] | None:
+        """(question, raw value); the candidates when the name fits several; None if no question."""
         # «>=» before the separator search, or its «=» would split «≥1 групповой чат».
         line = _BULLET.sub("", line, count=1).replace(">=", "≥")
         sep = _SEPARATOR.search(line)
         if sep is not None and sep.start() > 0:
             found = self._by_name(line[: sep.start()])
             if found is not None:
-                return found if isinstance(found, FormError) else (found, line[sep.end() :])
+                return found if isinstance(found, list) else (found, line[sep.end() :])
         return self._by_leading_label(line)
 
-    def _by_name(self, name: str) -> Question | FormError | None:
+    def _by_name(self, name: str) -> Question | list[Question] | None:
         name = _norm(name)
         if name in self.exact:
             return self.exact[name]
         if len(name) < _MIN_PREFIX:
             return None
-        candidates = [q for q in self.questions if _norm(q.label).startswith(name)]
+        candidates = [q for label, q in self.labels if label.startswith(name)]
         if len(candidates) > 1:
-            labels = "; ".join(f"«{q.label}»" for q in candidates)
-            return FormError(0, None, msg.FORM_AMBIGUOUS.format(labels=labels))
+            return candidates
         return candidates[0] if candidates else None
 
     def _by_leading_label(self, line: str) -> tuple[Question, str] | None:
