@@ -3,6 +3,7 @@
 import re
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeVar
 
 from bot.domain import messages_ru as msg
 from bot.domain.formatting import format_decimal, format_int, plural_ru
@@ -16,6 +17,7 @@ from bot.domain.textnorm import clean, fold, strip_invisible
 
 Cell = int | bool | str | None
 AnswerValue = int | float | bool | str | list[dict[str, Cell]]
+_N = TypeVar("_N", int, float)
 
 # Longer input cannot be a number we accept; checking length first keeps int() away from
 # thousands of digits (ValueError above 4300 digits) and the regexes cheap.
@@ -135,14 +137,7 @@ def _parse_int(text: str, lo: int, hi: int) -> int:
         raise _fail(msg.PERCENT_FOR_COUNT, expectation)
     if m["frac"] is not None:
         raise _fail(msg.NOT_INTEGER, expectation)
-    value = int(m["digits"].replace(" ", ""))
-    if m["sign"] == "-" and value:
-        raise _fail(msg.NEGATIVE, expectation)
-    if value < lo:
-        raise _fail(msg.TOO_SMALL, expectation)
-    if value > hi:
-        raise _fail(msg.TOO_BIG, expectation)
-    return value
+    return _in_range(int(m["digits"].replace(" ", "")), m["sign"], lo, hi, expectation)
 
 
 def _parse_percent(text: str, lo: float, hi: float) -> float:
@@ -154,7 +149,12 @@ def _parse_percent(text: str, lo: float, hi: float) -> float:
     exact = Decimal(f"{m['whole']}.{m['frac'] or 0}")
     # Two decimals are what the statistics show; more would be noise from a calculator.
     value = float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-    if m["sign"] == "-" and value:
+    return _in_range(value, m["sign"], lo, hi, expectation)
+
+
+def _in_range(value: _N, sign: str, lo: float, hi: float, expectation: str) -> _N:
+    """The magnitude `value` with its typed sign, if it lies within lo..hi ("-0" is 0)."""
+    if sign == "-" and value:
         raise _fail(msg.NEGATIVE, expectation)
     if value < lo:
         raise _fail(msg.TOO_SMALL, expectation)
