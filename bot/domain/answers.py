@@ -92,12 +92,11 @@ def expected(question: Question) -> str:
         case "int" | "percent":
             lo, hi = question.bounds
             template = msg.EXPECT_INT if question.type == "int" else msg.EXPECT_PERCENT
-            return template.format(lo=_number(lo), hi=_number(hi))
+            return _expect_range(template, lo, hi)
         case "yes_no":
             return msg.EXPECT_YES_NO
         case "choice":
-            options = "; ".join(f"{i} — {c}" for i, c in enumerate(question.choices, start=1))
-            return msg.EXPECT_CHOICE.format(options=options)
+            return _expect_choice(question.choices)
         case "file":
             return msg.EXPECT_TABLE.format(columns=_column_list(question.columns))
         case _:
@@ -123,12 +122,21 @@ def _number(x: int | float) -> str:
     return format_int(x) if isinstance(x, int) else format_decimal(x)
 
 
+def _expect_range(template: str, lo: float, hi: float) -> str:
+    return template.format(lo=_number(lo), hi=_number(hi))
+
+
+def _expect_choice(choices: Sequence[str]) -> str:
+    options = "; ".join(f"{i} — {c}" for i, c in enumerate(choices, start=1))
+    return msg.EXPECT_CHOICE.format(options=options)
+
+
 def _fail(reason: str, expectation: str) -> AnswerError:
     return AnswerError(f"{reason} {expectation}" if reason else expectation)
 
 
 def _parse_int(text: str, lo: int, hi: int) -> int:
-    expectation = msg.EXPECT_INT.format(lo=format_int(lo), hi=format_int(hi))
+    expectation = _expect_range(msg.EXPECT_INT, lo, hi)
     text = text.translate(_MINUSES)
     m = _INT.fullmatch(text) if len(text) <= _MAX_NUMBER_CHARS else None
     if m is None:
@@ -141,7 +149,7 @@ def _parse_int(text: str, lo: int, hi: int) -> int:
 
 
 def _parse_percent(text: str, lo: float, hi: float) -> float:
-    expectation = msg.EXPECT_PERCENT.format(lo=_number(lo), hi=_number(hi))
+    expectation = _expect_range(msg.EXPECT_PERCENT, lo, hi)
     text = text.translate(_MINUSES)
     m = _PERCENT.fullmatch(text) if len(text) <= _MAX_NUMBER_CHARS else None
     if m is None:
@@ -184,8 +192,7 @@ def _parse_choice(text: str, choices: Sequence[str]) -> str:
     found = exact or starts
     if len(found) == 1:
         return found[0]
-    options = "; ".join(f"{i} — {c}" for i, c in enumerate(choices, start=1))
-    raise AnswerError(msg.EXPECT_CHOICE.format(options=options))
+    raise AnswerError(_expect_choice(choices))
 
 
 def _parse_text(text: str, limit: int) -> str:
