@@ -269,7 +269,7 @@ def _describe(exc: ValidationError, data: object, source: str) -> str:
     elif err["type"] == "missing":
         problem = f"'{loc.pop()}' is required"
     elif err["type"] == "string_pattern_mismatch":
-        problem = f"{loc.pop()} {err['input']!r} must be lowercase snake_case, like staff_total"
+        problem = f"{loc.pop()} {err['input']!r} must be lowercase snake_case"
     if loc:
         where.append(".".join(map(str, loc)))
     more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
