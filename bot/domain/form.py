@@ -1,0 +1,140 @@
+"""The whole questionnaire in one message: `label: value` or `key=value` lines."""
+
+import re
+from dataclasses import dataclass, field
+
+from bot.domain import messages_ru as msg
+from bot.domain.answers import AnswerError, AnswerValue, parse_answer
+from bot.domain.questionnaire import Question, Questionnaire, default_questionnaire
+from bot.domain.rules import check_rules
+from bot.domain.textnorm import clean, fold
+
+# "1. ", "2) ", "- ", "• " in front of a line: people number or bullet their lists.
+_BULLET = re.compile(r"^(?:[0-9]{1,2}[.)]|[-–—•*])\s+")
+# The first separator between label and value: ":" or "=", or a dash with spaces around
+# (a bare "-" may be a minus sign or part of a word).
+_SEPARATOR = re.compile(r"\s*[:=]\s*|\s+[-–—]+\s+|\s*[–—]\s*")
+_PUNCT = re.compile(r"[,.;:!?«»\"'()]")
+# Labels are short; looking further into a line for a label's end only costs time.
+_MAX_LABEL_WORDS = 12
+# A bit of a label is enough only when it cannot be mistaken: «Педагогов в сф».
+_MIN_PREFIX = 4
+
+
+@dataclass(frozen=True)
+class FormError:
+    line_no: int  # 1-based, as the person sees the message
+    key: str | None  # None when the line names no single question
+    message: str
+
+
+@dataclass
+class FormResult:
+    values: dict[str, AnswerValue | None] = field(default_factory=dict)
+    errors: list[FormError] = field(default_factory=list)
+    unknown_lines: list[int] = field(default_factory=list)
+
+
+def parse_form(questionnaire: Questionnaire, text: str) -> FormResult:
+    """Values for the lines that name a question; errors and unknown lines by line number.
+
+    Values are kept even for questions whose depends_on answer is «Нет»; what to ask next
+    is Questionnaire.applicable's call. Cross-field rules are checked on what was given.
+    """
+    result = FormResult()
+    line_of: dict[str, int] = {}
+    matcher = _Matcher(questionnaire)
+    for line_no, line in enumerate(clean(text).split("\n"), start=1):
+        if not line:
+            continue
+        found = matcher.match(line)
+        if found is None:
+            result.unknown_lines.append(line_no)
+        elif isinstance(found, list):
+            labels = "; ".join(f"«{q.label}»" for q in found)
+            message = msg.FORM_AMBIGUOUS.format(labels=labels)
+            result.errors.append(FormError(line_no, None, message))
+        else:
+            question, raw = found
+            key = question.key
+            try:
+                value = parse_answer(question, raw)
+            except AnswerError as exc:
+                result.errors.append(FormError(line_no, key, str(exc)))
+                continue
+            # The first value wins; a second one is reported, not silently taken.
+            if key in line_of:
+                message = msg.FORM_DUPLICATE.format(label=question.label, first=line_of[key])
+                result.errors.append(FormError(line_no, key, message))
+                continue
+            line_of[key] = line_no
+            result.values[key] = value
+    for v in check_rules(questionnaire, result.values):
+        result.errors.append(FormError(line_of[v.key], v.key, v.message))
+    result.errors.sort(key=lambda e: e.line_no)
+    return result
+
+
+def looks_like_form(text: str, questionnaire: Questionnaire | None = None) -> bool:
+    """True when at least two lines name a question, so the dialog should parse a form."""
+    matcher = _Matcher(questionnaire or default_questionnaire())
+    named = 0
+    for line in clean(text).split("\n"):
+        if line and matcher.match(line) is not None:
+            named += 1
+            if named >= 2:
+                return True
+    return False
+
+
+def describe_error(questionnaire: Questionnaire, error: FormError) -> str:
+    """«Строка 4, «Обучающихся всего»: …» for the reply to a form."""
+    if error.key is None:
+        return msg.FORM_LINE_NO_KEY.format(line_no=error.line_no, message=error.message)
+    label = questionnaire.question(error.key).label
+    return msg.FORM_LINE.format(line_no=error.line_no, label=label, message=error.message)
+
+
+def _norm(text: str) -> str:
+    """Label form for matching: case, ё, punctuation, spacing and «≥ 1» vs «≥1» ignored."""
+    text = _PUNCT.sub(" ", fold(text))
+    return re.sub(r"≥\s+", "≥", " ".join(text.split()))
+
+
+class _Matcher:
+    def __init__(self, questionnaire: Questionnaire) -> None:
+        self.labels = [(_norm(q.label), q) for q in questionnaire.questions]
+        self.exact = {q.key: q for q in questionnaire.questions}
+        self.exact.update(self.labels)
+
+    def match(self, line: str) -> tuple[Question, str] | list[Question] | None:
+        """(question, raw value); the candidates when the name fits several; None if no question."""
+        # «>=» before the separator search, or its «=» would split «≥1 групповой чат».
+        line = _BULLET.sub("", line, count=1).replace(">=", "≥")
+        sep = _SEPARATOR.search(line)
+        if sep is not None and sep.start() > 0:
+            found = self._by_name(line[: sep.start()])
+            if found is not None:
+                return found if isinstance(found, list) else (found, line[sep.end() :])
+        return self._by_leading_label(line)
+
+    def _by_name(self, name: str) -> Question | list[Question] | None:
+        name = _norm(name)
+        if name in self.exact:
+            return self.exact[name]
+        if len(name) < _MIN_PREFIX:
+            return None
+        candidates = [q for label, q in self.labels if label.startswith(name)]
+        if len(candidates) > 1:
+            return candidates
+        return candidates[0] if candidates else None
+
+    def _by_leading_label(self, line: str) -> tuple[Question, str] | None:
+        # No separator: «Педагогов всего 45». Only a whole label counts here, the longest
+        # one, since without a separator a prefix cannot tell where the label ends.
+        words = line.split(" ")
+        for n in range(min(len(words) - 1, _MAX_LABEL_WORDS), 0, -1):
+            question = self.exact.get(_norm(" ".join(words[:n])))
+            if question is not None:
+                return question, " ".join(words[n:])
+        return None

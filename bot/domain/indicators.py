@@ -1,0 +1,88 @@
+"""Declared indicators (numerator / denominator) for one school and for a district."""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from bot.domain.questionnaire import Indicator, Questionnaire
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    key: str
+    label: str
+    numerator: int | None
+    denominator: int | None
+    ratio: float | None  # None when the denominator is missing or 0
+    goal: float | None
+    warn_below: float | None
+    count: int = 1  # answer sets that gave both numbers (schools, for a district)
+
+    @property
+    def is_below_warn(self) -> bool:
+        return (
+            self.ratio is not None and self.warn_below is not None and self.ratio < self.warn_below
+        )
+
+
+def compute_indicators(
+    questionnaire: Questionnaire, answers: Mapping[str, object]
+) -> list[IndicatorValue]:
+    """The indicators of one answer set."""
+    result = []
+    for ind in questionnaire.indicators:
+        n, d = _count(answers.get(ind.numerator)), _count(answers.get(ind.denominator))
+        complete = n is not None and d is not None
+        result.append(_value(ind, n, d, count=1 if complete else 0))
+    return result
+
+
+def aggregate_indicators(
+    questionnaire: Questionnaire, answer_sets: Iterable[Mapping[str, object]]
+) -> list[IndicatorValue]:
+    """District indicators: Σ numerators ÷ Σ denominators over the sets that gave both.
+
+    Weighted on purpose: the district share of active students is active students over all
+    students, so a school of 500 weighs more than a school of 20. A mean of school shares
+    would overstate the small schools.
+    """
+    sets = list(answer_sets)
+    result = []
+    for ind in questionnaire.indicators:
+        pairs = [
+            (n, d)
+            for answers in sets
+            if (n := _count(answers.get(ind.numerator))) is not None
+            and (d := _count(answers.get(ind.denominator))) is not None
+        ]
+        if pairs:
+            total_n, total_d = sum(n for n, _ in pairs), sum(d for _, d in pairs)
+            result.append(_value(ind, total_n, total_d, count=len(pairs)))
+        else:
+            result.append(_value(ind, None, None, count=0))
+    return result
+
+
+def change_pp(current: float | None, previous: float | None) -> float | None:
+    """Change of a ratio in percentage points (0.50 -> 0.52 is +2.0); None if either is unknown."""
+    if current is None or previous is None:
+        return None
+    return (current - previous) * 100
+
+
+def _value(ind: Indicator, n: int | None, d: int | None, *, count: int) -> IndicatorValue:
+    ratio = n / d if n is not None and d else None
+    return IndicatorValue(
+        key=ind.key,
+        label=ind.label,
+        numerator=n,
+        denominator=d,
+        ratio=ratio,
+        goal=ind.goal,
+        warn_below=ind.warn_below,
+        count=count,
+    )
+
+
+def _count(value: object) -> int | None:
+    # Stored answers are JSON: a count is an int, never a bool.
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
