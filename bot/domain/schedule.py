@@ -169,7 +169,7 @@ class Schedule(BaseModel):
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Schedule:
-        """Inverse of `to_dict`; raises ScheduleError for a stored schedule out of order."""
+        """Inverse of `to_dict`: ScheduleError if out of order, ValidationError if malformed."""
         return cls.model_validate(data)
 
     @classmethod
@@ -203,13 +203,15 @@ class Schedule(BaseModel):
 
 def _parse_part(part: str) -> tuple[str, list[WeeklyTime]]:
     """One part, e.g. "напоминания чт 15:00, пт 10:00" -> ("reminders", [чт 15:00, пт 10:00])."""
-    tokens = re.findall(r"[^\s,]+", part.lower().replace("ё", "е"))
-    keyword = tokens[0].rstrip(":=")
+    # A time is a digit run (with : . -); anything else splits on blanks, commas, ":" and "="
+    # and at a digit, so "срок: пт16:00" reads like "срок пт 16:00".
+    tokens = re.findall(r"\d[\d:.\-]*|[^\s,:=\d]+", part.lower().replace("ё", "е"))
+    keyword = tokens[0]
     field = next((f for stem, f in _KEYWORDS.items() if keyword.startswith(stem)), None)
     if field is None:
         raise ScheduleError(MSG_UNKNOWN_PART.format(text=part, example=EXAMPLE))
     name = _PARTS[field]
-    rest = [token.strip(":=.") for token in tokens[1:]]
+    rest = [token.strip(".") for token in tokens[1:]]
     rest = [token for token in rest if token and token not in _FILLERS]
     if field == "reminders" and len(rest) == 1 and rest[0] in _NONE_WORDS:
         return field, []
