@@ -35,7 +35,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.calendar_days import DayCalendar
 from bot.domain.schedule import Schedule
-from bot.domain.weeks import IsoWeek, iso_week_of
+from bot.domain.weeks import IsoWeek, weeks_to_plan
 
 
 class MomentKind(StrEnum):
@@ -141,7 +141,7 @@ def next_moment_from(
     For a clock that jumps ahead: between rounds and across the summer break the next moment
     is in a week `weeks_to_plan` does not cover yet.
     """
-    week = iso_week_of(t, tz).previous()  # last week's escalation may still be ahead
+    week = weeks_to_plan(t, tz)[0]  # escalations of earlier rounds may still be ahead
     for _ in range(horizon_weeks):
         plan = plan_round(schedule, week, tz, calendar)
         if plan is not None and (at := next_moment_after(plan, t)) is not None:

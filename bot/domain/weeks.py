@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+# How many weeks after its round an escalation can land; see `weeks_to_plan`.
+_ESCALATION_REACH_WEEKS = 3
 _WEEK_RE = re.compile(r"(\d{4})-?W(\d{1,2})", re.IGNORECASE)
 
 
@@ -78,6 +80,14 @@ def iso_week_of(moment: datetime, tz: ZoneInfo) -> IsoWeek:
 
 
 def weeks_to_plan(now: datetime, tz: ZoneInfo) -> list[IsoWeek]:
-    """Weeks whose rounds can still have moments due now: last week (escalation) and this one."""
-    current = iso_week_of(now, tz)
-    return [current.previous(), current]
+    """Weeks whose rounds can have moments due in the current week, oldest first.
+
+    Usually the previous week (its escalation) and the current one; but an escalation put off
+    by the New Year days off can land three weeks after its round (2025-W52 with a Friday
+    escalation goes to Monday 12 January 2026, in 2026-W03), so three weeks back.
+    """
+    week = iso_week_of(now, tz)
+    weeks = [week]
+    for _ in range(_ESCALATION_REACH_WEEKS):
+        weeks.insert(0, weeks[0].previous())
+    return weeks

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from bot.domain.calendar_days import DayCalendar, load_school_calendar
 from bot.domain.rounds import RoundPlan, next_moment_after, plan_round
 from bot.domain.schedule import Schedule, WeeklyTime
-from bot.domain.weeks import IsoWeek
+from bot.domain.weeks import IsoWeek, weeks_to_plan
 
 ZONES = [ZoneInfo(name) for name in ("Europe/Moscow", "Europe/Berlin", "Asia/Vladivostok")]
 CALENDARS = [DayCalendar("RU"), DayCalendar("RU", load_school_calendar())]
@@ -51,6 +51,8 @@ def check_plan(plan: RoundPlan, schedule: Schedule, tz: ZoneInfo, calendar: DayC
     week = plan.week
     moments = [at for _, at in plan.moments()]
     assert all(at.tzinfo is UTC for at in moments)
+    # The scheduler finds every moment by planning the weeks `weeks_to_plan` names.
+    assert all(week in weeks_to_plan(at, tz) for at in moments)
     assert plan.prompt_at < (plan.reminders_at or (plan.deadline_at,))[0]
     assert list(plan.reminders_at) == sorted(set(plan.reminders_at))
     assert (plan.reminders_at or (plan.prompt_at,))[-1] < plan.deadline_at <= plan.summary_at

@@ -6,7 +6,7 @@ import pytest
 from bot.domain.calendar_days import DayCalendar, load_school_calendar
 from bot.domain.rounds import MomentKind, next_moment_after, next_moment_from, plan_round
 from bot.domain.schedule import Schedule
-from bot.domain.weeks import IsoWeek
+from bot.domain.weeks import IsoWeek, weeks_to_plan
 
 MSK = ZoneInfo("Europe/Moscow")
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -177,6 +177,13 @@ def test_summary_never_before_deadline():
 )
 def test_no_round_when_shifting_leaves_no_time_to_answer(week, text):
     assert plan_of(week, schedule=Schedule.parse_ru(text)) is None
+
+
+def test_escalation_can_land_three_weeks_after_its_round():
+    plan = plan_of("2025-W52", schedule=Schedule.parse_ru("эскалация пт 09:00"))
+    assert plan is not None
+    assert plan.escalation_at == utc(2026, 1, 12, 6)
+    assert plan.week in weeks_to_plan(plan.escalation_at, MSK)
 
 
 def test_next_moment_after():

@@ -99,6 +99,11 @@ def test_bounds_across_dst():
     assert week.end_utc(BERLIN) - week.start_utc(BERLIN) == timedelta(hours=167)
 
 
-def test_weeks_to_plan():
+def test_weeks_to_plan_reach_back_three_weeks():
     now = datetime(2025, 1, 1, 12, tzinfo=UTC)
-    assert weeks_to_plan(now, MSK) == [IsoWeek(2024, 52), IsoWeek(2025, 1)]
+    assert weeks_to_plan(now, MSK) == [
+        IsoWeek(2024, 50),
+        IsoWeek(2024, 51),
+        IsoWeek(2024, 52),
+        IsoWeek(2025, 1),
+    ]
