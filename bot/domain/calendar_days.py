@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -65,14 +66,14 @@ class DayCalendar:
     """Public holidays of `country` plus inclusive school-holiday ranges of one district."""
 
     country: str = "RU"
-    school_holidays: tuple[DateRange, ...] = ()
+    school_holidays: Sequence[DateRange] = ()
 
     def __post_init__(self) -> None:
         ranges = tuple((start, end) for start, end in self.school_holidays)
         for start, end in ranges:
             if end < start:
                 raise ValueError(f"school-holiday range ends before it starts: {start}..{end}")
-        # Accept any iterable of pairs but store a tuple, so the calendar stays hashable.
+        # Accept a list (as parsed or loaded) but store a tuple: the calendar stays hashable.
         object.__setattr__(self, "school_holidays", ranges)
 
     def is_public_holiday(self, day: date) -> bool:
@@ -90,7 +91,7 @@ class DayCalendar:
         return self.is_working_day(day) and not self.is_school_holiday(day)
 
 
-def _parse_date(text: str, item: str) -> date:
+def _parse_date(text: str) -> date:
     try:
         if "." in text:
             day, month, year = (int(part) for part in text.split("."))
@@ -111,8 +112,8 @@ def parse_ranges_ru(text: str) -> list[DateRange]:
         match = _RANGE_RE.fullmatch(item)
         if match is None:
             raise RangesError(MSG_BAD_RANGE.format(item=item))
-        start = _parse_date(match["start"], item)
-        end = _parse_date(match["end"], item) if match["end"] else start
+        start = _parse_date(match["start"])
+        end = _parse_date(match["end"]) if match["end"] else start
         if end < start:
             raise RangesError(MSG_REVERSED.format(item=item))
         ranges.append((start, end))
