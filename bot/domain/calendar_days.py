@@ -120,7 +120,7 @@ def parse_ranges_ru(text: str) -> list[DateRange]:
     return ranges
 
 
-def format_ranges_ru(ranges: list[DateRange] | tuple[DateRange, ...]) -> str:
+def format_ranges_ru(ranges: Sequence[DateRange]) -> str:
     """The inverse of `parse_ranges_ru`, in the Russian date style admins type."""
     return ", ".join(
         f"{start:%d.%m.%Y}" if start == end else f"{start:%d.%m.%Y}-{end:%d.%m.%Y}"
