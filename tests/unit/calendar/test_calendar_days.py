@@ -1,0 +1,109 @@
+from datetime import date
+
+import pytest
+
+from bot.domain.calendar_days import (
+    DayCalendar,
+    RangesError,
+    format_ranges_ru,
+    load_school_calendar,
+    load_school_periods,
+    parse_ranges_ru,
+)
+
+RU = DayCalendar("RU")
+
+
+@pytest.mark.parametrize(
+    ("day", "working"),
+    [
+        (date(2024, 3, 7), True),
+        (date(2024, 3, 8), False),  # Friday, International Women's Day
+        (date(2024, 11, 4), False),  # Monday, Unity Day
+        (date(2024, 12, 31), False),  # transferred day off
+        (date(2025, 5, 2), False),  # transferred day off
+        (date(2026, 3, 9), False),  # Sunday 8 March observed on Monday
+        (date(2024, 11, 2), False),  # a working Saturday for offices, not for the bot
+        (date(2024, 11, 5), True),
+        (date(2024, 10, 28), True),  # school holidays do not stop the office
+    ],
+)
+def test_is_working_day_ru(day, working):
+    assert RU.is_working_day(day) is working
+
+
+def test_school_day_excludes_school_holidays():
+    cal = DayCalendar("RU", [(date(2024, 10, 26), date(2024, 11, 4))])
+    assert cal.is_school_holiday(date(2024, 10, 28))
+    assert not cal.is_school_day(date(2024, 10, 28))
+    assert cal.is_working_day(date(2024, 10, 28))
+    assert cal.is_school_day(date(2024, 11, 5))
+    assert cal.school_holidays == ((date(2024, 10, 26), date(2024, 11, 4)),)
+
+
+def test_calendar_rejects_reversed_range():
+    with pytest.raises(ValueError, match="ends before"):
+        DayCalendar("RU", [(date(2024, 11, 4), date(2024, 10, 26))])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "2024-10-28..2024-11-04, 2024-12-30..2025-01-08",
+            [(date(2024, 10, 28), date(2024, 11, 4)), (date(2024, 12, 30), date(2025, 1, 8))],
+        ),
+        ("28.10.2024-04.11.2024", [(date(2024, 10, 28), date(2024, 11, 4))]),
+        ("с 1.6.2025 по 31.08.2025", [(date(2025, 6, 1), date(2025, 8, 31))]),
+        (
+            "28.10.2024 – 04.11.2024;\n06.05.2024",
+            [(date(2024, 10, 28), date(2024, 11, 4)), (date(2024, 5, 6), date(2024, 5, 6))],
+        ),
+        ("  ", []),
+    ],
+)
+def test_parse_ranges_ru(text, expected):
+    assert parse_ranges_ru(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("осенние", "Не понимаю «осенние»"),
+        ("28.10.2024-", "Не понимаю «28.10.2024-»"),
+        ("31.11.2024-02.12.2024", "Такой даты нет: «31.11.2024»"),
+        ("2024-02-30", "Такой даты нет"),
+        ("04.11.2024-28.10.2024", "заканчивается раньше, чем начинается"),
+    ],
+)
+def test_parse_ranges_ru_errors(text, message):
+    with pytest.raises(RangesError, match=message):
+        parse_ranges_ru(text)
+
+
+def test_format_ranges_round_trips():
+    ranges = [(date(2024, 10, 28), date(2024, 11, 4)), (date(2024, 5, 6), date(2024, 5, 6))]
+    assert format_ranges_ru(ranges) == "28.10.2024-04.11.2024, 06.05.2024"
+    assert parse_ranges_ru(format_ranges_ru(ranges)) == ranges
+
+
+def test_packaged_school_calendar():
+    periods = load_school_periods()
+    ranges = load_school_calendar()
+    assert ranges == [(p.start, p.end) for p in periods]
+    assert ranges == sorted(ranges)
+    assert all(start <= end for start, end in ranges)
+    assert all(
+        a_end < b_start for (_, a_end), (b_start, _) in zip(ranges, ranges[1:], strict=False)
+    )
+    names = {p.name: p for p in periods}
+    autumn = names["Осенние каникулы 2024"]
+    assert (autumn.start, autumn.end, autumn.estimate) == (
+        date(2024, 10, 26),
+        date(2024, 11, 4),
+        False,
+    )
+    assert names["Зимние каникулы 2026/27"].estimate
+    cal = DayCalendar("RU", ranges)
+    assert not cal.is_school_day(date(2025, 1, 8))
+    assert cal.is_school_day(date(2025, 1, 9))  # winter break 2024/25 ends on 8 January
