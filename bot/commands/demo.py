@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
 import tempfile
 from datetime import timedelta
@@ -22,6 +23,12 @@ from bot.services import districts, invites
 DEMO_DISTRICT = "Сергокалинский район"
 DEMO_TZ = "Europe/Moscow"
 DEMO_GROUP_ID = 1
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    demo = sub.add_parser("demo", help="показать неделю работы бота без аккаунта VK")
+    demo.add_argument("--out", type=Path, default=Path("demo-out"))
+    demo.set_defaults(handler=lambda args, settings: run_demo(out=args.out))
 
 
 async def run_demo(*, out: Path) -> int:

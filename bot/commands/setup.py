@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
 import sys
 from datetime import timedelta
@@ -9,12 +10,58 @@ from pathlib import Path
 
 from rich.console import Console
 
-from bot.clock import Clock
+from bot.clock import Clock, RealClock
 from bot.commands.context import migrated_database
 from bot.config import Settings
 from bot.domain import invite_codes
 from bot.domain.school_table import parse_school_table
 from bot.services import districts, invites, roles
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    sub.add_parser("migrate", help="обновить схему базы данных").set_defaults(
+        handler=lambda args, settings: migrate(settings)
+    )
+
+    imp = sub.add_parser("import", help="импорт данных")
+    imp_sub = imp.add_subparsers(dest="what", required=True, metavar="WHAT")
+    schools = imp_sub.add_parser("schools", help="список школ района из CSV или XLSX")
+    schools.add_argument("file", type=Path)
+    schools.add_argument("--district", required=True)
+    schools.add_argument("--tz", help="часовой пояс района (IANA), по умолчанию DEFAULT_TZ")
+    schools.set_defaults(
+        handler=lambda args, settings: import_schools(
+            settings, RealClock(), path=args.file, district=args.district, tz=args.tz
+        )
+    )
+
+    inv = sub.add_parser("invites", help="коды приглашений для руководителей школ")
+    inv.add_argument("--district", required=True)
+    inv.add_argument("--format", choices=["csv", "text"], default="csv")
+    inv.add_argument(
+        "--missing-only", action="store_true", help="только школы без руководителя в боте"
+    )
+    inv.set_defaults(
+        handler=lambda args, settings: print_invites(
+            settings,
+            RealClock(),
+            district=args.district,
+            fmt=args.format,
+            missing_only=args.missing_only,
+        )
+    )
+
+    off = sub.add_parser("official", help="ответственные района")
+    off_sub = off.add_subparsers(dest="action", required=True, metavar="ACTION")
+    for action, text in (("add", "назначить"), ("remove", "снять")):
+        cmd = off_sub.add_parser(action, help=f"{text} ответственного")
+        cmd.add_argument("vk_id", type=int)
+        cmd.add_argument("--district", required=True)
+        cmd.set_defaults(
+            handler=lambda args, settings: official(
+                settings, RealClock(), action=args.action, vk_id=args.vk_id, district=args.district
+            )
+        )
 
 
 async def migrate(settings: Settings) -> int:

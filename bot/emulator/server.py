@@ -39,7 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-async def _serve(args: argparse.Namespace) -> None:
+async def serve(args: argparse.Namespace) -> None:
+    """Run until cancelled; `args` as parsed by this module's parser or `svodka emulator`."""
     emulator = Emulator(token=args.token, group_id=args.group_id, rps=args.rps)
     runner, base_url = await start_emulator(emulator, args.host, args.port)
     logger.info(
@@ -58,5 +59,5 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve(args))
+        asyncio.run(serve(args))
     return 0
