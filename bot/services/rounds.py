@@ -1,0 +1,121 @@
+"""Campaigns and rounds: which round is open for a district now, created on first need.
+
+A round is (campaign, period): the weekly campaign's periods are ISO weeks in the
+district's time zone ("2024-W43"); a one-off request has a single period. Creation is
+idempotent on that natural key, so any instance may create a round at any time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.calendar_days import DayCalendar, load_school_calendar
+from bot.domain.questionnaire import Questionnaire, default_questionnaire
+from bot.domain.rounds import RoundPlan, plan_round
+from bot.domain.schedule import Schedule
+from bot.domain.weeks import IsoWeek, iso_week_of
+from storage.models import Campaign, District, Round
+from storage.repos import rounds as repo
+
+WEEKLY_TITLE = "Еженедельный мониторинг Сферума"
+
+
+@dataclass(frozen=True)
+class DistrictCalendar:
+    schedule: Schedule
+    tz: ZoneInfo
+    days: DayCalendar
+
+    def plan(self, week: IsoWeek) -> RoundPlan | None:
+        return plan_round(self.schedule, week, self.tz, self.days)
+
+    def week_of(self, moment: datetime) -> IsoWeek:
+        return iso_week_of(moment, self.tz)
+
+
+def calendar_of(district: District) -> DistrictCalendar:
+    schedule = Schedule.from_dict(district.schedule) if district.schedule else Schedule()
+    ranges = [(date.fromisoformat(a), date.fromisoformat(b)) for a, b in district.school_holidays]
+    if district.holiday_calendar:
+        ranges += load_school_calendar(district.holiday_calendar)
+    return DistrictCalendar(schedule, ZoneInfo(district.tz), DayCalendar("RU", tuple(ranges)))
+
+
+# Stored questionnaire versions never change, so each is parsed once per process.
+_parsed: dict[int, Questionnaire] = {}
+
+
+def questionnaire_from_spec(questionnaire_id: int, spec: dict[str, Any]) -> Questionnaire:
+    found = _parsed.get(questionnaire_id)
+    if found is None:
+        found = _parsed[questionnaire_id] = Questionnaire.from_dict(spec)
+    return found
+
+
+async def round_questionnaire(session: AsyncSession, round_: Round) -> Questionnaire:
+    row = await repo.questionnaire(session, round_.questionnaire_id)
+    assert row is not None
+    return questionnaire_from_spec(row.id, row.spec)
+
+
+async def store_questionnaire(
+    session: AsyncSession, questionnaire: Questionnaire, now: datetime
+) -> int:
+    row = await repo.questionnaire_version(
+        session,
+        slug=questionnaire.id,
+        version=questionnaire.version,
+        spec=questionnaire.to_dict(),
+        now=now,
+    )
+    return row.id
+
+
+async def weekly_campaign(session: AsyncSession, district: District, now: datetime) -> Campaign:
+    campaign = await repo.weekly_campaign(session, district.id)
+    if campaign is None:
+        questionnaire_id = await store_questionnaire(session, default_questionnaire(), now)
+        campaign = Campaign(
+            district_id=district.id,
+            kind="weekly",
+            title=WEEKLY_TITLE,
+            questionnaire_id=questionnaire_id,
+            created_at=now,
+        )
+        session.add(campaign)
+        await session.flush()
+    return campaign
+
+
+async def round_for_week(
+    session: AsyncSession, district: District, week: IsoWeek, now: datetime
+) -> Round | None:
+    """The weekly round of `week`, created if needed; None for a week without a round."""
+    plan = calendar_of(district).plan(week)
+    if plan is None:
+        return None
+    campaign = await weekly_campaign(session, district, now)
+    existing = await repo.round_of(session, campaign.id, str(week))
+    if existing is not None:
+        return existing
+    return await repo.add_round(
+        session,
+        campaign_id=campaign.id,
+        district_id=district.id,
+        period=str(week),
+        questionnaire_id=campaign.questionnaire_id,
+        opens_at=plan.prompt_at,
+        deadline_at=plan.deadline_at,
+        skipped=False,
+        created_at=now,
+    )
+
+
+async def current_round(session: AsyncSession, district: District, now: datetime) -> Round | None:
+    """The round heads answer now: this week's, if this week has one."""
+    return await round_for_week(session, district, calendar_of(district).week_of(now), now)

@@ -1,0 +1,54 @@
+"""Questionnaire versions, campaigns and their rounds."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Campaign, Questionnaire, Round
+from storage.upsert import insert_ignore
+
+
+async def questionnaire_version(
+    session: AsyncSession, *, slug: str, version: int, spec: dict[str, Any], now: datetime
+) -> Questionnaire:
+    await insert_ignore(
+        session,
+        Questionnaire,
+        [{"slug": slug, "version": version, "spec": spec, "created_at": now}],
+        ["slug", "version"],
+    )
+    query = select(Questionnaire).where(
+        Questionnaire.slug == slug, Questionnaire.version == version
+    )
+    return (await session.scalars(query)).one()
+
+
+async def questionnaire(session: AsyncSession, questionnaire_id: int) -> Questionnaire | None:
+    return await session.get(Questionnaire, questionnaire_id)
+
+
+async def weekly_campaign(session: AsyncSession, district_id: int) -> Campaign | None:
+    query = (
+        select(Campaign)
+        .where(Campaign.district_id == district_id, Campaign.kind == "weekly")
+        .order_by(Campaign.id)
+        .limit(1)
+    )
+    return await session.scalar(query)
+
+
+async def round_of(session: AsyncSession, campaign_id: int, period: str) -> Round | None:
+    query = select(Round).where(Round.campaign_id == campaign_id, Round.period == period)
+    return await session.scalar(query)
+
+
+async def add_round(session: AsyncSession, **values: Any) -> Round:
+    """Get-or-create on (campaign, period): safe when two instances race."""
+    await insert_ignore(session, Round, [values], ["campaign_id", "period"])
+    found = await round_of(session, values["campaign_id"], values["period"])
+    assert found is not None
+    return found
