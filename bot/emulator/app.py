@@ -139,6 +139,10 @@ class Emulator:
         token = params.pop("access_token", None)
         result: Any = None
         error: VKError | None = None
+        # Logged on arrival, so an execute precedes the calls it makes.
+        entry = {"method": name, "params": params, "error_code": None, "t": self.now()}
+        self.calls.append(entry)
+        self.by_method[name] += 1
         try:
             if not nested:
                 self.counters["requests"] += 1
@@ -155,16 +159,8 @@ class Emulator:
             result = await handler(self, Params(params), base_url)
         except VKError as raised:
             error = raised
+            entry["error_code"] = raised.code
             self.errors[str(raised.code)] += 1
-        self.by_method[name] += 1
-        self.calls.append(
-            {
-                "method": name,
-                "params": params,
-                "error_code": error.code if error else None,
-                "t": self.now(),
-            }
-        )
         return result, error
 
     def group_object(self) -> dict[str, Any]:
