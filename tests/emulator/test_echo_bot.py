@@ -57,7 +57,12 @@ async def test_message_new_matches_vk_schema(server: Server) -> None:
         pytest.skip(f"VK schema not found at {SCHEMA_DIR}")
     lp = (await server.call("groups.getLongPollServer", group_id=1))["response"]
     await server.client.add_chat(1, "c", [5])
-    await server.client.send_message(5, "hi", payload={"a": 1}, ref="start", )
+    await server.client.send_message(
+        5,
+        "hi",
+        payload={"a": 1},
+        ref="start",
+    )
     await server.client.send_message(5, "chat", peer_id=2_000_000_001)
     await server.client.press_button(5, 5, {"b": 2}, 1)
     await server.client.allow(5, False)

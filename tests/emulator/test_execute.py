@@ -15,7 +15,7 @@ def send_call(peer: int, random_id: int, text: str) -> str:
 async def test_execute_runs_25_sends_in_order(server: Server) -> None:
     for user in range(1, 26):
         await server.client.add_user(user)
-    code = "return [" + ", ".join(send_call(u, u, f"№{u} \"q\"\n") for u in range(1, 26)) + "];"
+    code = "return [" + ", ".join(send_call(u, u, f'№{u} "q"\n') for u in range(1, 26)) + "];"
     body = await server.call("execute", code=code)
     assert "execute_errors" not in body
     assert len(body["response"]) == 25

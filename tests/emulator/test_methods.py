@@ -76,12 +76,18 @@ async def test_missing_parameters_are_error_100(server: Server) -> None:
 
 async def test_users_who_did_not_allow_messages_are_error_901(server: Server) -> None:
     await server.client.add_user(5, allows_messages=False)
-    assert error_code(await server.call("messages.send", peer_id=5, random_id=1, message="x")) == 901
-    assert error_code(await server.call("messages.send", peer_id=6, random_id=1, message="x")) == 901
+    assert (
+        error_code(await server.call("messages.send", peer_id=5, random_id=1, message="x")) == 901
+    )
+    assert (
+        error_code(await server.call("messages.send", peer_id=6, random_id=1, message="x")) == 901
+    )
     await server.client.send_message(5, "hello")  # writing first allows the community to answer
     assert "response" in await server.call("messages.send", peer_id=5, random_id=2, message="x")
     await server.client.allow(5, allowed=False)
-    assert error_code(await server.call("messages.send", peer_id=5, random_id=3, message="x")) == 901
+    assert (
+        error_code(await server.call("messages.send", peer_id=5, random_id=3, message="x")) == 901
+    )
 
 
 async def test_chat_members_need_admin_rights_917(server: Server) -> None:
@@ -176,7 +182,9 @@ async def test_edit_history_and_users(server: Server) -> None:
 
 async def test_edit_by_conversation_message_id_in_chat(server: Server) -> None:
     chat = await server.client.add_chat(1, "c", [5])
-    items = (await server.call("messages.send", peer_ids=chat, random_id=0, message="a"))["response"]
+    items = (await server.call("messages.send", peer_ids=chat, random_id=0, message="a"))[
+        "response"
+    ]
     cmid = items[0]["conversation_message_id"]
     body = await server.call("messages.edit", peer_id=chat, conversation_message_id=cmid,
                              message="b")  # fmt: skip

@@ -19,7 +19,6 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT7
 
 
-
 def _find_schema() -> Path:
     """`<repo>/../shared/vk-api-schema`; a git worktree may sit a level deeper, so walk up."""
     repo = Path(__file__).resolve().parents[2]
@@ -50,9 +49,7 @@ def _required(validator: Any, required: Any, instance: Any, schema: Any) -> Iter
     yield from Draft7Validator.VALIDATORS["required"](validator, required, instance, schema)
 
 
-VKValidator = validators.extend(
-    Draft7Validator, {"properties": _properties, "required": _required}
-)
+VKValidator = validators.extend(Draft7Validator, {"properties": _properties, "required": _required})
 
 
 @cache
