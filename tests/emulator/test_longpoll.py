@@ -118,6 +118,9 @@ async def test_drop_connections_and_http_status(server: Server) -> None:
 async def test_vkbottle_recovers_from_failed_1_2_3(server: Server, echo_bot: Bot) -> None:
     after = 0
     for n, failed in enumerate((1, 2, 3)):
+        # Arm the fault while the bot is parked, so it hits the poll after "before n"; failed 3
+        # on an idle bot would make it skip to a fresh ts, losing what was sent meanwhile.
+        assert await server.client.wait_pollers(1, wait=5) == 1
         await server.client.faults(longpoll_failed=failed)
         await server.client.send_message(5, f"before {n}")
         # The reply proves the update got through; the bot then hits the fault and recovers.
