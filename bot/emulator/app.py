@@ -95,7 +95,8 @@ class Emulator:
         if not request.path.startswith("/_"):
             if self.faults.take_drop():
                 self.counters["dropped_connections"] += 1
-                request.transport.close() if request.transport else None
+                if request.transport is not None:
+                    request.transport.close()
                 return web.Response()  # never reaches the client: the socket is gone
             status = self.faults.take_http_status()
             if status:

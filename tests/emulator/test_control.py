@@ -104,3 +104,11 @@ async def test_cli_serves_until_interrupted() -> None:
     finally:
         process.send_signal(signal.SIGINT)
         assert await asyncio.wait_for(process.wait(), 10) == 0
+
+
+async def test_bulk_messages(server: Server) -> None:
+    items = await server.client.send_messages(
+        [{"from_id": 5, "text": "a"}, {"from_id": 6, "text": "b"}]
+    )
+    assert [item["conversation_message_id"] for item in items] == [1, 1]
+    assert (await server.client.stats())["updates_pending"] == 2
