@@ -95,11 +95,13 @@ class Emulator:
         if not request.path.startswith("/_"):
             if self.faults.take_drop():
                 self.counters["dropped_connections"] += 1
+                logger.info("fault: dropping the connection of %s", request.path)
                 if request.transport is not None:
                     request.transport.close()
                 return web.Response()  # never reaches the client: the socket is gone
             status = self.faults.take_http_status()
             if status:
+                logger.info("fault: answering %s with HTTP %d", request.path, status)
                 return web.Response(status=status, text=f"{status}: injected fault")
         return await handler(request)
 

@@ -58,6 +58,7 @@ def _wait(request: web.Request) -> float:
 @_bad_input
 async def reset(emu: Emulator, request: web.Request) -> web.Response:
     await emu.reset()
+    logger.info("control: reset")
     return _json({"ok": True})
 
 
@@ -139,13 +140,16 @@ async def calls(emu: Emulator, request: web.Request) -> web.Response:
 
 @_bad_input
 async def faults(emu: Emulator, request: web.Request) -> web.Response:
-    emu.inject_fault(**await _body(request))
+    spec = await _body(request)
+    emu.inject_fault(**spec)
+    logger.info("control: fault %s", spec)
     return _json({"ok": True})
 
 
 @_bad_input
 async def callback(emu: Emulator, request: web.Request) -> web.Response:
     body = await _body(request)
+    logger.info("control: callback delivery to %s", body.get("url") or "long poll")
     confirmed = await emu.use_callback(
         body.get("url"), str(body.get("secret", "")), body.get("confirmation")
     )

@@ -80,9 +80,11 @@ class LongPoll:
         """Answer one `act=a_check` request."""
         if faults.longpoll_hang_s:
             hang, faults.longpoll_hang_s = faults.longpoll_hang_s, 0.0
+            logger.info("fault: long poll hangs %.1f s", hang)
             await asyncio.sleep(hang)  # the injected fault *is* a hung server
         if faults.longpoll_failed:
             failed, faults.longpoll_failed = faults.longpoll_failed, 0
+            logger.info("fault: long poll answers failed %d", failed)
             if failed == 1:
                 return {"failed": 1, "ts": str(self.ts)}
             self.rotate_key()
