@@ -95,10 +95,13 @@ class Emulator:
         if not request.path.startswith("/_"):
             if self.faults.take_drop():
                 self.counters["dropped_connections"] += 1
-                request.transport.close() if request.transport else None
+                logger.info("fault: dropping the connection of %s", request.path)
+                if request.transport is not None:
+                    request.transport.close()
                 return web.Response()  # never reaches the client: the socket is gone
             status = self.faults.take_http_status()
             if status:
+                logger.info("fault: answering %s with HTTP %d", request.path, status)
                 return web.Response(status=status, text=f"{status}: injected fault")
         return await handler(request)
 
@@ -139,6 +142,10 @@ class Emulator:
         token = params.pop("access_token", None)
         result: Any = None
         error: VKError | None = None
+        # Logged on arrival, so an execute precedes the calls it makes.
+        entry = {"method": name, "params": params, "error_code": None, "t": self.now()}
+        self.calls.append(entry)
+        self.by_method[name] += 1
         try:
             if not nested:
                 self.counters["requests"] += 1
@@ -155,16 +162,8 @@ class Emulator:
             result = await handler(self, Params(params), base_url)
         except VKError as raised:
             error = raised
+            entry["error_code"] = raised.code
             self.errors[str(raised.code)] += 1
-        self.by_method[name] += 1
-        self.calls.append(
-            {
-                "method": name,
-                "params": params,
-                "error_code": error.code if error else None,
-                "t": self.now(),
-            }
-        )
         return result, error
 
     def group_object(self) -> dict[str, Any]:

@@ -82,6 +82,10 @@ class EmulatorClient:
         body.update({key: value for key, value in optional.items() if value is not None})
         return await self._post("/_emu/messages", body)
 
+    async def send_messages(self, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Bulk form of send_message (same fields per item), one request for load tests."""
+        return (await self._post("/_emu/messages", {"messages": messages}))["items"]
+
     async def press_button(
         self, user_id: int, peer_id: int, payload: Any, conversation_message_id: int
     ) -> dict[str, Any]:

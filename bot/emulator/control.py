@@ -58,6 +58,7 @@ def _wait(request: web.Request) -> float:
 @_bad_input
 async def reset(emu: Emulator, request: web.Request) -> web.Response:
     await emu.reset()
+    logger.info("control: reset")
     return _json({"ok": True})
 
 
@@ -85,20 +86,22 @@ async def chats(emu: Emulator, request: web.Request) -> web.Response:
     return _json({"peer_id": peer_id})
 
 
+async def _deliver(emu: Emulator, body: dict[str, Any]) -> dict[str, int]:
+    peer_id = body.get("peer_id")
+    return await emu.deliver_message(
+        int(body["from_id"]), str(body.get("text", "")),
+        peer_id=int(peer_id) if peer_id is not None else None, payload=body.get("payload"),
+        ref=body.get("ref"), ref_source=body.get("ref_source"),
+        attachments=body.get("attachments"),
+    )  # fmt: skip
+
+
 @_bad_input
 async def messages(emu: Emulator, request: web.Request) -> web.Response:
     body = await _body(request)
-    peer_id = body.get("peer_id")
-    result = await emu.deliver_message(
-        int(body["from_id"]),
-        str(body.get("text", "")),
-        peer_id=int(peer_id) if peer_id is not None else None,
-        payload=body.get("payload"),
-        ref=body.get("ref"),
-        ref_source=body.get("ref_source"),
-        attachments=body.get("attachments"),
-    )
-    return _json(result)
+    if "messages" in body:  # bulk form for load tests: one request, many messages
+        return _json({"items": [await _deliver(emu, one) for one in body["messages"]]})
+    return _json(await _deliver(emu, body))
 
 
 @_bad_input
@@ -137,13 +140,16 @@ async def calls(emu: Emulator, request: web.Request) -> web.Response:
 
 @_bad_input
 async def faults(emu: Emulator, request: web.Request) -> web.Response:
-    emu.inject_fault(**await _body(request))
+    spec = await _body(request)
+    emu.inject_fault(**spec)
+    logger.info("control: fault %s", spec)
     return _json({"ok": True})
 
 
 @_bad_input
 async def callback(emu: Emulator, request: web.Request) -> web.Response:
     body = await _body(request)
+    logger.info("control: callback delivery to %s", body.get("url") or "long poll")
     confirmed = await emu.use_callback(
         body.get("url"), str(body.get("secret", "")), body.get("confirmation")
     )

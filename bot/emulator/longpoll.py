@@ -22,7 +22,7 @@ class LongPoll:
         self.key = secrets.token_hex(20)
         self._updates: list[dict[str, Any]] = []
         self._base = 0  # ts of _updates[0]
-        self._acked = 0  # highest ts a poller asked from: everything before it was read
+        self._delivered = 0  # highest ts handed to any poller
         self._waiting = 0
         self._closing = False
         # One condition covers both "new updates" and "a poller started waiting".
@@ -38,7 +38,7 @@ class LongPoll:
 
     @property
     def pending(self) -> int:
-        return max(0, self.ts - max(self._acked, self._base))
+        return max(0, self.ts - max(self._delivered, self._base))
 
     def rotate_key(self) -> str:
         self.key = secrets.token_hex(20)
@@ -80,9 +80,11 @@ class LongPoll:
         """Answer one `act=a_check` request."""
         if faults.longpoll_hang_s:
             hang, faults.longpoll_hang_s = faults.longpoll_hang_s, 0.0
+            logger.info("fault: long poll hangs %.1f s", hang)
             await asyncio.sleep(hang)  # the injected fault *is* a hung server
         if faults.longpoll_failed:
             failed, faults.longpoll_failed = faults.longpoll_failed, 0
+            logger.info("fault: long poll answers failed %d", failed)
             if failed == 1:
                 return {"failed": 1, "ts": str(self.ts)}
             self.rotate_key()
@@ -98,7 +100,6 @@ class LongPoll:
         if ts < self._base:
             # Older updates were trimmed: resume from the oldest one still kept.
             return {"failed": 1, "ts": str(self._base)}
-        self._acked = max(self._acked, ts)
         if ts == self.ts:
             wait = min(_number(params.get("wait"), 25.0), MAX_WAIT_S)
             await self._wait_beyond(ts, wait)
@@ -106,6 +107,7 @@ class LongPoll:
             return {"failed": 1, "ts": str(self._base)}
         start = ts - self._base
         updates = self._updates[start : start + self.batch]
+        self._delivered = max(self._delivered, ts + len(updates))
         return {"ts": str(ts + len(updates)), "updates": updates}
 
     async def _wait_beyond(self, ts: int, wait: float) -> None:

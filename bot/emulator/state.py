@@ -214,6 +214,8 @@ class State:
         if not text:
             return False
         moment = time.monotonic()
+        if len(self.flood) > 10_000:  # every text gets a window: sweep idle ones now and then
+            self.flood = {k: v for k, v in self.flood.items() if v and moment - v[-1] <= window_s}
         times = self.flood.setdefault((peer_id, text), deque())
         while times and moment - times[0] > window_s:
             times.popleft()
