@@ -23,6 +23,7 @@ class LongPoll:
         self._updates: list[dict[str, Any]] = []
         self._base = 0  # ts of _updates[0]
         self._delivered = 0  # highest ts handed to any poller
+        self._asked = 0  # highest ts a poller asked from: it has taken everything before it
         self._waiting = 0
         self._closing = False
         # One condition covers both "new updates" and "a poller started waiting".
@@ -39,6 +40,15 @@ class LongPoll:
     @property
     def pending(self) -> int:
         return max(0, self.ts - max(self._delivered, self._base))
+
+    @property
+    def unconfirmed(self) -> int:
+        """Updates no poller has confirmed taking yet (by asking for what comes after them).
+
+        A bot asks for the next batch only after handling the previous one, so 0 here means
+        every update reached the bot, not just left the emulator.
+        """
+        return max(0, self.ts - max(self._asked, self._base))
 
     def rotate_key(self) -> str:
         self.key = secrets.token_hex(20)
@@ -100,6 +110,7 @@ class LongPoll:
         if ts < self._base:
             # Older updates were trimmed: resume from the oldest one still kept.
             return {"failed": 1, "ts": str(self._base)}
+        self._asked = max(self._asked, ts)
         if ts == self.ts:
             wait = min(_number(params.get("wait"), 25.0), MAX_WAIT_S)
             await self._wait_beyond(ts, wait)

@@ -71,9 +71,9 @@ class BotHarness:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + SETTLE_TIMEOUT_S
         while True:
-            if self.emulator.longpoll.pending == 0 and pipeline.backlog == 0:
+            if self.emulator.longpoll.unconfirmed == 0 and pipeline.backlog == 0:
                 await pipeline.idle()
-                if self.emulator.longpoll.pending == 0:
+                if self.emulator.longpoll.unconfirmed == 0:
                     return
             if loop.time() > deadline:
                 raise TimeoutError(f"bot did not settle: {pipeline.stats}")
