@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from bot.cli import main
 from bot.clock import FakeClock
@@ -118,7 +119,7 @@ async def test_a_failed_restore_leaves_the_old_data(
         for line in lines
     ]
     dump.write_bytes(gzip.compress("".join(broken).encode()))
-    with pytest.raises(Exception):  # noqa: B017 — the engine's integrity error, either kind
+    with pytest.raises(IntegrityError):
         await backup.restore(sqlite_db, dump, force=True)
     assert await contents(sqlite_db) == before
 
