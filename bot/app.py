@@ -63,8 +63,12 @@ class App:
     bot: Bot
     pipeline: InboundPipeline
     polling: BotPolling
+    # Set once updates left over by a previous run are queued again.
+    resumed: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def run_long_poll(self, stop: asyncio.Event | None = None) -> None:
+        await self.pipeline.resume()
+        self.resumed.set()
         listener = self.polling.listen()
         try:
             async for event in listener:

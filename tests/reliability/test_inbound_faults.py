@@ -102,11 +102,6 @@ async def test_restart_between_batches_loses_nothing_and_repeats_nothing(
     assert answers == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="inbound events are marked handled when queued, not when handled: a crash loses "
-    "the queued ones (measured: 22 of 30 lost); see docs/reliability.md",
-)
 async def test_killed_mid_batch_every_message_is_answered_exactly_once(
     sqlite_db: Database, clock: FakeClock, tmp_path: Path
 ) -> None:
