@@ -55,7 +55,7 @@ class World:
     school_ids: list[int] = field(default_factory=list)
     apis: list[SvodkaAPI] = field(default_factory=list)
 
-    def scheduler(self, name: str = "a") -> Scheduler:
+    def scheduler(self, name: str = "a", **options: Any) -> Scheduler:
         """A fresh instance, as after a restart (nothing carried over in memory)."""
         api = SvodkaAPI(
             TOKEN, url=self.settings.vk_api_url, limiter=RateLimiter(1000), backoff_s=0.001
@@ -64,7 +64,7 @@ class World:
         context = AppContext(
             settings=self.settings, db=self.db, clock=self.clock, api=api, instance_id=name
         )
-        return Scheduler(context)
+        return Scheduler(context, **options)
 
     async def close(self) -> None:
         for api in self.apis:
@@ -73,14 +73,8 @@ class World:
     async def seed(self, *, tz: str = "Europe/Moscow", deputies: int = 2, **district: Any) -> None:
         now = self.clock.now()
         async with self.db.sessions.begin() as session:
-            row = District(
-                name="Сергокалинский район",
-                tz=tz,
-                school_holidays=[],
-                emails=[],
-                created_at=now,
-                **district,
-            )
+            values = {"school_holidays": [], "emails": [], **district}
+            row = District(name="Сергокалинский район", tz=tz, created_at=now, **values)
             session.add(row)
             await session.flush()
             self.district_id = row.id
