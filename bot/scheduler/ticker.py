@@ -77,6 +77,9 @@ class Scheduler:
     async def start(self) -> None:
         """Tick now and then every `interval_s` (in-memory job store: the DB holds the state)."""
         beat = AsyncIOScheduler()
+        # APScheduler times its jobs by the system clock, never by ours (which may be fake):
+        # one run at once, then the beat.
+        beat.add_job(self._safe_tick, id="outbox-first-tick")
         beat.add_job(
             self._safe_tick,
             "interval",
@@ -84,7 +87,6 @@ class Scheduler:
             id="outbox-tick",
             max_instances=1,
             coalesce=True,
-            next_run_time=self.context.clock.now(),
         )
         beat.start()
         self._beat = beat
