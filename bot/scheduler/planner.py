@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bot.services.planning import plan_district
 from storage.db import Database
-from storage.repos import districts
+from storage.repos import districts, outbox
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +21,7 @@ async def plan(*, db: Database, now: datetime) -> int:
         # One district's failure (a broken schedule, say) must not stop the others.
         try:
             async with db.sessions.begin() as session:
+                await outbox.lock_planning(session, district_id)
                 district = await districts.get(session, district_id)
                 if district is not None:
                     inserted += await plan_district(session=session, district=district, now=now)

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -24,6 +24,22 @@ PENDING, SENDING, SENT = "pending", "sending", "sent"
 FAILED, CANCELLED, EXPIRED = "failed", "cancelled", "expired"
 # Kinds addressed to a school's staff: pointless once the school has answered.
 SCHOOL_KINDS = ("prompt", "reminder")
+INSERT_CHUNK = 500
+
+
+# The first key of PostgreSQL's two-key advisory locks, naming "planning a district".
+_PLANNING_LOCK = 7001
+
+
+async def lock_planning(session: AsyncSession, district_id: int) -> None:
+    """Serialise planning of one district across instances until the transaction ends.
+
+    Rounds and campaigns are get-or-create without a unique key on the campaign, so two
+    planners racing on PostgreSQL could each create one; SQLite's BEGIN IMMEDIATE already
+    serialises writers.
+    """
+    if session.bind.dialect.name == "postgresql":
+        await session.execute(select(func.pg_advisory_xact_lock(_PLANNING_LOCK, district_id)))
 
 
 async def existing_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:
@@ -36,7 +52,12 @@ async def existing_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:
 
 async def insert(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> int:
     """Insert the rows whose natural key is new; a concurrent planner's rows win silently."""
-    return await insert_ignore(session, OutboxMessage, rows, ["natural_key"])
+    inserted = 0
+    # Chunked: one statement with tens of thousands of VALUES is slow to compile and send.
+    for start in range(0, len(rows), INSERT_CHUNK):
+        chunk = rows[start : start + INSERT_CHUNK]
+        inserted += await insert_ignore(session, OutboxMessage, chunk, ["natural_key"])
+    return inserted
 
 
 async def staff_of_district(session: AsyncSession, district_id: int) -> list[tuple[Any, ...]]:
@@ -158,16 +179,30 @@ async def claim(
 async def mark_sent(
     session: AsyncSession,
     *,
-    ids_and_message_ids: Iterable[tuple[int, int]],
+    ids_and_message_ids: Sequence[tuple[int, int]],
     holder: str,
     now: datetime,
 ) -> None:
-    for row_id, message_id in ids_and_message_ids:
-        await session.execute(
-            _owned(row_id, holder).values(
-                status=SENT, sent_at=now, vk_message_id=message_id, claimed_until=None
-            )
+    """One executemany for a whole request's rows: fan-out marks thousands of rows."""
+    if not ids_and_message_ids:
+        return
+    table = OutboxMessage.__table__
+    statement = (
+        update(table)
+        .where(
+            table.c.id == bindparam("row_id"),
+            table.c.status == SENDING,
+            table.c.claimed_by == holder,
         )
+        .values(status=SENT, sent_at=now, vk_message_id=bindparam("message_id"), claimed_until=None)
+    )
+    await session.execute(
+        statement,
+        [
+            {"row_id": row_id, "message_id": message_id}
+            for row_id, message_id in ids_and_message_ids
+        ],
+    )
 
 
 async def mark_retry(
