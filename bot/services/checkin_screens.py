@@ -72,7 +72,7 @@ def question(qn: Questionnaire, draft: Draft, *, before: str | None = None) -> S
     assert draft.key is not None
     q = qn.question(draft.key)
     order = applicable(qn, draft)
-    lines = [before] if before else []
+    lines = [before, ""] if before else []
     lines.append(texts.QUESTION.format(n=order.index(q.key) + 1, total=len(order), label=q.label))
     if q.hint:
         lines.append(q.hint)
@@ -133,11 +133,11 @@ def pick(qn: Questionnaire, draft: Draft, *, before: str | None = None) -> Scree
         Button(str(n), {"c": "edit", "k": key}, callback=True)
         for n, key in enumerate(order, start=1)
     ]
-    rows = rows_of(buttons)
+    # An inline keyboard holds 6 rows: 20 answers as buttons, any further ones by number.
+    rows = rows_of(buttons)[:5]
     rows.append([Button(texts.TO_REVIEW, {"c": "review"}, callback=True)])
-    text = f"{before}\n{texts.PICK}" if before else texts.PICK
-    # An inline keyboard holds 6 rows: 20 questions as numbers, the rest typed as numbers.
-    return Screen(text, keyboard(rows[:5] + rows[-1:], inline=True))
+    text = f"{before}\n\n{texts.PICK}" if before else texts.PICK
+    return Screen(text, keyboard(rows, inline=True))
 
 
 def thanks(qn: Questionnaire, result: SubmitResult, view: RoundView) -> str:

@@ -86,7 +86,7 @@ async def test_wrong_answers_are_explained_and_earlier_ones_kept(
         assert "Вопрос 2 из 10" in item["text"]
         await answer_all(bot, TYPED[1:8])
         [item] = await bot.say(HEAD_VK, "может быть")
-        assert item["text"].startswith("Ответьте «Да» или «Нет».\nВопрос 9 из 10")
+        assert item["text"].startswith("Ответьте «Да» или «Нет».\n\nВопрос 9 из 10")
         [item] = await bot.say(HEAD_VK, "Да")
         assert item["text"].startswith("Вопрос 10 из 11. Какие иностранные мессенджеры")
         [item] = await bot.say(HEAD_VK, "Ж" * 10_000)
@@ -197,7 +197,7 @@ async def test_restart_mid_dialog_resumes_at_the_same_question(
         assert item["text"].startswith("Вопрос 6 из 10")
         clock.advance(timedelta(days=2))
         [item] = await bot.say(HEAD_VK, "Заполнить")
-        assert item["text"].startswith(texts.RESUME + "\nВопрос 6 из 10")
+        assert item["text"].startswith(texts.RESUME + "\n\nВопрос 6 из 10")
         await answer_all(bot, TYPED[5:])
         await bot.say(HEAD_VK, "Пропустить")
         await bot.press(HEAD_VK, {"c": "send"})
