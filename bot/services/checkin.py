@@ -8,7 +8,7 @@ The caller's transaction covers the whole submission (the dialog drops its draft
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -62,6 +62,30 @@ async def open_round(*, session: AsyncSession, school_id: int, now: datetime) ->
         return None
     questionnaire = await round_questionnaire(session, round_)
     return OpenRound(round_, questionnaire, school, district)
+
+
+@dataclass(frozen=True)
+class SchoolStatus:
+    school_id: int
+    name: str  # the short name when there is one
+    answered: bool  # a response exists in this week's round
+
+
+async def school_statuses(
+    *, session: AsyncSession, school_ids: Sequence[int], now: datetime
+) -> list[SchoolStatus]:
+    """Each school's display name and whether it has answered this week."""
+    result = []
+    for school_id in school_ids:
+        opened = await open_round(session=session, school_id=school_id, now=now)
+        school = await session.get(School, school_id)
+        assert school is not None
+        answered = (
+            opened is not None
+            and await responses.of_round(session, opened.round.id, school_id) is not None
+        )
+        result.append(SchoolStatus(school_id, school.short_name or school.name, answered))
+    return result
 
 
 async def current_answers(

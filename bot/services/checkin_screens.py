@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -20,8 +21,8 @@ from bot.keyboards import (
     rows_of,
     short_label,
 )
-from bot.services.checkin import OpenRound, SubmitResult
-from bot.services.checkin_flow import Draft, applicable
+from bot.services.checkin import OpenRound, SchoolStatus, SubmitResult
+from bot.services.checkin_flow import Draft, FormOutcome, applicable
 from bot.texts import checkin as texts
 
 # Choices are offered as buttons only while they fit a small keyboard.
@@ -51,15 +52,11 @@ class RoundView:
         days = week.days()
         tz = ZoneInfo(opened.district.tz)
         return cls(
-            school=school_name(opened.school.short_name, opened.school.name),
+            school=opened.school.short_name or opened.school.name,
             week=texts.week_range(days[0], days[-1]),
             deadline=texts.moment(opened.round.deadline_at.astimezone(tz)),
             overdue=now > opened.round.deadline_at,
         )
-
-
-def school_name(short_name: str | None, name: str) -> str:
-    return short_name or name
 
 
 def intro(view: RoundView) -> str:
@@ -160,17 +157,29 @@ def thanks(qn: Questionnaire, result: SubmitResult, view: RoundView) -> str:
     return "\n".join(lines)
 
 
-def school_choice(schools: list[tuple[int, str, bool]], text: str = texts.CHOOSE_SCHOOL) -> Screen:
+def school_choice(schools: Sequence[SchoolStatus], text: str) -> Screen:
     """Buttons with short school names, ✅ on those already answered this week."""
     buttons = [
         Button(
-            short_label((texts.ANSWERED_MARK if answered else "") + name),
-            {"c": "school", "s": school_id},
-            SECONDARY if answered else PRIMARY,
+            short_label((texts.ANSWERED_MARK if s.answered else "") + s.name),
+            {"c": "school", "s": s.school_id},
+            SECONDARY if s.answered else PRIMARY,
         )
-        for school_id, name, answered in schools
+        for s in schools
     ]
     return Screen(text, keyboard(rows_of(buttons, per_row=1)[:10], one_time=True))
+
+
+def form_report(outcome: FormOutcome, missing: int) -> str:
+    """How a pasted form went: accepted, refused line by line, how many are left."""
+    lines = [
+        texts.FORM_ACCEPTED.format(n=outcome.accepted) if outcome.accepted else texts.FORM_NOTHING
+    ]
+    if outcome.problems:
+        lines += [texts.FORM_PROBLEMS, *outcome.problems]
+    if missing:
+        lines.append(texts.LEFT_TO_ANSWER.format(n=missing))
+    return "\n".join(lines)
 
 
 def start_keyboard() -> str:

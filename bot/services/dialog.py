@@ -25,18 +25,19 @@ from bot.services.access import Actor, load_actor
 from bot.services.checkin import (
     CheckinRefused,
     OpenRound,
+    SchoolStatus,
     current_answers,
     missing_questions,
     open_round,
     previous_answers,
+    school_statuses,
     submit,
 )
 from bot.services.checkin_flow import Draft
 from bot.services.checkin_screens import RoundView, Screen
 from bot.texts import checkin as texts
 from storage.db import Database
-from storage.models import School
-from storage.repos import dialogs, responses
+from storage.repos import dialogs
 
 logger = logging.getLogger(__name__)
 
@@ -117,7 +118,7 @@ class _Conversation:
             if school_id is None:
                 return Outcome(await self._school_choice(texts.CHOOSE_SCHOOL_FIRST))
             return await self._start(school_id, None, then=intent)
-        if intent.command == "send" and all(answered for *_, answered in await self._schools()):
+        if intent.command == "send" and all(school.answered for school in await self._schools()):
             return Outcome(notice=texts.ALREADY_SENT)
         if choosing:
             return Outcome(await self._school_choice(texts.CHOOSE_SCHOOL))
@@ -202,7 +203,9 @@ class _Conversation:
     async def _typed(self, draft: Draft, qn: Questionnaire, view: RoundView, text: str) -> Outcome:
         if looks_like_form(text, qn):
             outcome = flow.apply_form(qn, draft, text)
-            problem: str | None = _form_report(outcome, qn, draft)
+            problem: str | None = screens.form_report(
+                outcome, len(missing_questions(qn, draft.answers))
+            )
         elif draft.step == flow.ASK:
             problem = flow.answer(qn, draft, text)
         else:
@@ -231,7 +234,7 @@ class _Conversation:
         await self._drop()
         done = [Screen(screens.thanks(qn, result, view), empty_keyboard())]
         others = await self._schools(exclude=draft.school_id)
-        if any(not answered for _, _, answered in others):
+        if any(not school.answered for school in others):
             done.append(screens.school_choice(others, texts.OTHER_SCHOOLS))
         return Outcome(done)
 
@@ -250,27 +253,13 @@ class _Conversation:
         )
         return [screens.school_choice(await self._schools(), text)]
 
-    async def _schools(self, exclude: int | None = None) -> list[tuple[int, str, bool]]:
-        """(id, name, answered this week) of the person's schools."""
-        result = []
-        for school_id in self.actor.school_ids:
-            if school_id == exclude:
-                continue
-            school = await self.session.get(School, school_id)
-            assert school is not None
-            opened = await open_round(session=self.session, school_id=school_id, now=self.now)
-            answered = (
-                opened is not None
-                and await responses.of_round(self.session, opened.round.id, school_id) is not None
-            )
-            result.append(
-                (school_id, screens.school_name(school.short_name, school.name), answered)
-            )
-        return result
+    async def _schools(self, exclude: int | None = None) -> list[SchoolStatus]:
+        ids = [i for i in self.actor.school_ids if i != exclude]
+        return await school_statuses(session=self.session, school_ids=ids, now=self.now)
 
     def _only_school(self) -> int | None:
         ids = self.actor.school_ids
-        return ids[0] if len(set(ids)) == 1 else None
+        return ids[0] if len(ids) == 1 else None
 
     async def _save(self, draft: Draft) -> None:
         await dialogs.put(
@@ -283,16 +272,3 @@ class _Conversation:
 
     async def _drop(self) -> None:
         await dialogs.drop(self.session, self.actor.vk_id)
-
-
-def _form_report(outcome: flow.FormOutcome, qn: Questionnaire, draft: Draft) -> str:
-    accepted = (
-        texts.FORM_ACCEPTED.format(n=outcome.accepted) if outcome.accepted else texts.FORM_NOTHING
-    )
-    lines = [accepted]
-    if outcome.problems:
-        lines += [texts.FORM_PROBLEMS, *outcome.problems]
-    missing = len(missing_questions(qn, draft.answers))
-    if missing:
-        lines.append(texts.LEFT_TO_ANSWER.format(n=missing))
-    return "\n".join(lines)

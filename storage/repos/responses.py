@@ -22,14 +22,6 @@ async def of_round(session: AsyncSession, round_id: int, school_id: int) -> Resp
     return await session.scalar(query)
 
 
-async def answered_schools(session: AsyncSession, round_ids: list[int]) -> set[tuple[int, int]]:
-    """(round_id, school_id) pairs that have a response."""
-    if not round_ids:
-        return set()
-    query = select(Response.round_id, Response.school_id).where(Response.round_id.in_(round_ids))
-    return {(r, s) for r, s in await session.execute(query)}
-
-
 async def answers_of(session: AsyncSession, response_id: int) -> dict[str, Any]:
     query = select(Answer.key, Answer.value).where(Answer.response_id == response_id)
     return {key: value for key, value in await session.execute(query)}
@@ -113,15 +105,6 @@ def add_revision(
     )
     session.add(revision)
     return revision
-
-
-async def revisions(session: AsyncSession, response_id: int) -> list[ResponseRevision]:
-    query = (
-        select(ResponseRevision)
-        .where(ResponseRevision.response_id == response_id)
-        .order_by(ResponseRevision.revision)
-    )
-    return list(await session.scalars(query))
 
 
 def numeric(value: Any) -> float | None:
