@@ -38,7 +38,9 @@ def test_limits_are_refused_before_vk_sees_them() -> None:
         ("45", None, None, False),
     ],
 )
-def test_intent_of_a_message(text: str, payload: str | None, command: str | None, ours: bool) -> None:
+def test_intent_of_a_message(
+    text: str, payload: str | None, command: str | None, ours: bool
+) -> None:
     intent, claimed = parse_intent(text, payload)
     assert (intent.command, claimed) == (command, ours)
     if command == "school":
