@@ -1,5 +1,5 @@
 """CLI commands, one module per group; each has `register(subparsers)` and sets `handler`."""
 
-from bot.commands import demo, emulator, questionnaire, setup
+from bot.commands import backup, demo, emulator, privacy, questionnaire, setup
 
-COMMAND_MODULES = [setup, questionnaire, demo, emulator]
+COMMAND_MODULES = [setup, questionnaire, demo, emulator, privacy, backup]
