@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
 
 from bot.clock import FakeClock
+from bot.domain.weeks import IsoWeek
+from bot.services.checkin import submit
+from bot.services.rounds import round_for_week
 from storage.db import Database
-from storage.models import Answer, Response, ResponseRevision
+from storage.models import Answer, District, Response, ResponseRevision
 from tests.utils.factories import SeededDistrict, make_district, make_staff
 
 HEAD_VK = 100
@@ -56,6 +60,23 @@ async def one_head(db: Database, clock: FakeClock, **district: Any) -> Setup:
     seeded = await make_district(db, now=clock.now(), **district)
     head = await make_staff(db, vk_id=HEAD_VK, school_ids=seeded.school_ids[:1], now=clock.now())
     return Setup(seeded, head)
+
+
+async def answered_last_week(db: Database, clock: FakeClock, setup: Setup, **changes: Any) -> None:
+    """The school's response in week 2024-W42, the week before the clock's."""
+    async with db.sessions.begin() as session:
+        district = await session.get(District, setup.district.id)
+        assert district is not None
+        last_week = await round_for_week(session, district, IsoWeek(2024, 42), clock.now())
+        assert last_week is not None
+        await submit(
+            session=session,
+            round_id=last_week.id,
+            school_id=setup.school_id,
+            author_person_id=setup.head_id,
+            answers={**STORED, **changes},
+            now=clock.now() - timedelta(days=4),
+        )
 
 
 async def stored_responses(db: Database) -> list[Response]:

@@ -2,18 +2,19 @@
 or checks that the committed file is exactly what the bot says today."""
 
 import os
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from bot.clock import FakeClock
-from bot.domain.weeks import IsoWeek
-from bot.services.checkin import submit
-from bot.services.rounds import round_for_week
 from bot.texts import checkin as texts
 from storage.db import Database
-from storage.models import District
-from tests.integration.checkin.helpers import HEAD_VK, STORED, button, labels, one_head
+from tests.integration.checkin.helpers import (
+    HEAD_VK,
+    answered_last_week,
+    button,
+    labels,
+    one_head,
+)
 from tests.utils.harness import BotHarness, running_bot
 
 DOC = Path(__file__).parents[3] / "docs" / "dialog-example.md"
@@ -60,17 +61,7 @@ async def test_dialog_example_is_current(
     sqlite_db: Database, clock: FakeClock, tmp_path: Path
 ) -> None:
     setup = await one_head(sqlite_db, clock)
-    async with sqlite_db.sessions.begin() as session:
-        district = await session.get(District, setup.district.id)
-        last_week = await round_for_week(session, district, IsoWeek(2024, 42), clock.now())
-        await submit(
-            session=session,
-            round_id=last_week.id,
-            school_id=setup.school_id,
-            author_person_id=setup.head_id,
-            answers={**STORED, "students_active": 120, "class_chats": 8},
-            now=clock.now() - timedelta(days=4),
-        )
+    await answered_last_week(sqlite_db, clock, setup, students_active=120, class_chats=8)
     async with running_bot(sqlite_db, clock, tmp_path) as bot:
         bot.user(HEAD_VK)
         t = Transcript(bot)

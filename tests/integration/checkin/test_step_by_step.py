@@ -4,16 +4,13 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.clock import FakeClock
-from bot.domain.weeks import IsoWeek
-from bot.services.checkin import submit
-from bot.services.rounds import round_for_week
 from bot.texts import checkin as texts
 from storage.db import Database
-from storage.models import District
 from tests.integration.checkin.helpers import (
     HEAD_VK,
     STORED,
     TYPED,
+    answered_last_week,
     button,
     labels,
     one_head,
@@ -103,18 +100,7 @@ async def test_back_skip_and_last_weeks_values(
     sqlite_db: Database, clock: FakeClock, tmp_path: Path
 ) -> None:
     setup = await one_head(sqlite_db, clock)
-    async with sqlite_db.sessions.begin() as session:
-        district = await session.get(District, setup.district.id)
-        last_week = await round_for_week(session, district, IsoWeek(2024, 42), clock.now())
-        assert last_week is not None
-        await submit(
-            session=session,
-            round_id=last_week.id,
-            school_id=setup.school_id,
-            author_person_id=setup.head_id,
-            answers={**STORED, "students_active": 120},
-            now=clock.now() - timedelta(days=5),
-        )
+    await answered_last_week(sqlite_db, clock, setup, students_active=120)
     async with running_bot(sqlite_db, clock, tmp_path) as bot:
         bot.user(HEAD_VK)
         _, first = await bot.say(HEAD_VK, "Начать")
