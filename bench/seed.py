@@ -92,11 +92,10 @@ async def seed(db: Database, *, schools: int, heads: int, now: datetime | None =
         people = [{"vk_id": v, "first_name": "Имя", "last_name": f"Директор {v}",
                    "created_at": now} for v in vk_ids]  # fmt: skip
         await _insert(session, Person, people, ["vk_id"])
-        person_ids = dict(
-            (await session.execute(select(Person.vk_id, Person.id).where(Person.vk_id.in_(vk_ids))))
-            .tuples()
-            .all()
+        found = await session.execute(
+            select(Person.vk_id, Person.id).where(Person.vk_id.in_(vk_ids))
         )
+        person_ids = {vk_id: person_id for vk_id, person_id in found}
         staff = [{"person_id": person_ids[v], "school_id": s, "role": "head", "confirmed": True,
                   "created_at": now} for v, s in zip(vk_ids, school_ids, strict=False)]  # fmt: skip
         await _insert(session, SchoolStaff, staff, ["school_id", "role"])
