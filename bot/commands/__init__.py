@@ -1,5 +1,5 @@
 """CLI commands, one module per group; each has `register(subparsers)` and sets `handler`."""
 
-from bot.commands import demo, emulator, setup
+from bot.commands import backup, demo, emulator, privacy, setup
 
-COMMAND_MODULES = [setup, demo, emulator]
+COMMAND_MODULES = [setup, demo, emulator, privacy, backup]
