@@ -85,9 +85,7 @@ def weekly_answers(school: SeedSchool, week_index: int, rng: random.Random) -> d
     weeks grow a little, as they did once the resolution was sent round."""
     students_total = school.students_total
     growth = sum(rng.randint(2, 6) for _ in range(week_index)) / 100
-    students_active = min(
-        students_total, school.students_active + round(students_total * growth)
-    )
+    students_active = min(students_total, school.students_active + round(students_total * growth))
     staff_total = max(14, round(students_total / 9))
     staff_registered = staff_total - rng.randint(0, 3)
     classes_total = max(9, min(22, round(students_total / 20)))
