@@ -1,6 +1,14 @@
 """VK handlers, one labeler per feature. Order matters: the first matching handler wins."""
 
-from handlers import fallback
+from handlers import fallback, guard, help, onboarding, reachability
 
-# The catch-all goes last: it answers whatever no feature claimed.
-labelers = [fallback.labeler]
+labelers = [
+    # Refuses commands the asker may not use, so the features after it need not check.
+    guard.labeler,
+    onboarding.labeler,
+    # Answers strangers' other messages; bound people's text passes on to the features below.
+    help.labeler,
+    reachability.labeler,
+    # The catch-all goes last: it answers whatever no feature claimed.
+    fallback.labeler,
+]

@@ -53,3 +53,7 @@ async def add_school(
     session.add(school)
     await session.flush()
     return school
+
+
+async def school(session: AsyncSession, school_id: int) -> School | None:
+    return await session.get(School, school_id)
