@@ -29,9 +29,7 @@ def help_text(actor: Actor) -> str:
     if actor.is_stranger:
         return onboarding_texts.STRANGER
     lines = [
-        line
-        for command, line in texts.COMMAND_LINES.items()
-        if authorize(actor, COMMANDS[command])
+        line for command, line in texts.COMMAND_LINES.items() if authorize(actor, COMMANDS[command])
     ]
     return "\n".join([texts.HEADER, *lines])
 

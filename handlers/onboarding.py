@@ -74,9 +74,14 @@ async def redeem(message: Message, app: AppContext, code: str | None) -> None:
         await reply(app.api, message.peer_id, texts.blocked(result.blocked_until, now))
     elif result.outcome is Outcome.HOLDER_EXISTS:
         role = texts.ROLE_NAMES[result.role or "head"]
-        await reply(app.api, message.peer_id, texts.HOLDER_EXISTS.format(school=result.school, role=role))
+        await reply(
+            app.api, message.peer_id, texts.HOLDER_EXISTS.format(school=result.school, role=role)
+        )
         await notify_admins(
-            app, texts.ADMIN_HOLDER_EXISTS.format(vk_id=message.from_id, school=result.school, role=role)
+            app,
+            texts.ADMIN_HOLDER_EXISTS.format(
+                vk_id=message.from_id, school=result.school, role=role
+            ),
         )
     else:
         await reply(app.api, message.peer_id, FAILURE_TEXTS[result.outcome])
@@ -90,7 +95,9 @@ async def welcome(app: AppContext, peer_id: int, result: RedeemResult) -> None:
     name = result.first_name or await _fetch_name(app, peer_id, result.person_id)
     await reply(app.api, peer_id, texts.welcome(result, name), keyboard=confirm_keyboard())
     if result.replaced_vk_id is not None:
-        await reply(app.api, result.replaced_vk_id, texts.FORMER_HOLDER.format(school=result.school))
+        await reply(
+            app.api, result.replaced_vk_id, texts.FORMER_HOLDER.format(school=result.school)
+        )
 
 
 async def _fetch_name(app: AppContext, vk_id: int, person_id: int | None) -> str | None:
@@ -104,7 +111,10 @@ async def _fetch_name(app: AppContext, vk_id: int, person_id: int | None) -> str
     user = users[0]
     async with app.db.sessions.begin() as session:
         await onboarding.remember_name(
-            session=session, person_id=person_id, first_name=user.first_name, last_name=user.last_name
+            session=session,
+            person_id=person_id,
+            first_name=user.first_name,
+            last_name=user.last_name,
         )
     return user.first_name
 
@@ -112,14 +122,18 @@ async def _fetch_name(app: AppContext, vk_id: int, person_id: int | None) -> str
 @labeler.private_message(Payload("onb_yes"))
 async def confirm(message: Message, app: AppContext) -> None:
     async with app.db.sessions.begin() as session:
-        schools = await onboarding.confirm(session=session, vk_id=message.from_id, now=app.clock.now())
+        schools = await onboarding.confirm(
+            session=session, vk_id=message.from_id, now=app.clock.now()
+        )
     await reply(app.api, message.peer_id, texts.CONFIRMED if schools else texts.CONFIRMED_NOTHING)
 
 
 @labeler.private_message(Payload("onb_no"))
 async def reject(message: Message, app: AppContext) -> None:
     async with app.db.sessions.begin() as session:
-        schools = await onboarding.reject(session=session, vk_id=message.from_id, now=app.clock.now())
+        schools = await onboarding.reject(
+            session=session, vk_id=message.from_id, now=app.clock.now()
+        )
     if not schools:
         await reply(app.api, message.peer_id, texts.CONFIRMED_NOTHING)
         return

@@ -34,7 +34,7 @@ def actor_middleware(context: AppContext) -> type[BaseMiddleware[Message]]:
 
 
 class Cmd(ABCRule[Message]):
-    """`/name args` (any of the names); passes `args` (the rest of the text) to the handler."""
+    """`/name args` (any of the names); passes `command` (the name) and `args` (the rest)."""
 
     def __init__(self, *names: str) -> None:
         self.names = frozenset(names)
@@ -43,7 +43,7 @@ class Cmd(ABCRule[Message]):
         command = parse_command(event.text)
         if command is None or command.name not in self.names:
             return False
-        return {"args": command.args}
+        return {"command": command.name, "args": command.args}
 
 
 class Can(ABCRule[Message]):
@@ -57,13 +57,15 @@ class Can(ABCRule[Message]):
 
 
 class Payload(ABCRule[Message]):
-    """A keyboard button of ours: payload `{"c": name, ...}`; passes the payload on."""
+    """A keyboard button of ours: payload `{"c": name, **fields}`; passes the payload on."""
 
-    def __init__(self, *names: str) -> None:
-        self.names = frozenset(names)
+    def __init__(self, name: str, **fields: str) -> None:
+        self.expected = {"c": name, **fields}
 
     async def check(self, event: Message) -> dict[str, Any] | bool:
         payload = event.get_payload_json()
-        if not isinstance(payload, dict) or payload.get("c") not in self.names:
+        if not isinstance(payload, dict):
+            return False
+        if any(payload.get(key) != value for key, value in self.expected.items()):
             return False
         return {"payload": payload}

@@ -95,7 +95,9 @@ async def redeem(
         )
         return RedeemResult(Outcome.HOLDER_EXISTS, school=school.name, role=invite.role)
     if not await invites.claim(session, invite_id=invite.id, person_id=person.id, now=now):
-        return await _fail(session, key=key, outcome=Outcome.USED, invite=invite, vk_id=vk_id, now=now)
+        return await _fail(
+            session, key=key, outcome=Outcome.USED, invite=invite, vk_id=vk_id, now=now
+        )
     replaced_vk_id = None
     if holder is not None:
         former = await people.get(session, holder.person_id)
@@ -106,7 +108,11 @@ async def redeem(
             await _drop_role(session, own, now=now, reason="role_changed", actor_id=person.id)
     session.add(
         SchoolStaff(
-            person_id=person.id, school_id=school.id, role=invite.role, confirmed=False, created_at=now
+            person_id=person.id,
+            school_id=school.id,
+            role=invite.role,
+            confirmed=False,
+            created_at=now,
         )
     )
     audit.record(
@@ -172,9 +178,7 @@ async def _fail(
             vk_id=vk_id,
             reason="used",
         )
-    return RedeemResult(
-        outcome, school=school.name if school else None, blocked_until=until
-    )
+    return RedeemResult(outcome, school=school.name if school else None, blocked_until=until)
 
 
 async def _drop_role(
@@ -210,7 +214,7 @@ async def confirm(*, session: AsyncSession, vk_id: int, now: datetime) -> list[s
 
 
 async def reject(*, session: AsyncSession, vk_id: int, now: datetime) -> list[str]:
-    """"Нет, это ошибка": undo the unconfirmed bindings; the used code stays used."""
+    """ "Нет, это ошибка": undo the unconfirmed bindings; the used code stays used."""
     return [school.name for school in await _unconfirmed(session, vk_id, now, keep=False)]
 
 
@@ -237,5 +241,7 @@ async def _unconfirmed(
                 role=staff.role,
             )
         else:
-            await _drop_role(session, staff, now=now, reason="rejected_by_person", actor_id=person.id)
+            await _drop_role(
+                session, staff, now=now, reason="rejected_by_person", actor_id=person.id
+            )
     return touched

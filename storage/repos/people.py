@@ -58,7 +58,9 @@ async def school_staff(session: AsyncSession, school_id: int, role: str) -> Scho
     return await session.scalar(query)
 
 
-async def staff_with_schools(session: AsyncSession, person_id: int) -> list[tuple[SchoolStaff, School]]:
+async def staff_with_schools(
+    session: AsyncSession, person_id: int
+) -> list[tuple[SchoolStaff, School]]:
     query = (
         select(SchoolStaff, School)
         .join(School, School.id == SchoolStaff.school_id)
@@ -82,3 +84,16 @@ async def unreachable_staff(session: AsyncSession, district_id: int) -> list[tup
         .order_by(School.name)
     )
     return [(school, person) for school, person in (await session.execute(query)).all()]
+
+
+async def schools_without(session: AsyncSession, *, district_id: int, role: str) -> list[School]:
+    """The district's schools where nobody holds `role`."""
+    holder = select(SchoolStaff.id).where(
+        SchoolStaff.school_id == School.id, SchoolStaff.role == role
+    )
+    query = (
+        select(School)
+        .where(School.district_id == district_id, School.archived_at.is_(None), ~holder.exists())
+        .order_by(School.name)
+    )
+    return list(await session.scalars(query))
