@@ -119,23 +119,28 @@ async def _fetch_name(app: AppContext, vk_id: int, person_id: int | None) -> str
     return user.first_name
 
 
+def nothing_to_do(actor: Actor) -> str:
+    """An old button pressed again: strangers (e.g. after "Нет") hear how to join."""
+    return texts.STRANGER if actor.is_stranger else texts.CONFIRMED_NOTHING
+
+
 @labeler.private_message(Payload("onb_yes"))
-async def confirm(message: Message, app: AppContext) -> None:
+async def confirm(message: Message, app: AppContext, actor: Actor) -> None:
     async with app.db.sessions.begin() as session:
         schools = await onboarding.confirm(
             session=session, vk_id=message.from_id, now=app.clock.now()
         )
-    await reply(app.api, message.peer_id, texts.CONFIRMED if schools else texts.CONFIRMED_NOTHING)
+    await reply(app.api, message.peer_id, texts.CONFIRMED if schools else nothing_to_do(actor))
 
 
 @labeler.private_message(Payload("onb_no"))
-async def reject(message: Message, app: AppContext) -> None:
+async def reject(message: Message, app: AppContext, actor: Actor) -> None:
     async with app.db.sessions.begin() as session:
         schools = await onboarding.reject(
             session=session, vk_id=message.from_id, now=app.clock.now()
         )
     if not schools:
-        await reply(app.api, message.peer_id, texts.CONFIRMED_NOTHING)
+        await reply(app.api, message.peer_id, nothing_to_do(actor))
         return
     listed = ", ".join(f"«{name}»" for name in schools)
     await reply(app.api, message.peer_id, texts.REJECTED.format(schools=listed))

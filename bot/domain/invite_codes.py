@@ -39,12 +39,14 @@ _ATTEMPT_CHARS = frozenset("-–— ")
 
 
 def looks_like_attempt(text: str) -> bool:
-    """Could this be someone typing a code (right or wrong)? One short word of letters and
-    digits with at least one digit: "ABCDE-23456", "abcde23457", "12345678".
+    """Could this be someone typing a code (right or wrong)? A valid-looking code, or one
+    short word of letters and digits with a digit in it: "abcde23457", "12345678".
 
     Every such message from a person without a school counts against the attempt limit,
     so guessing codes at random is cut off, however the guesses are shaped.
     """
+    if normalize(text) is not None:
+        return True
     cleaned = unicodedata.normalize("NFKC", text[:64]).strip()
     if not 6 <= len(cleaned) <= 24 or not any(ch.isdigit() for ch in cleaned):
         return False

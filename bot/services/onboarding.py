@@ -72,7 +72,11 @@ async def redeem(
     person = await people.by_vk_id(session, vk_id)
     outcome = _check(invite, person_id=person.id if person else None, now=now)
     if outcome is Outcome.ALREADY_YOURS:
-        return RedeemResult(outcome)
+        assert invite is not None
+        holder = await people.school_staff(session, invite.school_id, invite.role)
+        if holder is not None and person is not None and holder.person_id == person.id:
+            return RedeemResult(outcome)
+        outcome = Outcome.USED  # theirs once, but given up or taken away since
     if outcome in FAILURES:
         return await _fail(session, key=key, outcome=outcome, invite=invite, vk_id=vk_id, now=now)
     assert invite is not None
