@@ -31,11 +31,11 @@ USAGE = {
 
 
 def split_args(args: str, pattern: re.Pattern[str]) -> tuple[str, str] | None:
-    if ":" in args:
-        name, _, value = args.partition(":")
-        return (name.strip(), value.strip()) if name.strip() and value.strip() else None
     match = pattern.fullmatch(args.strip())
-    return (match[1].strip(), match[2].strip()) if match else None
+    if match:
+        return match[1].strip().rstrip(":").strip(), match[2].strip()
+    name, colon, value = args.partition(":")
+    return (name.strip(), value.strip()) if colon and name.strip() and value.strip() else None
 
 
 @labeler.private_message(Cmd("schedule", "tz", "holidays"))
