@@ -12,15 +12,17 @@ from vkbottle import Keyboard, Text
 from vkbottle.bot import BotLabeler, Message
 
 from bot.app import AppContext
-from bot.runtime.access import Cmd, Payload
+from bot.runtime.access import Can, Cmd, Payload
 from bot.runtime.replies import reply
 from bot.services import admin, roles
-from bot.services.access import Actor
+from bot.services.access import Action, Actor
 from bot.services.district_settings import find_district
 from bot.texts import admin as texts
 from storage.repos import districts as district_repo
 
-labeler = BotLabeler()
+# Admins only, on every handler here: the guard answers others; this keeps them out
+# even if that answer fails (vkbottle then tries the next handlers).
+labeler = BotLabeler(auto_rules=[Can(Action.ADMIN)])
 LOOKUP_ERRORS = (LookupError,)
 _OFFICIAL_ARGS = re.compile(
     r"(add|remove|добавить|снять|назначить)\s+(?:id)?(\d{1,12})\s+(.+)", re.I

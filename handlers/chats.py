@@ -13,7 +13,7 @@ from vkbottle.exception_factory import VKAPIError
 
 from bot.app import AppContext
 from bot.domain.textnorm import fold
-from bot.runtime.access import Cmd
+from bot.runtime.access import Can, Cmd
 from bot.runtime.replies import reply
 from bot.services import chats
 from bot.services.access import Action, Actor, authorize, districts_for
@@ -23,7 +23,8 @@ from storage.models import District
 from storage.repos import districts as district_repo
 
 logger = logging.getLogger(__name__)
-labeler = BotLabeler()
+# Admins and officials only, on every handler here (see handlers/admin.py).
+labeler = BotLabeler(auto_rules=[Can(Action.BIND)])
 
 NO_RIGHTS = 917
 

@@ -7,13 +7,14 @@ import re
 from vkbottle.bot import BotLabeler, Message
 
 from bot.app import AppContext
-from bot.runtime.access import Cmd, Payload
+from bot.runtime.access import Can, Cmd, Payload
 from bot.runtime.replies import reply
 from bot.services import district_settings as settings
-from bot.services.access import Actor
+from bot.services.access import Action, Actor
 from bot.texts import admin as texts
 
-labeler = BotLabeler()
+# Admins only, on every handler here (see handlers/admin.py).
+labeler = BotLabeler(auto_rules=[Can(Action.SETTINGS)])
 
 # "<district>: <value>", or the value starts at the first word that belongs to it.
 ARGS = {

@@ -2,6 +2,8 @@
 short polite refusal here, before any feature sees it — so feature handlers never repeat
 the check. Goes first in `handlers.labelers`."""
 
+import logging
+
 from vkbottle.bot import BotLabeler, Message
 from vkbottle.dispatch.rules import ABCRule
 
@@ -10,7 +12,9 @@ from bot.domain.commands import parse_command
 from bot.runtime.replies import reply
 from bot.services.access import COMMANDS, Actor, authorize
 from bot.texts import onboarding as texts
+from bot.vk.api import describe
 
+logger = logging.getLogger(__name__)
 labeler = BotLabeler()
 
 
@@ -24,4 +28,7 @@ class Forbidden(ABCRule[Message]):
 
 @labeler.message(Forbidden())
 async def refuse(message: Message, app: AppContext) -> None:
-    await reply(app.api, message.peer_id, texts.REFUSED)
+    try:
+        await reply(app.api, message.peer_id, texts.REFUSED)
+    except Exception as exc:  # raising would let vkbottle try the next handlers
+        logger.warning("refusal not sent: %s", describe(exc))
