@@ -68,9 +68,9 @@ async def reissue(
                     actor_id=None,
                 )
         except LookupError as exc:
-            Console(stderr=True).print(f"Ошибка: {texts.input_error(exc)}")
+            Console(stderr=True, soft_wrap=True).print(f"Ошибка: {texts.input_error(exc)}")
             return 1
-    Console().print(texts.reissued(result, settings.invite_ttl_days))
+    Console(soft_wrap=True).print(texts.reissued(result, settings.invite_ttl_days))
     return 0
 
 
@@ -90,7 +90,7 @@ async def change_setting(
                     actor_id=None,
                 )
         except ds.INPUT_ERRORS as exc:
-            Console(stderr=True).print(f"Ошибка: {texts.input_error(exc)}")
+            Console(stderr=True, soft_wrap=True).print(f"Ошибка: {texts.input_error(exc)}")
             return 1
-    Console().print(texts.setting_changed(setting, found.name, result))
+    Console(soft_wrap=True).print(texts.setting_changed(setting, found.name, result))
     return 0
