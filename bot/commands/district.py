@@ -6,9 +6,11 @@ The same services as the admin commands in VK, for the first set-up before anyon
 from __future__ import annotations
 
 import argparse
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from rich.console import Console
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock, RealClock
 from bot.commands.context import migrated_database
@@ -53,44 +55,50 @@ def register(sub: argparse._SubParsersAction) -> None:
 async def reissue(
     settings: Settings, clock: Clock, *, school: str, district: str, role: str
 ) -> int:
-    async with migrated_database(settings) as db:
-        try:
-            async with db.sessions.begin() as session:
-                found_district = await ds.find_district(session, district)
-                found = await admin.find_school(session, school, district_id=found_district.id)
-                result = await admin.reissue(
-                    session=session,
-                    school=found,
-                    role=role,
-                    now=clock.now(),
-                    ttl=timedelta(days=settings.invite_ttl_days),
-                    group_id=settings.vk_group_id,
-                    actor_id=None,
-                )
-        except LookupError as exc:
-            Console(stderr=True, soft_wrap=True).print(f"Ошибка: {texts.input_error(exc)}")
-            return 1
-    Console(soft_wrap=True).print(texts.reissued(result, settings.invite_ttl_days))
-    return 0
+    async def work(session: AsyncSession) -> str:
+        found_district = await ds.find_district(session, district)
+        found = await admin.find_school(session, school, district_id=found_district.id)
+        result = await admin.reissue(
+            session=session,
+            school=found,
+            role=role,
+            now=clock.now(),
+            ttl=timedelta(days=settings.invite_ttl_days),
+            group_id=settings.vk_group_id,
+            actor_id=None,
+        )
+        return texts.reissued(result, settings.invite_ttl_days)
+
+    return await _run(settings, work)
 
 
 async def change_setting(
     settings: Settings, clock: Clock, *, setting: str, district: str, value: str
 ) -> int:
+    async def work(session: AsyncSession) -> str:
+        found = await ds.find_district(session, district)
+        result = await ds.change(
+            session=session,
+            district=found,
+            setting=setting,
+            value=value,
+            now=clock.now(),
+            actor_id=None,
+        )
+        return texts.setting_changed(setting, found.name, result)
+
+    return await _run(settings, work)
+
+
+async def _run(settings: Settings, work: Callable[[AsyncSession], Awaitable[str]]) -> int:
+    """One transaction; the admin's input errors become one Russian line and exit code 1."""
     async with migrated_database(settings) as db:
         try:
             async with db.sessions.begin() as session:
-                found = await ds.find_district(session, district)
-                result = await ds.change(
-                    session=session,
-                    district=found,
-                    setting=setting,
-                    value=value,
-                    now=clock.now(),
-                    actor_id=None,
-                )
+                message = await work(session)
         except ds.INPUT_ERRORS as exc:
             Console(stderr=True, soft_wrap=True).print(f"Ошибка: {texts.input_error(exc)}")
             return 1
-    Console(soft_wrap=True).print(texts.setting_changed(setting, found.name, result))
+    # soft_wrap: a deep link broken over two lines cannot be copied.
+    Console(soft_wrap=True).print(message)
     return 0

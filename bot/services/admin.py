@@ -73,7 +73,7 @@ async def reissue(
     actor_id: int | None,
 ) -> Reissued:
     """Revoke the school's open codes for `role` and issue one that replaces the holder."""
-    revoked = await invites.revoke_open(session, school_id=school.id, role=role, now=now)
+    revoked = await revoke(session=session, school=school, role=role, now=now, actor_id=actor_id)
     code = await invite_service.issue(
         session=session, school=school, now=now, ttl=ttl, role=role, replaces_holder=True
     )
@@ -88,7 +88,6 @@ async def reissue(
         district_id=school.district_id,
         school_id=school.id,
         role=role,
-        revoked=revoked,
     )
     link = invite_service.deep_link(group_id, code)
     return Reissued(school.name, district.name, role, code, link, revoked, holder is not None)

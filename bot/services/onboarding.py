@@ -88,15 +88,7 @@ async def redeem(
     school = await districts.school(session, invite.school_id)
     assert school is not None
     if holder is not None and not invite.replaces_holder:
-        audit.record(
-            session,
-            action="invite.refused",
-            at=now,
-            school_id=school.id,
-            district_id=school.district_id,
-            vk_id=vk_id,
-            reason="holder_exists",
-        )
+        _refused(session, school, vk_id=vk_id, now=now, reason="holder_exists")
         return RedeemResult(Outcome.HOLDER_EXISTS, school=school.name, role=invite.role)
     if not await invites.claim(session, invite_id=invite.id, person_id=person.id, now=now):
         return await _fail(
@@ -173,16 +165,22 @@ async def _fail(
     )
     school = await districts.school(session, invite.school_id) if invite else None
     if outcome is Outcome.USED and school is not None:
-        audit.record(
-            session,
-            action="invite.refused",
-            at=now,
-            school_id=school.id,
-            district_id=school.district_id,
-            vk_id=vk_id,
-            reason="used",
-        )
+        _refused(session, school, vk_id=vk_id, now=now, reason="used")
     return RedeemResult(outcome, school=school.name if school else None, blocked_until=until)
+
+
+def _refused(
+    session: AsyncSession, school: School, *, vk_id: int, now: datetime, reason: str
+) -> None:
+    audit.record(
+        session,
+        action="invite.refused",
+        at=now,
+        school_id=school.id,
+        district_id=school.district_id,
+        vk_id=vk_id,
+        reason=reason,
+    )
 
 
 async def _drop_role(
