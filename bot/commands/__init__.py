@@ -1,5 +1,6 @@
 """CLI commands, one module per group; each has `register(subparsers)` and sets `handler`."""
 
-from bot.commands import demo, district, emulator, setup
+from bot.commands import backup, demo, district, emulator, privacy, sandbox, setup
 
-COMMAND_MODULES = [setup, district, demo, emulator]
+# `district` after `setup`: it adds `invites reissue` to setup's `invites` command.
+COMMAND_MODULES = [setup, district, demo, emulator, sandbox, privacy, backup]

@@ -87,6 +87,8 @@ class InboundPipeline:
         self._room = asyncio.Condition()
         self._idle = asyncio.Event()
         self._idle.set()
+        self._handled: list[str] = []
+        self._marker: asyncio.Task[None] | None = None
         self.stats = PipelineStats()
 
     async def submit(self, updates: Iterable[dict[str, Any]]) -> None:
@@ -101,9 +103,21 @@ class InboundPipeline:
         self.stats.received += len(batch)
         self.stats.duplicates += len(batch) - len(fresh)
 
+    async def resume(self) -> int:
+        """Queue the updates a previous run stored but did not finish; returns how many."""
+        async with self._db.reads() as session:
+            pending = await events.unprocessed(session, self._max_backlog)
+        for update in pending:
+            await self._enqueue(update)
+        if pending:
+            logger.info("resumed %d updates left unhandled by the previous run", len(pending))
+        return len(pending)
+
     async def idle(self) -> None:
-        """Wait until everything submitted so far has been handled."""
+        """Wait until everything submitted so far has been handled and recorded as such."""
         await self._idle.wait()
+        while self._marker is not None:
+            await asyncio.shield(self._marker)
 
     @property
     def backlog(self) -> int:
@@ -115,12 +129,14 @@ class InboundPipeline:
             worker.cancel()
         await asyncio.gather(*workers, return_exceptions=True)
         self._people.clear()
+        if self._marker is not None:
+            await asyncio.gather(self._marker, return_exceptions=True)
 
     async def _fresh(self, batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
         ids = [str(u.get("event_id") or "") for u in batch]
-        with_ids = [i for i in ids if i]
+        stored = [(i, u) for i, u in zip(ids, batch, strict=True) if i]
         async with self._db.sessions.begin() as session:
-            new_ids = await events.claim_new(session, with_ids, self._clock.now())
+            new_ids = await events.claim_new(session, stored, self._clock.now())
         fresh, taken = [], set()
         for update, event_id in zip(batch, ids, strict=True):
             if not event_id:
@@ -156,6 +172,7 @@ class InboundPipeline:
                 update = person.queue.popleft()
                 async with self._slots:
                     await self._run(update)
+                self._mark_done(update)
                 async with self._room:
                     self._backlog -= 1
                     self._room.notify_all()
@@ -166,6 +183,29 @@ class InboundPipeline:
                 del self._people[key]
             if self._backlog == 0:
                 self._idle.set()
+
+    def _mark_done(self, update: dict[str, Any]) -> None:
+        event_id = update.get("event_id")
+        if not event_id:
+            return
+        self._handled.append(str(event_id))
+        if self._marker is None:
+            self._marker = asyncio.create_task(self._record_handled())
+
+    async def _record_handled(self) -> None:
+        """One write for every update handled meanwhile: under load the batches grow."""
+        try:
+            while self._handled:
+                batch, self._handled = self._handled, []
+                try:
+                    async with self._db.sessions.begin() as session:
+                        await events.mark_processed(session, batch, self._clock.now())
+                except Exception:
+                    # Not fatal: the updates stay queued in the DB and are handled again
+                    # after a restart, which replies dedupe by random_id.
+                    logger.exception("could not record %d handled updates", len(batch))
+        finally:
+            self._marker = None
 
     async def _run(self, update: dict[str, Any]) -> None:
         token = current_event.set(EventContext(str(update.get("event_id") or "")))

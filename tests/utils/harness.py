@@ -41,6 +41,7 @@ class BotHarness:
             settings=self.settings, db=self.db, clock=self.clock, state_dir=self.state_dir
         )
         self._poller = asyncio.create_task(self.app.run_long_poll())
+        await asyncio.wait_for(self.app.resumed.wait(), SETTLE_TIMEOUT_S)
         # VK delivers only what happens after the poller connected: wait for it.
         connected = await self.emulator.longpoll.wait_for_pollers(1, SETTLE_TIMEOUT_S)
         assert connected >= 1, "the bot did not start polling"
