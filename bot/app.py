@@ -20,6 +20,7 @@ from vkbottle.polling import BotPolling
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.runtime.access import actor_middleware
 from bot.runtime.inbound import InboundPipeline
 from bot.runtime.replies import reply
 from bot.runtime.state import DatabaseStateDispenser
@@ -108,6 +109,8 @@ def build_app(
     middleware = _context_middleware(context)
     bot.labeler.message_view.register_middleware(middleware)
     bot.labeler.raw_event_view.register_middleware(middleware)
+    # Who is asking, loaded once per message for the access rules and the handlers.
+    bot.labeler.message_view.register_middleware(actor_middleware(context))
     for labeler in labelers:
         _install(bot, labeler)
     errors.register_undefined_error_handler(_apologise(context))
