@@ -19,6 +19,7 @@ from vkbottle.polling import BotPolling
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.metrics import Metrics
 from bot.runtime.inbound import InboundPipeline
 from bot.runtime.replies import reply
 from bot.runtime.state import DatabaseStateDispenser
@@ -62,6 +63,7 @@ class App:
     bot: Bot
     pipeline: InboundPipeline
     polling: BotPolling
+    metrics: Metrics
 
     async def run_long_poll(self, stop: asyncio.Event | None = None) -> None:
         listener = self.polling.listen()
@@ -88,12 +90,21 @@ def _context_middleware(context: AppContext) -> type[BaseMiddleware[Any]]:
 
 
 def build_app(
-    *, settings: Settings, db: Database, clock: Clock, state_dir: Path | None = None
+    *,
+    settings: Settings,
+    db: Database,
+    clock: Clock,
+    state_dir: Path | None = None,
+    instance_id: str | None = None,
 ) -> App:
     from handlers import labelers
 
     api = make_api(settings.require_token(), settings.vk_api_url, settings.send_rps)
     context = AppContext(settings=settings, db=db, clock=clock, api=api)
+    if instance_id:
+        context.instance_id = instance_id
+    metrics = Metrics()
+    metrics.watch(api, clock)
     bot = Bot(api=api, state_dispenser=DatabaseStateDispenser(db, clock))
     # Dialogs belong to a person, not to a chat: key the state by the author.
     bot.labeler.message_view.state_source_key = "from_id"
@@ -110,14 +121,16 @@ def build_app(
     async def handle(update: dict[str, Any]) -> None:
         await bot.process_event(update, api)
 
-    pipeline = InboundPipeline(db=db, clock=clock, handle=handle, on_flood=flood_notice)
+    pipeline = InboundPipeline(
+        db=db, clock=clock, handle=handle, on_flood=flood_notice, observe=metrics.handled
+    )
     polling = LocalStatePolling(
         state_dir or Path("var"),
         api=api,
         group_id=settings.vk_group_id,
         skip_old_events=False,
     )
-    return App(context=context, bot=bot, pipeline=pipeline, polling=polling)
+    return App(context=context, bot=bot, pipeline=pipeline, polling=polling, metrics=metrics)
 
 
 def _install(bot: Bot, labeler: BotLabeler) -> None:

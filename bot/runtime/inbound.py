@@ -4,6 +4,10 @@ bound the work in flight, and shed one person's flood without slowing anyone els
 vkbottle starts a task per update with no backpressure; with a database behind the
 handlers that lets tens of thousands of tasks pile up (see shared/notes). Here the poller
 waits in `submit` when the backlog is full, so latency and memory stay flat.
+
+Long Poll updates come through `submit` (deduplicated here); Callback API events were
+already persisted and deduplicated on receipt, so a worker passes them to `feed` with a
+`done` callback that marks them processed once handled.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
+import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
@@ -24,6 +29,9 @@ logger = logging.getLogger(__name__)
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
 FloodNotice = Callable[[int], Awaitable[None]]
+Done = Callable[[dict[str, Any]], Awaitable[None]]
+# Told how each update ended ("ok", "failed", "shed") and how long its handler took.
+Observer = Callable[[str, float], None]
 
 
 @dataclass
@@ -50,8 +58,14 @@ class PipelineStats:
 
 
 @dataclass
+class _Item:
+    update: dict[str, Any]
+    done: Done | None = None
+
+
+@dataclass
 class _Person:
-    queue: deque[dict[str, Any]] = field(default_factory=deque)
+    queue: deque[_Item] = field(default_factory=deque)
     worker: asyncio.Task[None] | None = None
     warned: bool = False
 
@@ -74,6 +88,7 @@ class InboundPipeline:
         max_backlog: int = 2_000,
         per_person_limit: int = 20,
         on_flood: FloodNotice | None = None,
+        observe: Observer | None = None,
     ) -> None:
         self._db = db
         self._clock = clock
@@ -82,6 +97,7 @@ class InboundPipeline:
         self._max_backlog = max_backlog
         self._per_person_limit = per_person_limit
         self._on_flood = on_flood
+        self._observe = observe
         self._people: dict[int | str, _Person] = {}
         self._backlog = 0
         self._room = asyncio.Condition()
@@ -96,10 +112,17 @@ class InboundPipeline:
             return
         fresh = await self._fresh(batch)
         for update in fresh:
-            await self._enqueue(update)
+            await self._enqueue(_Item(update))
         # Counted once queued, so that "received and idle" means "handled".
         self.stats.received += len(batch)
         self.stats.duplicates += len(batch) - len(fresh)
+
+    async def feed(self, updates: Iterable[dict[str, Any]], *, done: Done) -> None:
+        """Queue updates deduplicated elsewhere; `done(update)` runs after each is handled
+        (or shed), so the caller can mark it processed."""
+        for update in updates:
+            await self._enqueue(_Item(update, done))
+            self.stats.received += 1
 
     async def idle(self) -> None:
         """Wait until everything submitted so far has been handled."""
@@ -130,7 +153,8 @@ class InboundPipeline:
                 fresh.append(update)
         return fresh
 
-    async def _enqueue(self, update: dict[str, Any]) -> None:
+    async def _enqueue(self, item: _Item) -> None:
+        update = item.update
         key: int | str = person_of(update) or str(update.get("event_id"))
         async with self._room:
             await self._room.wait_for(lambda: self._backlog < self._max_backlog)
@@ -142,20 +166,25 @@ class InboundPipeline:
             if not person.warned and self._on_flood and isinstance(key, int):
                 person.warned = True
                 asyncio.create_task(self._on_flood(key))
+            self._report("shed", 0.0)
+            if item.done is not None:
+                await self._finish(item)
             return
         self._backlog += 1
         self.stats.max_backlog = max(self.stats.max_backlog, self._backlog)
         self._idle.clear()
-        person.queue.append(update)
+        person.queue.append(item)
         if person.worker is None:
             person.worker = asyncio.create_task(self._drain(key, person))
 
     async def _drain(self, key: int | str, person: _Person) -> None:
         try:
             while person.queue:
-                update = person.queue.popleft()
+                item = person.queue.popleft()
                 async with self._slots:
-                    await self._run(update)
+                    await self._run(item.update)
+                if item.done is not None:
+                    await self._finish(item)
                 async with self._room:
                     self._backlog -= 1
                     self._room.notify_all()
@@ -169,11 +198,27 @@ class InboundPipeline:
 
     async def _run(self, update: dict[str, Any]) -> None:
         token = current_event.set(EventContext(str(update.get("event_id") or "")))
+        started = time.perf_counter()
         try:
             await self._handle(update)
             self.stats.processed += 1
+            self._report("ok", time.perf_counter() - started)
         except Exception:
             self.stats.failed += 1
+            self._report("failed", time.perf_counter() - started)
             logger.exception("update %s (%s) failed", update.get("event_id"), update.get("type"))
         finally:
             current_event.reset(token)
+
+    async def _finish(self, item: _Item) -> None:
+        assert item.done is not None
+        try:
+            await item.done(item.update)
+        except Exception:
+            # Left unmarked, the event is retried once its claim expires; replies carry
+            # random_ids derived from the event, so VK drops the repeats.
+            logger.exception("update %s: could not mark it processed", item.update.get("event_id"))
+
+    def _report(self, outcome: str, seconds: float) -> None:
+        if self._observe is not None:
+            self._observe(outcome, seconds)
