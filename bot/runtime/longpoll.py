@@ -79,6 +79,7 @@ class LongPollReader:
                 await self._read(stop, keeper)
             except Exception as exc:  # VK unreachable at connect: keep the lease, retry
                 logger.error("Long Poll: %s; retry in %.0f s", describe(exc), self._retry_s)
+                logger.debug("Long Poll failure", exc_info=True)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), self._retry_s)
             finally:
@@ -99,19 +100,20 @@ class LongPollReader:
         )
         listener = polling.listen()
         stopped = asyncio.create_task(stop.wait())
+        fetch: asyncio.Future[dict[str, Any]] | None = None
         try:
             while True:
                 fetch = asyncio.ensure_future(anext(listener))
                 await asyncio.wait({fetch, stopped, keeper}, return_when=asyncio.FIRST_COMPLETED)
                 if not fetch.done():
-                    fetch.cancel()
-                    with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration):
-                        await fetch
                     return
-                event = fetch.result()
-                await self._queue(event)
+                await self._queue(fetch.result())
         finally:
             stopped.cancel()
+            if fetch is not None and not fetch.done():
+                fetch.cancel()
+                with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration):
+                    await fetch
             await listener.aclose()
 
     async def _queue(self, event: dict[str, Any]) -> None:
