@@ -15,6 +15,7 @@ from typing import Any
 from vkbottle import Bot
 from vkbottle.bot import BotLabeler, Message
 from vkbottle.dispatch.middlewares import BaseMiddleware
+from vkbottle.exception_factory import ErrorHandler
 from vkbottle.polling import BotPolling
 
 from bot.clock import Clock
@@ -64,8 +65,12 @@ class App:
     pipeline: InboundPipeline
     polling: BotPolling
     metrics: Metrics
+    # Set once updates left over by a previous run are queued again.
+    resumed: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def run_long_poll(self, stop: asyncio.Event | None = None) -> None:
+        await self.pipeline.resume()
+        self.resumed.set()
         listener = self.polling.listen()
         try:
             async for event in listener:
@@ -105,7 +110,10 @@ def build_app(
         context.instance_id = instance_id
     metrics = Metrics()
     metrics.watch(api, clock)
-    bot = Bot(api=api, state_dispenser=DatabaseStateDispenser(db, clock))
+    # redirect_arguments: the error handler gets the message too, so it can apologise; the
+    # same instance must reach the labeler's views, which is where handlers fail.
+    errors = ErrorHandler(redirect_arguments=True)
+    bot = Bot(api=api, state_dispenser=DatabaseStateDispenser(db, clock), error_handler=errors)
     # Dialogs belong to a person, not to a chat: key the state by the author.
     bot.labeler.message_view.state_source_key = "from_id"
     middleware = _context_middleware(context)
@@ -113,7 +121,7 @@ def build_app(
     bot.labeler.raw_event_view.register_middleware(middleware)
     for labeler in labelers:
         _install(bot, labeler)
-    bot.error_handler.register_undefined_error_handler(_apologise(context))
+    errors.register_undefined_error_handler(_apologise(context))
 
     async def flood_notice(vk_id: int) -> None:
         await reply(api, vk_id, texts.TOO_MANY_MESSAGES)

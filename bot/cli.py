@@ -35,7 +35,11 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"Ошибка настройки: {exc}", file=sys.stderr)
         return 2
-    secrets = [s.get_secret_value() for s in (settings.vk_token, settings.callback_secret) if s]
+    secrets = [
+        s.get_secret_value()
+        for s in (settings.vk_token, settings.callback_secret, settings.smtp_password)
+        if s
+    ]
     setup_logging(settings.log_level, secrets)
     try:
         return asyncio.run(args.handler(args, settings))

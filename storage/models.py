@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -137,6 +138,16 @@ class Campaign(Base):
     """A weekly round series or a one-off request: the same machinery for both."""
 
     __tablename__ = "campaigns"
+    # One weekly series per district, whoever creates it first (two planners may race).
+    __table_args__ = (
+        Index(
+            "uq_campaigns_weekly_district",
+            "district_id",
+            unique=True,
+            sqlite_where=text("kind = 'weekly'"),
+            postgresql_where=text("kind = 'weekly'"),
+        ),
+    )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(16))

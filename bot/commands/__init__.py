@@ -1,5 +1,5 @@
 """CLI commands, one module per group; each has `register(subparsers)` and sets `handler`."""
 
-from bot.commands import demo, emulator, run, setup
+from bot.commands import backup, demo, emulator, privacy, questionnaire, run, sandbox, setup
 
-COMMAND_MODULES = [setup, run, demo, emulator]
+COMMAND_MODULES = [setup, run, questionnaire, demo, emulator, sandbox, privacy, backup]

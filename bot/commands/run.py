@@ -16,8 +16,9 @@ from bot.clock import RealClock
 from bot.commands.context import migrated_database
 from bot.config import Settings
 from bot.runtime.callback import require_callback_settings
-from bot.runtime.instance import Instance, Options, Service
+from bot.runtime.instance import Instance, Options
 from bot.runtime.longpoll import LongPollBusy
+from bot.scheduler import Scheduler
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -45,11 +46,6 @@ def instance_name() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
-def background_services(_app: object) -> list[Service]:
-    """Parts that run beside the inbound side in every instance (the scheduler tick)."""
-    return []
-
-
 async def run_bot(args: argparse.Namespace, settings: Settings) -> int:
     settings.require_token()
     if args.callback:
@@ -69,7 +65,9 @@ async def run_bot(args: argparse.Namespace, settings: Settings) -> int:
             state_dir=Path("var"),
             instance_id=instance_name(),
         )
-        instance = Instance(app, options, background_services(app))
+        # Every instance ticks: planning is serialised per district in the database, and
+        # outbox rows are claimed, so the work splits without duplicates.
+        instance = Instance(app, options, [Scheduler(app.context)])
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, instance.stop_event.set)

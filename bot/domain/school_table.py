@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from openpyxl import load_workbook
 
+from bot.domain.spreadsheet_safety import looks_like_formula
+
 MAX_ROWS = 50_000
 MAX_NAME = 300
 HEADER_ALIASES = {
@@ -62,12 +64,20 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = data.decode("cp1251")
+        try:
+            text = data.decode("cp1251")
+        except UnicodeDecodeError as exc:
+            raise SchoolTableError(
+                ["Файл не читается как текст: сохраните таблицу как CSV (UTF-8) или XLSX"]
+            ) from exc
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    for row in reader:
-        yield reader.line_num, row
+    try:
+        for row in reader:
+            yield reader.line_num, row
+    except csv.Error as exc:  # NUL bytes, a cell beyond the csv module's size limit
+        raise SchoolTableError([f"Строка {reader.line_num}: файл повреждён ({exc})"]) from exc
 
 
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
@@ -141,6 +151,9 @@ def _row(line: int, cells: dict[str, str]) -> tuple[SchoolRow | None, list[str]]
         problems.append(f"Строка {line}: не указано название школы")
     elif len(name) > MAX_NAME:
         problems.append(f"Строка {line}: название длиннее {MAX_NAME} символов")
+    elif looks_like_formula(name) or looks_like_formula(cells.get("short_name", "")):
+        # Stored, it would run as a formula in every export an official opens.
+        problems.append(f"Строка {line}: название похоже на формулу таблицы (начинается с «=»)")
     inn = cells.get("inn") or None
     if inn is not None and not re.fullmatch(r"\d{10}|\d{12}", inn):
         problems.append(f"Строка {line}: ИНН должен состоять из 10 или 12 цифр")

@@ -5,9 +5,8 @@ vkbottle starts a task per update with no backpressure; with a database behind t
 handlers that lets tens of thousands of tasks pile up (see shared/notes). Here the poller
 waits in `submit` when the backlog is full, so latency and memory stay flat.
 
-Long Poll updates come through `submit` (deduplicated here); Callback API events were
-already persisted and deduplicated on receipt, so a worker passes them to `feed` with a
-`done` callback that marks them processed once handled.
+Long Poll updates come through `submit` (deduplicated and stored here); Callback API events
+were stored and deduplicated on receipt, so the event worker passes them to `feed`.
 """
 
 from __future__ import annotations
@@ -29,7 +28,6 @@ logger = logging.getLogger(__name__)
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
 FloodNotice = Callable[[int], Awaitable[None]]
-Done = Callable[[dict[str, Any]], Awaitable[None]]
 # Told how each update ended ("ok", "failed", "shed") and how long its handler took.
 Observer = Callable[[str, float], None]
 
@@ -58,14 +56,8 @@ class PipelineStats:
 
 
 @dataclass
-class _Item:
-    update: dict[str, Any]
-    done: Done | None = None
-
-
-@dataclass
 class _Person:
-    queue: deque[_Item] = field(default_factory=deque)
+    queue: deque[dict[str, Any]] = field(default_factory=deque)
     worker: asyncio.Task[None] | None = None
     warned: bool = False
 
@@ -103,6 +95,8 @@ class InboundPipeline:
         self._room = asyncio.Condition()
         self._idle = asyncio.Event()
         self._idle.set()
+        self._handled: list[str] = []
+        self._marker: asyncio.Task[None] | None = None
         self.stats = PipelineStats()
 
     async def submit(self, updates: Iterable[dict[str, Any]]) -> None:
@@ -112,21 +106,38 @@ class InboundPipeline:
             return
         fresh = await self._fresh(batch)
         for update in fresh:
-            await self._enqueue(_Item(update))
+            await self._enqueue(update)
         # Counted once queued, so that "received and idle" means "handled".
         self.stats.received += len(batch)
         self.stats.duplicates += len(batch) - len(fresh)
 
-    async def feed(self, updates: Iterable[dict[str, Any]], *, done: Done) -> None:
-        """Queue updates deduplicated elsewhere; `done(update)` runs after each is handled
-        (or shed), so the caller can mark it processed."""
+    async def resume(self) -> int:
+        """Queue the updates a previous run stored but did not finish; returns how many."""
+        async with self._db.reads() as session:
+            pending = await events.unprocessed(session, self._max_backlog)
+        for update in pending:
+            await self._enqueue(update)
+        if pending:
+            logger.info("resumed %d updates left unhandled by the previous run", len(pending))
+        return len(pending)
+
+    async def feed(self, updates: Iterable[dict[str, Any]]) -> None:
+        """Queue updates already stored and deduplicated (Callback API); each is marked
+        processed once handled, like the ones that came through `submit`."""
         for update in updates:
-            await self._enqueue(_Item(update, done))
+            await self._enqueue(update)
             self.stats.received += 1
 
+    async def wait_for_room(self, below: int) -> None:
+        """Wait until fewer than `below` updates are queued or in flight."""
+        async with self._room:
+            await self._room.wait_for(lambda: self._backlog < below)
+
     async def idle(self) -> None:
-        """Wait until everything submitted so far has been handled."""
+        """Wait until everything submitted so far has been handled and recorded as such."""
         await self._idle.wait()
+        while self._marker is not None:
+            await asyncio.shield(self._marker)
 
     @property
     def backlog(self) -> int:
@@ -138,12 +149,14 @@ class InboundPipeline:
             worker.cancel()
         await asyncio.gather(*workers, return_exceptions=True)
         self._people.clear()
+        if self._marker is not None:
+            await asyncio.gather(self._marker, return_exceptions=True)
 
     async def _fresh(self, batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
         ids = [str(u.get("event_id") or "") for u in batch]
-        with_ids = [i for i in ids if i]
+        stored = [(i, u) for i, u in zip(ids, batch, strict=True) if i]
         async with self._db.sessions.begin() as session:
-            new_ids = await events.claim_new(session, with_ids, self._clock.now())
+            new_ids = await events.claim_new(session, stored, self._clock.now())
         fresh, taken = [], set()
         for update, event_id in zip(batch, ids, strict=True):
             if not event_id:
@@ -153,8 +166,7 @@ class InboundPipeline:
                 fresh.append(update)
         return fresh
 
-    async def _enqueue(self, item: _Item) -> None:
-        update = item.update
+    async def _enqueue(self, update: dict[str, Any]) -> None:
         key: int | str = person_of(update) or str(update.get("event_id"))
         async with self._room:
             await self._room.wait_for(lambda: self._backlog < self._max_backlog)
@@ -167,24 +179,21 @@ class InboundPipeline:
                 person.warned = True
                 asyncio.create_task(self._on_flood(key))
             self._report("shed", 0.0)
-            if item.done is not None:
-                await self._finish(item)
             return
         self._backlog += 1
         self.stats.max_backlog = max(self.stats.max_backlog, self._backlog)
         self._idle.clear()
-        person.queue.append(item)
+        person.queue.append(update)
         if person.worker is None:
             person.worker = asyncio.create_task(self._drain(key, person))
 
     async def _drain(self, key: int | str, person: _Person) -> None:
         try:
             while person.queue:
-                item = person.queue.popleft()
+                update = person.queue.popleft()
                 async with self._slots:
-                    await self._run(item.update)
-                if item.done is not None:
-                    await self._finish(item)
+                    await self._run(update)
+                self._mark_done(update)
                 async with self._room:
                     self._backlog -= 1
                     self._room.notify_all()
@@ -195,6 +204,29 @@ class InboundPipeline:
                 del self._people[key]
             if self._backlog == 0:
                 self._idle.set()
+
+    def _mark_done(self, update: dict[str, Any]) -> None:
+        event_id = update.get("event_id")
+        if not event_id:
+            return
+        self._handled.append(str(event_id))
+        if self._marker is None:
+            self._marker = asyncio.create_task(self._record_handled())
+
+    async def _record_handled(self) -> None:
+        """One write for every update handled meanwhile: under load the batches grow."""
+        try:
+            while self._handled:
+                batch, self._handled = self._handled, []
+                try:
+                    async with self._db.sessions.begin() as session:
+                        await events.mark_processed(session, batch, self._clock.now())
+                except Exception:
+                    # Not fatal: the updates stay queued in the DB and are handled again
+                    # after a restart, which replies dedupe by random_id.
+                    logger.exception("could not record %d handled updates", len(batch))
+        finally:
+            self._marker = None
 
     async def _run(self, update: dict[str, Any]) -> None:
         token = current_event.set(EventContext(str(update.get("event_id") or "")))
@@ -209,15 +241,6 @@ class InboundPipeline:
             logger.exception("update %s (%s) failed", update.get("event_id"), update.get("type"))
         finally:
             current_event.reset(token)
-
-    async def _finish(self, item: _Item) -> None:
-        assert item.done is not None
-        try:
-            await item.done(item.update)
-        except Exception:
-            # Left unmarked, the event is retried once its claim expires; replies carry
-            # random_ids derived from the event, so VK drops the repeats.
-            logger.exception("update %s: could not mark it processed", item.update.get("event_id"))
 
     def _report(self, outcome: str, seconds: float) -> None:
         if self._observe is not None:

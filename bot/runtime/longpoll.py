@@ -74,6 +74,11 @@ class LongPollReader:
                 continue
             announced = None
             logger.info("Long Poll: читает этот экземпляр (%s)", holder)
+            if not self._app.resumed.is_set():
+                # Updates the previous reader stored but did not finish (it may have been
+                # another instance that died): handle them before reading on.
+                await self._app.pipeline.resume()
+                self._app.resumed.set()
             keeper = asyncio.create_task(self._lease.keep())
             try:
                 await self._read(stop, keeper)

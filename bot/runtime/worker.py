@@ -1,7 +1,7 @@
 """Processing persisted events (Callback API) in any instance.
 
-Each instance claims a batch of unprocessed `inbound_events` for `claim_ttl`, feeds them to
-its pipeline and marks each processed once handled. Claims of a killed instance expire and
+Each instance claims a batch of unprocessed `inbound_events` for `claim_ttl` and feeds them
+to its pipeline, which marks each processed once handled. Claims of a killed instance expire and
 are taken over by another. A person's events are never split between two live instances:
 claiming is one-at-a-time and skips people whose earlier events someone else holds, so the
 pipeline's per-person ordering holds across instances.
@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable
 from datetime import timedelta
 from typing import Any
 
@@ -51,24 +52,25 @@ class EventWorker:
         self._wake = asyncio.Event()
 
     def notify(self) -> None:
-        """A new event was persisted, or one finished: look for work now, not at the next poll."""
+        """A new event was persisted: look for work now, not at the next poll."""
         self._wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
             self._wake.clear()
-            claimed = 0
             # Claim only what can start soon: a claim waiting behind a long local queue
             # could expire and be taken (and handled twice) by another instance.
-            if self._pipeline.backlog < self._batch:
-                try:
-                    claimed = await self.claim_once()
-                except Exception as exc:
-                    logger.warning("events: claim failed (%s)", type(exc).__name__)
-            if claimed:
-                continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wait(stop), self._idle_poll_s)
+            await self._first(self._pipeline.wait_for_room(self._batch), stop)
+            if stop.is_set():
+                return
+            try:
+                claimed = await self.claim_once()
+            except Exception as exc:
+                logger.warning("events: claim failed (%s)", type(exc).__name__)
+                claimed = 0
+            if not claimed:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._first(self._wake.wait(), stop), self._idle_poll_s)
 
     async def claim_once(self) -> int:
         """Claim and queue one batch; returns how many events were taken."""
@@ -94,7 +96,7 @@ class EventWorker:
                 until=now + self._claim_ttl,
             )
         if taken:
-            await self._pipeline.feed([row.payload for row in taken], done=self._done)
+            await self._pipeline.feed([row.payload for row in taken])
         return len(taken)
 
     async def release(self) -> None:
@@ -108,15 +110,10 @@ class EventWorker:
         if released:
             logger.info("events: handed back %d unfinished events", released)
 
-    async def _done(self, update: dict[str, Any]) -> None:
-        async with self._db.sessions.begin() as session:
-            await inbox.mark_processed(
-                session, event_id=str(update["event_id"]), now=self._clock.now()
-            )
-        self._wake.set()
-
-    async def _wait(self, stop: asyncio.Event) -> None:
-        waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
+    @staticmethod
+    async def _first(awaitable: Awaitable[object], stop: asyncio.Event) -> None:
+        """Wait for `awaitable` or for `stop`, whichever comes first."""
+        waiters = [asyncio.ensure_future(awaitable), asyncio.ensure_future(stop.wait())]
         try:
             await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
         finally:

@@ -10,6 +10,7 @@ from typing import Any
 
 import aiohttp
 from vkbottle import API
+from vkbottle.api.request_rescheduler import ABCRequestRescheduler
 from vkbottle.exception_factory import VKAPIError
 
 from bot.vk.ratelimit import RateLimiter
@@ -18,7 +19,21 @@ logger = logging.getLogger(__name__)
 
 # 1 unknown, 6 too many requests, 9 flood control, 10 internal server error.
 TRANSIENT_CODES = frozenset({1, 6, 9, 10})
-NETWORK_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError)
+
+
+class NotJSONResponse(Exception):
+    """VK (or a proxy in front of it) answered with something that is not JSON: a 502 page."""
+
+
+NETWORK_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError, NotJSONResponse)
+
+
+class RaiseRescheduler(ABCRequestRescheduler):
+    """vkbottle's default answers a non-JSON reply by re-asking every 5·n seconds forever,
+    blocking the handler; raising instead lets the bounded retries below decide."""
+
+    async def reschedule(self, ctx_api: Any, method: str, data: Any, recent_response: Any) -> Any:
+        raise NotJSONResponse(f"{method}: {type(recent_response).__name__} instead of JSON")
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -37,7 +52,7 @@ class SvodkaAPI(API):
         attempts: int = 4,
         backoff_s: float = 0.25,
     ) -> None:
-        super().__init__(token)
+        super().__init__(token, request_rescheduler=RaiseRescheduler())
         self.API_URL = url
         self.limiter = limiter
         self.attempts = attempts

@@ -1,6 +1,7 @@
 """Inbound events persisted before acknowledgement (Callback API): the queue side of
 `inbound_events`. Rows with `processed_at` NULL wait for a worker; a worker holds the rows
-it took until `claimed_until`, after which any other instance may take them over."""
+it took until `claimed_until`, after which any other instance may take them over. Handled
+events are marked processed by the pipeline (`storage.repos.events.mark_processed`)."""
 
 from __future__ import annotations
 
@@ -70,14 +71,6 @@ async def set_claim(
             .where(InboundEvent.event_id.in_(list(event_ids)))
             .values(claimed_by=holder, claimed_until=until)
         )
-
-
-async def mark_processed(session: AsyncSession, *, event_id: str, now: datetime) -> None:
-    await session.execute(
-        update(InboundEvent)
-        .where(InboundEvent.event_id == event_id)
-        .values(processed_at=now, claimed_by=None, claimed_until=None)
-    )
 
 
 async def release_claims(session: AsyncSession, *, holder: str) -> int:

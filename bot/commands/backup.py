@@ -1,0 +1,57 @@
+"""`svodka backup FILE` and `svodka restore FILE [--force]`: a copy that moves between
+SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from bot.config import Settings
+from bot.services import backup
+from storage.db import open_database
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    save = sub.add_parser("backup", help="сохранить всю базу в файл (подходит для любой СУБД)")
+    save.add_argument("file", type=Path)
+    save.set_defaults(handler=lambda args, settings: run_backup(settings, path=args.file))
+
+    load = sub.add_parser("restore", help="восстановить базу из файла `svodka backup`")
+    load.add_argument("file", type=Path)
+    load.add_argument("--force", action="store_true", help="заменить содержимое непустой базы")
+    load.set_defaults(
+        handler=lambda args, settings: run_restore(settings, path=args.file, force=args.force)
+    )
+
+
+async def run_backup(settings: Settings, *, path: Path) -> int:
+    db = open_database(settings.database_url)
+    try:
+        summary = await backup.dump(db, path)
+    except backup.BackupError as exc:
+        print(f"Ошибка: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        await db.dispose()
+    Console().print(
+        f"Копия сохранена в {path}: таблиц {len(summary.counts)}, строк {summary.rows}."
+    )
+    return 0
+
+
+async def run_restore(settings: Settings, *, path: Path, force: bool) -> int:
+    if not path.exists():
+        raise FileNotFoundError(2, "no such file", str(path))
+    db = open_database(settings.database_url)
+    try:
+        summary = await backup.restore(db, path, force=force)
+    except backup.BackupError as exc:
+        print(f"Ошибка: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        await db.dispose()
+    Console().print(f"База восстановлена из {path}: строк {summary.rows}.")
+    return 0

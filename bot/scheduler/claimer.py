@@ -1,0 +1,20 @@
+"""Take due rows for this instance, atomically, so no two instances send the same row."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from storage.db import Database
+from storage.models import OutboxMessage
+from storage.repos import outbox as repo
+
+# Long enough for a claimed batch to go out at 20 requests/s; a crashed sender's rows are
+# taken over by anyone once it passes.
+CLAIM_LEASE = timedelta(minutes=5)
+
+
+async def claim(
+    *, db: Database, now: datetime, holder: str, limit: int, lease: timedelta = CLAIM_LEASE
+) -> list[OutboxMessage]:
+    async with db.sessions.begin() as session:
+        return await repo.claim(session, now=now, holder=holder, until=now + lease, limit=limit)

@@ -1,0 +1,30 @@
+"""Plan every district's due outbox rows, one transaction per district."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from bot.services.planning import plan_district
+from storage.db import Database
+from storage.repos import districts, outbox
+
+logger = logging.getLogger(__name__)
+
+
+async def plan(*, db: Database, now: datetime) -> int:
+    """Insert what is due by `now`; safe to run twice or on several instances at once."""
+    async with db.reads() as session:
+        district_ids = [district.id for district in await districts.list_all(session)]
+    inserted = 0
+    for district_id in district_ids:
+        # One district's failure (a broken schedule, say) must not stop the others.
+        try:
+            async with db.sessions.begin() as session:
+                await outbox.lock_planning(session, district_id)
+                district = await districts.get(session, district_id)
+                if district is not None:
+                    inserted += await plan_district(session=session, district=district, now=now)
+        except Exception:
+            logger.exception("planning failed for district %d", district_id)
+    return inserted

@@ -1,0 +1,141 @@
+"""The sandbox: emulator, bot and scheduler on one port, with a clock that tests move.
+
+`GET /_sandbox/clock` → `{"now": iso}`; `POST /_sandbox/clock` `{"now": iso}` or
+`{"advance_s": n}` steps through every due moment up to then and answers when all of it has
+been carried out. The clock is stored in `app_state`, so a restarted sandbox goes on from
+where it stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from pydantic import SecretStr
+
+from bot.app import App, build_app
+from bot.clock import FakeClock
+from bot.config import Settings
+from bot.emulator import Emulator, start_emulator
+from bot.scheduler.ticker import Scheduler
+from storage.db import Database
+from storage.models import AppState
+
+logger = logging.getLogger(__name__)
+
+CLOCK_KEY = "sandbox_clock"
+SANDBOX_TOKEN = "sandbox-token"
+
+
+async def stored_clock(db: Database) -> datetime | None:
+    async with db.reads() as session:
+        state = await session.get(AppState, CLOCK_KEY)
+    return datetime.fromisoformat(state.value["now"]) if state else None
+
+
+async def _store_clock(db: Database, now: datetime) -> None:
+    async with db.sessions.begin() as session:
+        await session.merge(AppState(key=CLOCK_KEY, value={"now": now.isoformat()}))
+
+
+@dataclass
+class Sandbox:
+    clock: FakeClock
+    db: Database
+    emulator: Emulator
+    base_url: str
+    app: App
+    scheduler: Scheduler
+    _runner: web.AppRunner
+    _poller: asyncio.Task[None]
+
+    async def advance(self, until: datetime) -> datetime:
+        await self.scheduler.run_due(until)
+        await _store_clock(self.db, self.clock.now())
+        return self.clock.now()
+
+    async def close(self) -> None:
+        await self.scheduler.stop()
+        self._poller.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._poller
+        await self.app.close()
+        await self._runner.cleanup()
+
+
+async def start_sandbox(
+    *, settings: Settings, db: Database, start: datetime, host: str, port: int, state_dir: Path
+) -> Sandbox:
+    clock = FakeClock(start)
+    group_id = settings.vk_group_id or 1
+    emulator = Emulator(
+        token=SANDBOX_TOKEN,
+        group_id=group_id,
+        rps=settings.send_rps,
+        now=lambda: clock.now().timestamp(),
+    )
+    holder: dict[str, Sandbox] = {}
+    _add_clock_routes(emulator.app, holder)
+    runner, base_url = await start_emulator(emulator, host, port)
+    bot_settings = settings.model_copy(
+        update={
+            "vk_api_url": f"{base_url}/method/",
+            "vk_token": SecretStr(SANDBOX_TOKEN),
+            "vk_group_id": group_id,
+        }
+    )
+    app = build_app(settings=bot_settings, db=db, clock=clock, state_dir=state_dir)
+    scheduler = Scheduler(app.context)
+    poller = asyncio.create_task(app.run_long_poll())
+    await emulator.longpoll.wait_for_pollers(1, 15.0)
+    sandbox = Sandbox(clock, db, emulator, base_url, app, scheduler, runner, poller)
+    holder["sandbox"] = sandbox
+    await _store_clock(db, clock.now())
+    await scheduler.start()
+    return sandbox
+
+
+def _add_clock_routes(app: web.Application, holder: dict[str, Sandbox]) -> None:
+    # Several requests may ask to move time at once: they are carried out one after another.
+    lock = asyncio.Lock()
+
+    async def get_clock(_request: web.Request) -> web.Response:
+        return web.json_response({"now": holder["sandbox"].clock.now().isoformat()})
+
+    async def set_clock(request: web.Request) -> web.Response:
+        sandbox = holder["sandbox"]
+        try:
+            body: dict[str, Any] = await request.json()
+            async with lock:
+                until = _target(body, sandbox.clock.now())
+                now = await sandbox.advance(until)
+        except (ValueError, TypeError) as exc:
+            return web.json_response({"error": str(exc)}, status=400)
+        return web.json_response({"now": now.isoformat()})
+
+    app.router.add_get("/_sandbox/clock", get_clock)
+    app.router.add_post("/_sandbox/clock", set_clock)
+
+
+def _target(body: Any, now: datetime) -> datetime:
+    if not isinstance(body, dict):
+        raise ValueError('expected {"now": iso} or {"advance_s": n}')
+    if "advance_s" in body:
+        seconds = float(body["advance_s"])
+        if seconds < 0:
+            raise ValueError("advance_s must not be negative: the clock does not go back")
+        return now + timedelta(seconds=seconds)
+    if "now" in body:
+        target = datetime.fromisoformat(str(body["now"]))
+        if target.tzinfo is None:
+            raise ValueError("now must carry a time zone, e.g. 2024-10-25T16:01:00+03:00")
+        if target < now:
+            raise ValueError(f"the clock does not go back: it is {now.isoformat()} already")
+        return target
+    raise ValueError('expected {"now": iso} or {"advance_s": n}')

@@ -1,0 +1,156 @@
+"""The scheduler: every ~30 s plan → sweep → claim → send → mark. The database decides what
+is due; APScheduler only provides the beat, so a missed tick, a restart or a second instance
+changes nothing but who does the work.
+
+With a fake clock, `run_due(until)` plays time forward: it steps through every due moment up
+to `until` in order, ticking at each, as if that time had passed for real.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.app import AppContext
+from bot.clock import FakeClock
+from bot.domain.rounds import next_moment_from
+from bot.scheduler.claimer import claim
+from bot.scheduler.planner import plan
+from bot.scheduler.sender import Sender, SendReport
+from bot.scheduler.sweeper import SweepReport, sweep
+from bot.services.rounds import calendar_of
+from storage.repos import districts
+from storage.repos import outbox as outbox_repo
+
+logger = logging.getLogger(__name__)
+
+TICK_INTERVAL_S = 30.0
+CLAIM_BATCH = 500
+
+
+@dataclass
+class TickReport:
+    planned: int = 0
+    swept: SweepReport = field(default_factory=lambda: SweepReport(0, 0, 0))
+    sent: SendReport = field(default_factory=SendReport)
+
+    @property
+    def rows_written(self) -> int:
+        swept, sent = self.swept, self.sent
+        return (
+            self.planned
+            + swept.cancelled
+            + swept.expired
+            + swept.released
+            + sent.sent
+            + sent.retried
+            + sent.failed
+        )
+
+
+class Scheduler:
+    def __init__(
+        self,
+        context: AppContext,
+        *,
+        interval_s: float = TICK_INTERVAL_S,
+        claim_batch: int = CLAIM_BATCH,
+        concurrency: int = 8,
+    ) -> None:
+        self.context = context
+        self.interval_s = interval_s
+        self.claim_batch = claim_batch
+        self.sender = Sender(
+            api=context.api,
+            db=context.db,
+            clock=context.clock,
+            holder=context.instance_id,
+            concurrency=concurrency,
+        )
+        self._lock = asyncio.Lock()
+        self._beat: AsyncIOScheduler | None = None
+
+    async def start(self) -> None:
+        """Tick now and then every `interval_s` (in-memory job store: the DB holds the state)."""
+        beat = AsyncIOScheduler()
+        # APScheduler times its jobs by the system clock, never by ours (which may be fake):
+        # one run at once, then the beat.
+        beat.add_job(self._safe_tick, id="outbox-first-tick")
+        beat.add_job(
+            self._safe_tick,
+            "interval",
+            seconds=self.interval_s,
+            id="outbox-tick",
+            max_instances=1,
+            coalesce=True,
+        )
+        beat.start()
+        self._beat = beat
+
+    async def stop(self) -> None:
+        if self._beat is not None:
+            self._beat.shutdown(wait=False)
+            self._beat = None
+        async with self._lock:  # let a tick in progress finish its marks
+            pass
+
+    async def _safe_tick(self) -> None:
+        try:
+            await self.tick()
+        except Exception:
+            logger.exception("scheduler tick failed")
+
+    async def tick(self) -> TickReport:
+        async with self._lock:
+            db, clock = self.context.db, self.context.clock
+            report = TickReport()
+            report.planned = await plan(db=db, now=clock.now())
+            report.swept = await sweep(db=db, now=clock.now())
+            while True:
+                rows = await claim(
+                    db=db, now=clock.now(), holder=self.context.instance_id, limit=self.claim_batch
+                )
+                if not rows:
+                    break
+                report.sent.add(await self.sender.send(rows))
+            if report.rows_written:
+                logger.info(
+                    "tick: planned %d, sent %d, retry %d, failed %d",
+                    report.planned,
+                    report.sent.sent,
+                    report.sent.retried,
+                    report.sent.failed,
+                )
+            return report
+
+    async def next_due(self, after: datetime) -> datetime | None:
+        """The first moment after `after` when something may become due: a round's moment
+        in any district, or a pending row's (retry) time."""
+        async with self.context.db.reads() as session:
+            candidates = [await outbox_repo.next_not_before(session, after)]
+            for district in await districts.list_all(session):
+                calendar = calendar_of(district)
+                candidates.append(
+                    next_moment_from(calendar.schedule, after, calendar.tz, calendar.days)
+                )
+        found = [moment for moment in candidates if moment is not None]
+        return min(found) if found else None
+
+    async def run_due(self, until: datetime) -> None:
+        """Move the fake clock to `until` through every due moment, carrying each out."""
+        clock = self.context.clock
+        if not isinstance(clock, FakeClock):
+            raise TypeError("run_due needs a FakeClock: real time cannot be moved")
+        await self.tick()
+        while (moment := await self.next_due(clock.now())) is not None and moment <= until:
+            clock.set(moment)
+            await self.tick()
+        if until > clock.now():
+            clock.set(until)
+            await self.tick()
+
+    advance_to = run_due  # the name the demo and the sandbox read best with

@@ -1,0 +1,207 @@
+"""A portable dump of the whole database: gzip'd JSON lines, one table after another in
+dependency order, readable by either engine. Rows are streamed both ways, so a district
+of 40 000 schools never sits in memory at once.
+
+Layout: a header line (format, schema revision), then `{"t": table, "r": {column: value}}`
+per row, then a footer with the row counts — a truncated file has no footer and is refused.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Table, delete, func, insert, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.db import Database
+from storage.migrate import alembic_config, upgrade
+from storage.models import Base
+from storage.types import UtcDateTime
+
+FORMAT = "svodka-backup"
+VERSION = 1
+BATCH = 1_000
+
+
+class BackupError(Exception):
+    """A dump that cannot be restored here; the message is for the operator, in Russian."""
+
+
+@dataclass(frozen=True)
+class Summary:
+    revision: str
+    counts: dict[str, int]
+
+    @property
+    def rows(self) -> int:
+        return sum(self.counts.values())
+
+
+def tables() -> list[Table]:
+    """Parents before children, so a restore never breaks a foreign key."""
+    return list(Base.metadata.sorted_tables)
+
+
+async def dump(db: Database, path: Path) -> Summary:
+    counts: dict[str, int] = {}
+    async with db.reads() as session:
+        if not db.is_sqlite:
+            # One snapshot for every table: rows written meanwhile are all in or all out.
+            await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        revision = await _revision(session)
+        if revision is None:
+            raise BackupError("В базе нет схемы svodka: сохранять нечего.")
+        with gzip.open(path, "wt", encoding="utf-8") as out:
+            _write(out, {"format": FORMAT, "version": VERSION, "revision": revision})
+            for table in tables():
+                counts[table.name] = 0
+                order = list(table.primary_key.columns)
+                result = await session.stream(select(table).order_by(*order))
+                async for rows in result.mappings().partitions(BATCH):
+                    for row in rows:
+                        _write(out, {"t": table.name, "r": _encode(row)})
+                    counts[table.name] += len(rows)
+            _write(out, {"end": True, "counts": counts})
+    return Summary(revision, counts)
+
+
+async def restore(db: Database, path: Path, *, force: bool = False) -> Summary:
+    """Load a dump into `db` in one transaction: all of it or nothing.
+
+    The database is brought to the dump's schema revision first, then to the newest one,
+    so a dump from an older svodka is migrated on the way in.
+    """
+    header, counts = _inspect(path)
+    revision = header["revision"]
+    known = {script.revision for script in _scripts().walk_revisions()}
+    if revision not in known:
+        raise BackupError(
+            f"Копия сделана более новой версией svodka (схема {revision}): обновите svodka."
+        )
+    async with db.reads() as session:
+        current = await _revision(session)
+    if current is None:
+        await upgrade(db.engine, revision)
+    elif current != revision:
+        raise BackupError(
+            f"Схема базы ({current}) не совпадает со схемой копии ({revision}): "
+            "восстановите копию в пустую базу."
+        )
+    async with db.sessions.begin() as session:
+        if await _has_rows(session):
+            if not force:
+                raise BackupError(
+                    "База не пустая. Чтобы заменить её содержимое копией, добавьте --force."
+                )
+            for table in reversed(tables()):
+                await session.execute(delete(table))
+        by_name = {table.name: table for table in tables()}
+        batch: list[dict[str, Any]] = []
+        current_table: Table | None = None
+        for name, row in _rows(path):
+            table = by_name.get(name)
+            if table is None:
+                raise BackupError(f"В копии неизвестная таблица «{name}».")
+            if table is not current_table and batch:
+                await session.execute(insert(current_table), batch)
+                batch = []
+            current_table = table
+            batch.append(_decode(table, row))
+            if len(batch) >= BATCH:
+                await session.execute(insert(table), batch)
+                batch = []
+        if batch:
+            await session.execute(insert(current_table), batch)
+        if not db.is_sqlite:
+            await _reset_sequences(session)
+    await upgrade(db.engine)
+    return Summary(revision, counts)
+
+
+def _inspect(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
+    """The header and the footer's counts; refuses files that are not a whole svodka dump."""
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as lines:
+            header = json.loads(next(lines, "{}"))
+            last = None
+            for last in lines:  # noqa: B007 — only the footer matters here
+                pass
+    except (OSError, EOFError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BackupError(f"Файл не читается как копия svodka ({type(exc).__name__}).") from exc
+    if header.get("format") != FORMAT or header.get("version") != VERSION:
+        raise BackupError("Это не копия svodka или копия неизвестного формата.")
+    footer = json.loads(last) if last else {}
+    if not footer.get("end"):
+        raise BackupError("Копия оборвана (нет завершающей строки): восстановить нельзя.")
+    return header, footer["counts"]
+
+
+def _rows(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        next(lines)
+        for line in lines:
+            record = json.loads(line)
+            if "t" in record:
+                yield record["t"], record["r"]
+
+
+def _write(out: TextIO, record: dict[str, Any]) -> None:
+    out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+    out.write("\n")
+
+
+def _encode(row: Any) -> dict[str, Any]:
+    return {
+        key: value.isoformat() if isinstance(value, datetime) else value
+        for key, value in row.items()
+    }
+
+
+def _decode(table: Table, row: dict[str, Any]) -> dict[str, Any]:
+    decoded = {}
+    for column in table.columns:
+        value = row.get(column.name)
+        if value is not None and isinstance(column.type, UtcDateTime):
+            value = datetime.fromisoformat(value)
+        decoded[column.name] = value
+    return decoded
+
+
+async def _has_rows(session: AsyncSession) -> bool:
+    for table in tables():
+        if await session.scalar(select(func.count()).select_from(table)):
+            return True
+    return False
+
+
+async def _reset_sequences(session: AsyncSession) -> None:
+    """Explicit ids leave PostgreSQL's sequences behind; the next insert would collide."""
+    for table in tables():
+        if [column.name for column in table.primary_key.columns] != ["id"]:
+            continue
+        await session.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+            )
+        )
+
+
+async def _revision(session: AsyncSession) -> str | None:
+    def current(connection: Connection) -> str | None:
+        return MigrationContext.configure(connection).get_current_revision()
+
+    connection = await session.connection()
+    return await connection.run_sync(current)
+
+
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())

@@ -1,0 +1,96 @@
+"""What the scheduler sends: prompts, reminders, the district summary and the escalation."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.domain.weeks import IsoWeek
+
+FILL_LABEL = "Заполнить"
+FILL_PAYLOAD = {"c": "start"}
+
+PROMPT = (
+    "Здравствуйте, {name}! Пора заполнить еженедельный мониторинг Сферума за {week} — "
+    "школа «{school}». Это займёт пару минут. Срок — {deadline}.\n"
+    "Нажмите «Заполнить», и я задам вопросы по одному."
+)
+REMINDER = (
+    "{name}, напоминаю: мониторинг Сферума за {week} для школы «{school}» ещё не заполнен. "
+    "Срок — {deadline}.\nНажмите «Заполнить» — это займёт пару минут."
+)
+
+SUMMARY_TITLE = "Сводка мониторинга Сферума за {week} — {district}"
+SUMMARY_LATE = "Сводка отправлена с опозданием: бот был недоступен в назначенное время."
+ANSWERED = "Ответили {answered} из {total} {schools}."
+INDICATORS_TITLE = "Показатели района:"
+INDICATOR_LINE = "• {label}: {value}"
+MISSING_TITLE = "Не ответили:"
+MISSING_LINE = "• {school} — {head}"
+ALL_ANSWERED = "Ответили все школы — спасибо!"
+NO_HEAD = "руководитель не подключён"
+NO_NAME = "коллега"  # a head whose VK name we do not know
+UNDELIVERED_MARK = " (не удалось доставить)"
+
+ESCALATION_TITLE = "Мониторинг Сферума за {week}: не ответили {missing} из {total} {schools}."
+ESCALATION_HINT = "Свяжитесь, пожалуйста, с руководителями этих школ."
+
+SCHOOL_FORMS = ("школы", "школ", "школ")  # «из 12 школ», «из 1 школы»
+UNDELIVERED = "не удалось доставить"
+UNDELIVERED_REASONS = {
+    7: "нет доступа к беседе",
+    901: "руководитель не разрешил сообщения от сообщества",
+    917: "бот не администратор беседы",
+}
+
+_MONTHS = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+]
+_WEEKDAYS = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")
+
+
+def week_label(period: str) -> str:
+    """ "2024-W43" -> "неделю 21.10–27.10.2024"."""
+    days = IsoWeek.parse(period).days()
+    return f"неделю {days[0]:%d.%m}–{days[-1]:%d.%m.%Y}"
+
+
+def deadline_label(moment: datetime, tz: ZoneInfo) -> str:
+    """ "до 16:00, пятница, 25 октября" in the district's own time."""
+    local = moment.astimezone(tz)
+    return f"до {local:%H:%M}, {_WEEKDAYS[local.weekday()]}, {local.day} {_MONTHS[local.month - 1]}"
+
+
+def mention(vk_id: int, first_name: str | None, last_name: str | None) -> str:
+    name = " ".join(part for part in (first_name, last_name) if part) or f"id{vk_id}"
+    # Square brackets and bars would break VK's mention markup.
+    return f"[id{vk_id}|{name.replace('[', '(').replace(']', ')').replace('|', ' ')}]"
+
+
+def undelivered(code: int | None) -> str:
+    reason = UNDELIVERED_REASONS.get(code or 0)
+    return f"{UNDELIVERED}: {reason}" if reason else UNDELIVERED
+
+
+def fill_keyboard() -> str:
+    button = {
+        "action": {
+            "type": "text",
+            "label": FILL_LABEL,
+            "payload": json.dumps(FILL_PAYLOAD, separators=(",", ":")),
+        },
+        "color": "primary",
+    }
+    return json.dumps({"inline": True, "buttons": [[button]]}, ensure_ascii=False)

@@ -1,0 +1,168 @@
+"""`svodka backup` / `svodka restore`: SQLite → PostgreSQL → SQLite gives the same tables."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from bot.cli import main
+from bot.clock import FakeClock
+from bot.services import backup
+from storage.db import Database
+from storage.models import Base, Person, School
+from tests.conftest import migrated
+from tests.reliability.population import populate
+
+
+async def contents(db: Database) -> dict[str, list[dict[str, Any]]]:
+    tables = {}
+    async with db.reads() as session:
+        for table in Base.metadata.sorted_tables:
+            query = select(table).order_by(*table.primary_key.columns)
+            tables[table.name] = [dict(row) for row in (await session.execute(query)).mappings()]
+    return tables
+
+
+async def test_round_trip_sqlite_postgresql_sqlite_is_identical(
+    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    await populate(sqlite_db, clock.now())
+    original = await contents(sqlite_db)
+    first = tmp_path / "a.svodka.gz"
+    summary = await backup.dump(sqlite_db, first)
+    assert summary.counts["schools"] == 12 and all(summary.counts.values())
+
+    async with migrated("postgresql", tmp_path / "pg") as pg:
+        await backup.restore(pg, first, force=False)
+        assert await contents(pg) == original
+        # Sequences were moved past the restored ids: new rows do not collide.
+        async with pg.sessions.begin() as session:
+            session.add(Person(vk_id=1, created_at=clock.now()))
+        second = tmp_path / "b.svodka.gz"
+        await backup.dump(pg, second)
+
+    (tmp_path / "back").mkdir()
+    async with migrated("sqlite", tmp_path / "back") as back:
+        await populate(back, clock.now() + timedelta(days=7))
+        with pytest.raises(backup.BackupError, match="не пустая"):
+            await backup.restore(back, second)
+        await backup.restore(back, second, force=True)
+        restored = await contents(back)
+    assert restored["people"][:-1] == original["people"]
+    restored["people"] = restored["people"][:-1]
+    assert restored == original
+
+
+async def test_restore_into_a_database_without_schema(
+    db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    await populate(db, clock.now())
+    dump = tmp_path / "d.gz"
+    await backup.dump(db, dump)
+    from storage.db import open_database
+
+    fresh = open_database(f"sqlite+aiosqlite:///{tmp_path}/fresh.db")
+    try:
+        await backup.restore(fresh, dump)
+        assert await contents(fresh) == await contents(db)
+    finally:
+        await fresh.dispose()
+
+
+async def test_a_dump_from_a_newer_schema_is_refused(
+    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    dump = tmp_path / "new.gz"
+    with gzip.open(dump, "wt") as out:
+        out.write(json.dumps({"format": "svodka-backup", "version": 1, "revision": "9999"}) + "\n")
+        out.write(json.dumps({"end": True, "counts": {}}) + "\n")
+    with pytest.raises(backup.BackupError, match="более новой версией"):
+        await backup.restore(sqlite_db, dump)
+
+
+async def test_truncated_or_foreign_files_are_refused_and_change_nothing(
+    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    await populate(sqlite_db, clock.now())
+    whole = tmp_path / "whole.gz"
+    await backup.dump(sqlite_db, whole)
+    lines = gzip.decompress(whole.read_bytes()).splitlines(keepends=True)
+    cut = tmp_path / "cut.gz"
+    cut.write_bytes(gzip.compress(b"".join(lines[:-1])))
+    garbage = tmp_path / "garbage.gz"
+    garbage.write_bytes(b"not gzip at all")
+    before = await contents(sqlite_db)
+    for bad, reason in ((cut, "оборвана"), (garbage, "не читается")):
+        with pytest.raises(backup.BackupError, match=reason):
+            await backup.restore(sqlite_db, bad, force=True)
+    assert await contents(sqlite_db) == before
+
+
+async def test_a_failed_restore_leaves_the_old_data(
+    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    await populate(sqlite_db, clock.now())
+    before = await contents(sqlite_db)
+    dump = tmp_path / "d.gz"
+    await backup.dump(sqlite_db, dump)
+    lines = gzip.decompress(dump.read_bytes()).decode().splitlines(keepends=True)
+    # A school pointing at a district that does not exist: the foreign key stops the load.
+    broken = [
+        line.replace('"district_id":1,', '"district_id":999,') if '"t":"schools"' in line else line
+        for line in lines
+    ]
+    dump.write_bytes(gzip.compress("".join(broken).encode()))
+    with pytest.raises(IntegrityError):
+        await backup.restore(sqlite_db, dump, force=True)
+    assert await contents(sqlite_db) == before
+
+
+async def test_rows_are_streamed_not_loaded(
+    sqlite_db: Database, clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """5 000 schools are restored in batches of BATCH rows, never all at once."""
+    await populate(sqlite_db, clock.now(), extra_schools=5_000)
+    largest: list[int] = []
+    monkeypatch.setattr(backup, "BATCH", 500)
+    dump = tmp_path / "big.gz"
+    await backup.dump(sqlite_db, dump)
+    (tmp_path / "r").mkdir()
+    async with migrated("sqlite", tmp_path / "r") as target:
+        from sqlalchemy.ext.asyncio import AsyncSession
+
+        real_execute = AsyncSession.execute
+
+        async def spy(self: AsyncSession, statement: Any, params: Any = None, **kw: Any) -> Any:
+            if isinstance(params, list):
+                largest.append(len(params))
+            return await real_execute(self, statement, params, **kw)
+
+        monkeypatch.setattr(AsyncSession, "execute", spy)
+        summary = await backup.restore(target, dump)
+        monkeypatch.undo()
+        async with target.reads() as session:
+            count = len(list(await session.scalars(select(School.id))))
+    assert summary.counts["schools"] == count == 5_012
+    assert max(largest) == 500
+
+
+def test_cli_backup_and_restore(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/one.db")
+    assert main(["migrate"]) == 0
+    assert main(["official", "add", "777", "--district", "Д"]) == 1
+    assert main(["backup", str(tmp_path / "x.gz")]) == 0
+    assert "Копия сохранена" in capsys.readouterr().out
+    assert main(["restore", str(tmp_path / "x.gz")]) == 0
+    assert main(["restore", str(tmp_path / "missing.gz")]) == 1
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/two.db")
+    assert main(["restore", str(tmp_path / "x.gz")]) == 0
+    assert "База восстановлена" in capsys.readouterr().out
