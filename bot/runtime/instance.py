@@ -118,6 +118,8 @@ class Instance:
         stopped = asyncio.create_task(self.stop_event.wait())
         done, _ = await asyncio.wait([stopped, *self._tasks], return_when=asyncio.FIRST_COMPLETED)
         stopped.cancel()
+        if self.stop_event.is_set():
+            return True  # the parts end on their own once asked to stop
         crashed = [task for task in done if task is not stopped]
         for task in crashed:
             if not task.cancelled() and task.exception():
