@@ -7,9 +7,10 @@ from bot.commands import (
     emulator,
     privacy,
     questionnaire,
+    run,
     sandbox,
     setup,
 )
 
 # `district` after `setup`: it adds `invites reissue` to setup's `invites` command.
-COMMAND_MODULES = [setup, district, questionnaire, demo, emulator, sandbox, privacy, backup]
+COMMAND_MODULES = [setup, district, run, questionnaire, demo, emulator, sandbox, privacy, backup]
