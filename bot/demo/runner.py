@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import random
 import tempfile
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from rich.console import Console
 from rich.panel import Panel
+from rich.text import Text
 from rich.progress import BarColumn, Progress, TaskID, TextColumn
 
 from bot.clock import FakeClock
@@ -20,7 +22,7 @@ from bot.commands.context import migrated_database
 from bot.config import load_settings
 from bot.demo import cast
 from bot.demo.script import answer_by_form, answer_step_by_step, plan_week
-from bot.demo.transcript import Transcript
+from bot.demo.transcript import Transcript, stamp
 from bot.demo.world import TOKEN, Person, Stage
 from bot.domain import invite_codes
 from bot.domain.school_table import SchoolRow
@@ -43,6 +45,9 @@ async def run_demo(
     *, out: Path, weeks: int = 2, seed: int = 1, full: bool = False, console: Console | None = None
 ) -> DemoResult:
     console = console or Console()
+    # The transcript is the demo's output; the bot's own log lines would only interleave.
+    if logging.getLogger().level < logging.WARNING:
+        logging.getLogger().setLevel(logging.WARNING)
     tz = ZoneInfo(cast.DISTRICT_TZ)
     rng = random.Random(seed)
     clock = FakeClock(START)
@@ -170,7 +175,7 @@ class Scene:
         if until <= self.stage.clock.now():
             return []
         sent = await self.stage.advance(until)
-        day = until.astimezone(self.tz).strftime("%a %H:%M")
+        day = stamp(until, self.tz)
         progress.update(task, completed=(until - monday).total_seconds(), day=day)
         return sent
 
@@ -201,7 +206,8 @@ class Scene:
 
 
 def _print_end(console: Console, result: DemoResult) -> None:
-    console.print(Panel(result.summary or "(сводка не отправлена)", title="Пятничная сводка"))
+    # Text, not markup: mentions like [id1|Имя] must be shown as they are.
+    console.print(Panel(Text(result.summary or "(сводка не отправлена)"), title="Пятничная сводка"))
     for kind, path in sorted(result.files.items()):
         console.print(f"{kind.upper():5} {path}")
     console.print(f"Запросов к API VK: {result.api_calls}")

@@ -72,6 +72,13 @@ async def answer_by_form(stage: Stage, who: Person, answers: dict[str, Any], mis
         await stage.say(who, f"Педагогов в Сферуме: {answers['staff_registered']}")
     else:
         await stage.say(who, form_text(answers))
+    await send(stage, who)
+
+
+async def send(stage: Stage, who: Person) -> None:
+    """Skip what the form left out (the optional comment), then send from the review."""
+    while stage.has_button(who.vk_id, "Пропустить"):
+        await stage.tap(who, "Пропустить")
     await stage.tap(who, "Отправить")
 
 
@@ -92,4 +99,4 @@ async def answer_step_by_step(
             await stage.tap(who, "Как на прошлой неделе")
         else:
             await stage.say(who, str(value))
-    await stage.tap(who, "Отправить")
+    await send(stage, who)

@@ -8,7 +8,7 @@ import asyncio
 import contextlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -159,12 +159,18 @@ class Stage:
             return await self.show_new()
         return await self.say(who, label, peer_id=peer_id, payload=_payload(action.get("payload")))
 
+    def has_button(self, peer_id: int, label: str) -> bool:
+        """Whether the bot's latest keyboard in this chat offers the button."""
+        for message in reversed(self.emulator.sent_items(peer_id)):
+            if message.get("keyboard"):
+                return _find(message, label) is not None
+        return False
+
     def _button(self, peer_id: int, label: str) -> tuple[dict[str, Any], dict[str, Any]]:
         for message in reversed(self.emulator.sent_items(peer_id)):
-            for row in (message.get("keyboard") or {}).get("buttons") or []:
-                for button in row:
-                    if (button.get("action") or {}).get("label", "").startswith(label):
-                        return message, button
+            button = _find(message, label)
+            if button is not None:
+                return message, button
         raise LookupError(f"no button «{label}» in the chat {peer_id}")
 
     async def advance(self, until: datetime) -> list[dict[str, Any]]:
@@ -181,7 +187,8 @@ class Stage:
             to = self.names.get(item["peer_id"], str(item["peer_id"]))
             self.transcript.add(
                 Entry(
-                    self.clock.now(),
+                    # When the bot sent it: one advance of the clock may cover several days.
+                    datetime.fromtimestamp(item["date"], UTC),
                     f"{BOT_NAME} → {to}",
                     item.get("text") or "",
                     buttons=keyboard_rows(item.get("keyboard")),
@@ -191,6 +198,14 @@ class Stage:
             )
             self._shown = item["id"]
         return items
+
+
+def _find(message: dict[str, Any], label: str) -> dict[str, Any] | None:
+    for row in (message.get("keyboard") or {}).get("buttons") or []:
+        for button in row:
+            if (button.get("action") or {}).get("label", "").startswith(label):
+                return button
+    return None
 
 
 def _payload(raw: Any) -> Any:
