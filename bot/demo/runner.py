@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 from rich.console import Console
 from rich.panel import Panel
-from rich.text import Text
 from rich.progress import BarColumn, Progress, TaskID, TextColumn
+from rich.text import Text
 
 from bot.clock import FakeClock
 from bot.commands.context import migrated_database
