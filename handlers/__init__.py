@@ -1,6 +1,6 @@
 """VK handlers, one labeler per feature. Order matters: the first matching handler wins."""
 
-from handlers import fallback
+from handlers import fallback, reports
 
 # The catch-all goes last: it answers whatever no feature claimed.
-labelers = [fallback.labeler]
+labelers = [reports.labeler, fallback.labeler]
