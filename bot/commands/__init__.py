@@ -1,5 +1,5 @@
 """CLI commands, one module per group; each has `register(subparsers)` and sets `handler`."""
 
-from bot.commands import demo, emulator, setup
+from bot.commands import demo, emulator, reports, setup
 
-COMMAND_MODULES = [setup, demo, emulator]
+COMMAND_MODULES = [setup, reports, demo, emulator]
