@@ -79,13 +79,17 @@ async def resolve(session: AsyncSession, *, asker: Asker, args: str, action: str
     """Read the district, the week and the rest from what was typed and where."""
     actor = await load_actor(session, asker.vk_id, list(asker.admin_ids))
     week, rest = _take_week(args)
+    everything = await district_repo.list_all(session)
     if asker.in_chat:
-        return await _chat_scope(session, asker, actor, action, week, rest)
+        scope = await _chat_scope(session, asker, actor, action, week, rest)
+        _refuse_foreign(everything, [scope.district], rest)
+        return scope
     if fold(rest) in REGION_WORDS:
         if not allowed(actor, REGION):
             raise Refusal(t.NOT_ALLOWED)
         return Scope(actor, (), week, "")
-    candidates = await _visible_districts(session, actor)
+    candidates = [d for d in everything if actor.is_admin or d.id in actor.official_of]
+    _refuse_foreign(everything, candidates, rest)
     if not candidates:
         raise Refusal(t.NO_DISTRICT if actor.is_admin else t.NOT_ALLOWED)
     district, rest = _pick_district(candidates, rest)
@@ -126,26 +130,28 @@ async def _chat_scope(
     return Scope(actor, (district,), week, rest)
 
 
-async def _visible_districts(session: AsyncSession, actor: Actor) -> list[District]:
-    everything = await district_repo.list_all(session)
-    if actor.is_admin:
-        return everything
-    return [d for d in everything if d.id in actor.official_of]
+def _refuse_foreign(everything: list[District], visible: list[District], rest: str) -> None:
+    """Naming a district one may not see is refused outright, not read as a school name."""
+    named, _ = _pick_district(everything, rest, fuzzy=False)
+    if named is not None and named not in visible:
+        raise Refusal(t.NOT_ALLOWED_DISTRICT)
 
 
-def _pick_district(candidates: list[District], rest: str) -> tuple[District | None, str]:
+def _pick_district(
+    candidates: list[District], rest: str, *, fuzzy: bool = True
+) -> tuple[District | None, str]:
     """A district named at the start of the arguments (exactly, or clearly enough when the
     asker has several), and the arguments after it."""
     text = fold(rest)
     if not text:
-        return (candidates[0], "") if len(candidates) == 1 else (None, "")
+        return (candidates[0], "") if len(candidates) == 1 and fuzzy else (None, "")
     for district in sorted(candidates, key=lambda d: -len(d.name)):
         name = fold(district.name)
         if text == name:
             return district, ""
         if text.startswith(name + " "):
             return district, " ".join(rest.split()[len(name.split()) :])
-    if len(candidates) > 1:
+    if fuzzy and len(candidates) > 1:
         scored = sorted(((score(rest, d.name), i) for i, d in enumerate(candidates)), reverse=True)
         best, index = scored[0]
         runner_up = scored[1][0] if len(scored) > 1 else 0.0

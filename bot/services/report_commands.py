@@ -73,11 +73,11 @@ async def rating(*, db: Database, asker: Asker, args: str, now: datetime) -> str
     try:
         async with db.reads() as session:
             scope = await resolve(session, asker=asker, args=args, action=VIEW)
-            week = await reports.district_week(
-                session=session, district=_one(scope), now=now, week=scope.week
-            )
             qn = await reports.questionnaire_of(session, None)
             key = _indicator_key(qn, scope.rest)
+            week = await reports.district_week(
+                session=session, district=_only(scope), now=now, week=scope.week
+            )
             return render.render_rating(week, key)
     except Refusal as refusal:
         return refusal.text
@@ -125,7 +125,7 @@ async def chart(*, db: Database, asker: Asker, args: str, now: datetime) -> File
             qn = await reports.questionnaire_of(session, None)
             key = _indicator_key(qn, scope.rest)
             images = await charts.district_charts(
-                session=session, district=_one(scope), now=now, weeks=CHART_WEEKS, key=key
+                session=session, district=_only(scope), now=now, weeks=CHART_WEEKS, key=key
             )
     except Refusal as refusal:
         return refusal.text
@@ -191,8 +191,11 @@ async def _is_only_staff(session: AsyncSession, asker: Asker) -> bool:
 
 
 def _one(scope: Scope) -> District:
-    """The single district a district-wide command needs; the region or several is refused."""
+    """The single district a district-wide command needs; the region, several districts or
+    words that are not a district are refused."""
     if len(scope.districts) == 1:
+        if scope.rest:
+            raise Refusal(t.UNKNOWN_DISTRICT.format(name=scope.rest[:100]))
         return scope.district
     names = [d.name for d in scope.districts[:10]]
     raise Refusal(
@@ -202,6 +205,11 @@ def _one(scope: Scope) -> District:
         if names
         else t.NOT_ALLOWED
     )
+
+
+def _only(scope: Scope) -> District:
+    """The district of a command whose arguments are not a district (an indicator)."""
+    return _one(Scope(scope.actor, scope.districts, scope.week, ""))
 
 
 def _indicator_key(qn: Questionnaire, text: str) -> str:
