@@ -204,18 +204,23 @@ def _indicator_lines(week: DistrictWeek) -> list[str]:
 
 def _below_lines(week: DistrictWeek) -> list[str]:
     lines = []
-    for value in week.indicators:
+    answered = week.answered
+    for index, value in enumerate(week.indicators):
         if value.warn_below is None:
             continue
-        below = [
-            t.BELOW_SCHOOL.format(school=school.name, value=format_percent(v.ratio))
-            for school, v in reversed(rank_schools(week.answered, value.key))
-            if v.is_below_warn
-        ]
+        # School values follow the questionnaire's indicator order, as the district's do.
+        below = sorted(
+            (
+                (v.ratio, school.name)
+                for school in answered
+                if (v := school.values[index]).is_below_warn
+            ),
+            key=lambda pair: pair[0] or 0.0,
+        )
         if below:
             threshold = f"{format_decimal(value.warn_below * 100)} %"
             lines.append(t.BELOW_LINE.format(label=value.label, threshold=threshold))
-            lines += below
+            lines += [t.BELOW_SCHOOL.format(school=n, value=format_percent(r)) for r, n in below]
     return lines
 
 

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.indicators import compute_indicators
+from bot.domain.indicators import aggregate_indicators, compute_indicators
 from bot.domain.questionnaire import Questionnaire, default_questionnaire
 from bot.domain.report_data import (
     DistrictWeek,
@@ -54,34 +54,43 @@ async def district_week(
     if current is None and plan is None:
         return DistrictWeek(**base, deadline_at=None, schools=(), indicators=(), holiday=True)
     qn = await questionnaire_of(session, current or previous)
-    round_ids = [r.id for r in (current, previous) if r is not None]
-    sums = await repo.indicator_sums(session, round_ids=round_ids, pairs=_pairs(qn))
     roster = await repo.roster(session, district_ids=[district.id])
-    schools = await _school_lines(session, current, roster, qn)
+    schools, numbers = await _school_lines(session, current, roster, qn)
+    # This week's district figures from the per-school rows already read (the same
+    # weighted rule); last week's straight from the database.
+    sums = await repo.indicator_sums(
+        session, round_ids=[previous.id] if previous else [], pairs=_pairs(qn)
+    )
     previous_sums = sums.get(previous.id) if previous else None
     return DistrictWeek(
         **base,
         deadline_at=current.deadline_at if current else plan.deadline_at,  # type: ignore[union-attr]
         schools=schools,
-        indicators=from_sums(qn.indicators, _sums_of(sums, current)),
+        indicators=tuple(aggregate_indicators(qn, numbers)),
         previous=from_sums(qn.indicators, previous_sums.sums) if previous_sums else None,
     )
 
 
 async def _school_lines(
     session: AsyncSession, round_: Round | None, roster: list[repo.RosterRow], qn: Questionnaire
-) -> tuple[SchoolLine, ...]:
-    answered: dict[int, repo.ResponseRow] = {}
-    numbers: dict[int, dict[str, object]] = defaultdict(dict)
+) -> tuple[tuple[SchoolLine, ...], list[dict[str, object]]]:
+    """The roster with each school's answer state and figures, and the answer sets of the
+    schools on the roster (archived schools' answers stay out of the district figures)."""
+    answered: dict[int, repo.SchoolNumbers] = {}
     undelivered: set[int] = set()
     if round_ is not None:
-        answered = {r.school_id: r for r in await repo.responses(session, round_ids=[round_.id])}
-        for row in await repo.answers(session, round_ids=[round_.id]):
-            numbers[row.school_id][row.key] = as_count(row.num)
+        keys = sorted({key for pair in _pairs(qn) for key in pair})
+        rows = await repo.school_numbers(session, round_id=round_.id, keys=keys)
+        answered = {row.school_id: row for row in rows}
         undelivered = await repo.undelivered_schools(session, round_id=round_.id)
-    lines = []
+    lines, answer_sets = [], []
     for row in roster:
         response = answered.get(row.school_id)
+        values: tuple = ()
+        if response is not None:
+            numbers = {key: as_count(num) for key, num in response.numbers.items()}
+            answer_sets.append(numbers)
+            values = tuple(compute_indicators(qn, numbers))
         lines.append(
             SchoolLine(
                 school_id=row.school_id,
@@ -90,10 +99,10 @@ async def _school_lines(
                 answered=response is not None,
                 late=response is not None and response.late,
                 undelivered=row.school_id in undelivered,
-                values=tuple(compute_indicators(qn, numbers[row.school_id])) if response else (),
+                values=values,
             )
         )
-    return tuple(lines)
+    return tuple(lines), answer_sets
 
 
 def _head(row: repo.RosterRow) -> Head | None:

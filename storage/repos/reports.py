@@ -144,6 +144,36 @@ async def answers(
     return [AnswerRow(*row) for row in await session.execute(query)]
 
 
+@dataclass(frozen=True)
+class SchoolNumbers:
+    school_id: int
+    late: bool
+    numbers: dict[str, float | None]
+
+
+async def school_numbers(
+    session: AsyncSession, *, round_id: int, keys: Sequence[str]
+) -> list[SchoolNumbers]:
+    """Each response of the round as one row: the school, late, and its numeric answers.
+
+    Pivoted by the database, so /status reads one row per school and no JSON.
+    """
+    query = (
+        select(
+            Response.school_id,
+            Response.late,
+            *(func.max(case((Answer.key == key, Answer.num))) for key in keys),
+        )
+        .outerjoin(Answer, and_(Answer.response_id == Response.id, Answer.key.in_(list(keys))))
+        .where(Response.round_id == round_id)
+        .group_by(Response.id, Response.school_id, Response.late)
+    )
+    return [
+        SchoolNumbers(row[0], row[1], dict(zip(keys, row[2:], strict=True)))
+        for row in await session.execute(query)
+    ]
+
+
 async def indicator_sums(
     session: AsyncSession,
     *,

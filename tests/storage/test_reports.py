@@ -86,11 +86,14 @@ async def test_sql_sums_agree_with_the_domain_aggregate(db: Database) -> None:
     district = await _two_schools(db)
     async with db.reads() as s:
         week = await reports.district_week(session=s, district=district, now=NOW)
+        _, points = await reports.district_trend(session=s, district=district, now=NOW, weeks=2)
     per_school = [
         {"students_total": 1000, "students_active": 500, "staff_total": 40, "staff_registered": 40},
         {"students_total": 100, "students_active": 10, "staff_total": 10, "staff_registered": 9},
     ]
-    assert list(week.indicators) == aggregate_indicators(default_questionnaire(), per_school)
+    expected = aggregate_indicators(default_questionnaire(), per_school)
+    assert list(week.indicators) == expected
+    assert list(points[-1].indicators) == expected  # the database's sums
 
 
 async def test_seed_004_ranking_from_student_counts(db: Database) -> None:
