@@ -82,7 +82,7 @@ async def remind(message: Message, app: AppContext, args: str) -> None:
 
 @labeler.message(Command("my", "моя"))
 async def my(message: Message, app: AppContext, args: str) -> None:
-    text = await commands.my(db=app.db, asker=_asker(message, app), args=args, now=app.clock.now())
+    text = await commands.my(db=app.db, asker=_asker(message, app), now=app.clock.now())
     await reply(app.api, message.peer_id, text)
 
 

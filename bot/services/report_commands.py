@@ -43,7 +43,7 @@ async def status(*, db: Database, asker: Asker, args: str, now: datetime) -> str
     try:
         async with db.reads() as session:
             if await _is_only_staff(session, asker):
-                return await _my(session, asker, args, now)
+                return await _my(session, asker, now)
             scope = await resolve(session, asker=asker, args=args, action=VIEW)
             if scope.region:
                 return render.render_region(await reports.region_rows(session=session, now=now))
@@ -83,10 +83,10 @@ async def rating(*, db: Database, asker: Asker, args: str, now: datetime) -> str
         return refusal.text
 
 
-async def my(*, db: Database, asker: Asker, args: str, now: datetime) -> str:
+async def my(*, db: Database, asker: Asker, now: datetime) -> str:
     try:
         async with db.reads() as session:
-            return await _my(session, asker, args, now)
+            return await _my(session, asker, now)
     except Refusal as refusal:
         return refusal.text
 
@@ -137,9 +137,10 @@ async def chart(*, db: Database, asker: Asker, args: str, now: datetime) -> File
 
 
 async def export_file(*, db: Database, asker: Asker, args: str, now: datetime) -> Files | str:
-    fmt, rest = _take_format(args)
-    if fmt is None:
+    options = _export_options(args)
+    if options is None:
         return t.EXPORT_BAD_FORMAT
+    fmt, weeks, rest = options
     try:
         async with db.sessions.begin() as session:
             scope = await resolve(session, asker=asker, args=rest, action=EXPORT)
@@ -148,13 +149,13 @@ async def export_file(*, db: Database, asker: Asker, args: str, now: datetime) -
                 session=session,
                 district=district,
                 now=now,
-                weeks=EXPORT_WEEKS,
+                weeks=weeks,
                 fmt=fmt,
                 actor_id=scope.actor.person_id,
             )
     except Refusal as refusal:
         return refusal.text
-    caption = t.EXPORT_CAPTION.format(district=district.name, weeks=EXPORT_WEEKS, fmt=fmt.upper())
+    caption = t.EXPORT_CAPTION.format(district=district.name, weeks=weeks, fmt=fmt.upper())
     return Files(caption, ((name, data),), "doc")
 
 
@@ -172,7 +173,7 @@ async def _school(session: AsyncSession, scope: Scope, now: datetime) -> str:
     return render.render_school(history)
 
 
-async def _my(session: AsyncSession, asker: Asker, args: str, now: datetime) -> str:
+async def _my(session: AsyncSession, asker: Asker, now: datetime) -> str:
     actor = await load_actor(session, asker.vk_id, list(asker.admin_ids))
     if not actor.staff:
         raise Refusal(t.MY_NOT_HEAD)
@@ -219,14 +220,20 @@ def _indicator_key(qn: Questionnaire, text: str) -> str:
     for ind in qn.indicators:
         if wanted in (ind.key, fold(ind.label)) or fold(ind.label).startswith(wanted):
             return ind.key
-    known = ", ".join(ind.key for ind in qn.indicators)
+    known = "; ".join(ind.label for ind in qn.indicators)
     raise Refusal(t.RATING_UNKNOWN.format(name=text[:60], known=known))
 
 
-def _take_format(args: str) -> tuple[str | None, str]:
-    words = args.split()
-    formats = [w for w in words if w.lower() in ("xlsx", "csv")]
-    if len(formats) > 1:
-        return None, args
-    fmt = formats[0].lower() if formats else "xlsx"
-    return fmt, " ".join(w for w in words if w.lower() not in ("xlsx", "csv"))
+def _export_options(args: str) -> tuple[str, int, str] | None:
+    """`/export [xlsx|csv] [weeks] [district]` -> (format, weeks, the rest); None if unclear."""
+    formats, numbers, rest = [], [], []
+    for word in args.split():
+        if word.lower() in ("xlsx", "csv"):
+            formats.append(word.lower())
+        elif word.isdigit():
+            numbers.append(int(word))
+        else:
+            rest.append(word)
+    if len(formats) > 1 or len(numbers) > 1 or any(not 1 <= n <= MAX_EXPORT_WEEKS for n in numbers):
+        return None
+    return (formats or ["xlsx"])[0], (numbers or [EXPORT_WEEKS])[0], " ".join(rest)

@@ -95,7 +95,10 @@ CHART_BAR_TITLE = "{label}, неделя {week}"
 CHART_CAPTION = "{district}: показатели за {weeks} нед. и «{label}» по школам."
 CHART_NO_DATA = "Данных для графика пока нет."
 EXPORT_CAPTION = "{district}: выгрузка за {weeks} нед. ({fmt})."
-EXPORT_BAD_FORMAT = "Формат выгрузки: /export xlsx или /export csv."
+EXPORT_BAD_FORMAT = (
+    "Напишите так: /export xlsx или /export csv, можно с числом недель: /export csv 26 "
+    "(от 1 до 260)."
+)
 UPLOAD_FAILED = "Не получилось загрузить файл во ВКонтакте. Попробуйте, пожалуйста, позже."
 
 # Export headers.

@@ -143,7 +143,8 @@ async def test_export_and_chart_are_uploaded(db, clock, tmp_path) -> None:
         [attachment] = doc["attachments"]
         book = load_workbook(io.BytesIO(bot.emulator.file_bytes(attachment)))
         assert book.sheetnames == ["Ответы", "Район по неделям"]
-        [csv_doc] = await bot.say(OFFICIAL, "/export csv")
+        [csv_doc] = await bot.say(OFFICIAL, "/export csv 26")
+        assert csv_doc["text"] == "Сергокалинский район: выгрузка за 26 нед. (CSV)."
         assert bot.emulator.file_bytes(csv_doc["attachments"][0]).startswith(b"\xef\xbb\xbf")
         [chart] = await bot.say(OFFICIAL, "/chart")
         assert len(chart["attachments"]) == 2
