@@ -7,6 +7,7 @@ sheet with the district's indicators per week. CSV is for Russian Excel: UTF-8 w
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from collections import defaultdict
@@ -15,13 +16,14 @@ from datetime import datetime
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.answers import format_answer
 from bot.domain.formatting import format_decimal
 from bot.domain.indicators import compute_indicators
-from bot.domain.questionnaire import Questionnaire
+from bot.domain.questionnaire import NUMERIC_TYPES, Questionnaire
 from bot.domain.report_data import WeekPoint, as_count
 from bot.services.reports import district_trend
 from bot.services.rounds import calendar_of
@@ -52,7 +54,8 @@ async def export_district(
 ) -> tuple[str, bytes]:
     """(file name, content); the export is written to the audit log."""
     table = await export_table(session=session, district=district, now=now, weeks=weeks)
-    data = to_xlsx(table) if fmt == "xlsx" else to_csv(table)
+    # Writing a big file is seconds of CPU: off the event loop, so the bot keeps answering.
+    data = await asyncio.to_thread(to_xlsx if fmt == "xlsx" else to_csv, table)
     period = calendar_of(district).week_of(now)
     audit.record(
         session,
@@ -77,24 +80,27 @@ async def export_table(
     )
     round_ids = [r.id for r in rounds]
     roster = await repo.roster(session, district_ids=[district.id])
-    late = {
-        (r.round_id, r.school_id): r.late
-        for r in await repo.responses(session, round_ids=round_ids)
+    numeric = [q.key for q in qn.questions if q.type in NUMERIC_TYPES]
+    responses = {
+        (r.round_id, r.school_id): r
+        for r in await repo.school_numbers(session, round_ids=round_ids, keys=numeric)
     }
-    values: dict[tuple[int, int], dict[str, Any]] = defaultdict(dict)
-    numbers: dict[tuple[int, int], dict[str, object]] = defaultdict(dict)
-    for row in await repo.answers(session, round_ids=round_ids):
-        values[row.round_id, row.school_id][row.key] = row.value
-        numbers[row.round_id, row.school_id][row.key] = as_count(row.num)
+    texts: dict[tuple[int, int], dict[str, Any]] = defaultdict(dict)
+    for row in await repo.answers(session, round_ids=round_ids, only_text=True):
+        texts[row.round_id, row.school_id][row.key] = row.value
     rows = []
     for round_ in reversed(rounds):
         for school in roster:
             key = (round_.id, school.school_id)
             row: dict[str, Any] = {"week": round_.period, "school": school.name}
-            if key in late:
-                row["late"] = late[key]
-                row.update(values[key])
-                for value in compute_indicators(qn, numbers[key]):
+            response = responses.get(key)
+            if response is not None:
+                counts = {k: as_count(num) for k, num in response.numbers.items()}
+                row["late"] = response.late
+                row.update(texts[key])
+                row.update({k: counts[k] if counts[k] is not None else num
+                            for k, num in response.numbers.items() if num is not None})  # fmt: skip
+                for value in compute_indicators(qn, counts):
                     row[value.key] = value.ratio
             rows.append(row)
     return ExportTable(qn, rows, points)
@@ -114,54 +120,50 @@ def _cell(qn: Questionnaire, key: str, value: Any) -> Any:
 
 
 def to_xlsx(table: ExportTable) -> bytes:
+    """Write-only mode streams the rows: a year of a large district stays fast and small."""
     qn = table.questionnaire
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = t.SHEET_DATA
+    workbook = Workbook(write_only=True)
     answers = _answer_columns(qn)
     indicators = [(ind.key, ind.label) for ind in qn.indicators]
-    header = [
-        t.COL_WEEK,
-        t.COL_SCHOOL,
-        t.COL_LATE,
-        *(label for _, label in answers),
-        *(label for _, label in indicators),
-    ]
-    sheet.append(header)
+    data = workbook.create_sheet(t.SHEET_DATA)
+    header = [t.COL_WEEK, t.COL_SCHOOL, t.COL_LATE, *(label for _, label in answers)]
+    _start(data, [*header, *(label for _, label in indicators)])
     for row in table.rows:
         late = row.get("late")
-        sheet.append(
+        data.append(
             [
                 row["week"],
                 row["school"],
                 None if late is None else ("Да" if late else "Нет"),
                 *(_cell(qn, key, row.get(key)) for key, _ in answers),
-                *(row.get(key) for key, _ in indicators),
+                *(_percent(data, row.get(key)) for key, _ in indicators),
             ]
         )
-    first_percent = 4 + len(answers)
-    _format(sheet, header, first_percent, len(table.rows) + 1)
     summary = workbook.create_sheet(t.SHEET_SUMMARY)
-    summary_header = [t.COL_WEEK, t.COL_ANSWERED, *(label for _, label in indicators)]
-    summary.append(summary_header)
+    _start(summary, [t.COL_WEEK, t.COL_ANSWERED, *(label for _, label in indicators)])
     for point in table.weeks:
-        summary.append([point.period, point.answered, *(v.ratio for v in point.indicators)])
-    _format(summary, summary_header, 3, len(table.weeks) + 1)
+        ratios = [_percent(summary, v.ratio) for v in point.indicators]
+        summary.append([point.period, point.answered, *ratios])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _format(sheet: Any, header: list[str], first_percent: int, last_row: int) -> None:
+def _start(sheet: Any, header: list[str]) -> None:
+    """Frozen header and first two columns, widths from the titles (set before any row)."""
     sheet.freeze_panes = "C2"
     for index, title in enumerate(header, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = min(
-            MAX_WIDTH, max(10, len(title) + 2)
-        )
-    sheet.column_dimensions["B"].width = MAX_WIDTH
-    for column in range(first_percent, len(header) + 1):
-        for (cell,) in sheet.iter_rows(min_row=2, max_row=last_row, min_col=column, max_col=column):
-            cell.number_format = PERCENT_FORMAT
+        width = MAX_WIDTH if index == 2 else min(MAX_WIDTH, max(10, len(title) + 2))
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.append(header)
+
+
+def _percent(sheet: Any, ratio: float | None) -> WriteOnlyCell | None:
+    if ratio is None:
+        return None
+    cell = WriteOnlyCell(sheet, value=ratio)
+    cell.number_format = PERCENT_FORMAT
+    return cell
 
 
 def to_csv(table: ExportTable) -> bytes:

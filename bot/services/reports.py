@@ -80,7 +80,7 @@ async def _school_lines(
     undelivered: set[int] = set()
     if round_ is not None:
         keys = sorted({key for pair in _pairs(qn) for key in pair})
-        rows = await repo.school_numbers(session, round_id=round_.id, keys=keys)
+        rows = await repo.school_numbers(session, round_ids=[round_.id], keys=keys)
         answered = {row.school_id: row for row in rows}
         undelivered = await repo.undelivered_schools(session, round_id=round_.id)
     lines, answer_sets = [], []

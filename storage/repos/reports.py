@@ -131,9 +131,14 @@ async def responses(
 
 
 async def answers(
-    session: AsyncSession, *, round_ids: Collection[int], school_id: int | None = None
+    session: AsyncSession,
+    *,
+    round_ids: Collection[int],
+    school_id: int | None = None,
+    only_text: bool = False,
 ) -> list[AnswerRow]:
-    """Every stored answer of the rounds (optionally of one school)."""
+    """Stored answers of the rounds (optionally of one school; optionally only those
+    without a number, when the numbers come from `school_numbers`)."""
     query = (
         select(Response.round_id, Response.school_id, Answer.key, Answer.value, Answer.num)
         .join(Answer, Answer.response_id == Response.id)
@@ -141,35 +146,39 @@ async def answers(
     )
     if school_id is not None:
         query = query.where(Response.school_id == school_id)
+    if only_text:
+        query = query.where(Answer.num.is_(None))
     return [AnswerRow(*row) for row in await session.execute(query)]
 
 
 @dataclass(frozen=True)
 class SchoolNumbers:
+    round_id: int
     school_id: int
     late: bool
     numbers: dict[str, float | None]
 
 
 async def school_numbers(
-    session: AsyncSession, *, round_id: int, keys: Sequence[str]
+    session: AsyncSession, *, round_ids: Collection[int], keys: Sequence[str]
 ) -> list[SchoolNumbers]:
-    """Each response of the round as one row: the school, late, and its numeric answers.
+    """Each response of the rounds as one row: round, school, late, its numeric answers.
 
-    Pivoted by the database, so /status reads one row per school and no JSON.
+    Pivoted by the database, so reports read one row per school and week and no JSON.
     """
     query = (
         select(
+            Response.round_id,
             Response.school_id,
             Response.late,
             *(func.max(case((Answer.key == key, Answer.num))) for key in keys),
         )
         .outerjoin(Answer, and_(Answer.response_id == Response.id, Answer.key.in_(list(keys))))
-        .where(Response.round_id == round_id)
-        .group_by(Response.id, Response.school_id, Response.late)
+        .where(Response.round_id.in_(list(round_ids)))
+        .group_by(Response.id, Response.round_id, Response.school_id, Response.late)
     )
     return [
-        SchoolNumbers(row[0], row[1], dict(zip(keys, row[2:], strict=True)))
+        SchoolNumbers(row[0], row[1], row[2], dict(zip(keys, row[3:], strict=True)))
         for row in await session.execute(query)
     ]
 
