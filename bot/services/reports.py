@@ -55,42 +55,41 @@ async def district_week(
         return DistrictWeek(**base, deadline_at=None, schools=(), indicators=(), holiday=True)
     qn = await questionnaire_of(session, current or previous)
     roster = await repo.roster(session, district_ids=[district.id])
-    schools, numbers = await _school_lines(session, current, roster, qn)
-    # This week's district figures from the per-school rows already read (the same
-    # weighted rule); last week's straight from the database.
-    sums = await repo.indicator_sums(
-        session, round_ids=[previous.id] if previous else [], pairs=_pairs(qn)
-    )
-    previous_sums = sums.get(previous.id) if previous else None
+    keys = sorted({key for pair in _pairs(qn) for key in pair})
+    round_ids = [r.id for r in (current, previous) if r is not None]
+    rows = await repo.school_numbers(session, round_ids=round_ids, keys=keys) if round_ids else []
+    this_week = {r.school_id: r for r in rows if current is not None and r.round_id == current.id}
+    undelivered = await repo.undelivered_schools(session, round_id=current.id) if current else set()
+    counts = {school_id: _counts(row) for school_id, row in this_week.items()}
+    schools = _school_lines(roster, this_week, counts, undelivered, qn)
+    last_week = [_counts(r) for r in rows if previous is not None and r.round_id == previous.id]
     return DistrictWeek(
         **base,
         deadline_at=current.deadline_at if current else plan.deadline_at,  # type: ignore[union-attr]
         schools=schools,
-        indicators=tuple(aggregate_indicators(qn, numbers)),
-        previous=from_sums(qn.indicators, previous_sums.sums) if previous_sums else None,
+        # Weighted district figures over the schools on the roster (an archived school's
+        # answers stay out), the same rule aggregate_indicators states.
+        indicators=tuple(
+            aggregate_indicators(qn, [counts[s.school_id] for s in schools if s.answered])
+        ),
+        previous=tuple(aggregate_indicators(qn, last_week)) if previous else None,
     )
 
 
-async def _school_lines(
-    session: AsyncSession, round_: Round | None, roster: list[repo.RosterRow], qn: Questionnaire
-) -> tuple[tuple[SchoolLine, ...], list[dict[str, object]]]:
-    """The roster with each school's answer state and figures, and the answer sets of the
-    schools on the roster (archived schools' answers stay out of the district figures)."""
-    answered: dict[int, repo.SchoolNumbers] = {}
-    undelivered: set[int] = set()
-    if round_ is not None:
-        keys = sorted({key for pair in _pairs(qn) for key in pair})
-        rows = await repo.school_numbers(session, round_ids=[round_.id], keys=keys)
-        answered = {row.school_id: row for row in rows}
-        undelivered = await repo.undelivered_schools(session, round_id=round_.id)
-    lines, answer_sets = [], []
+def _counts(row: repo.SchoolNumbers) -> dict[str, object]:
+    return {key: as_count(num) for key, num in row.numbers.items()}
+
+
+def _school_lines(
+    roster: list[repo.RosterRow],
+    answered: dict[int, repo.SchoolNumbers],
+    counts: dict[int, dict[str, object]],
+    undelivered: set[int],
+    qn: Questionnaire,
+) -> tuple[SchoolLine, ...]:
+    lines = []
     for row in roster:
         response = answered.get(row.school_id)
-        values: tuple = ()
-        if response is not None:
-            numbers = {key: as_count(num) for key, num in response.numbers.items()}
-            answer_sets.append(numbers)
-            values = tuple(compute_indicators(qn, numbers))
         lines.append(
             SchoolLine(
                 school_id=row.school_id,
@@ -99,10 +98,10 @@ async def _school_lines(
                 answered=response is not None,
                 late=response is not None and response.late,
                 undelivered=row.school_id in undelivered,
-                values=values,
+                values=tuple(compute_indicators(qn, counts[row.school_id])) if response else (),
             )
         )
-    return tuple(lines), answer_sets
+    return tuple(lines)
 
 
 def _head(row: repo.RosterRow) -> Head | None:
