@@ -50,28 +50,54 @@ async def district_week(
     current = rounds[0] if rounds and rounds[0].period == str(week) else None
     previous = next((r for r in rounds if r.period < str(week)), None)
     plan = calendar.plan(week)
-    base = {"district": district.name, "period": str(week), "tz": district.tz}
     if current is None and plan is None:
-        return DistrictWeek(**base, deadline_at=None, schools=(), indicators=(), holiday=True)
+        return DistrictWeek(
+            district=district.name, period=str(week), tz=district.tz, deadline_at=None,
+            schools=(), indicators=(), holiday=True,
+        )  # fmt: skip
+    deadline = current.deadline_at if current else plan.deadline_at  # type: ignore[union-attr]
+    return await _status(session, district, str(week), current, previous, deadline)
+
+
+async def round_status(*, session: AsyncSession, round_: Round, now: datetime) -> DistrictWeek:
+    """The status of one given round: a weekly one with its week's change, a one-off
+    request (its period is not a week) on its own."""
+    district = await district_repo.get(session, round_.district_id)
+    assert district is not None
+    try:
+        week = IsoWeek.parse(round_.period)
+    except ValueError:
+        return await _status(session, district, round_.period, round_, None, round_.deadline_at)
+    return await district_week(session=session, district=district, now=now, week=week)
+
+
+async def _status(
+    session: AsyncSession,
+    district: District,
+    period: str,
+    current: Round | None,
+    previous: Round | None,
+    deadline: datetime,
+) -> DistrictWeek:
     qn = await questionnaire_of(session, current or previous)
     roster = await repo.roster(session, district_ids=[district.id])
+    on_roster = {row.school_id for row in roster}
     keys = sorted({key for pair in _pairs(qn) for key in pair})
     round_ids = [r.id for r in (current, previous) if r is not None]
     rows = await repo.school_numbers(session, round_ids=round_ids, keys=keys) if round_ids else []
+    # Figures cover the schools on the roster: an archived school's answers stay out.
+    rows = [row for row in rows if row.school_id in on_roster]
     this_week = {r.school_id: r for r in rows if current is not None and r.round_id == current.id}
     undelivered = await repo.undelivered_schools(session, round_id=current.id) if current else set()
     counts = {school_id: _counts(row) for school_id, row in this_week.items()}
-    schools = _school_lines(roster, this_week, counts, undelivered, qn)
     last_week = [_counts(r) for r in rows if previous is not None and r.round_id == previous.id]
     return DistrictWeek(
-        **base,
-        deadline_at=current.deadline_at if current else plan.deadline_at,  # type: ignore[union-attr]
-        schools=schools,
-        # Weighted district figures over the schools on the roster (an archived school's
-        # answers stay out), the same rule aggregate_indicators states.
-        indicators=tuple(
-            aggregate_indicators(qn, [counts[s.school_id] for s in schools if s.answered])
-        ),
+        district=district.name,
+        period=period,
+        tz=district.tz,
+        deadline_at=deadline,
+        schools=_school_lines(roster, this_week, counts, undelivered, qn),
+        indicators=tuple(aggregate_indicators(qn, counts.values())),
         previous=tuple(aggregate_indicators(qn, last_week)) if previous else None,
     )
 

@@ -10,26 +10,15 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.report_data import DistrictWeek
 from bot.domain.report_render import render_escalation, render_summary
-from bot.domain.weeks import IsoWeek
-from bot.services.reports import district_week
+from bot.services.reports import round_status
 from storage.models import Round
-from storage.repos import districts
 
 
 async def summary_text(*, session: AsyncSession, round_: Round, now: datetime, late: bool) -> str:
     """`late`: the summary goes out after its planned time (e.g. the bot was down)."""
-    return render_summary(await _week_of(session, round_, now), late=late)
+    return render_summary(await round_status(session=session, round_=round_, now=now), late=late)
 
 
 async def escalation_text(*, session: AsyncSession, round_: Round, now: datetime) -> str:
-    return render_escalation(await _week_of(session, round_, now))
-
-
-async def _week_of(session: AsyncSession, round_: Round, now: datetime) -> DistrictWeek:
-    district = await districts.get(session, round_.district_id)
-    assert district is not None
-    return await district_week(
-        session=session, district=district, now=now, week=IsoWeek.parse(round_.period)
-    )
+    return render_escalation(await round_status(session=session, round_=round_, now=now))

@@ -26,7 +26,7 @@ NO_HEAD = "руководитель не подключён к боту"
 UNDELIVERED = "не удалось доставить"
 
 # The Friday summary to the district chat and the Monday escalation to officials.
-SUMMARY_TITLE = "Итоги недели {week} — {district}"
+SUMMARY_TITLE = "Итоги за {week} — {district}"
 SUMMARY_LATE_NOTE = "Сводка отправлена позже обычного."
 SUMMARY_ALL_ANSWERED = "Все школы ответили, спасибо!"
 SUMMARY_HOLIDAY = "Неделя {week}: каникулы или праздники, опроса не было."

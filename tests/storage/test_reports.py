@@ -13,7 +13,7 @@ from bot.domain.weeks import IsoWeek
 from bot.services import remind, reports
 from bot.services.summary import escalation_text, summary_text
 from storage.db import Database
-from storage.models import AuditEvent, OutboxMessage
+from storage.models import Answer, AuditEvent, Campaign, OutboxMessage, Response, Round
 from storage.repos import reports as repo
 from tests.fixtures.sergokala import SCHOOLS, student_answers
 from tests.utils import report_factories as f
@@ -248,3 +248,34 @@ async def test_escalation_lists_last_weeks_missing(db: Database) -> None:
         text = await escalation_text(session=s, round_=round_, now=NOW + timedelta(days=4))
     assert text.startswith("На прошлой неделе (21.10–27.10.2024) не ответили 1 из 3 школ")
     assert "• Молчащая СОШ — Анна Иванова" in text
+
+
+async def test_summary_of_a_one_off_request(db: Database) -> None:
+    async with db.sessions.begin() as s:
+        district, (school, _) = await f.district_with_schools(
+            s, name="Д", schools=["А СОШ", "Б СОШ"], now=NOW
+        )
+        weekly = await f.rounds.weekly_campaign(s, district, NOW)
+        campaign = Campaign(
+            district_id=district.id, kind="request", title="Чаты классов",
+            questionnaire_id=weekly.questionnaire_id, created_at=NOW,
+        )  # fmt: skip
+        s.add(campaign)
+        await s.flush()
+        round_ = Round(
+            campaign_id=campaign.id, district_id=district.id, period="2024-11-02",
+            questionnaire_id=weekly.questionnaire_id, opens_at=NOW,
+            deadline_at=NOW + timedelta(days=5), created_at=NOW,
+        )  # fmt: skip
+        s.add(round_)
+        await s.flush()
+        response = Response(round_id=round_.id, school_id=school.id, submitted_at=NOW)
+        s.add(response)
+        await s.flush()
+        s.add(Answer(response_id=response.id, key="classes_total", value=10, num=10.0))
+        s.add(Answer(response_id=response.id, key="class_chats", value=9, num=9.0))
+    async with db.reads() as s:
+        text = await summary_text(session=s, round_=round_, now=NOW, late=False)
+    assert text.startswith("Итоги за 2024-11-02 — Д")
+    assert "Классов с чатом в Сферуме — 90,00 %" in text
+    assert "• Б СОШ — руководитель не подключён к боту" in text
