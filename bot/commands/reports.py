@@ -99,11 +99,12 @@ def _region_table(rows: list[RegionRow]) -> Table:
 
 async def write_export(settings: Settings, args: argparse.Namespace) -> int:
     now = RealClock().now()
-    async with migrated_database(settings) as db, db.sessions.begin() as session:
-        district = await require_district(session, args.district)
+    async with migrated_database(settings) as db:
+        async with db.reads() as session:
+            district = await require_district(session, args.district)
         _, data = await export.export_district(
-            session=session,
-            district=district,
+            db=db,
+            district_id=district.id,
             now=now,
             weeks=max(1, min(args.weeks, 520)),
             fmt=args.format,

@@ -28,8 +28,9 @@ from bot.domain.report_data import WeekPoint, as_count
 from bot.services.reports import district_trend
 from bot.services.rounds import calendar_of
 from bot.texts import reports as t
+from storage.db import Database
 from storage.models import District
-from storage.repos import audit
+from storage.repos import audit, districts
 from storage.repos import reports as repo
 
 PERCENT_FORMAT = "0.00%"
@@ -45,29 +46,33 @@ class ExportTable:
 
 async def export_district(
     *,
-    session: AsyncSession,
-    district: District,
+    db: Database,
+    district_id: int,
     now: datetime,
     weeks: int,
     fmt: str,
     actor_id: int | None,
 ) -> tuple[str, bytes]:
-    """(file name, content); the export is written to the audit log."""
-    table = await export_table(session=session, district=district, now=now, weeks=weeks)
+    """(file name, content). Read in a read-only transaction, so a large export never holds
+    SQLite's write lock; then the export is written to the audit log."""
+    async with db.reads() as session:
+        district = await districts.get(session, district_id)
+        assert district is not None
+        table = await export_table(session=session, district=district, now=now, weeks=weeks)
     # Writing a big file is seconds of CPU: off the event loop, so the bot keeps answering.
     data = await asyncio.to_thread(to_xlsx if fmt == "xlsx" else to_csv, table)
-    period = calendar_of(district).week_of(now)
-    audit.record(
-        session,
-        action="export",
-        at=now,
-        actor_id=actor_id,
-        district_id=district.id,
-        format=fmt,
-        weeks=weeks,
-        rows=len(table.rows),
-    )
-    return f"svodka-{period}.{fmt}", data
+    async with db.sessions.begin() as session:
+        audit.record(
+            session,
+            action="export",
+            at=now,
+            actor_id=actor_id,
+            district_id=district_id,
+            format=fmt,
+            weeks=weeks,
+            rows=len(table.rows),
+        )
+    return f"svodka-{calendar_of(district).week_of(now)}.{fmt}", data
 
 
 async def export_table(

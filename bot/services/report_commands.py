@@ -142,19 +142,19 @@ async def export_file(*, db: Database, asker: Asker, args: str, now: datetime) -
         return t.EXPORT_BAD_FORMAT
     fmt, weeks, rest = options
     try:
-        async with db.sessions.begin() as session:
+        async with db.reads() as session:
             scope = await resolve(session, asker=asker, args=rest, action=EXPORT)
             district = _one(scope)
-            name, data = await export.export_district(
-                session=session,
-                district=district,
-                now=now,
-                weeks=weeks,
-                fmt=fmt,
-                actor_id=scope.actor.person_id,
-            )
     except Refusal as refusal:
         return refusal.text
+    name, data = await export.export_district(
+        db=db,
+        district_id=district.id,
+        now=now,
+        weeks=weeks,
+        fmt=fmt,
+        actor_id=scope.actor.person_id,
+    )
     caption = t.EXPORT_CAPTION.format(district=district.name, weeks=weeks, fmt=fmt.upper())
     return Files(caption, ((name, data),), "doc")
 

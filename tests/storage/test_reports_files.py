@@ -40,10 +40,9 @@ async def _sergokala(db: Database):
 
 
 async def _export(db: Database, district, fmt: str) -> bytes:
-    async with db.sessions.begin() as s:
-        name, data = await export.export_district(
-            session=s, district=district, now=NOW, weeks=4, fmt=fmt, actor_id=None
-        )
+    name, data = await export.export_district(
+        db=db, district_id=district.id, now=NOW, weeks=4, fmt=fmt, actor_id=None
+    )
     assert name == f"svodka-2024-W43.{fmt}"
     return data
 
