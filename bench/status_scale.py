@@ -136,21 +136,22 @@ async def generate(db: Database, *, schools: int, districts: int, weeks: int) ->
     response_id = 0
     responses: list[tuple] = []
     answers: list[tuple] = []
-    for s in range(schools):
-        district = s // per
-        for w in range(weeks):
+    # Week by week, as answers arrive in production: a round's rows sit together on disk.
+    for w in range(weeks):
+        for s in range(schools):
             if rng.random() > ANSWER_RATE:
                 continue
             response_id += 1
             late = rng.random() < LATE_RATE
-            responses.append((response_id, district * weeks + w + 1, s + 1, late, submitted, 1))
+            round_id = (s // per) * weeks + w + 1
+            responses.append((response_id, round_id, s + 1, late, submitted, 1))
             for key, value in _answers(rng).items():
                 answers.append((response_id, key, str(value), float(value)))
             answers.append((response_id, "foreign_messengers", "false", None))
-        if len(answers) >= 10 * CHUNK:
-            await _fast(db, "responses", response_columns, responses)
-            await _fast(db, "answers", answer_columns, answers)
-            responses, answers = [], []
+            if len(answers) >= 10 * CHUNK:
+                await _fast(db, "responses", response_columns, responses)
+                await _fast(db, "answers", answer_columns, answers)
+                responses, answers = [], []
     await _fast(db, "responses", response_columns, responses)
     await _fast(db, "answers", answer_columns, answers)
     if not db.is_sqlite:
