@@ -146,7 +146,8 @@ def render_rating(week: DistrictWeek, key: str) -> str:
     district = next((v for v in week.indicators if v.key == key), None)
     if district is not None:
         lines += ["", t.RATING_DISTRICT.format(value=format_percent(district.ratio))]
-    unranked = [s.name for s in week.schools if s not in {school for school, _ in ranked}]
+    ranked_ids = {school.school_id for school, _ in ranked}
+    unranked = [s.name for s in week.schools if s.school_id not in ranked_ids]
     if unranked:
         lines += ["", t.RATING_NOT_ANSWERED.format(schools="; ".join(unranked))]
     return "\n".join(lines)

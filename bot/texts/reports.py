@@ -53,7 +53,7 @@ RATING_LINE = "{place}. {school} — {value}"
 RATING_DISTRICT = "По району: {value}"
 RATING_NO_DATA = "Нет данных: школы ещё не ответили."
 RATING_UNKNOWN = "Не знаю показатель «{name}». Есть: {known}."
-RATING_NOT_ANSWERED = "Без ответа: {schools}"
+RATING_NOT_ANSWERED = "Нет данных (не ответили или нет чисел): {schools}"
 
 # Region.
 REGION_TITLE = "Регион · {count} {districts}"
