@@ -6,6 +6,7 @@ polite text; nothing here talks to VK.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -162,7 +163,8 @@ async def export_file(*, db: Database, asker: Asker, args: str, now: datetime) -
 async def _school(session: AsyncSession, scope: Scope, now: datetime) -> str:
     district_ids = [d.id for d in scope.districts]
     roster = await repo.roster(session, district_ids=district_ids)
-    found = find(scope.rest, [(row.school_id, row.name) for row in roster])
+    # An admin's search can cover every school in the country: off the event loop.
+    found = await asyncio.to_thread(find, scope.rest, [(row.school_id, row.name) for row in roster])
     if not found:
         raise Refusal(t.SCHOOL_NOT_FOUND.format(query=scope.rest[:100]))
     if len(found) > 1:
