@@ -10,6 +10,7 @@ from handlers import (
     help,
     onboarding,
     reachability,
+    reports,
 )
 
 labelers = [
@@ -20,6 +21,7 @@ labelers = [
     admin.labeler,
     district_settings.labeler,
     chats.labeler,
+    reports.labeler,
     checkin.labeler,
     # Answers strangers' other messages; bound people's text passes on to the features below.
     help.labeler,

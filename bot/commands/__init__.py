@@ -7,10 +7,22 @@ from bot.commands import (
     emulator,
     privacy,
     questionnaire,
+    reports,
     run,
     sandbox,
     setup,
 )
 
 # `district` after `setup`: it adds `invites reissue` to setup's `invites` command.
-COMMAND_MODULES = [setup, district, run, questionnaire, demo, emulator, sandbox, privacy, backup]
+COMMAND_MODULES = [
+    setup,
+    district,
+    run,
+    reports,
+    questionnaire,
+    demo,
+    emulator,
+    sandbox,
+    privacy,
+    backup,
+]
