@@ -31,6 +31,7 @@ from bot.services import districts, invites
 # Monday of an ordinary school week after the autumn break (2024-W46), 08:00 in Moscow.
 START = datetime(2024, 11, 11, 5, 0, tzinfo=UTC)
 CHAT_ID = 1
+PNG_MAGIC = b"\x89PNG"
 DEMO_RPS = 200.0  # the emulator's limit too: a real community gets 20, which only slows the show
 
 
@@ -160,7 +161,8 @@ class Scene:
                     for item in replies:
                         self.attachments.extend(item.get("attachments") or [])
             await self._advance(monday + timedelta(days=7), progress, task, monday)
-        self.previous = answers
+        # Last week's figures exist only for the schools that answered.
+        self.previous = {vk_id: answers[vk_id] for vk_id in plan.answer_at}
 
     async def escalation(self, weeks: int) -> None:
         monday = datetime.combine(
@@ -192,16 +194,22 @@ class Scene:
             yield progress, progress.add_task("week", total=7 * 24 * 3600, day="")
 
     def save_files(self, out: Path) -> dict[str, Path]:
+        """Write what the bot uploaded to the chat: the exports and the charts."""
         out.mkdir(parents=True, exist_ok=True)
         saved: dict[str, Path] = {}
+        charts = 0
         for attachment in self.attachments:
-            data = self.stage.emulator.file_bytes(attachment)
-            title = self.stage.emulator.state.file(attachment)
-            if data is None or title is None:
+            stored = self.stage.emulator.state.file(attachment)
+            if stored is None:
                 continue
-            path = out / title.title
-            path.write_bytes(data)
-            saved[path.suffix.lstrip(".")] = path
+            if stored.data.startswith(PNG_MAGIC):
+                charts += 1
+                name, kind = f"svodka-chart-{charts}.png", "png" if charts == 1 else f"png{charts}"
+            else:
+                name, kind = stored.title, Path(stored.title).suffix.lstrip(".")
+            path = out / name
+            path.write_bytes(stored.data)
+            saved[kind] = path
         return saved
 
 

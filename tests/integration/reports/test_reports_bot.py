@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bot.clock import FakeClock
 from bot.domain.weeks import IsoWeek
+from bot.texts import onboarding as onboarding_texts
 from storage.db import Database
 from storage.models import OutboxMessage
 from tests.fixtures.sergokala import SCHOOLS, student_answers
@@ -75,7 +76,7 @@ async def test_refusals_carry_no_data(db, clock, tmp_path) -> None:
         for vk_id in (STRANGER, OTHER_OFFICIAL):
             bot.user(vk_id)
         [stranger] = await bot.say(STRANGER, "/status")
-        assert stranger["text"] == "Эта команда доступна ответственным района и администраторам."
+        assert stranger["text"] == onboarding_texts.REFUSED
         [other] = await bot.say(OTHER_OFFICIAL, "/status Сергокалинский район")
         assert other["text"] == "У вас нет доступа к этому району."
         [export] = await bot.say(OTHER_OFFICIAL, "/export Сергокалинский район")
@@ -83,7 +84,7 @@ async def test_refusals_carry_no_data(db, clock, tmp_path) -> None:
         assert export["attachments"] == []
         bot.emulator.add_chat(1, "Руководители", [HEAD, OFFICIAL])
         [remind] = await bot.say(HEAD, "/remind", peer_id=CHAT_PEER)
-        assert remind["text"] == "Эта команда доступна ответственным района и администраторам."
+        assert remind["text"] == onboarding_texts.REFUSED
         bot.emulator.add_chat(2, "Чужая беседа", [STRANGER])
         [unbound] = await bot.say(STRANGER, "/status", peer_id=2_000_000_002)
         assert "не привязана" in unbound["text"]
