@@ -22,28 +22,12 @@ from bot.emulator import Emulator, start_emulator
 from bot.scheduler import Scheduler
 from storage.db import Database, open_database
 from storage.repos import outbox as outbox_repo
-from tests.integration.scheduler.world import (
-    CHAT_PEER,
-    OFFICIAL_VK,
-    World,
-    deputy_vk,
-    head_vk,
-    moscow,
-)
+from tests.integration.scheduler.world import World, moscow
+from tests.reliability.week import ANSWERS, END, assert_exactly_once
 from tests.utils.harness import TOKEN, emulator_settings
 
 BEAT = timedelta(seconds=30)  # a crashed tick is tried again by the next beat
 LOCK_TIMEOUT_MS = 200
-
-# When each school answers (index → Moscow time, after the tick at that time): before the
-# first reminder, between the reminders, after the second, late, never (7 and up).
-ANSWERS = [
-    ("2024-10-21 12:00", [0, 1]),
-    ("2024-10-24 16:00", [2, 3]),
-    ("2024-10-25 13:00", [4]),
-    ("2024-10-25 18:00", [5, 6]),
-]
-END = "2024-10-28 10:00"  # after Monday's escalation
 
 VK_FAULTS = {
     # Monday prompts: VK says "too many requests" more often than SvodkaAPI retries.
@@ -163,20 +147,6 @@ async def week(db: Database, clock: FakeClock, tmp_path: Path) -> AsyncIterator[
     finally:
         await world.close()
         await runner.cleanup()
-
-
-def assert_exactly_once(delivered: Counter[tuple[str, int]]) -> None:
-    everyone = [*map(head_vk, range(12)), deputy_vk(0), deputy_vk(1)]
-    by_kind: dict[str, dict[int, int]] = {}
-    for (kind, peer), count in delivered.items():
-        by_kind.setdefault(kind, {})[peer] = count
-    assert by_kind.pop("prompt") == dict.fromkeys(everyone, 1)
-    # Schools 0, 1 answered before any reminder; 2, 3 between them; the rest got both.
-    reminders = {head_vk(2): 1, head_vk(3): 1, **{head_vk(i): 2 for i in range(4, 12)}}
-    assert by_kind.pop("reminder") == reminders
-    assert by_kind.pop("summary") == {CHAT_PEER: 1}
-    assert by_kind.pop("escalation") == {OFFICIAL_VK: 1}
-    assert by_kind == {}, "messages that match no outbox row"
 
 
 async def test_vk_faults_during_the_week_deliver_everything_once(week: Week) -> None:
