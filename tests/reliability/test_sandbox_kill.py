@@ -241,7 +241,8 @@ def _kill_points(targets: list[datetime], rng: random.Random, kills: int) -> set
     return {*chosen, *rng.sample(others, kills - len(chosen))}
 
 
-@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+# The PostgreSQL run repeats four process start-ups (≈ 50 s on a busy machine): soak only.
+@pytest.mark.parametrize("engine", ["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 async def test_sandbox_killed_at_random_points_delivers_the_week_once(
     engine: str, tmp_path: Path
 ) -> None:
