@@ -44,7 +44,8 @@ def parse_intent(text: str, payload: Any) -> tuple[Intent, bool]:
     """The step a message asks for, and whether it is unmistakably this feature's."""
     data = _payload_dict(payload)
     command = data.get("c")
-    if command in COMMANDS:
+    # A forged payload may carry any JSON here; a list or an object is not hashable.
+    if isinstance(command, str) and command in COMMANDS:
         school = data.get("s")
         key = data.get("k")
         return Intent(

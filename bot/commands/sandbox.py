@@ -27,6 +27,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=None,
         help="начальное время, ISO 8601 с часовым поясом (по умолчанию — сохранённое в базе)",
     )
+    cmd.add_argument(
+        "--vk-api-url",
+        default=None,
+        help="внешний эмулятор VK (запущенный с --token sandbox-token) вместо встроенного; "
+        "здесь тогда только часы",
+    )
     cmd.set_defaults(handler=run)
 
 
@@ -49,9 +55,11 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             host=args.host,
             port=args.port,
             state_dir=Path("var"),
+            vk_api_url=args.vk_api_url,
         )
         print(f"Песочница запущена: {sandbox.base_url}")
-        print(f"VK_API_URL={sandbox.base_url}/method/, часы: {sandbox.base_url}/_sandbox/clock")
+        vk_api_url = sandbox.app.context.settings.vk_api_url
+        print(f"VK_API_URL={vk_api_url}, часы: {sandbox.base_url}/_sandbox/clock")
         print(f"Время песочницы: {sandbox.clock.now().isoformat()}. Остановить — Ctrl+C.")
         try:
             await asyncio.Event().wait()

@@ -4,6 +4,10 @@
 `{"advance_s": n}` steps through every due moment up to then and answers when all of it has
 been carried out. The clock is stored in `app_state`, so a restarted sandbox goes on from
 where it stopped.
+
+With `vk_api_url` the bot talks to an emulator running elsewhere (started with
+`--token sandbox-token`), and only the clock is served here: what VK received then outlives
+the sandbox — which is how the kill tests count deliveries across `kill -9`.
 """
 
 from __future__ import annotations
@@ -48,7 +52,7 @@ async def _store_clock(db: Database, now: datetime) -> None:
 class Sandbox:
     clock: FakeClock
     db: Database
-    emulator: Emulator
+    emulator: Emulator | None  # None when an external emulator plays VK
     base_url: str
     app: App
     scheduler: Scheduler
@@ -70,22 +74,36 @@ class Sandbox:
 
 
 async def start_sandbox(
-    *, settings: Settings, db: Database, start: datetime, host: str, port: int, state_dir: Path
+    *,
+    settings: Settings,
+    db: Database,
+    start: datetime,
+    host: str,
+    port: int,
+    state_dir: Path,
+    vk_api_url: str | None = None,
 ) -> Sandbox:
     clock = FakeClock(start)
     group_id = settings.vk_group_id or 1
-    emulator = Emulator(
-        token=SANDBOX_TOKEN,
-        group_id=group_id,
-        rps=settings.send_rps,
-        now=lambda: clock.now().timestamp(),
-    )
     holder: dict[str, Sandbox] = {}
-    _add_clock_routes(emulator.app, holder)
-    runner, base_url = await start_emulator(emulator, host, port)
+    emulator: Emulator | None = None
+    if vk_api_url is None:
+        emulator = Emulator(
+            token=SANDBOX_TOKEN,
+            group_id=group_id,
+            rps=settings.send_rps,
+            now=lambda: clock.now().timestamp(),
+        )
+        _add_clock_routes(emulator.app, holder)
+        runner, base_url = await start_emulator(emulator, host, port)
+        vk_api_url = f"{base_url}/method/"
+    else:
+        clock_app = web.Application()
+        _add_clock_routes(clock_app, holder)
+        runner, base_url = await _serve(clock_app, host, port)
     bot_settings = settings.model_copy(
         update={
-            "vk_api_url": f"{base_url}/method/",
+            "vk_api_url": vk_api_url,
             "vk_token": SecretStr(SANDBOX_TOKEN),
             "vk_group_id": group_id,
         }
@@ -93,12 +111,20 @@ async def start_sandbox(
     app = build_app(settings=bot_settings, db=db, clock=clock, state_dir=state_dir)
     scheduler = Scheduler(app.context)
     poller = asyncio.create_task(app.run_long_poll())
-    await emulator.longpoll.wait_for_pollers(1, 15.0)
+    if emulator is not None:
+        await emulator.longpoll.wait_for_pollers(1, 15.0)
     sandbox = Sandbox(clock, db, emulator, base_url, app, scheduler, runner, poller)
     holder["sandbox"] = sandbox
     await _store_clock(db, clock.now())
     await scheduler.start()
     return sandbox
+
+
+async def _serve(app: web.Application, host: str, port: int) -> tuple[web.AppRunner, str]:
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    return runner, f"http://{host}:{runner.addresses[0][1]}"
 
 
 def _add_clock_routes(app: web.Application, holder: dict[str, Sandbox]) -> None:

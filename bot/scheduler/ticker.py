@@ -129,9 +129,13 @@ class Scheduler:
 
     async def next_due(self, after: datetime) -> datetime | None:
         """The first moment after `after` when something may become due: a round's moment
-        in any district, or a pending row's (retry) time."""
+        in any district, a pending row's (retry) time, or the end of a claim whose holder
+        died (a fake clock would otherwise leap past it and send those rows days late)."""
         async with self.context.db.reads() as session:
-            candidates = [await outbox_repo.next_not_before(session, after)]
+            candidates = [
+                await outbox_repo.next_not_before(session, after),
+                await outbox_repo.next_claim_expiry(session, after),
+            ]
             for district in await districts.list_all(session):
                 calendar = calendar_of(district)
                 candidates.append(

