@@ -49,7 +49,7 @@ def plan_week(
         else:
             plan.style[head.vk_id] = "prefill" if index % 3 == 0 else "form"
     if week_index == 0:
-        plan.mistake = order[3].vk_id
+        plan.mistake = order[4].vk_id  # answers by form (index 2 below)
     return plan
 
 

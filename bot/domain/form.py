@@ -75,14 +75,18 @@ def parse_form(questionnaire: Questionnaire, text: str) -> FormResult:
     return result
 
 
-def looks_like_form(text: str, questionnaire: Questionnaire | None = None) -> bool:
-    """True when at least two lines name a question, so the dialog should parse a form."""
+def looks_like_form(
+    text: str, questionnaire: Questionnaire | None = None, *, min_lines: int = 2
+) -> bool:
+    """True when at least `min_lines` lines name a question, so the dialog should parse a
+    form. Inside a questionnaire one «label: value» line is enough: it is how people resend
+    a line the bot refused."""
     matcher = _Matcher(questionnaire or default_questionnaire())
     named = 0
     for line in clean(text).split("\n"):
         if line and matcher.match(line) is not None:
             named += 1
-            if named >= 2:
+            if named >= min_lines:
                 return True
     return False
 

@@ -201,7 +201,10 @@ class _Conversation:
         return Outcome([self._screen(qn, draft, view, problem)])
 
     async def _typed(self, draft: Draft, qn: Questionnaire, view: RoundView, text: str) -> Outcome:
-        if looks_like_form(text, qn):
+        # A single «label: value» line is a form line too (the bot asks to resend refused
+        # lines), except as the answer to a free-text question, where it is just text.
+        asking_text = draft.step == flow.ASK and qn.question(draft.key).type == "text"
+        if looks_like_form(text, qn, min_lines=2 if asking_text else 1):
             outcome = flow.apply_form(qn, draft, text)
             problem: str | None = screens.form_report(
                 outcome, len(missing_questions(qn, draft.answers))

@@ -71,6 +71,21 @@ async def test_bad_lines_are_explained_and_good_ones_kept(
         assert item["text"].startswith("Принято ответов: 10.\n\nПроверьте ответы")
 
 
+async def test_a_refused_line_can_be_resent_on_its_own(
+    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    """The bot asks to resend refused lines: one «label: value» line must be taken as such."""
+    await one_head(sqlite_db, clock)
+    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+        bot.user(HEAD_VK)
+        await bot.say(HEAD_VK, "Заполнить")
+        [item] = await bot.say(HEAD_VK, "Педагогов всего: 45\nПедагогов в Сферуме: 50")
+        assert "Вопрос 2 из 10. Педагогов в Сферуме" in item["text"]
+        [item] = await bot.say(HEAD_VK, "Педагогов в Сферуме: 40")
+        assert item["text"].startswith("Принято ответов: 1.")
+        assert "Вопрос 3 из 10" in item["text"]
+
+
 async def test_a_long_message_with_emoji_is_not_a_form(
     sqlite_db: Database, clock: FakeClock, tmp_path: Path
 ) -> None:
