@@ -10,6 +10,7 @@ instant send once. The summary goes at the deadline.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -61,3 +62,33 @@ def _working_day_on_or_before(day: date, calendar: DayCalendar) -> date | None:
             return day
         day -= timedelta(days=1)
     return None
+
+
+# Messages (Russian) for whoever types the deadline.
+BAD_DEADLINE = "Не понимаю срок «{text}». Напишите дату и время так: 02.11.2024 18:00."
+NO_SUCH_DATE = "Такой даты нет: «{text}»."
+DEFAULT_DEADLINE_TIME = time(18, 0)  # a date alone means the end of that working day
+_RU = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ ,]+(?:в\s*)?(\d{1,2})[:.](\d{2}))?")
+
+
+class DeadlineError(ValueError):
+    """The deadline cannot be read; str(error) is Russian."""
+
+
+def parse_deadline(text: str, tz: ZoneInfo) -> datetime:
+    """«02.11.2024 18:00», «02.11.2024» (18:00) or ISO 8601; wall times are in `tz`."""
+    raw = " ".join(text.split())[:60]
+    match = _RU.fullmatch(raw)
+    try:
+        if match:
+            day, month, year, hour, minute = match.groups()
+            wall = time(int(hour), int(minute)) if hour else DEFAULT_DEADLINE_TIME
+            moment = datetime.combine(date(int(year), int(month), int(day)), wall)
+        else:
+            moment = datetime.fromisoformat(raw)
+    except ValueError:
+        problem = NO_SUCH_DATE if match else BAD_DEADLINE
+        raise DeadlineError(problem.format(text=raw)) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+    return moment.astimezone(UTC)
