@@ -1,0 +1,68 @@
+"""SMTP down at the deadline: the e-mail waits in the outbox, is retried with backoff and
+is delivered exactly once when the server is back; the password never reaches the log."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.clock import FakeClock
+from bot.scheduler import Scheduler
+from storage.db import Database
+from storage.models import OutboxMessage
+from tests.integration.requests.helpers import (
+    Inbox,
+    free_port,
+    new_request,
+    seed,
+    smtp_server,
+)
+from tests.utils.harness import running_bot
+
+PASSWORD = "never-logged-secret"
+
+
+async def _email_rows(db: Database) -> list[OutboxMessage]:
+    async with db.reads() as session:
+        query = select(OutboxMessage).where(OutboxMessage.kind == "email")
+        return list(await session.scalars(query))
+
+
+async def test_smtp_down_then_back(
+    sqlite_db: Database, clock: FakeClock, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    port = free_port()
+    inbox = Inbox()
+    settings = {
+        "smtp_host": "127.0.0.1",
+        "smtp_port": port,
+        "smtp_tls": "none",
+        "smtp_from": "svodka@example.ru",
+        "smtp_password": PASSWORD,
+    }
+    async with running_bot(sqlite_db, clock, tmp_path, **settings) as bot:
+        seeded = await seed(sqlite_db, bot.emulator, clock.now())
+        assert bot.app is not None
+        scheduler = Scheduler(bot.app.context)
+        deadline = clock.now() + timedelta(hours=3)
+        created = await new_request(sqlite_db, clock, seeded, deadline=deadline, title="Форма")
+        assert created.schools == 12
+
+        await scheduler.run_due(deadline + timedelta(seconds=1))  # nobody listens on the port
+        [row] = await _email_rows(sqlite_db)
+        assert row.status == "pending" and row.attempts >= 1 and row.sent_at is None
+
+        with smtp_server(port, inbox):
+            await scheduler.run_due(clock.now() + timedelta(hours=1))
+            await scheduler.run_due(clock.now() + timedelta(hours=2))
+
+    [row] = await _email_rows(sqlite_db)
+    assert row.status == "sent"
+    assert len(inbox.messages) == 1
+    assert inbox.messages[0]["Message-ID"] == f"<svodka.{row.id}.{row.random_id:x}@example.ru>"
+    assert PASSWORD not in caplog.text
