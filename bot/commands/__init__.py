@@ -1,5 +1,14 @@
 """CLI commands, one module per group; each has `register(subparsers)` and sets `handler`."""
 
-from bot.commands import backup, demo, emulator, privacy, questionnaire, sandbox, setup
+from bot.commands import (
+    backup,
+    demo,
+    emulator,
+    privacy,
+    questionnaire,
+    request,
+    sandbox,
+    setup,
+)
 
-COMMAND_MODULES = [setup, questionnaire, demo, emulator, sandbox, privacy, backup]
+COMMAND_MODULES = [setup, questionnaire, request, demo, emulator, sandbox, privacy, backup]

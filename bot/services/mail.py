@@ -10,13 +10,18 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate
 
 import aiosmtplib
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.services.districts import require_district
 from bot.texts import requests as texts
+from storage.models import District
+from storage.repos import audit
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +55,32 @@ def parse_addresses(text: str) -> list[str]:
     if len(addresses) > MAX_ADDRESSES:
         raise ValueError(texts.EMAILS_TOO_MANY.format(n=MAX_ADDRESSES))
     return addresses
+
+
+async def set_district_emails(
+    *,
+    session: AsyncSession,
+    district_name: str,
+    addresses: list[str],
+    subject: str | None,
+    actor_id: int | None,
+    now: datetime,
+) -> District:
+    """Where the district's summaries and request results are e-mailed (none: not e-mailed)."""
+    district = await require_district(session, district_name)
+    district.emails = list(addresses)
+    if subject is not None and subject.strip():
+        district.email_subject = " ".join(subject.split())[:200]
+    # The count only: addresses are personal data.
+    audit.record(
+        session,
+        action="district_emails_set",
+        at=now,
+        actor_id=actor_id,
+        district_id=district.id,
+        addresses=len(addresses),
+    )
+    return district
 
 
 @dataclass(frozen=True)
