@@ -101,11 +101,6 @@ async def emails_cmd(settings: Settings, clock: Clock, args: argparse.Namespace)
         except UnknownDistrict:
             console.print(texts.UNKNOWN_DISTRICT.format(name=args.name))
             return 2
-    Console().print(emails_report(district.name, addresses, district.email_subject))
+    Console().print(texts.emails_report(district.name, addresses, district.email_subject))
     return 0
 
-
-def emails_report(district: str, addresses: list[str], subject: str) -> str:
-    if not addresses:
-        return texts.EMAILS_CLEARED.format(district=district)
-    return texts.EMAILS_SET.format(district=district, emails=", ".join(addresses), subject=subject)

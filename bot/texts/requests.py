@@ -137,3 +137,9 @@ def fill_keyboard(round_id: int) -> str:
         "color": "primary",
     }
     return json.dumps({"inline": True, "buttons": [[button]]}, ensure_ascii=False)
+
+
+def emails_report(district: str, addresses: list[str], subject: str) -> str:
+    if not addresses:
+        return EMAILS_CLEARED.format(district=district)
+    return EMAILS_SET.format(district=district, emails=", ".join(addresses), subject=subject)
