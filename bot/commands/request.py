@@ -103,4 +103,3 @@ async def emails_cmd(settings: Settings, clock: Clock, args: argparse.Namespace)
             return 2
     Console().print(texts.emails_report(district.name, addresses, district.email_subject))
     return 0
-

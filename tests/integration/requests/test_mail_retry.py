@@ -33,7 +33,7 @@ async def _email_rows(db: Database) -> list[OutboxMessage]:
 
 
 async def test_smtp_down_then_back(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    db: Database, clock: FakeClock, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     port = free_port()
@@ -45,23 +45,23 @@ async def test_smtp_down_then_back(
         "smtp_from": "svodka@example.ru",
         "smtp_password": PASSWORD,
     }
-    async with running_bot(sqlite_db, clock, tmp_path, **settings) as bot:
-        seeded = await seed(sqlite_db, bot.emulator, clock.now())
+    async with running_bot(db, clock, tmp_path, **settings) as bot:
+        seeded = await seed(db, bot.emulator, clock.now())
         assert bot.app is not None
         scheduler = Scheduler(bot.app.context)
         deadline = clock.now() + timedelta(hours=3)
-        created = await new_request(sqlite_db, clock, seeded, deadline=deadline, title="Форма")
+        created = await new_request(db, clock, seeded, deadline=deadline, title="Форма")
         assert created.schools == 12
 
         await scheduler.run_due(deadline + timedelta(seconds=1))  # nobody listens on the port
-        [row] = await _email_rows(sqlite_db)
+        [row] = await _email_rows(db)
         assert row.status == "pending" and row.attempts >= 1 and row.sent_at is None
 
         with smtp_server(port, inbox):
             await scheduler.run_due(clock.now() + timedelta(hours=1))
             await scheduler.run_due(clock.now() + timedelta(hours=2))
 
-    [row] = await _email_rows(sqlite_db)
+    [row] = await _email_rows(db)
     assert row.status == "sent"
     assert len(inbox.messages) == 1
     assert inbox.messages[0]["Message-ID"] == f"<svodka.{row.id}.{row.random_id:x}@example.ru>"

@@ -54,16 +54,14 @@ async def _answer(bot: BotHarness, vk_id: int, round_id: int, data: bytes) -> li
     return [item["text"] for item in await bot.say(vk_id, "", attachments=doc_attachment(data))]
 
 
-async def test_request_for_twelve_schools(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
-) -> None:
+async def test_request_for_twelve_schools(db: Database, clock: FakeClock, tmp_path: Path) -> None:
     port = free_port()
     inbox = Inbox()
-    async with running_bot(sqlite_db, clock, tmp_path, **_settings(port)) as bot:
-        seeded = await seed(sqlite_db, bot.emulator, clock.now())
+    async with running_bot(db, clock, tmp_path, **_settings(port)) as bot:
+        seeded = await seed(db, bot.emulator, clock.now())
         assert bot.app is not None
         scheduler = Scheduler(bot.app.context)
-        created = await new_request(sqlite_db, clock, seeded, deadline=DEADLINE, title=TITLE)
+        created = await new_request(db, clock, seeded, deadline=DEADLINE, title=TITLE)
         assert created.schools == 12
         await scheduler.run_due(clock.now())
         for index in range(12):
@@ -137,7 +135,7 @@ async def test_request_for_twelve_schools(
     assert tables.max_row == 1 + expected_rows
     assert tables.cell(row=2, column=4).value == "да"
 
-    async with sqlite_db.reads() as session:
+    async with db.reads() as session:
         rows = list(
             await session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "email"))
         )
