@@ -85,20 +85,3 @@ async def campaign_of(session: AsyncSession, round_: Round) -> Campaign:
     assert campaign is not None
     return campaign
 
-
-async def find_by_title(
-    session: AsyncSession, *, district_id: int, title_part: str
-) -> list[tuple[Campaign, Round]]:
-    """Request rounds of the district whose title contains `title_part` (any case)."""
-    query = (
-        select(Campaign, Round)
-        .join(Round, Round.campaign_id == Campaign.id)
-        .where(Campaign.kind == KIND, Campaign.district_id == district_id)
-        .order_by(Round.deadline_at.desc())
-    )
-    wanted = title_part.casefold().replace("ё", "е")
-    return [
-        (campaign, round_)
-        for campaign, round_ in await session.execute(query)
-        if wanted in campaign.title.casefold().replace("ё", "е")
-    ]

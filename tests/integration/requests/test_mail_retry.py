@@ -1,13 +1,16 @@
-"""SMTP down at the deadline: the e-mail waits in the outbox, is retried with backoff and
-is delivered exactly once when the server is back; the password never reaches the log."""
+"""E-mail through the outbox: SMTP down at the deadline means the letter waits, is retried
+with backoff and is delivered exactly once when the server is back (the password never
+reaches the log); the weekly Friday summary's workbook is e-mailed too."""
 
 from __future__ import annotations
 
+import io
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.clock import FakeClock
@@ -15,6 +18,7 @@ from bot.scheduler import Scheduler
 from storage.db import Database
 from storage.models import OutboxMessage
 from tests.integration.requests.helpers import (
+    SUBJECT,
     Inbox,
     free_port,
     new_request,
@@ -66,3 +70,22 @@ async def test_smtp_down_then_back(
     assert len(inbox.messages) == 1
     assert inbox.messages[0]["Message-ID"] == f"<svodka.{row.id}.{row.random_id:x}@example.ru>"
     assert PASSWORD not in caplog.text
+
+
+async def test_friday_summary_workbook_is_emailed(
+    db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    port = free_port()
+    inbox = Inbox()
+    settings = {"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_tls": "none"}
+    async with running_bot(db, clock, tmp_path, **settings) as bot:
+        await seed(db, bot.emulator, clock.now())
+        assert bot.app is not None
+        with smtp_server(port, inbox):
+            # Friday 25.10.2024 17:01 MSK: the weekly summary is due.
+            await Scheduler(bot.app.context).run_due(datetime(2024, 10, 25, 14, 1, tzinfo=UTC))
+    [letter] = inbox.messages
+    assert letter["Subject"] == SUBJECT and "21.10–27.10.2024" in letter.get_body().get_content()
+    [attachment] = list(letter.iter_attachments())
+    sheet = load_workbook(io.BytesIO(attachment.get_content()))["Ответы"]
+    assert sheet.max_row == 13 and sheet.cell(row=2, column=2).value == "нет ответа"
