@@ -84,4 +84,3 @@ async def campaign_of(session: AsyncSession, round_: Round) -> Campaign:
     campaign = await session.get(Campaign, round_.campaign_id)
     assert campaign is not None
     return campaign
-
