@@ -3,12 +3,27 @@
 from bot.commands import (
     backup,
     demo,
+    district,
     emulator,
     privacy,
     questionnaire,
     request,
+    run,
     sandbox,
     setup,
 )
 
-COMMAND_MODULES = [setup, questionnaire, request, demo, emulator, sandbox, privacy, backup]
+# `district` after `setup`: it adds `invites reissue` to setup's `invites` command;
+# `request` after `district`: it adds `district emails`.
+COMMAND_MODULES = [
+    setup,
+    district,
+    request,
+    run,
+    questionnaire,
+    demo,
+    emulator,
+    sandbox,
+    privacy,
+    backup,
+]

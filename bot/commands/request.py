@@ -1,5 +1,6 @@
 """One-off requests and district e-mail from the terminal:
-`svodka request create …` and `svodka district emails NAME a@b.ru,…`."""
+`svodka request create …` and `svodka district emails NAME a@b.ru,…` (added to the
+`district` command of bot/commands/district.py, which registers first)."""
 
 from __future__ import annotations
 
@@ -31,13 +32,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     create.add_argument("--schools", help="только эти школы: части названий через «;»")
     create.set_defaults(handler=lambda args, settings: create_cmd(settings, RealClock(), args))
 
-    district = sub.add_parser("district", help="настройки района")
-    district_sub = district.add_subparsers(dest="action", required=True, metavar="ACTION")
-    emails = district_sub.add_parser("emails", help="адреса для сводок и итогов запросов")
+    emails = _subcommands(sub.choices["district"]).add_parser(
+        "emails", help="адреса для сводок и итогов запросов"
+    )
     emails.add_argument("name", help="район")
     emails.add_argument("addresses", help="адреса через запятую; «-» — не отправлять")
     emails.add_argument("--subject", help="тема письма (по умолчанию «Сферум»)")
     emails.set_defaults(handler=lambda args, settings: emails_cmd(settings, RealClock(), args))
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> argparse._SubParsersAction:
+    # argparse keeps a parser's subcommands only in its private action list.
+    found = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return found[0]
 
 
 async def create_cmd(settings: Settings, clock: Clock, args: argparse.Namespace) -> int:

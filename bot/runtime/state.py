@@ -18,11 +18,12 @@ class DatabaseStateDispenser(ABCStateDispenser):
         self._clock = clock
 
     async def get(self, peer_id: int) -> StatePeer | None:
-        async with self._db.reads() as session:
-            row = await dialogs.get(session, peer_id)
+        async with self._db.read_connection() as connection:
+            row = await dialogs.peek(connection, peer_id)
         if row is None:
             return None
-        return StatePeer(peer_id=peer_id, state=row.state, payload=dict(row.payload))
+        state, payload = row
+        return StatePeer(peer_id=peer_id, state=state, payload=dict(payload))
 
     async def set(self, peer_id: int, state: BaseStateGroup | str, **payload: Any) -> None:
         async with self._db.sessions.begin() as session:

@@ -1,13 +1,12 @@
 """The /request dialog of an official or admin: title → deadline → questionnaire → audience
 → confirm. One step per message, state in `dialog_states`, so a restart resumes it.
 
-Permission: officials of the district and admins (`bot.services.access`), checked on every
-step, not only at the start.
+Permission: `Action.REQUEST` on the district (its officials and admins,
+`bot.services.access`), checked on every step, not only at the start.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,9 +15,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.request_rounds import DeadlineError, parse_deadline
-from bot.domain.textnorm import fold
 from bot.keyboards import NEGATIVE, POSITIVE, PRIMARY, Button, keyboard, rows_of, short_label
-from bot.services.access import Actor, load_actor
+from bot.services.access import Action, Actor, authorize, districts_for
 from bot.services.requests import (
     RequestError,
     builtin_questionnaires,
@@ -50,37 +48,26 @@ class Reply:
     keyboard: str | None = None
 
 
-async def start(
-    *, db: Database, vk_id: int, admin_ids: Sequence[int], district_name: str, now: datetime
-) -> Reply:
+async def start(*, db: Database, actor: Actor, district_name: str, now: datetime) -> Reply:
     async with db.sessions.begin() as session:
-        actor = await load_actor(session, vk_id, list(admin_ids))
-        if not (actor.is_admin or actor.is_official):
+        if not authorize(actor, Action.REQUEST):
             return Reply(texts.NOT_ALLOWED)
         district = await _district(session, actor, district_name.strip())
         if isinstance(district, Reply):
             return district
-        await _save(session, vk_id, {"step": TITLE, "district": district.id}, now)
+        await _save(session, actor.vk_id, {"step": TITLE, "district": district.id}, now)
         return Reply(texts.ASK_TITLE.format(district=district.name), _cancel_keyboard())
 
 
-async def step(
-    *,
-    db: Database,
-    vk_id: int,
-    admin_ids: Sequence[int],
-    text: str,
-    value: str | None,
-    now: datetime,
-) -> Reply:
+async def step(*, db: Database, actor: Actor, text: str, value: str | None, now: datetime) -> Reply:
     """One answer in the dialog: typed `text`, or a button's `value`."""
+    vk_id = actor.vk_id
     async with db.sessions.begin() as session:
         row = await dialogs.get(session, vk_id)
         data: dict[str, Any] = dict(row.payload) if row is not None and row.state == STATE else {}
-        actor = await load_actor(session, vk_id, list(admin_ids))
         district = await districts.get(session, int(data.get("district") or 0))
-        allowed = district is not None and (actor.is_admin or district.id in actor.official_of)
-        if value == NO or fold(text) in (fold(texts.CANCEL), "/cancel") or not allowed:
+        allowed = district is not None and authorize(actor, Action.REQUEST, district_id=district.id)
+        if value == NO or not allowed:
             await dialogs.drop(session, vk_id)
             return Reply(texts.CANCELLED if allowed else texts.NOT_ALLOWED)
         assert district is not None
@@ -163,12 +150,14 @@ async def _district(session: AsyncSession, actor: Actor, name: str) -> District 
         district = await districts.get_by_name(session, name)
         if district is None:
             return Reply(texts.UNKNOWN_DISTRICT.format(name=name[:100]))
-        if not (actor.is_admin or district.id in actor.official_of):
+        if not authorize(actor, Action.REQUEST, district_id=district.id):
             return Reply(texts.NOT_ALLOWED)
         return district
-    candidates = sorted(actor.official_of)
-    if actor.is_admin and not candidates:
+    granted = districts_for(actor, Action.REQUEST)
+    if granted is None:  # an admin: any district, so it must be the only one
         candidates = [d.id for d in await districts.list_all(session)]
+    else:
+        candidates = sorted(granted)
     if len(candidates) != 1:
         return Reply(texts.WHICH_DISTRICT)
     found = await districts.get(session, candidates[0])
