@@ -10,6 +10,7 @@ from handlers import (
     help,
     onboarding,
     reachability,
+    reports,
     requests,
 )
 
@@ -23,6 +24,7 @@ labelers = [
     chats.labeler,
     # Before the check-in: answers in the /request dialog may look like a pasted form.
     requests.labeler,
+    reports.labeler,
     checkin.labeler,
     # Answers strangers' other messages; bound people's text passes on to the features below.
     help.labeler,

@@ -1,12 +1,12 @@
-"""The workbook of one round, for e-mail and download: every asked school's answers on one
-sheet, and a sheet per file question merging all schools' rows (Школа + the columns).
-
-Works for any round (a request or a week). Text that a spreadsheet would run as a formula
-is neutralised (`spreadsheet_safety`).
+"""The workbook of one round, for e-mail: a weekly round is the reports' export of its
+week; a one-off request has every asked school's answers on one sheet and a sheet per file
+question merging all schools' rows (Школа + the columns). Text that a spreadsheet would run
+as a formula is neutralised (`spreadsheet_safety`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 from dataclasses import dataclass
@@ -21,8 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.questionnaire import Question
 from bot.domain.spreadsheet_safety import safe_row
 from bot.domain.xlsx_template import sheet_title
+from bot.services.export import export_table, to_xlsx
+from bot.services.requests import asked_schools
 from bot.services.rounds import round_questionnaire
-from bot.services.summary import asked_schools
 from bot.texts import requests as texts
 from bot.texts import schedule as schedule_texts
 from storage.models import Campaign, District, Response, Round
@@ -59,6 +60,13 @@ async def round_workbook(*, session: AsyncSession, round_id: int) -> RoundWorkbo
         response = await responses.of_round(session, round_.id, school.id)
         values = await responses.answers_of(session, response.id) if response else {}
         answered.append((school.short_name or school.name, response, values))
+    count = sum(1 for _, response, _ in answered if response is not None)
+    if not is_request:
+        table = await export_table(session=session, district=district, now=round_.opens_at, weeks=1)
+        data = await asyncio.to_thread(to_xlsx, table)
+        return RoundWorkbook(
+            f"svodka-{round_.period}.xlsx", data, title, False, district.name, count, len(answered)
+        )
 
     workbook = Workbook()
     sheet = workbook.active
@@ -90,7 +98,7 @@ async def round_workbook(*, session: AsyncSession, round_id: int) -> RoundWorkbo
         title=title,
         is_request=is_request,
         district=district.name,
-        answered=sum(1 for _, response, _ in answered if response is not None),
+        answered=count,
         total=len(answered),
     )
 

@@ -140,6 +140,13 @@ def asks_school(campaign: Campaign, school_id: int) -> bool:
     return campaign.audience is None or school_id in campaign.audience
 
 
+async def asked_schools(session: AsyncSession, round_: Round) -> list[School]:
+    """The district's schools the round asks: all of them, or a request's audience."""
+    campaign = await repo.campaign_of(session, round_)
+    schools = await districts.schools(session, round_.district_id)
+    return [school for school in schools if asks_school(campaign, school.id)]
+
+
 async def open_request_rounds(
     *, session: AsyncSession, school: School, now: datetime
 ) -> list[tuple[Campaign, Round]]:

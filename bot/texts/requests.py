@@ -26,7 +26,6 @@ REMINDER = (
 # The summary to the district chat.
 SUMMARY_TITLE = "Итоги запроса «{title}» — {district} (срок {deadline})"
 ROWS_TOTAL = "Строк в таблицах: {n}."
-EMAILED = "Сводный файл отправлен на почту управления."
 
 # The check-in dialog for a request.
 INTRO = "Запрос «{title}» — {school}. Срок — {deadline}."

@@ -87,5 +87,7 @@ async def test_friday_summary_workbook_is_emailed(
     [letter] = inbox.messages
     assert letter["Subject"] == SUBJECT and "21.10–27.10.2024" in letter.get_body().get_content()
     [attachment] = list(letter.iter_attachments())
-    sheet = load_workbook(io.BytesIO(attachment.get_content()))["Ответы"]
-    assert sheet.max_row == 13 and sheet.cell(row=2, column=2).value == "нет ответа"
+    assert attachment.get_filename() == "svodka-2024-W43.xlsx"
+    workbook = load_workbook(io.BytesIO(attachment.get_content()))
+    data = workbook.worksheets[0]
+    assert data.max_row == 13  # the reports' export of the week: header + 12 schools
