@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     smtp_user: str | None = None
     smtp_password: SecretStr | None = None
     smtp_from: str | None = None
+    # starttls (port 587), ssl (implicit TLS, port 465) or none (a relay on the local network).
+    smtp_tls: Literal["starttls", "ssl", "none"] = "starttls"
 
     @field_validator("database_url")
     @classmethod

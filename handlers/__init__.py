@@ -11,6 +11,7 @@ from handlers import (
     onboarding,
     reachability,
     reports,
+    requests,
 )
 
 labelers = [
@@ -21,6 +22,8 @@ labelers = [
     admin.labeler,
     district_settings.labeler,
     chats.labeler,
+    # Before the check-in: answers in the /request dialog may look like a pasted form.
+    requests.labeler,
     reports.labeler,
     checkin.labeler,
     # Answers strangers' other messages; bound people's text passes on to the features below.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 from typing import Any
 
 from vkbottle import GroupEventType
@@ -17,12 +18,22 @@ from vkbottle.dispatch.rules import ABCRule
 from vkbottle.exception_factory import VKAPIError
 
 from bot.app import AppContext
+from bot.domain.file_answers import MAX_FILE_BYTES
 from bot.domain.form import looks_like_form
 from bot.domain.textnorm import fold
 from bot.runtime.replies import reply
-from bot.services.dialog import CHOOSING, STATE, Intent, Outcome, handle, is_staff
+from bot.services.dialog import CHOOSING, STATE, Intent, Outcome, SentFile, handle, is_staff
 from bot.texts import checkin as texts
+from bot.texts import requests as request_texts
 from bot.vk.api import describe
+from bot.vk.documents import (
+    DocumentTooBig,
+    DocumentUnavailable,
+    IncomingDoc,
+    download_document,
+    incoming_doc,
+    upload_document,
+)
 
 logger = logging.getLogger(__name__)
 labeler = BotLabeler()
@@ -46,12 +57,12 @@ def parse_intent(text: str, payload: Any) -> tuple[Intent, bool]:
     command = data.get("c")
     # A forged payload may carry any JSON here; a list or an object is not hashable.
     if isinstance(command, str) and command in COMMANDS:
-        school = data.get("s")
         key = data.get("k")
         return Intent(
             command=command,
-            school_id=school if isinstance(school, int) and not isinstance(school, bool) else None,
+            school_id=_int(data.get("s")),
             key=key if isinstance(key, str) else None,
+            round_id=_int(data.get("r")),
         ), True
     word = fold(text).rstrip(".!")
     if word in texts.START_WORDS:
@@ -71,7 +82,9 @@ class CheckinMessage(ABCRule[Message]):
         state = message.state_peer
         if state is not None and str(state.state) in (STATE, CHOOSING):
             return {"intent": intent}
-        if looks_like_form(message.text) and await is_staff(db=app.db, vk_id=message.from_id):
+        if (
+            looks_like_form(message.text) or incoming_doc(message.attachments) is not None
+        ) and await is_staff(db=app.db, vk_id=message.from_id):
             return {"intent": intent}
         return False
 
@@ -86,6 +99,9 @@ class CheckinButton(ABCRule[MessageEvent]):
 
 @labeler.private_message(CheckinMessage())
 async def checkin_message(message: Message, app: AppContext, intent: Intent) -> None:
+    doc = incoming_doc(message.attachments)
+    if doc is not None and intent.command is None:
+        intent = replace(intent, file=await _fetch(doc))
     outcome = await _step(app, message.from_id, intent)
     if outcome.notice:
         await reply(app.api, message.peer_id, outcome.notice)
@@ -122,7 +138,26 @@ async def _step(app: AppContext, vk_id: int, intent: Intent) -> Outcome:
 
 async def _show(app: AppContext, peer_id: int, outcome: Outcome) -> None:
     for screen in outcome.screens:
-        await reply(app.api, peer_id, screen.text, keyboard=screen.keyboard)
+        attachment = None
+        if screen.document is not None:
+            attachment = await upload_document(
+                app.api, peer_id=peer_id, title=screen.document.filename, data=screen.document.data
+            )
+        await reply(app.api, peer_id, screen.text, keyboard=screen.keyboard, attachment=attachment)
+
+
+async def _fetch(doc: IncomingDoc) -> SentFile:
+    try:
+        return SentFile(await download_document(doc, limit=MAX_FILE_BYTES))
+    except DocumentTooBig:
+        return SentFile(None, request_texts.FILE_TOO_BIG)
+    except DocumentUnavailable as exc:
+        logger.warning("a sent file could not be fetched: %s", exc)
+        return SentFile(None, request_texts.FILE_UNAVAILABLE)
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _payload_dict(payload: Any) -> dict[str, Any]:

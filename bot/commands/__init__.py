@@ -8,15 +8,18 @@ from bot.commands import (
     privacy,
     questionnaire,
     reports,
+    request,
     run,
     sandbox,
     setup,
 )
 
-# `district` after `setup`: it adds `invites reissue` to setup's `invites` command.
+# `district` after `setup`: it adds `invites reissue` to setup's `invites` command;
+# `request` after `district`: it adds `district emails`.
 COMMAND_MODULES = [
     setup,
     district,
+    request,
     run,
     reports,
     questionnaire,

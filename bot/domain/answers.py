@@ -9,7 +9,6 @@ from bot.domain import messages_ru as msg
 from bot.domain.formatting import format_decimal, format_int, plural_ru
 from bot.domain.questionnaire import (
     COLUMN_TEXT_MAX_LENGTH,
-    INT_LIMIT,
     Column,
     Question,
 )
@@ -248,7 +247,7 @@ def _parse_cell(column: Column, cell: str) -> Cell:
         return None
     match column.type:
         case "int":
-            return _parse_int(cell, 0, INT_LIMIT)
+            return _parse_int(cell, *column.bounds)
         case "yes_no":
             return _parse_yes_no(cell)
         case _:

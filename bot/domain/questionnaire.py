@@ -54,6 +54,22 @@ class Column(_Model):
     label: Label
     type: ColumnType = "text"
     required: bool = True
+    min: StrictInt | None = None
+    max: StrictInt | None = None
+
+    @model_validator(mode="after")
+    def _bounds(self) -> "Column":
+        if self.type != "int" and (self.min is not None or self.max is not None):
+            raise ValueError(f"column '{self.key}': min/max apply only to int columns")
+        lo, hi = self.bounds
+        if not 0 <= lo <= hi <= INT_LIMIT:
+            raise ValueError(f"column '{self.key}': need 0 ≤ min ≤ max ≤ {INT_LIMIT}")
+        return self
+
+    @property
+    def bounds(self) -> tuple[int, int]:
+        """Effective (min, max) of an int column: counts are never negative."""
+        return (0 if self.min is None else self.min, INT_LIMIT if self.max is None else self.max)
 
 
 class Question(_Model):

@@ -193,6 +193,8 @@ def _count_line(week: DistrictWeek) -> str:
 
 
 def _indicator_lines(week: DistrictWeek) -> list[str]:
+    if not week.indicators:  # a questionnaire without indicators (a one-off request's table)
+        return []
     lines = [t.INDICATORS_TITLE]
     for value in week.indicators:
         line = t.INDICATOR_LINE.format(label=value.label, value=format_percent(value.ratio))

@@ -9,9 +9,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Protocol
 
 from vkbottle.exception_factory import VKAPIError
 
@@ -55,21 +56,39 @@ class SendReport:
         self.requests += other.requests
 
 
+class KindSender(Protocol):
+    """Sends the rows of a kind that does not go through VK (e-mail)."""
+
+    async def send(self, rows: Sequence[OutboxMessage]) -> SendReport: ...
+
+
 class Sender:
     def __init__(
-        self, *, api: SvodkaAPI, db: Database, clock: Clock, holder: str, concurrency: int = 8
+        self,
+        *,
+        api: SvodkaAPI,
+        db: Database,
+        clock: Clock,
+        holder: str,
+        concurrency: int = 8,
+        others: Mapping[str, KindSender] | None = None,
     ) -> None:
         self.api = api
         self.db = db
         self.clock = clock
         self.holder = holder
+        self.others = dict(others or {})
         self._slots = asyncio.Semaphore(concurrency)
 
     async def send(self, rows: Sequence[OutboxMessage]) -> SendReport:
+        total = SendReport()
+        for kind, sender in self.others.items():
+            if of_kind := [row for row in rows if row.kind == kind]:
+                total.add(await sender.send(of_kind))
+        rows = [row for row in rows if row.kind not in self.others]
         attempts = {row.id: row.attempts for row in rows}
         requests = pack([_item(row) for row in rows])
         reports = await asyncio.gather(*(self._send_one(r, attempts) for r in requests))
-        total = SendReport()
         for report in reports:
             total.add(report)
         return total

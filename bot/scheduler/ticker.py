@@ -19,9 +19,13 @@ from bot.app import AppContext
 from bot.clock import FakeClock
 from bot.domain.rounds import next_moment_from
 from bot.scheduler.claimer import claim
+from bot.scheduler.mail_sender import KIND as MAIL_KIND
+from bot.scheduler.mail_sender import MailSender
 from bot.scheduler.planner import plan
 from bot.scheduler.sender import Sender, SendReport
 from bot.scheduler.sweeper import SweepReport, sweep
+from bot.services.mail import Mailer
+from bot.services.planning import next_request_moment
 from bot.services.rounds import calendar_of
 from storage.repos import districts
 from storage.repos import outbox as outbox_repo
@@ -64,12 +68,19 @@ class Scheduler:
         self.context = context
         self.interval_s = interval_s
         self.claim_batch = claim_batch
+        mail = MailSender(
+            db=context.db,
+            clock=context.clock,
+            holder=context.instance_id,
+            mailer=Mailer.from_settings(context.settings),
+        )
         self.sender = Sender(
             api=context.api,
             db=context.db,
             clock=context.clock,
             holder=context.instance_id,
             concurrency=concurrency,
+            others={MAIL_KIND: mail},
         )
         self._lock = asyncio.Lock()
         self._beat: AsyncIOScheduler | None = None
@@ -129,12 +140,14 @@ class Scheduler:
 
     async def next_due(self, after: datetime) -> datetime | None:
         """The first moment after `after` when something may become due: a round's moment
-        in any district, a pending row's (retry) time, or the end of a claim whose holder
-        died (a fake clock would otherwise leap past it and send those rows days late)."""
+        in any district (weekly or a request), a pending row's (retry) time, or the end of a
+        claim whose holder died (a fake clock would otherwise leap past it and send those rows
+        days late)."""
         async with self.context.db.reads() as session:
             candidates = [
                 await outbox_repo.next_not_before(session, after),
                 await outbox_repo.next_claim_expiry(session, after),
+                await next_request_moment(session=session, after=after),
             ]
             for district in await districts.list_all(session):
                 calendar = calendar_of(district)

@@ -31,7 +31,8 @@ class Action(StrEnum):
     ADMIN = "admin"  # the admin menu
     OFFICIALS = "officials"  # appoint and remove officials
     INVITES = "invites"  # re-issue, revoke invites; list unbound schools
-    SETTINGS = "settings"  # a district's schedule, time zone, holidays
+    SETTINGS = "settings"  # a district's schedule, time zone, holidays, e-mail addresses
+    REQUEST = "request"  # send a one-off request to the district's schools
 
 
 class Role(StrEnum):
@@ -78,6 +79,7 @@ PERMISSIONS: dict[Action, Permission] = {
     Action.OFFICIALS: _allow(Scope.DISTRICT, Role.ADMIN),
     Action.INVITES: _allow(Scope.DISTRICT, Role.ADMIN),
     Action.SETTINGS: _allow(Scope.DISTRICT, Role.ADMIN),
+    Action.REQUEST: _allow(Scope.DISTRICT, *_OFFICE),
 }
 
 # Slash commands and the action each needs; `/help` is built from this and the table.
@@ -102,6 +104,8 @@ COMMANDS: dict[str, Action] = {
     "tz": Action.SETTINGS,
     "holidays": Action.SETTINGS,
     "districts": Action.SETTINGS,
+    "emails": Action.SETTINGS,
+    "request": Action.REQUEST,
 }
 
 

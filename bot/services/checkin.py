@@ -18,8 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.questionnaire import Question, Questionnaire
 from bot.domain.rules import check_rules
+from bot.services.requests import asks_school, open_request_rounds
 from bot.services.rounds import current_round, round_questionnaire
-from storage.models import District, Round, School, SchoolStaff
+from storage.models import Campaign, District, Round, School, SchoolStaff
+from storage.repos import requests as requests_repo
 from storage.repos import responses
 
 logger = logging.getLogger(__name__)
@@ -39,6 +41,12 @@ class OpenRound:
     questionnaire: Questionnaire
     school: School
     district: District
+    campaign: Campaign
+
+    @property
+    def request_title(self) -> str | None:
+        """The one-off request's title; None for the weekly round."""
+        return self.campaign.title if self.campaign.kind == requests_repo.KIND else None
 
 
 @dataclass(frozen=True)
@@ -51,7 +59,7 @@ class SubmitResult:
 
 
 async def open_round(*, session: AsyncSession, school_id: int, now: datetime) -> OpenRound | None:
-    """The round the school answers now; None in a week without one (holidays)."""
+    """The weekly round the school answers now; None in a week without one (holidays)."""
     school = await session.get(School, school_id)
     if school is None or school.archived_at is not None:
         raise CheckinRefused("no_school", str(school_id))
@@ -60,32 +68,58 @@ async def open_round(*, session: AsyncSession, school_id: int, now: datetime) ->
     round_ = await current_round(session, district, now)
     if round_ is None or round_.skipped:
         return None
+    return await _opened(session, round_, school, district)
+
+
+async def open_rounds(*, session: AsyncSession, school_id: int, now: datetime) -> list[OpenRound]:
+    """Every round the school may answer now: this week's, then one-off requests by deadline."""
+    weekly = await open_round(session=session, school_id=school_id, now=now)
+    school = await session.get(School, school_id)
+    assert school is not None
+    district = await session.get(District, school.district_id)
+    assert district is not None
+    found = [weekly] if weekly is not None else []
+    for _campaign, round_ in await open_request_rounds(session=session, school=school, now=now):
+        found.append(await _opened(session, round_, school, district))
+    return found
+
+
+async def _opened(
+    session: AsyncSession, round_: Round, school: School, district: District
+) -> OpenRound:
     questionnaire = await round_questionnaire(session, round_)
-    return OpenRound(round_, questionnaire, school, district)
+    campaign = await requests_repo.campaign_of(session, round_)
+    return OpenRound(round_, questionnaire, school, district, campaign)
 
 
 @dataclass(frozen=True)
 class SchoolStatus:
     school_id: int
     name: str  # the short name when there is one
-    answered: bool  # a response exists in this week's round
+    answered: bool  # a response exists in every round open for the school
 
 
 async def school_statuses(
     *, session: AsyncSession, school_ids: Sequence[int], now: datetime
 ) -> list[SchoolStatus]:
-    """Each school's display name and whether it has answered this week."""
+    """Each school's display name and whether it has answered everything open now."""
     result = []
     for school_id in school_ids:
-        opened = await open_round(session=session, school_id=school_id, now=now)
+        opened = await open_rounds(session=session, school_id=school_id, now=now)
         school = await session.get(School, school_id)
         assert school is not None
-        answered = (
-            opened is not None
-            and await responses.of_round(session, opened.round.id, school_id) is not None
+        answered = bool(opened) and all(
+            [
+                await is_answered(session=session, round_id=o.round.id, school_id=school_id)
+                for o in opened
+            ]
         )
         result.append(SchoolStatus(school_id, school.short_name or school.name, answered))
     return result
+
+
+async def is_answered(*, session: AsyncSession, round_id: int, school_id: int) -> bool:
+    return await responses.of_round(session, round_id, school_id) is not None
 
 
 async def current_answers(
@@ -124,6 +158,8 @@ async def submit(
         raise CheckinRefused("wrong_round", f"round {round_id}, school {school_id}")
     if round_.skipped:
         raise CheckinRefused("skipped_round", str(round_id))
+    if not asks_school(await requests_repo.campaign_of(session, round_), school_id):
+        raise CheckinRefused("not_asked", f"round {round_id}, school {school_id}")
     await _require_staff(session, author_person_id, school_id)
     questionnaire = await round_questionnaire(session, round_)
     clean = complete_answers(questionnaire, answers)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.domain.answers import AnswerError, parse_answer
+from bot.domain.file_answers import FileAnswerError, read_table
 from bot.domain.form import describe_error, parse_form
 from bot.domain.questionnaire import Questionnaire
 from bot.domain.rules import check_answer_in_context
@@ -95,6 +96,16 @@ def answer(qn: Questionnaire, draft: Draft, text: str) -> str | None:
     except AnswerError as exc:
         return str(exc)
     return _store(qn, draft, value)
+
+
+def answer_file(qn: Questionnaire, draft: Draft, data: bytes) -> str | None:
+    """Take a filled XLSX as the answer to the file question on screen; else the reason."""
+    assert draft.key is not None
+    try:
+        rows = read_table(qn.question(draft.key), data)
+    except FileAnswerError as exc:
+        return str(exc)
+    return _store(qn, draft, rows)
 
 
 def use_previous(qn: Questionnaire, draft: Draft) -> str | None:

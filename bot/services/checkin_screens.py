@@ -12,6 +12,7 @@ from bot.domain.formatting import format_percent, format_pp
 from bot.domain.indicators import change_pp, compute_indicators
 from bot.domain.questionnaire import Question, Questionnaire
 from bot.domain.weeks import IsoWeek
+from bot.domain.xlsx_template import build_template, template_filename
 from bot.keyboards import (
     POSITIVE,
     PRIMARY,
@@ -24,6 +25,7 @@ from bot.keyboards import (
 from bot.services.checkin import OpenRound, SchoolStatus, SubmitResult
 from bot.services.checkin_flow import Draft, FormOutcome, applicable
 from bot.texts import checkin as texts
+from bot.texts import requests as request_texts
 
 # Choices are offered as buttons only while they fit a small keyboard.
 _MAX_CHOICE_BUTTONS = 8
@@ -32,40 +34,59 @@ _PREFILLED = frozenset({"int", "percent", "yes_no", "choice"})
 
 
 @dataclass(frozen=True)
+class Document:
+    """A file to send with the screen (the XLSX template of a file question)."""
+
+    filename: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class Screen:
     text: str
     keyboard: str | None = None
+    document: Document | None = None
 
 
 @dataclass(frozen=True)
 class RoundView:
-    """The round as the head sees it: school, week, deadline in the district's time."""
+    """The round as the head sees it: school, week (or request), deadline in the district's time."""
 
     school: str
-    week: str
+    week: str  # empty for a one-off request
     deadline: str
     overdue: bool
+    request: str | None = None  # the one-off request's title
 
     @classmethod
     def of(cls, opened: OpenRound, now: datetime) -> RoundView:
-        week = IsoWeek.parse(opened.round.period)
-        days = week.days()
         tz = ZoneInfo(opened.district.tz)
+        week = ""
+        if opened.request_title is None:
+            days = IsoWeek.parse(opened.round.period).days()
+            week = texts.week_range(days[0], days[-1])
         return cls(
             school=opened.school.short_name or opened.school.name,
-            week=texts.week_range(days[0], days[-1]),
+            week=week,
             deadline=texts.moment(opened.round.deadline_at.astimezone(tz)),
             overdue=now > opened.round.deadline_at,
+            request=opened.request_title,
         )
 
 
 def intro(view: RoundView) -> str:
+    if view.request is not None:
+        template = request_texts.INTRO_LATE if view.overdue else request_texts.INTRO
+        return template.format(title=view.request, school=view.school, deadline=view.deadline)
     template = texts.INTRO_LATE if view.overdue else texts.INTRO
     return template.format(week=view.week, school=view.school, deadline=view.deadline)
 
 
-def question(qn: Questionnaire, draft: Draft, *, before: str | None = None) -> Screen:
-    """The question on screen; `before` (an error or a note) goes above it."""
+def question(
+    qn: Questionnaire, draft: Draft, *, before: str | None = None, template: bool = True
+) -> Screen:
+    """The question on screen; `before` (an error or a note) goes above it. A file question
+    comes with its XLSX template unless `template` is False (a file was just refused)."""
     assert draft.key is not None
     q = qn.question(draft.key)
     order = applicable(qn, draft)
@@ -76,9 +97,15 @@ def question(qn: Questionnaire, draft: Draft, *, before: str | None = None) -> S
     previous = draft.previous.get(q.key)
     if previous is not None:
         lines.append(texts.LAST_WEEK.format(value=format_answer(q, previous)))
-    if q.type != "text" or q.required:
+    document = None
+    if q.type == "file":
+        lines.append(request_texts.FILE_HINT)
+        if template:
+            document = Document(template_filename(q), build_template(q))
+    elif q.type != "text" or q.required:
         lines.append(expected(q))
-    return Screen("\n".join(lines), _question_keyboard(q, draft, first=order[0] == q.key))
+    keyboard = _question_keyboard(q, draft, first=order[0] == q.key)
+    return Screen("\n".join(lines), keyboard, document)
 
 
 def _question_keyboard(q: Question, draft: Draft, *, first: bool) -> str:
@@ -108,7 +135,10 @@ def review(
     qn: Questionnaire, draft: Draft, view: RoundView, *, before: str | None = None
 ) -> Screen:
     lines = [before, ""] if before else []
-    lines.append(texts.REVIEW.format(school=view.school, week=view.week))
+    if view.request is not None:
+        lines.append(request_texts.REVIEW.format(school=view.school, title=view.request))
+    else:
+        lines.append(texts.REVIEW.format(school=view.school, week=view.week))
     for n, key in enumerate(applicable(qn, draft), start=1):
         q = qn.question(key)
         lines.append(f"{n}. {q.label}: {format_answer(q, draft.answers.get(key))}")
@@ -138,8 +168,13 @@ def pick(qn: Questionnaire, draft: Draft, *, before: str | None = None) -> Scree
 
 
 def thanks(qn: Questionnaire, result: SubmitResult, view: RoundView) -> str:
-    template = texts.THANKS if result.revision == 1 else texts.THANKS_UPDATED
-    lines = [template.format(school=view.school, week=view.week)]
+    if view.request is not None:
+        first = result.revision == 1
+        template = request_texts.THANKS if first else request_texts.THANKS_UPDATED
+        lines = [template.format(school=view.school, title=view.request)]
+    else:
+        template = texts.THANKS if result.revision == 1 else texts.THANKS_UPDATED
+        lines = [template.format(school=view.school, week=view.week)]
     if result.late:
         lines.append(texts.THANKS_LATE)
     now_values = compute_indicators(qn, result.answers)
@@ -167,6 +202,24 @@ def school_choice(schools: Sequence[SchoolStatus], text: str) -> Screen:
         )
         for s in schools
     ]
+    return Screen(text, keyboard(rows_of(buttons, per_row=1)[:10], one_time=True))
+
+
+def round_choice(opened: Sequence[OpenRound], answered: Sequence[bool]) -> Screen:
+    """Buttons for the rounds open for one school, ✅ on those already answered."""
+    school = opened[0].school
+    buttons = [
+        Button(
+            short_label(
+                (texts.ANSWERED_MARK if done else "")
+                + (o.request_title or request_texts.WEEKLY_BUTTON)
+            ),
+            {"c": "start", "s": school.id, "r": o.round.id},
+            SECONDARY if done else PRIMARY,
+        )
+        for o, done in zip(opened, answered, strict=True)
+    ]
+    text = request_texts.CHOOSE_ROUND.format(school=school.short_name or school.name)
     return Screen(text, keyboard(rows_of(buttons, per_row=1)[:10], one_time=True))
 
 

@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.answers import format_answer
 from bot.domain.form import looks_like_form
 from bot.domain.questionnaire import Questionnaire
 from bot.keyboards import empty_keyboard
@@ -27,8 +28,9 @@ from bot.services.checkin import (
     OpenRound,
     SchoolStatus,
     current_answers,
+    is_answered,
     missing_questions,
-    open_round,
+    open_rounds,
     previous_answers,
     school_statuses,
     submit,
@@ -36,8 +38,11 @@ from bot.services.checkin import (
 from bot.services.checkin_flow import Draft
 from bot.services.checkin_screens import RoundView, Screen
 from bot.texts import checkin as texts
+from bot.texts import requests as request_texts
 from storage.db import Database
+from storage.models import Round
 from storage.repos import dialogs
+from storage.repos import requests as requests_repo
 
 logger = logging.getLogger(__name__)
 
@@ -48,11 +53,21 @@ _KEYED = frozenset({"prev", "skip", "back"})
 
 
 @dataclass(frozen=True)
+class SentFile:
+    """A document the person attached, fetched by the handler before the step runs."""
+
+    data: bytes | None
+    problem: str | None = None  # why it could not be fetched (Russian)
+
+
+@dataclass(frozen=True)
 class Intent:
     command: str | None = None  # start, school, prev, skip, back, send, fix, edit, review
     text: str = ""
     school_id: int | None = None
     key: str | None = None
+    round_id: int | None = None  # a round picked on a button (a one-off request)
+    file: SentFile | None = None
 
 
 @dataclass
@@ -101,15 +116,18 @@ class _Conversation:
             draft = None
         command = intent.command
         if command in ("start", "school"):
-            return await self._start(intent.school_id or self._only_school(), draft)
+            school_id = intent.school_id or self._only_school()
+            return await self._start(school_id, draft, round_id=intent.round_id)
         if draft is None:
             return await self._without_draft(
                 intent, choosing=row is not None and row.state == CHOOSING
             )
-        opened = await open_round(session=self.session, school_id=draft.school_id, now=self.now)
-        if opened is None or opened.round.id != draft.round_id:
+        rounds = await open_rounds(session=self.session, school_id=draft.school_id, now=self.now)
+        opened = next((o for o in rounds if o.round.id == draft.round_id), None)
+        if opened is None:
             await self._drop()
-            return await self._start(draft.school_id, None, note=texts.NEW_WEEK)
+            note = texts.NEW_WEEK if await self._weekly(draft.round_id) else request_texts.CLOSED
+            return await self._start(draft.school_id, None, note=note)
         return await self._continue(draft, opened, intent)
 
     async def _without_draft(self, intent: Intent, *, choosing: bool) -> Outcome:
@@ -129,10 +147,14 @@ class _Conversation:
         school_id: int | None,
         draft: Draft | None,
         *,
+        round_id: int | None = None,
         note: str | None = None,
         then: Intent | None = None,
     ) -> Outcome:
-        """Open (or resume) the draft for a school; `then` is a step to run on it at once."""
+        """Open (or resume) the draft for a school; `then` is a step to run on it at once.
+
+        With several rounds open for the school (this week's and one-off requests), the
+        round is the one asked for, else the draft's, else the person picks it."""
         if school_id is None and draft is not None:
             school_id = draft.school_id
         if school_id is None:
@@ -140,10 +162,17 @@ class _Conversation:
         if school_id not in self.actor.school_ids:
             logger.warning("refused a check-in for a school the person does not run")
             return Outcome(await self._school_choice(texts.NOT_YOUR_SCHOOL))
-        opened = await open_round(session=self.session, school_id=school_id, now=self.now)
-        if opened is None:
+        rounds = await open_rounds(session=self.session, school_id=school_id, now=self.now)
+        if not rounds:
             await self._drop()
             return Outcome(notice=texts.NO_ROUND)
+        opened = _choose(rounds, round_id, draft)
+        if opened is None:
+            answered = [
+                await is_answered(session=self.session, round_id=o.round.id, school_id=school_id)
+                for o in rounds
+            ]
+            return Outcome([screens.round_choice(rounds, answered)])
         view = RoundView.of(opened, self.now)
         qn = opened.questionnaire
         lead: list[Screen] = []
@@ -182,6 +211,8 @@ class _Conversation:
             return Outcome([self._screen(qn, draft, view)])
         if command == "send" and draft.step == flow.REVIEW:
             return await self._submit(draft, opened, view)
+        if command is None and intent.file is not None:
+            return await self._file(draft, qn, view, intent.file)
         if command is None:
             return await self._typed(draft, qn, view, intent.text)
         problem: str | None = None
@@ -200,6 +231,26 @@ class _Conversation:
         await self._save(draft)
         return Outcome([self._screen(qn, draft, view, problem)])
 
+    async def _file(
+        self, draft: Draft, qn: Questionnaire, view: RoundView, sent: SentFile
+    ) -> Outcome:
+        asked = qn.question(draft.key) if draft.step == flow.ASK and draft.key else None
+        if asked is None or asked.type != "file":
+            return Outcome([self._screen(qn, draft, view, request_texts.FILE_NOT_NOW)])
+        problem = sent.problem
+        if problem is None:
+            assert sent.data is not None
+            problem = flow.answer_file(qn, draft, sent.data)
+        if problem is not None:
+            logger.info("a file answer was refused")
+            problem = f"{problem}\n{request_texts.FILE_RETRY}"
+            return Outcome([self._screen(qn, draft, view, problem)])
+        await self._save(draft)
+        rows = format_answer(asked, draft.answers.get(asked.key))
+        return Outcome(
+            [self._screen(qn, draft, view, request_texts.FILE_ACCEPTED.format(rows=rows))]
+        )
+
     async def _typed(self, draft: Draft, qn: Questionnaire, view: RoundView, text: str) -> Outcome:
         # A single «label: value» line is a form line too (the bot asks to resend refused
         # lines), except as the answer to a free-text question, where it is just text.
@@ -216,6 +267,13 @@ class _Conversation:
             problem = flow.pick_by_number(qn, draft, text)
         await self._save(draft)
         return Outcome([self._screen(qn, draft, view, problem)])
+
+    async def _weekly(self, round_id: int) -> bool:
+        round_ = await self.session.get(Round, round_id)
+        return (
+            round_ is None
+            or (await requests_repo.campaign_of(self.session, round_)).kind != requests_repo.KIND
+        )
 
     async def _submit(self, draft: Draft, opened: OpenRound, view: RoundView) -> Outcome:
         assert self.actor.person_id is not None
@@ -245,7 +303,9 @@ class _Conversation:
         self, qn: Questionnaire, draft: Draft, view: RoundView, before: str | None = None
     ) -> Screen:
         if draft.step == flow.ASK:
-            return screens.question(qn, draft, before=before)
+            # The template of a file question goes once per showing, not with every refusal.
+            template = before is None or before == texts.RESUME
+            return screens.question(qn, draft, before=before, template=template)
         if draft.step == flow.PICK:
             return screens.pick(qn, draft, before=before)
         return screens.review(qn, draft, view, before=before)
@@ -275,3 +335,15 @@ class _Conversation:
 
     async def _drop(self) -> None:
         await dialogs.drop(self.session, self.actor.vk_id)
+
+
+def _choose(
+    rounds: Sequence[OpenRound], round_id: int | None, draft: Draft | None
+) -> OpenRound | None:
+    """The round to answer: the one asked for, the draft's, the only one — or None (ask)."""
+    by_id = {o.round.id: o for o in rounds}
+    if round_id is not None:
+        return by_id.get(round_id)
+    if draft is not None and draft.school_id == rounds[0].school.id and draft.round_id in by_id:
+        return by_id[draft.round_id]
+    return rounds[0] if len(rounds) == 1 else None

@@ -8,10 +8,16 @@ was down catches up on exactly what is still useful:
   moment says that it is late.
 A round is created when its prompt is due; later moments of a week without a round (the bot
 was not running while heads could answer) plan nothing.
+
+One-off requests (campaigns of kind "request") plan the same kinds of rows from their own
+moments (`bot.domain.request_rounds`): the notice (a prompt) at creation, reminders before
+the deadline, the summary at the deadline. Either kind of round e-mails its workbook to the
+district's addresses with the summary (kind "email", built when sent).
 """
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,14 +26,18 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.request_rounds import RequestPlan, plan_request
 from bot.domain.rounds import RoundPlan
 from bot.domain.text_split import split_message
 from bot.domain.weeks import IsoWeek, weeks_to_plan
 from bot.services import summary
 from bot.services.rounds import DistrictCalendar, calendar_of, round_for_week
+from bot.texts import requests as request_texts
 from bot.texts import schedule as texts
-from storage.models import District, Round
+from storage.models import Campaign, District, Round, School
+from storage.repos import districts as districts_repo
 from storage.repos import outbox as repo
+from storage.repos import requests as requests_repo
 from storage.repos import rounds as rounds_repo
 
 LATE_AFTER = timedelta(minutes=15)
@@ -63,10 +73,86 @@ async def plan_district(*, session: AsyncSession, district: District, now: datet
         round_ = await _round(session, district, week, plan, now)
         if round_ is None or round_.skipped:
             continue
+        letters = _weekly_letters(round_, calendar)
         for slot in slots:
-            rows = await _rows(session, district, calendar, round_, slot, now)
+            rows = await _rows(session, district, round_, slot, letters, now)
+            inserted += await repo.insert(session, rows)
+    return inserted + await _plan_requests(session, district, calendar, now)
+
+
+async def _plan_requests(
+    session: AsyncSession, district: District, calendar: DistrictCalendar, now: datetime
+) -> int:
+    inserted = 0
+    found = await requests_repo.rounds_since(
+        session, district_id=district.id, opened_by=now, ends_after=now - REPORT_VALID_FOR
+    )
+    for campaign, round_ in found:
+        plan = _request_plan(round_, calendar)
+        slots = [slot for slot in _request_slots(plan) if slot.at <= now < slot.until]
+        letters = _request_letters(campaign, round_, calendar)
+        for slot in slots:
+            rows = await _rows(session, district, round_, slot, letters, now)
             inserted += await repo.insert(session, rows)
     return inserted
+
+
+def _request_plan(round_: Round, calendar: DistrictCalendar) -> RequestPlan:
+    return plan_request(
+        opens_at=round_.opens_at,
+        deadline_at=round_.deadline_at,
+        tz=calendar.tz,
+        calendar=calendar.days,
+    )
+
+
+async def next_request_moment(*, session: AsyncSession, after: datetime) -> datetime | None:
+    """The first moment of any open request strictly after `after` (for a fake clock)."""
+    moments = []
+    for round_ in await requests_repo.upcoming_deadlines(session, after):
+        district = await districts_repo.get(session, round_.district_id)
+        assert district is not None
+        plan = _request_plan(round_, calendar_of(district))
+        moments += [at for at in plan.moments() if at > after]
+    return min(moments, default=None)
+
+
+@dataclass(frozen=True)
+class _Letters:
+    """What a round's school-addressed rows say, and to which schools they go."""
+
+    audience: frozenset[int] | None  # None: every school of the district
+    write: Callable[[str, School, str], str]  # (slot kind, school, name) -> text
+    keyboard: str
+
+
+def _weekly_letters(round_: Round, calendar: DistrictCalendar) -> _Letters:
+    week = texts.week_label(round_.period)
+    deadline = texts.deadline_label(round_.deadline_at, calendar.tz)
+
+    def write(kind: str, school: School, name: str) -> str:
+        template = texts.PROMPT if kind == "prompt" else texts.REMINDER
+        return template.format(
+            name=name, week=week, school=school.short_name or school.name, deadline=deadline
+        )
+
+    return _Letters(None, write, texts.fill_keyboard())
+
+
+def _request_letters(campaign: Campaign, round_: Round, calendar: DistrictCalendar) -> _Letters:
+    deadline = request_texts.deadline_words(round_.deadline_at, calendar.tz)
+
+    def write(kind: str, school: School, name: str) -> str:
+        template = request_texts.NOTICE if kind == "prompt" else request_texts.REMINDER
+        return template.format(
+            name=name,
+            title=campaign.title,
+            school=school.short_name or school.name,
+            deadline=deadline,
+        )
+
+    audience = None if campaign.audience is None else frozenset(campaign.audience)
+    return _Letters(audience, write, request_texts.fill_keyboard(round_.id))
 
 
 def _slots(plan: RoundPlan) -> list[_Slot]:
@@ -80,8 +166,22 @@ def _slots(plan: RoundPlan) -> list[_Slot]:
         for number, at in enumerate(plan.reminders_at, start=1)
     ]
     slots.append(_Slot("summary", "summary", plan.summary_at, report_until["summary"]))
+    slots.append(_Slot("email", "email", plan.summary_at, report_until["summary"]))
     slots.append(_Slot("escalation", "escalation", plan.escalation_at, report_until["escalation"]))
     return slots
+
+
+def _request_slots(plan: RequestPlan) -> list[_Slot]:
+    report_until = plan.summary_at + REPORT_VALID_FOR
+    return [
+        _Slot("prompt", "prompt", plan.prompt_at, plan.deadline_at),
+        *(
+            _Slot("reminder", f"reminder{number}", at, plan.deadline_at)
+            for number, at in enumerate(plan.reminders_at, start=1)
+        ),
+        _Slot("summary", "summary", plan.summary_at, report_until),
+        _Slot("email", "email", plan.summary_at, report_until),
+    ]
 
 
 async def _round(
@@ -96,14 +196,16 @@ async def _round(
 async def _rows(
     session: AsyncSession,
     district: District,
-    calendar: DistrictCalendar,
     round_: Round,
     slot: _Slot,
+    letters: _Letters,
     now: datetime,
 ) -> list[dict[str, Any]]:
     """The slot's rows whose natural keys are not in the outbox yet."""
+    if slot.kind == "email":
+        return await _email_rows(session, district, round_, slot, now)
     if slot.kind in repo.SCHOOL_KINDS:
-        candidates = await _staff_rows(session, district, calendar, round_, slot)
+        candidates = await _staff_rows(session, district, round_, slot, letters)
     elif slot.kind == "summary":
         peers = await repo.district_chats(session, district.id)
         candidates = [(f"r{round_.id}:summary:c{peer}", peer, None) for peer in peers]
@@ -156,28 +258,51 @@ async def _shared_text(
 
 
 async def _staff_rows(
-    session: AsyncSession,
-    district: District,
-    calendar: DistrictCalendar,
-    round_: Round,
-    slot: _Slot,
+    session: AsyncSession, district: District, round_: Round, slot: _Slot, letters: _Letters
 ) -> list[tuple[str, int, tuple[str, str, int]]]:
-    """Heads and deputies of the schools that have not answered, each with their own text."""
+    """Heads and deputies of the asked schools that have not answered, each with their text."""
     answered = await repo.answered_schools(session, round_.id)
-    template: Callable[..., str] = (
-        texts.PROMPT if slot.kind == "prompt" else texts.REMINDER
-    ).format
-    week = texts.week_label(round_.period)
-    deadline = texts.deadline_label(round_.deadline_at, calendar.tz)
-    keyboard = texts.fill_keyboard()
     result = []
     for school, _role, person in await repo.staff_of_district(session, district.id):
-        if school.id in answered:
+        if school.id in answered or (
+            letters.audience is not None and school.id not in letters.audience
+        ):
             continue
-        name = person.first_name or texts.NO_NAME
-        text = template(
-            name=name, week=week, school=school.short_name or school.name, deadline=deadline
-        )
+        text = letters.write(slot.kind, school, person.first_name or texts.NO_NAME)
         key = f"r{round_.id}:{slot.tag}:s{school.id}:p{person.id}"
-        result.append((key, person.vk_id, (text[0].upper() + text[1:], keyboard, school.id)))
+        result.append(
+            (key, person.vk_id, (text[0].upper() + text[1:], letters.keyboard, school.id))
+        )
     return result
+
+
+async def _email_rows(
+    session: AsyncSession, district: District, round_: Round, slot: _Slot, now: datetime
+) -> list[dict[str, Any]]:
+    """One row per address; the workbook is built when the row is sent, so it is current."""
+    by_key = {_email_key(round_.id, address): address for address in district.emails}
+    planned = await repo.existing_keys(session, list(by_key))
+    return [
+        {
+            "natural_key": key,
+            "kind": "email",
+            "round_id": round_.id,
+            "school_id": None,
+            "peer_id": None,
+            "payload": {"to": address, "subject": district.email_subject},
+            "random_id": new_random_id(),
+            "status": repo.PENDING,
+            "not_before": slot.at,
+            "not_after": slot.until,
+            "attempts": 0,
+            "created_at": now,
+        }
+        for key, address in by_key.items()
+        if key not in planned
+    ]
+
+
+def _email_key(round_id: int, address: str) -> str:
+    # Hashed: an address may be longer than the key column, and keys show up in logs.
+    digest = hashlib.blake2b(address.casefold().encode(), digest_size=8).hexdigest()
+    return f"r{round_id}:email:{digest}"

@@ -46,15 +46,16 @@ def calendar_of(district: District) -> DistrictCalendar:
     return DistrictCalendar(schedule, ZoneInfo(district.tz), DayCalendar("RU", tuple(ranges)))
 
 
-# Stored questionnaire versions never change, so each is parsed once per process.
-_parsed: dict[int, Questionnaire] = {}
+# Stored questionnaire versions never change, so each is parsed once per process. The spec
+# is compared too: row ids repeat across databases (tests, a restored backup).
+_parsed: dict[int, tuple[dict[str, Any], Questionnaire]] = {}
 
 
 def questionnaire_from_spec(questionnaire_id: int, spec: dict[str, Any]) -> Questionnaire:
-    found = _parsed.get(questionnaire_id)
-    if found is None:
-        found = _parsed[questionnaire_id] = Questionnaire.from_dict(spec)
-    return found
+    cached = _parsed.get(questionnaire_id)
+    if cached is None or cached[0] != spec:
+        cached = _parsed[questionnaire_id] = (spec, Questionnaire.from_dict(spec))
+    return cached[1]
 
 
 async def round_questionnaire(session: AsyncSession, round_: Round) -> Questionnaire:

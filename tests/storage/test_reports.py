@@ -276,6 +276,6 @@ async def test_summary_of_a_one_off_request(db: Database) -> None:
         s.add(Answer(response_id=response.id, key="class_chats", value=9, num=9.0))
     async with db.reads() as s:
         text = await summary_text(session=s, round_=round_, now=NOW, late=False)
-    assert text.startswith("Итоги за 2024-11-02 — Д")
+    assert text.startswith("Итоги запроса «Чаты классов» — Д (срок ")
     assert "Классов с чатом в Сферуме — 90,00 %" in text
     assert "• Б СОШ — руководитель не подключён к боту" in text

@@ -18,7 +18,7 @@ DEGVA = "МКОУ «Дегвинская СОШ»"
 HEAD, OFFICIAL, OTHER_OFFICIAL, STRANGER, LOST_HEAD, LOST_OFFICIAL = 501, 700, 701, 999, 502, 702
 
 ANYONE = {"help", "start"}
-OFFICE = {"status", "missing", "remind", "export", "chart", "bind", "unbind"}
+OFFICE = {"status", "missing", "remind", "export", "chart", "bind", "unbind", "request"}
 STAFF = {"my", "report"}
 # Who may use each command at all (an official of another district may still use the
 # district commands, for their own district; the handlers check the target).

@@ -47,6 +47,7 @@ async def test_help_lists_exactly_what_each_person_may_use(
         "chart",
         "bind",
         "unbind",
+        "request",
     }
     assert commands_in(admin) == set(help_texts.COMMAND_LINES) - {"report"}
     assert [r["text"] for r in stranger] == [texts.STRANGER]

@@ -1,0 +1,39 @@
+"""The summary of a one-off request for the district chat, sent at its deadline.
+
+The reports' summary of the round (`round_status` + `render_summary`), counting only the
+schools the request asked, titled by the request and its deadline, with the number of table
+rows collected when the questionnaire has file questions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.report_render import render_summary
+from bot.services.reports import round_status
+from bot.texts import requests as texts
+from storage.models import Campaign, Round
+from storage.repos import reports as reports_repo
+
+
+async def request_summary_text(
+    *, session: AsyncSession, round_: Round, campaign: Campaign, now: datetime, late: bool
+) -> str:
+    status = await round_status(session=session, round_=round_, now=now)
+    if campaign.audience is not None:
+        asked = tuple(s for s in status.schools if s.school_id in campaign.audience)
+        status = replace(status, schools=asked)
+    lines = render_summary(status, late=late).split("\n")
+    deadline = texts.deadline_label(round_.deadline_at, ZoneInfo(status.tz))
+    lines[0] = texts.SUMMARY_TITLE.format(
+        title=campaign.title, district=status.district, deadline=deadline
+    )
+    answers = await reports_repo.answers(session, round_ids=[round_.id])
+    rows = sum(len(a.value) for a in answers if isinstance(a.value, list))
+    if rows:
+        lines.insert(lines.index(""), texts.ROWS_TOTAL.format(n=rows))
+    return "\n".join(lines)

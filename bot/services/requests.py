@@ -1,0 +1,157 @@
+"""One-off requests: a campaign of kind "request" with its own questionnaire, audience and
+deadline, and one round (period "once") that runs through the same outbox, check-in,
+summary and export as the weekly round.
+
+The caller owns the transaction; refusals are RequestError with a Russian message.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from importlib import resources
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.questionnaire import Questionnaire, parse_questionnaire
+from bot.domain.textnorm import clean, fold
+from bot.services.rounds import store_questionnaire
+from bot.texts import requests as texts
+from storage.models import Campaign, District, Round, School
+from storage.repos import audit, districts
+from storage.repos import requests as repo
+from storage.repos import rounds as rounds_repo
+
+logger = logging.getLogger(__name__)
+
+TITLE_MIN, TITLE_MAX = 3, 300
+# Answers after the deadline are still taken (marked late) for this long.
+LATE_WINDOW = timedelta(days=7)
+
+
+class RequestError(ValueError):
+    """The request cannot be created as asked; str(error) is Russian."""
+
+
+@dataclass(frozen=True)
+class CreatedRequest:
+    campaign_id: int
+    round_id: int
+    title: str
+    schools: int  # how many schools are asked
+
+
+@functools.cache
+def builtin_questionnaires() -> dict[str, Questionnaire]:
+    """The questionnaires shipped in bot/questionnaires, by id (parsed once per process)."""
+    found = {}
+    for entry in resources.files("bot").joinpath("questionnaires").iterdir():
+        if entry.name.endswith(".toml"):
+            questionnaire = parse_questionnaire(entry.read_text("utf-8"), entry.name)
+            found[questionnaire.id] = questionnaire
+    return dict(sorted(found.items()))
+
+
+def clean_title(title: str) -> str:
+    text = " ".join(clean(title).split())
+    if not TITLE_MIN <= len(text) <= TITLE_MAX:
+        raise RequestError(texts.TITLE_BAD)
+    return text
+
+
+async def create_request(
+    *,
+    session: AsyncSession,
+    district: District,
+    questionnaire: Questionnaire,
+    title: str,
+    deadline_at: datetime,
+    school_ids: Sequence[int] | None,
+    created_by: int | None,
+    now: datetime,
+) -> CreatedRequest:
+    """Store the campaign and its round; the planner sends the notices on its next tick."""
+    title = clean_title(title)
+    if deadline_at <= now:
+        raise RequestError(texts.DEADLINE_PAST)
+    active = {school.id for school in await districts.schools(session, district.id)}
+    audience = None if school_ids is None else sorted(set(school_ids))
+    if audience is not None and (not audience or not set(audience) <= active):
+        raise RequestError(texts.NO_SCHOOLS)
+    questionnaire_id = await store_questionnaire(session, questionnaire, now)
+    stored = await rounds_repo.questionnaire(session, questionnaire_id)
+    if stored is None or stored.spec != questionnaire.to_dict():
+        raise RequestError(
+            f"Анкета «{questionnaire.id}» версии {questionnaire.version} уже загружена с "
+            "другим содержимым — увеличьте version в файле."
+        )
+    campaign, round_ = await repo.add(
+        session,
+        district_id=district.id,
+        title=title,
+        questionnaire_id=questionnaire_id,
+        audience=audience,
+        deadline_at=deadline_at,
+        created_by=created_by,
+        now=now,
+    )
+    audit.record(
+        session,
+        action="request_created",
+        at=now,
+        actor_id=created_by,
+        district_id=district.id,
+        campaign_id=campaign.id,
+        questionnaire=questionnaire.id,
+        schools=len(audience) if audience is not None else None,
+    )
+    logger.info("request %d created in district %d", campaign.id, district.id)
+    asked = len(audience) if audience is not None else len(active)
+    return CreatedRequest(campaign.id, round_.id, title, asked)
+
+
+async def resolve_schools(
+    *, session: AsyncSession, district_id: int, parts: Sequence[str]
+) -> list[School]:
+    """Schools named by parts of their names («Аймаумахи; Бурдеки»), each exactly one."""
+    schools = await districts.schools(session, district_id)
+    chosen: list[School] = []
+    for part in (p for p in (clean(p) for p in parts) if p):
+        wanted = fold(part)
+        found = [s for s in schools if wanted in fold(s.name) or wanted in fold(s.short_name or "")]
+        exact = [s for s in found if wanted in (fold(s.name), fold(s.short_name or ""))]
+        found = exact or found
+        if not found:
+            raise RequestError(texts.SCHOOL_NOT_FOUND.format(part=part[:100]))
+        if len(found) > 1:
+            names = ", ".join(s.short_name or s.name for s in found[:5])
+            raise RequestError(texts.SCHOOL_AMBIGUOUS.format(part=part[:100], names=names))
+        if found[0] not in chosen:
+            chosen.append(found[0])
+    if not chosen:
+        raise RequestError(texts.NO_SCHOOLS)
+    return chosen
+
+
+def asks_school(campaign: Campaign, school_id: int) -> bool:
+    return campaign.audience is None or school_id in campaign.audience
+
+
+async def asked_schools(session: AsyncSession, round_: Round) -> list[School]:
+    """The district's schools the round asks: all of them, or a request's audience."""
+    campaign = await repo.campaign_of(session, round_)
+    schools = await districts.schools(session, round_.district_id)
+    return [school for school in schools if asks_school(campaign, school.id)]
+
+
+async def open_request_rounds(
+    *, session: AsyncSession, school: School, now: datetime
+) -> list[tuple[Campaign, Round]]:
+    """The school's request rounds that take answers now (late ones for LATE_WINDOW)."""
+    found = await repo.rounds_since(
+        session, district_id=school.district_id, opened_by=now, ends_after=now - LATE_WINDOW
+    )
+    return [(c, r) for c, r in found if asks_school(c, school.id)]

@@ -1,0 +1,104 @@
+"""One-off requests in VK: `/request` (a guided dialog for officials and admins) and the
+admin's `/emails <район> a@b.ru, c@d.ru`. A head answers a request in the check-in dialog.
+Who may use the commands at all is decided by the guard (`bot.services.access`)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from vkbottle.bot import BotLabeler, Message
+from vkbottle.dispatch.rules import ABCRule
+
+from bot.app import AppContext
+from bot.domain.textnorm import fold
+from bot.runtime.access import Cmd
+from bot.runtime.replies import reply
+from bot.services import request_dialog
+from bot.services.access import Action, Actor, authorize
+from bot.services.districts import UnknownDistrict
+from bot.services.mail import parse_addresses, set_district_emails
+from bot.texts import requests as texts
+from storage.repos import districts
+
+logger = logging.getLogger(__name__)
+labeler = BotLabeler()
+
+# What people type instead of pressing the confirm buttons.
+TYPED = {fold(texts.CONFIRM_YES): request_dialog.YES, fold(texts.CANCEL): request_dialog.NO}
+
+
+def _button_value(message: Message) -> str | None:
+    payload: Any = message.get_payload_json()
+    if isinstance(payload, dict) and payload.get("c") == request_dialog.COMMAND:
+        value = payload.get("v")
+        return value if isinstance(value, str) else None
+    return None
+
+
+class InRequestDialog(ABCRule[Message]):
+    """A button of the dialog, or a message (not another /command) while it is open."""
+
+    async def check(self, message: Message) -> bool:
+        if message.peer_id != message.from_id:
+            return False
+        if _button_value(message) is not None:
+            return True
+        state = message.state_peer
+        in_dialog = state is not None and str(state.state) == request_dialog.STATE
+        return in_dialog and not message.text.lstrip().startswith("/")
+
+
+@labeler.private_message(Cmd("request"))
+async def request_start(message: Message, app: AppContext, actor: Actor, args: str) -> None:
+    answer = await request_dialog.start(
+        db=app.db, actor=actor, district_name=args, now=app.clock.now()
+    )
+    await reply(app.api, message.peer_id, answer.text, keyboard=answer.keyboard)
+
+
+@labeler.private_message(InRequestDialog())
+async def request_step(message: Message, app: AppContext, actor: Actor) -> None:
+    answer = await request_dialog.step(
+        db=app.db,
+        actor=actor,
+        text=message.text,
+        value=_button_value(message) or TYPED.get(fold(message.text)),
+        now=app.clock.now(),
+    )
+    await reply(app.api, message.peer_id, answer.text, keyboard=answer.keyboard)
+
+
+@labeler.private_message(Cmd("emails"))
+async def emails(message: Message, app: AppContext, actor: Actor, args: str) -> None:
+    await reply(app.api, message.peer_id, await _emails(app, actor, args))
+
+
+async def _emails(app: AppContext, actor: Actor, args: str) -> str:
+    words = args.split()
+    # The district's name runs up to the first address (or the "-" that clears them).
+    split = next((i for i, w in enumerate(words) if "@" in w or w == "-"), None)
+    if not split:
+        return texts.EMAILS_USAGE
+    try:
+        addresses = parse_addresses(" ".join(words[split:]))
+    except ValueError as exc:
+        return str(exc)
+    name = " ".join(words[:split])
+    async with app.db.sessions.begin() as session:
+        found = await districts.get_by_name(session, name)
+        if found is not None and not authorize(actor, Action.SETTINGS, district_id=found.id):
+            return texts.EMAILS_ADMIN_ONLY
+        try:
+            district = await set_district_emails(
+                session=session,
+                district_name=name,
+                addresses=addresses,
+                subject=None,
+                actor_id=actor.person_id,
+                now=app.clock.now(),
+            )
+        except UnknownDistrict:
+            return texts.UNKNOWN_DISTRICT.format(name=name[:100])
+    logger.info("district %d e-mail addresses set by an admin", district.id)
+    return texts.emails_report(district.name, addresses, district.email_subject)

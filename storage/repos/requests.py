@@ -1,0 +1,86 @@
+"""One-off requests: campaigns of kind "request" and their single round. Never commits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Campaign, Round
+
+KIND = "request"
+PERIOD = "once"
+
+
+async def add(
+    session: AsyncSession,
+    *,
+    district_id: int,
+    title: str,
+    questionnaire_id: int,
+    audience: list[int] | None,
+    deadline_at: datetime,
+    created_by: int | None,
+    now: datetime,
+) -> tuple[Campaign, Round]:
+    campaign = Campaign(
+        district_id=district_id,
+        kind=KIND,
+        title=title,
+        questionnaire_id=questionnaire_id,
+        audience=audience,
+        deadline_at=deadline_at,
+        created_by=created_by,
+        created_at=now,
+    )
+    session.add(campaign)
+    await session.flush()
+    round_ = Round(
+        campaign_id=campaign.id,
+        district_id=district_id,
+        period=PERIOD,
+        questionnaire_id=questionnaire_id,
+        opens_at=now,
+        deadline_at=deadline_at,
+        skipped=False,
+        created_at=now,
+    )
+    session.add(round_)
+    await session.flush()
+    return campaign, round_
+
+
+async def rounds_since(
+    session: AsyncSession, *, district_id: int, opened_by: datetime, ends_after: datetime
+) -> list[tuple[Campaign, Round]]:
+    """Request rounds of the district opened by `opened_by` with a deadline after `ends_after`."""
+    query = (
+        select(Campaign, Round)
+        .join(Round, Round.campaign_id == Campaign.id)
+        .where(
+            Campaign.kind == KIND,
+            Campaign.district_id == district_id,
+            Campaign.closed_at.is_(None),
+            Round.opens_at <= opened_by,
+            Round.deadline_at > ends_after,
+        )
+        .order_by(Round.deadline_at, Round.id)
+    )
+    return [(campaign, round_) for campaign, round_ in await session.execute(query)]
+
+
+async def upcoming_deadlines(session: AsyncSession, after: datetime) -> list[Round]:
+    """Request rounds (any district) whose deadline is after `after`."""
+    query = (
+        select(Round)
+        .join(Campaign, Campaign.id == Round.campaign_id)
+        .where(Campaign.kind == KIND, Campaign.closed_at.is_(None), Round.deadline_at > after)
+    )
+    return list(await session.scalars(query))
+
+
+async def campaign_of(session: AsyncSession, round_: Round) -> Campaign:
+    campaign = await session.get(Campaign, round_.campaign_id)
+    assert campaign is not None
+    return campaign
