@@ -99,7 +99,7 @@ async def test_head_who_blocked_the_bot_is_reported_undelivered(world: World) ->
         person = await session.scalar(select(Person).where(Person.vk_id == head_vk(5)))
     assert person.reachable is False
     summary = world.texts(CHAT_PEER)[0]
-    assert "(не удалось доставить)" in next(
+    assert "не удалось доставить" in next(
         line for line in summary.splitlines() if f"id{head_vk(5)}|" in line
     )
-    assert "(не удалось доставить)" in world.texts(OFFICIAL_VK)[0]
+    assert "не удалось доставить" in world.texts(OFFICIAL_VK)[0]

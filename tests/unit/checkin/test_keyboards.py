@@ -28,7 +28,7 @@ def test_limits_are_refused_before_vk_sees_them() -> None:
     [
         ("Заполнить", None, "start", True),
         ("  /REPORT ", None, "start", True),
-        ("Начать!", None, "start", True),
+        ("Начать!", None, None, False),  # VK's first-contact button is help's, not ours
         ("x", '{"c":"school","s":5}', "school", True),
         ("x", '{"c":"school","s":true}', "school", True),
         ("x", '{"c":"status"}', None, False),
