@@ -23,7 +23,6 @@ from storage.repos import districts as district_repo
 # Admins only, on every handler here: the guard answers others; this keeps them out
 # even if that answer fails (vkbottle then tries the next handlers).
 labeler = BotLabeler(auto_rules=[Can(Action.ADMIN)])
-LOOKUP_ERRORS = (LookupError,)
 _OFFICIAL_ARGS = re.compile(
     r"(add|remove|добавить|снять|назначить)\s+(?:id)?(\d{1,12})\s+(.+)", re.I
 )
@@ -61,7 +60,7 @@ async def official(message: Message, app: AppContext, actor: Actor, args: str) -
                 now=now,
                 actor_id=actor.person_id,
             )
-    except LOOKUP_ERRORS as exc:
+    except LookupError as exc:
         await reply(app.api, message.peer_id, texts.input_error(exc))
         return
     done = {
@@ -88,7 +87,7 @@ async def unbound(message: Message, app: AppContext, args: str = "") -> None:
                 else await district_repo.list_all(session)
             )
             report = [(d.name, await admin.unbound_schools(session, d)) for d in chosen]
-    except LOOKUP_ERRORS as exc:
+    except LookupError as exc:
         await reply(app.api, message.peer_id, texts.input_error(exc))
         return
     parts = [
@@ -130,6 +129,6 @@ async def reissue(message: Message, app: AppContext, actor: Actor, command: str,
                     actor_id=actor.person_id,
                 )
                 text = texts.reissued(result, settings.invite_ttl_days)
-    except LOOKUP_ERRORS as exc:
+    except LookupError as exc:
         text = texts.input_error(exc)
     await reply(app.api, message.peer_id, text)

@@ -10,6 +10,7 @@ from vkbottle.dispatch.rules import ABCRule
 from bot.app import AppContext
 from bot.domain.textnorm import fold
 from bot.runtime.access import Cmd
+from bot.runtime.inbound import current_event
 from bot.runtime.replies import reply
 from bot.services.access import COMMANDS, Actor, authorize
 from bot.texts import help as texts
@@ -42,7 +43,9 @@ async def show_help(message: Message, app: AppContext, actor: Actor) -> None:
 
 class Stranger(ABCRule[Message]):
     async def check(self, event: Message, actor: Actor) -> bool:
-        return actor.is_stranger
+        # After a failed handler's apology (vkbottle moves on to the next one) say nothing.
+        handled = current_event.get()
+        return actor.is_stranger and not (handled is not None and handled.replies)
 
 
 @labeler.private_message(Stranger())

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from vkbottle import ABCStateDispenser, BaseStateGroup
 from vkbottle.dispatch.dispenser.base import StatePeer
 
@@ -11,15 +13,22 @@ from bot.clock import Clock
 from storage.db import Database
 from storage.repos import dialogs
 
+# More to read about the person at the start of every message, in the same session: one
+# read transaction per message instead of one per concern (see bot/runtime/access.py).
+AlsoRead = Callable[[AsyncSession, int], Awaitable[None]]
+
 
 class DatabaseStateDispenser(ABCStateDispenser):
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, also_read: AlsoRead | None = None) -> None:
         self._db = db
         self._clock = clock
+        self._also_read = also_read
 
     async def get(self, peer_id: int) -> StatePeer | None:
-        async with self._db.read_connection() as connection:
-            row = await dialogs.peek(connection, peer_id)
+        async with self._db.reads() as session:
+            row = await dialogs.peek(await session.connection(), peer_id)
+            if self._also_read is not None:
+                await self._also_read(session, peer_id)
         if row is None:
             return None
         state, payload = row

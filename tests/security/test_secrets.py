@@ -96,7 +96,10 @@ async def test_bot_at_debug_under_faults_never_logs_secrets(
 ) -> None:
     setup_logging("DEBUG", [TOKEN, CALLBACK_SECRET])
     monkeypatch.setattr(handlers, "labelers", [_failing_labeler(), *handlers.labelers])
-    async with running_bot(sqlite_db, clock, tmp_path, callback_secret=CALLBACK_SECRET) as bot:
+    # 100 is an admin: a stranger would get the bot's introduction instead of the hint.
+    async with running_bot(
+        sqlite_db, clock, tmp_path, callback_secret=CALLBACK_SECRET, admin_ids=[100]
+    ) as bot:
         bot.user(100)
         # A handler exception whose text quotes the token.
         assert bot.texts(100) == []

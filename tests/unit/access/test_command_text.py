@@ -20,6 +20,7 @@ from bot.domain.invite_codes import looks_like_attempt
             Command("schedule", "Сергокалинский:\nопрос пн 09:00"),
         ),
         ("/\u200bhelp", Command("help", "")),
+        ("\ufeff\u200b /help", Command("help", "")),
         ("help", None),
         ("", None),
         (None, None),
