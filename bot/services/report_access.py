@@ -1,7 +1,7 @@
 """Who may see which report, and which district a report command is about.
 
-`allowed` is the one place that decides; it is meant to be swapped for the central
-permission table (`access.authorize`) when that lands.
+Whether a role may do something is decided by the central permission table
+(`access.authorize`); this module only works out which district a command is about.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.school_search import score
 from bot.domain.textnorm import fold
 from bot.domain.weeks import IsoWeek
-from bot.services.access import Actor, load_actor
+from bot.services.access import Action, Actor, authorize, load_actor
 from bot.texts import reports as t
 from storage.models import District
 from storage.repos import districts as district_repo
@@ -40,12 +40,15 @@ class Refusal(Exception):
         self.text = text
 
 
+_ACTIONS = {VIEW: Action.STATUS, REMIND: Action.REMIND, EXPORT: Action.EXPORT}
+
+
 def allowed(actor: Actor, action: str, district_id: int | None = None) -> bool:
-    if actor.is_admin:
-        return True
     if action == REGION:
+        return actor.is_admin  # all districts side by side: no district role covers that
+    if district_id is None and not actor.is_admin:
         return False
-    return district_id is not None and district_id in actor.official_of
+    return authorize(actor, _ACTIONS[action], district_id=district_id)
 
 
 @dataclass(frozen=True)
