@@ -52,6 +52,7 @@ EXPECTED: dict[Action, tuple[set[str], set[str]]] = {
     Action.OFFICIALS: ({"admin"}, {"admin"}),
     Action.INVITES: ({"admin"}, {"admin"}),
     Action.SETTINGS: ({"admin"}, {"admin"}),
+    Action.REQUEST: (OFFICE, {"admin"}),
 }
 
 
