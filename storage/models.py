@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -137,6 +138,16 @@ class Campaign(Base):
     """A weekly round series or a one-off request: the same machinery for both."""
 
     __tablename__ = "campaigns"
+    # One weekly series per district, whoever creates it first (two planners may race).
+    __table_args__ = (
+        Index(
+            "uq_campaigns_weekly_district",
+            "district_id",
+            unique=True,
+            sqlite_where=text("kind = 'weekly'"),
+            postgresql_where=text("kind = 'weekly'"),
+        ),
+    )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(16))
@@ -151,7 +162,11 @@ class Campaign(Base):
 
 class Round(Base):
     __tablename__ = "rounds"
-    __table_args__ = (UniqueConstraint("campaign_id", "period"),)
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "period"),
+        # Reports look a district's weeks up by period.
+        Index("ix_rounds_district_period", "district_id", "period"),
+    )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id", ondelete="CASCADE"))
@@ -167,7 +182,11 @@ class Response(Base):
     """The current answers of one school in one round; earlier submissions are revisions."""
 
     __tablename__ = "responses"
-    __table_args__ = (UniqueConstraint("round_id", "school_id"),)
+    __table_args__ = (
+        UniqueConstraint("round_id", "school_id"),
+        # A school's history (/my, /status <school>) reads its responses across rounds.
+        Index("ix_responses_school", "school_id"),
+    )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
@@ -222,7 +241,11 @@ class InboundEvent(Base):
 
 class OutboxMessage(Base):
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "not_before"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "not_before"),
+        # /status marks the schools of a round whose prompts failed to deliver.
+        Index("ix_outbox_round_status", "round_id", "status"),
+    )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     natural_key: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(32))

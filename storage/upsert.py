@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,6 +18,7 @@ async def insert_ignore(
     model: type[Base],
     rows: Sequence[dict[str, Any]],
     conflict_columns: Sequence[str],
+    conflict_where: ColumnElement[bool] | None = None,
 ) -> int:
     """Insert the rows that do not clash on `conflict_columns`; return how many went in."""
     if not rows:
@@ -25,7 +27,7 @@ async def insert_ignore(
     statement = (
         dialect.insert(model)
         .values(list(rows))
-        .on_conflict_do_nothing(index_elements=list(conflict_columns))
+        .on_conflict_do_nothing(index_elements=list(conflict_columns), index_where=conflict_where)
     )
     result = await session.execute(statement)
     return result.rowcount or 0

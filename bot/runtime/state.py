@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 from vkbottle import ABCStateDispenser, BaseStateGroup
 from vkbottle.dispatch.dispenser.base import StatePeer
 
@@ -14,8 +14,8 @@ from storage.db import Database
 from storage.repos import dialogs
 
 # More to read about the person at the start of every message, in the same session: one
-# read transaction per message instead of one per concern (see bot/runtime/access.py).
-AlsoRead = Callable[[AsyncSession, int], Awaitable[None]]
+# read per message instead of one per concern (see bot/runtime/access.py).
+AlsoRead = Callable[[AsyncConnection, int], Awaitable[None]]
 
 
 class DatabaseStateDispenser(ABCStateDispenser):
@@ -25,13 +25,14 @@ class DatabaseStateDispenser(ABCStateDispenser):
         self._also_read = also_read
 
     async def get(self, peer_id: int) -> StatePeer | None:
-        async with self._db.reads() as session:
-            row = await dialogs.get(session, peer_id)
+        async with self._db.read_connection() as connection:
+            row = await dialogs.peek(connection, peer_id)
             if self._also_read is not None:
-                await self._also_read(session, peer_id)
+                await self._also_read(connection, peer_id)
         if row is None:
             return None
-        return StatePeer(peer_id=peer_id, state=row.state, payload=dict(row.payload))
+        state, payload = row
+        return StatePeer(peer_id=peer_id, state=state, payload=dict(payload))
 
     async def set(self, peer_id: int, state: BaseStateGroup | str, **payload: Any) -> None:
         async with self._db.sessions.begin() as session:

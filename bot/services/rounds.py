@@ -80,15 +80,13 @@ async def weekly_campaign(session: AsyncSession, district: District, now: dateti
     campaign = await repo.weekly_campaign(session, district.id)
     if campaign is None:
         questionnaire_id = await store_questionnaire(session, default_questionnaire(), now)
-        campaign = Campaign(
+        campaign = await repo.add_weekly_campaign(
+            session,
             district_id=district.id,
-            kind="weekly",
             title=WEEKLY_TITLE,
             questionnaire_id=questionnaire_id,
-            created_at=now,
+            now=now,
         )
-        session.add(campaign)
-        await session.flush()
     return campaign
 
 

@@ -23,7 +23,9 @@ class RateLimiter:
         if rate <= 0:
             raise ValueError("rate must be positive")
         self.rate = rate
-        self.burst = burst if burst is not None else max(1.0, rate)
+        # No burst by default: VK counts requests per second window, and a full bucket
+        # spent at a window's end plus a second's refill would reach twice the limit.
+        self.burst = burst if burst is not None else 1.0
         self._monotonic = monotonic
         self._tokens = self.burst
         self._updated = monotonic()

@@ -5,14 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage.models import DialogState
 
 
 async def get(session: AsyncSession, vk_id: int) -> DialogState | None:
     return await session.get(DialogState, vk_id)
+
+
+async def peek(connection: AsyncConnection, vk_id: int) -> tuple[str, dict[str, Any]] | None:
+    """The state and payload without the ORM: read for every incoming message."""
+    query = select(DialogState.state, DialogState.payload).where(DialogState.vk_id == vk_id)
+    row = (await connection.execute(query)).first()
+    return None if row is None else (row.state, row.payload)
 
 
 async def put(

@@ -41,6 +41,25 @@ async def weekly_campaign(session: AsyncSession, district_id: int) -> Campaign |
     return await session.scalar(query)
 
 
+async def add_weekly_campaign(
+    session: AsyncSession, *, district_id: int, title: str, questionnaire_id: int, now: datetime
+) -> Campaign:
+    """Get-or-create the district's weekly campaign: safe when two instances race."""
+    values = {
+        "district_id": district_id,
+        "kind": "weekly",
+        "title": title,
+        "questionnaire_id": questionnaire_id,
+        "created_at": now,
+    }
+    await insert_ignore(
+        session, Campaign, [values], ["district_id"], conflict_where=Campaign.kind == "weekly"
+    )
+    found = await weekly_campaign(session, district_id)
+    assert found is not None
+    return found
+
+
 async def round_of(session: AsyncSession, campaign_id: int, period: str) -> Round | None:
     query = select(Round).where(Round.campaign_id == campaign_id, Round.period == period)
     return await session.scalar(query)

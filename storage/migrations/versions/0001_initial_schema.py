@@ -162,6 +162,14 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_campaigns")),
     )
+    op.create_index(
+        "uq_campaigns_weekly_district",
+        "campaigns",
+        ["district_id"],
+        unique=True,
+        sqlite_where=sa.text("kind = 'weekly'"),
+        postgresql_where=sa.text("kind = 'weekly'"),
+    )
     op.create_table(
         "chats",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -506,6 +514,7 @@ def downgrade() -> None:
     op.drop_table("schools")
     op.drop_table("officials")
     op.drop_table("chats")
+    op.drop_index("uq_campaigns_weekly_district", table_name="campaigns")
     op.drop_table("campaigns")
     op.drop_table("throttles")
     op.drop_table("questionnaires")

@@ -1,0 +1,102 @@
+"""A bot under test, in a process of its own: svodka as `svodka run` builds it, or the
+bare vkbottle echo bot that is the baseline.
+
+    python -m bench.botproc svodka --api-url URL --database-url URL [--schema S] --state-dir D
+    python -m bench.botproc echo --api-url URL
+
+Runs until SIGTERM; then prints one JSON line with what it knows about the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+from vkbottle import API, Bot
+from vkbottle.bot import Message
+
+from bench.common import GROUP_ID, TOKEN
+
+
+async def run_echo(args: argparse.Namespace) -> dict[str, Any]:
+    class LocalAPI(API):
+        API_URL = args.api_url
+
+    bot = Bot(api=LocalAPI(TOKEN))
+
+    @bot.on.message()
+    async def echo(message: Message) -> None:
+        await message.answer(message.text)
+
+    try:
+        await _until_terminated(bot.run_polling())
+    finally:
+        await bot.api.http_client.close()
+    return {}
+
+
+async def run_svodka(args: argparse.Namespace) -> dict[str, Any]:
+    from bot.app import build_app
+    from bot.clock import RealClock
+    from bot.config import load_settings
+    from storage.db import open_database
+
+    settings = load_settings(
+        _env_file=None,
+        vk_token=TOKEN,
+        vk_group_id=GROUP_ID,
+        vk_api_url=args.api_url,
+        database_url=args.database_url,
+        # The emulator runs without a limit: measure the bot, not VK's 20 requests/s.
+        send_rps=1000,
+        log_level="WARNING",
+    )
+    options: dict[str, Any] = {}
+    if args.schema:
+        options["connect_args"] = {"server_settings": {"search_path": args.schema}}
+    db = open_database(settings.database_url, **options)
+    app = build_app(settings=settings, db=db, clock=RealClock(), state_dir=Path(args.state_dir))
+    try:
+        await _until_terminated(app.run_long_poll())
+    finally:
+        await app.close()
+        await db.dispose()
+    stats = app.pipeline.stats
+    return {"processed": stats.processed, "failed": stats.failed, "shed": stats.shed,
+            "duplicates": stats.duplicates, "max_backlog": stats.max_backlog}  # fmt: skip
+
+
+async def _until_terminated(coroutine: Any) -> None:
+    task = asyncio.ensure_future(coroutine)
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGTERM, task.cancel)
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("kind", choices=["svodka", "echo"])
+    parser.add_argument("--api-url", required=True)
+    parser.add_argument("--database-url")
+    parser.add_argument("--schema")
+    parser.add_argument("--state-dir", default=".")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    os.chdir(args.state_dir)  # vkbottle writes ./.vkbottle/
+    runner = run_svodka if args.kind == "svodka" else run_echo
+    report = asyncio.run(runner(args))
+    sys.stdout.write(json.dumps(report) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,205 @@
+"""The weekly check-in: which round a school answers now, last week's answers, and submitting.
+
+`submit` keeps one `responses` row per (round, school) holding the current answers and adds
+a `response_revisions` row per submission, so the latest version counts and history stays.
+The caller's transaction covers the whole submission (the dialog drops its draft in it).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.questionnaire import Question, Questionnaire
+from bot.domain.rules import check_rules
+from bot.services.rounds import current_round, round_questionnaire
+from storage.models import District, Round, School, SchoolStaff
+from storage.repos import responses
+
+logger = logging.getLogger(__name__)
+
+
+class CheckinRefused(Exception):
+    """A submission that must not be stored; `reason` is a short code for the log and tests."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class OpenRound:
+    round: Round
+    questionnaire: Questionnaire
+    school: School
+    district: District
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    response_id: int
+    revision: int
+    late: bool
+    answers: dict[str, Any]
+    previous: dict[str, Any] | None  # the school's answers in the round before, if any
+
+
+async def open_round(*, session: AsyncSession, school_id: int, now: datetime) -> OpenRound | None:
+    """The round the school answers now; None in a week without one (holidays)."""
+    school = await session.get(School, school_id)
+    if school is None or school.archived_at is not None:
+        raise CheckinRefused("no_school", str(school_id))
+    district = await session.get(District, school.district_id)
+    assert district is not None
+    round_ = await current_round(session, district, now)
+    if round_ is None or round_.skipped:
+        return None
+    questionnaire = await round_questionnaire(session, round_)
+    return OpenRound(round_, questionnaire, school, district)
+
+
+@dataclass(frozen=True)
+class SchoolStatus:
+    school_id: int
+    name: str  # the short name when there is one
+    answered: bool  # a response exists in this week's round
+
+
+async def school_statuses(
+    *, session: AsyncSession, school_ids: Sequence[int], now: datetime
+) -> list[SchoolStatus]:
+    """Each school's display name and whether it has answered this week."""
+    result = []
+    for school_id in school_ids:
+        opened = await open_round(session=session, school_id=school_id, now=now)
+        school = await session.get(School, school_id)
+        assert school is not None
+        answered = (
+            opened is not None
+            and await responses.of_round(session, opened.round.id, school_id) is not None
+        )
+        result.append(SchoolStatus(school_id, school.short_name or school.name, answered))
+    return result
+
+
+async def current_answers(
+    *, session: AsyncSession, round_id: int, school_id: int
+) -> dict[str, Any] | None:
+    """What the school has submitted in this round so far; None if nothing yet."""
+    response = await responses.of_round(session, round_id, school_id)
+    return None if response is None else await responses.answers_of(session, response.id)
+
+
+async def previous_answers(
+    *, session: AsyncSession, round_: Round, school_id: int
+) -> dict[str, Any] | None:
+    """The school's answers in the latest earlier round of the campaign (for prefill)."""
+    response = await responses.latest_before(session, round_, school_id)
+    return None if response is None else await responses.answers_of(session, response.id)
+
+
+async def submit(
+    *,
+    session: AsyncSession,
+    round_id: int,
+    school_id: int,
+    author_person_id: int,
+    answers: Mapping[str, Any],
+    now: datetime,
+) -> SubmitResult:
+    """Store a complete answer set as the school's current response in the round.
+
+    Refused (CheckinRefused) when the author is not head or deputy of the school, the round
+    is not one of the school's district, or the answers are incomplete or inconsistent.
+    """
+    round_ = await session.get(Round, round_id)
+    school = await session.get(School, school_id)
+    if round_ is None or school is None or round_.district_id != school.district_id:
+        raise CheckinRefused("wrong_round", f"round {round_id}, school {school_id}")
+    if round_.skipped:
+        raise CheckinRefused("skipped_round", str(round_id))
+    await _require_staff(session, author_person_id, school_id)
+    questionnaire = await round_questionnaire(session, round_)
+    clean = complete_answers(questionnaire, answers)
+    late = now > round_.deadline_at
+
+    response, created = await responses.claim(
+        session,
+        round_id=round_id,
+        school_id=school_id,
+        author_id=author_person_id,
+        late=late,
+        now=now,
+    )
+    if not created:
+        response.revision += 1
+        response.author_id, response.late, response.submitted_at = author_person_id, late, now
+    await responses.replace_answers(session, response.id, clean)
+    responses.add_revision(session, response, clean)
+    await session.flush()
+    logger.info(
+        "response %d: round %d, school %d, revision %d%s",
+        response.id,
+        round_id,
+        school_id,
+        response.revision,
+        " (late)" if late else "",
+    )
+    previous = await previous_answers(session=session, round_=round_, school_id=school_id)
+    return SubmitResult(response.id, response.revision, late, clean, previous)
+
+
+def missing_questions(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> list[Question]:
+    """Applicable questions not answered yet (a skipped optional one counts as answered)."""
+    return [q for q in questionnaire.applicable(answers) if q.key not in answers]
+
+
+def complete_answers(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers to the applicable questions, checked; CheckinRefused if not a full set."""
+    clean: dict[str, Any] = {}
+    for question in questionnaire.applicable(answers):
+        value = answers.get(question.key)
+        if value is None:
+            if question.required:
+                raise CheckinRefused("incomplete", question.key)
+            continue
+        if not value_fits(question, value):
+            raise CheckinRefused("bad_value", question.key)
+        clean[question.key] = value
+    if violations := check_rules(questionnaire, clean):
+        raise CheckinRefused("rule", violations[0].key)
+    return clean
+
+
+def value_fits(question: Question, value: Any) -> bool:
+    """The value has the question's type and bounds: the dialog stores only parsed answers,
+    so a mismatch means a changed questionnaire or a tampered draft."""
+    match question.type:
+        case "int" | "percent":
+            numeric = isinstance(value, int | float) and not isinstance(value, bool)
+            if question.type == "int":
+                numeric = numeric and isinstance(value, int)
+            lo, hi = question.bounds
+            return numeric and lo <= value <= hi
+        case "yes_no":
+            return isinstance(value, bool)
+        case "choice":
+            return value in question.choices
+        case "file":
+            return isinstance(value, list)
+        case _:
+            return isinstance(value, str) and len(value) <= question.text_limit
+
+
+async def _require_staff(session: AsyncSession, person_id: int, school_id: int) -> None:
+    query = select(SchoolStaff.id).where(
+        SchoolStaff.person_id == person_id, SchoolStaff.school_id == school_id
+    )
+    if await session.scalar(query) is None:
+        raise CheckinRefused("not_staff", f"person {person_id}, school {school_id}")

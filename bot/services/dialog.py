@@ -1,0 +1,274 @@
+"""The check-in conversation: one step per incoming message or button, one transaction each.
+
+The draft lives in `dialog_states` (keyed by the person's VK id), written in the same
+transaction as the step that changed it, so a restart or a pause of days resumes exactly
+there. Access is decided here on every step from the person's staff roles: a button or a
+stored draft naming a school the person does not run is refused.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.form import looks_like_form
+from bot.domain.questionnaire import Questionnaire
+from bot.keyboards import empty_keyboard
+from bot.services import checkin_flow as flow
+from bot.services import checkin_screens as screens
+from bot.services.access import Actor, load_actor
+from bot.services.checkin import (
+    CheckinRefused,
+    OpenRound,
+    SchoolStatus,
+    current_answers,
+    missing_questions,
+    open_round,
+    previous_answers,
+    school_statuses,
+    submit,
+)
+from bot.services.checkin_flow import Draft
+from bot.services.checkin_screens import RoundView, Screen
+from bot.texts import checkin as texts
+from storage.db import Database
+from storage.repos import dialogs
+
+logger = logging.getLogger(__name__)
+
+STATE = "checkin"
+CHOOSING = "checkin:school"
+# Steps that name the question they were shown for: a stale tap must not act on another one.
+_KEYED = frozenset({"prev", "skip", "back"})
+
+
+@dataclass(frozen=True)
+class Intent:
+    command: str | None = None  # start, school, prev, skip, back, send, fix, edit, review
+    text: str = ""
+    school_id: int | None = None
+    key: str | None = None
+
+
+@dataclass
+class Outcome:
+    screens: list[Screen] = field(default_factory=list)
+    notice: str | None = None  # a short reply; a snackbar when the step came from a callback
+
+
+async def handle(
+    *, db: Database, vk_id: int, admin_ids: Sequence[int], intent: Intent, now: datetime
+) -> Outcome:
+    """Run one step of the person's check-in and say what to show them."""
+    for attempt in (1, 2):
+        try:
+            async with db.sessions.begin() as session:
+                actor = await load_actor(session, vk_id, list(admin_ids))
+                return await _Conversation(session, actor, now).step(intent)
+        except IntegrityError:
+            # Two instances writing this person's draft or response at once: the loser
+            # retries on what the winner stored.
+            logger.warning("check-in step of a person conflicted (attempt %d)", attempt)
+    return Outcome(notice=texts.SAVE_FAILED)
+
+
+async def is_staff(*, db: Database, vk_id: int) -> bool:
+    async with db.reads() as session:
+        actor = await load_actor(session, vk_id, [])
+    return actor.is_staff
+
+
+class _Conversation:
+    def __init__(self, session: AsyncSession, actor: Actor, now: datetime) -> None:
+        self.session, self.actor, self.now = session, actor, now
+
+    async def step(self, intent: Intent) -> Outcome:
+        row = await dialogs.get(self.session, self.actor.vk_id)
+        ours = row is not None and row.state in (STATE, CHOOSING)
+        if not self.actor.is_staff or self.actor.person_id is None:
+            if ours:
+                await self._drop()
+            return Outcome(notice=texts.NOT_STAFF)
+        draft = Draft.from_payload(row.payload) if row is not None and row.state == STATE else None
+        if draft is not None and draft.school_id not in self.actor.school_ids:
+            logger.warning("dropped a draft for a school the person no longer runs")
+            await self._drop()
+            draft = None
+        command = intent.command
+        if command in ("start", "school"):
+            return await self._start(intent.school_id or self._only_school(), draft)
+        if draft is None:
+            return await self._without_draft(
+                intent, choosing=row is not None and row.state == CHOOSING
+            )
+        opened = await open_round(session=self.session, school_id=draft.school_id, now=self.now)
+        if opened is None or opened.round.id != draft.round_id:
+            await self._drop()
+            return await self._start(draft.school_id, None, note=texts.NEW_WEEK)
+        return await self._continue(draft, opened, intent)
+
+    async def _without_draft(self, intent: Intent, *, choosing: bool) -> Outcome:
+        if intent.command is None and looks_like_form(intent.text):
+            school_id = self._only_school()
+            if school_id is None:
+                return Outcome(await self._school_choice(texts.CHOOSE_SCHOOL_FIRST))
+            return await self._start(school_id, None, then=intent)
+        if intent.command == "send" and all(school.answered for school in await self._schools()):
+            return Outcome(notice=texts.ALREADY_SENT)
+        if choosing:
+            return Outcome(await self._school_choice(texts.CHOOSE_SCHOOL))
+        return Outcome([Screen(texts.NO_DIALOG, screens.start_keyboard())])
+
+    async def _start(
+        self,
+        school_id: int | None,
+        draft: Draft | None,
+        *,
+        note: str | None = None,
+        then: Intent | None = None,
+    ) -> Outcome:
+        """Open (or resume) the draft for a school; `then` is a step to run on it at once."""
+        if school_id is None and draft is not None:
+            school_id = draft.school_id
+        if school_id is None:
+            return Outcome(await self._school_choice(texts.CHOOSE_SCHOOL))
+        if school_id not in self.actor.school_ids:
+            logger.warning("refused a check-in for a school the person does not run")
+            return Outcome(await self._school_choice(texts.NOT_YOUR_SCHOOL))
+        opened = await open_round(session=self.session, school_id=school_id, now=self.now)
+        if opened is None:
+            await self._drop()
+            return Outcome(notice=texts.NO_ROUND)
+        view = RoundView.of(opened, self.now)
+        qn = opened.questionnaire
+        lead: list[Screen] = []
+        before: str | None = texts.RESUME
+        if draft is None or (draft.school_id, draft.round_id) != (school_id, opened.round.id):
+            round_id = opened.round.id
+            current = await current_answers(
+                session=self.session, round_id=round_id, school_id=school_id
+            )
+            previous = await previous_answers(
+                session=self.session, round_=opened.round, school_id=school_id
+            )
+            draft = Draft(round_id, school_id, dict(current or {}), dict(previous or {}))
+            flow.advance(qn, draft)
+            await self._save(draft)
+            intro = screens.intro(view)
+            lead.append(Screen(f"{note}\n{intro}" if note else intro))
+            before = texts.RESUBMIT if current is not None else None
+        if then is not None:
+            return Outcome(lead + (await self._continue(draft, opened, then)).screens)
+        return Outcome([*lead, self._screen(qn, draft, view, before)])
+
+    async def _continue(self, draft: Draft, opened: OpenRound, intent: Intent) -> Outcome:
+        qn, view = opened.questionnaire, RoundView.of(opened, self.now)
+        command = intent.command
+        if (
+            command in _KEYED
+            and intent.key is not None
+            and (draft.step, draft.key)
+            != (
+                flow.ASK,
+                intent.key,
+            )
+        ):
+            # A tap on a keyboard left from another question: show where we are instead.
+            return Outcome([self._screen(qn, draft, view)])
+        if command == "send" and draft.step == flow.REVIEW:
+            return await self._submit(draft, opened, view)
+        if command is None:
+            return await self._typed(draft, qn, view, intent.text)
+        problem: str | None = None
+        if command == "fix" and draft.step == flow.REVIEW:
+            draft.step = flow.PICK
+        elif command == "edit" and intent.key and draft.step in (flow.REVIEW, flow.PICK):
+            problem = flow.pick(qn, draft, intent.key)
+        elif command == "review" and draft.step == flow.PICK:
+            flow.to_review(draft)
+        elif command == "back":
+            problem = flow.back(qn, draft)
+        elif command == "prev" and draft.step == flow.ASK:
+            problem = flow.use_previous(qn, draft)
+        elif command == "skip" and draft.step == flow.ASK:
+            problem = flow.skip(qn, draft)
+        await self._save(draft)
+        return Outcome([self._screen(qn, draft, view, problem)])
+
+    async def _typed(self, draft: Draft, qn: Questionnaire, view: RoundView, text: str) -> Outcome:
+        if looks_like_form(text, qn):
+            outcome = flow.apply_form(qn, draft, text)
+            problem: str | None = screens.form_report(
+                outcome, len(missing_questions(qn, draft.answers))
+            )
+        elif draft.step == flow.ASK:
+            problem = flow.answer(qn, draft, text)
+        else:
+            # On the review or pick screen a number opens that answer for a change.
+            problem = flow.pick_by_number(qn, draft, text)
+        await self._save(draft)
+        return Outcome([self._screen(qn, draft, view, problem)])
+
+    async def _submit(self, draft: Draft, opened: OpenRound, view: RoundView) -> Outcome:
+        assert self.actor.person_id is not None
+        qn = opened.questionnaire
+        try:
+            result = await submit(
+                session=self.session,
+                round_id=draft.round_id,
+                school_id=draft.school_id,
+                author_person_id=self.actor.person_id,
+                answers=draft.answers,
+                now=self.now,
+            )
+        except CheckinRefused as exc:
+            logger.warning("submission refused: %s", exc.reason)
+            flow.advance(qn, draft)
+            await self._save(draft)
+            return Outcome([self._screen(qn, draft, view)])
+        await self._drop()
+        done = [Screen(screens.thanks(qn, result, view), empty_keyboard())]
+        others = await self._schools(exclude=draft.school_id)
+        if any(not school.answered for school in others):
+            done.append(screens.school_choice(others, texts.OTHER_SCHOOLS))
+        return Outcome(done)
+
+    def _screen(
+        self, qn: Questionnaire, draft: Draft, view: RoundView, before: str | None = None
+    ) -> Screen:
+        if draft.step == flow.ASK:
+            return screens.question(qn, draft, before=before)
+        if draft.step == flow.PICK:
+            return screens.pick(qn, draft, before=before)
+        return screens.review(qn, draft, view, before=before)
+
+    async def _school_choice(self, text: str) -> list[Screen]:
+        await dialogs.put(
+            self.session, vk_id=self.actor.vk_id, state=CHOOSING, payload={}, now=self.now
+        )
+        return [screens.school_choice(await self._schools(), text)]
+
+    async def _schools(self, exclude: int | None = None) -> list[SchoolStatus]:
+        ids = [i for i in self.actor.school_ids if i != exclude]
+        return await school_statuses(session=self.session, school_ids=ids, now=self.now)
+
+    def _only_school(self) -> int | None:
+        ids = self.actor.school_ids
+        return ids[0] if len(ids) == 1 else None
+
+    async def _save(self, draft: Draft) -> None:
+        await dialogs.put(
+            self.session,
+            vk_id=self.actor.vk_id,
+            state=STATE,
+            payload=draft.to_payload(),
+            now=self.now,
+        )
+
+    async def _drop(self) -> None:
+        await dialogs.drop(self.session, self.actor.vk_id)

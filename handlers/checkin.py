@@ -1,0 +1,133 @@
+"""The weekly check-in in a private chat: answers typed or tapped, or a whole form at once.
+
+Claimed here: this feature's buttons and start words from anyone (strangers get told who
+fills the report), anything else from a person in the middle of a check-in, and a pasted
+form from a head or deputy. Other `/commands` are left to their features.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from vkbottle import GroupEventType
+from vkbottle.bot import BotLabeler, Message, MessageEvent
+from vkbottle.dispatch.rules import ABCRule
+from vkbottle.exception_factory import VKAPIError
+
+from bot.app import AppContext
+from bot.domain.form import looks_like_form
+from bot.domain.textnorm import fold
+from bot.runtime.replies import reply
+from bot.services.dialog import CHOOSING, STATE, Intent, Outcome, handle, is_staff
+from bot.texts import checkin as texts
+from bot.vk.api import describe
+
+logger = logging.getLogger(__name__)
+labeler = BotLabeler()
+
+COMMANDS = frozenset({"start", "school", "prev", "skip", "back", "send", "fix", "edit", "review"})
+# What people type instead of pressing the button.
+TYPED = {
+    "назад": "back",
+    "пропустить": "skip",
+    "отправить": "send",
+    "исправить": "fix",
+    "к проверке": "review",
+    "как на прошлой неделе": "prev",
+}
+SNACKBAR_LIMIT = 90
+
+
+def parse_intent(text: str, payload: Any) -> tuple[Intent, bool]:
+    """The step a message asks for, and whether it is unmistakably this feature's."""
+    data = _payload_dict(payload)
+    command = data.get("c")
+    if command in COMMANDS:
+        school = data.get("s")
+        key = data.get("k")
+        return Intent(
+            command=command,
+            school_id=school if isinstance(school, int) and not isinstance(school, bool) else None,
+            key=key if isinstance(key, str) else None,
+        ), True
+    word = fold(text).rstrip(".!")
+    if word in texts.START_WORDS:
+        return Intent(command="start"), True
+    return Intent(command=TYPED.get(word), text=text), False
+
+
+class CheckinMessage(ABCRule[Message]):
+    async def check(self, message: Message, app: AppContext) -> dict[str, Any] | bool:
+        if message.peer_id != message.from_id:
+            return False
+        intent, ours = parse_intent(message.text, message.payload)
+        if ours:
+            return {"intent": intent}
+        if message.text.lstrip().startswith("/"):
+            return False
+        state = message.state_peer
+        if state is not None and str(state.state) in (STATE, CHOOSING):
+            return {"intent": intent}
+        if looks_like_form(message.text) and await is_staff(db=app.db, vk_id=message.from_id):
+            return {"intent": intent}
+        return False
+
+
+class CheckinButton(ABCRule[MessageEvent]):
+    async def check(self, event: MessageEvent) -> dict[str, Any] | bool:
+        if event.peer_id != event.user_id:
+            return False
+        intent, ours = parse_intent("", event.payload)
+        return {"intent": intent} if ours else False
+
+
+@labeler.private_message(CheckinMessage())
+async def checkin_message(message: Message, app: AppContext, intent: Intent) -> None:
+    outcome = await _step(app, message.from_id, intent)
+    if outcome.notice:
+        await reply(app.api, message.peer_id, outcome.notice)
+    await _show(app, message.peer_id, outcome)
+
+
+@labeler.raw_event(GroupEventType.MESSAGE_EVENT, MessageEvent, CheckinButton())
+async def checkin_button(event: MessageEvent, app: AppContext, intent: Intent) -> None:
+    outcome = await _step(app, event.user_id, intent)
+    notice = outcome.notice
+    snackbar = notice if notice and len(notice) <= SNACKBAR_LIMIT else None
+    data = json.dumps({"type": "show_snackbar", "text": snackbar}) if snackbar else None
+    try:
+        # VK shows a spinner on the button until this answer comes.
+        await app.api.messages.send_message_event_answer(
+            event_id=event.event_id, user_id=event.user_id, peer_id=event.peer_id, event_data=data
+        )
+    except VKAPIError as exc:
+        logger.info("button answer not accepted: %s", describe(exc))
+    if notice and not snackbar:
+        await reply(app.api, event.peer_id, notice)
+    await _show(app, event.peer_id, outcome)
+
+
+async def _step(app: AppContext, vk_id: int, intent: Intent) -> Outcome:
+    return await handle(
+        db=app.db,
+        vk_id=vk_id,
+        admin_ids=app.settings.admin_ids,
+        intent=intent,
+        now=app.clock.now(),
+    )
+
+
+async def _show(app: AppContext, peer_id: int, outcome: Outcome) -> None:
+    for screen in outcome.screens:
+        await reply(app.api, peer_id, screen.text, keyboard=screen.keyboard)
+
+
+def _payload_dict(payload: Any) -> dict[str, Any]:
+    if isinstance(payload, str):
+        try:
+            payload = json.loads(payload)
+        except ValueError:
+            return {}
+    return payload if isinstance(payload, dict) else {}

@@ -1,0 +1,30 @@
+"""The inbound benchmark end to end at a tiny size: it runs and reports; no timing checks."""
+
+from __future__ import annotations
+
+from bench.__main__ import options_by_benchmark
+from bench.inbound import parse_args, run_all
+
+FIELDS = {"name", "metric", "value", "baseline", "ratio", "unit", "params"}
+
+
+async def test_inbound_reports_every_metric_beside_its_baseline() -> None:
+    sizes, _ = parse_args(["--quick", "--heads", "5", "--paced-heads", "3", "--schools", "20"])
+
+    records = [r.as_dict() for r in await run_all(sizes, ["sqlite"])]
+
+    assert {r["metric"] for r in records} >= {"messages_per_s", "p99_ms", "peak_rss_mib"}
+    for record in records:
+        assert set(record) == FIELDS
+        assert record["value"] > 0
+        assert record["baseline"] > 0
+    throughput = next(r for r in records if r["metric"] == "messages_per_s")
+    bot = throughput["params"]["bot"]
+    assert bot["failed"] == 0
+    assert bot["processed"] == (50 + 5 + 3) * 3  # warm-up, saturated and paced heads
+
+
+def test_sizes_reach_the_benchmark_as_options() -> None:
+    options = options_by_benchmark(["inbound.heads=500", "inbound.paced_rate=20"])
+
+    assert options["inbound"] == ["--heads", "500", "--paced-rate", "20"]

@@ -1,0 +1,93 @@
+"""The check-in draft moves, without VK or a database."""
+
+import pytest
+
+from bot.domain.questionnaire import default_questionnaire
+from bot.services import checkin_flow as flow
+from bot.services.checkin_flow import Draft
+from bot.texts import checkin as texts
+
+QN = default_questionnaire()
+
+
+def fresh(**previous: object) -> Draft:
+    draft = Draft(round_id=1, school_id=2, previous=dict(previous))
+    flow.advance(QN, draft)
+    return draft
+
+
+def test_answers_go_forward_and_back_returns_to_the_first_gap() -> None:
+    draft = fresh()
+    assert draft.key == "staff_total"
+    assert flow.back(QN, draft) == texts.FIRST_QUESTION
+    for text in ("45", "40", "30"):
+        assert flow.answer(QN, draft, text) is None
+    assert draft.key == "teachers_active"
+    flow.back(QN, draft)
+    flow.back(QN, draft)
+    assert draft.key == "staff_registered"
+    assert flow.answer(QN, draft, "41") is None
+    assert draft.key == "teachers_active"
+    assert draft.answers["staff_registered"] == 41
+
+
+def test_a_yes_opens_the_dependent_question_and_a_no_drops_it() -> None:
+    draft = fresh()
+    for text in ("45", "40", "30", "20", "300", "150", "11", "9", "да", "Telegram", "-"):
+        assert flow.answer(QN, draft, text) is None, text
+    assert draft.step == flow.REVIEW
+    assert "foreign_messengers_which" in flow.applicable(QN, draft)
+    assert flow.pick_by_number(QN, draft, "9") is None
+    assert flow.answer(QN, draft, "нет") is None
+    assert draft.step == flow.REVIEW
+    assert "foreign_messengers_which" not in flow.applicable(QN, draft)
+
+
+def test_skip_only_optional_questions() -> None:
+    draft = fresh()
+    assert flow.skip(QN, draft) == texts.REQUIRED
+    draft.answers.update({q.key: 1 for q in QN.questions if q.type == "int"})
+    draft.answers["foreign_messengers"] = False
+    flow.advance(QN, draft)
+    assert draft.key == "comment"
+    assert flow.skip(QN, draft) is None
+    assert draft.answers["comment"] is None and draft.step == flow.REVIEW
+
+
+def test_last_weeks_value_is_checked_like_a_typed_one() -> None:
+    draft = fresh(staff_registered=50)
+    assert flow.use_previous(QN, draft) == texts.NO_LAST_WEEK
+    flow.answer(QN, draft, "45")
+    assert flow.use_previous(QN, draft) == (
+        "Педагогов в Сферуме не может быть больше, чем педагогов всего (45)."
+    )
+    assert draft.key == "staff_registered"
+
+
+@pytest.mark.parametrize("text", ["0", "12", "9" * 5000, "три", ""])
+def test_a_wrong_number_on_review_is_explained(text: str) -> None:
+    draft = fresh()
+    flow.to_review(draft)
+    assert flow.pick_by_number(QN, draft, text) == texts.PICK_UNKNOWN.format(total=10)
+    assert draft.step == flow.REVIEW
+
+
+def test_a_form_keeps_what_fits_with_earlier_answers() -> None:
+    draft = fresh()
+    flow.answer(QN, draft, "45")
+    outcome = flow.apply_form(QN, draft, "Педагогов в Сферуме: 50\nОбучающихся всего: 300")
+    assert outcome.accepted == 1
+    assert outcome.problems == [
+        "Педагогов в Сферуме не может быть больше, чем педагогов всего (45)."
+    ]
+    assert draft.answers == {"staff_total": 45, "students_total": 300}
+    assert draft.key == "staff_registered"
+
+
+def test_draft_survives_json_and_rejects_other_shapes() -> None:
+    draft = fresh(staff_total=45)
+    flow.answer(QN, draft, "45")
+    assert Draft.from_payload(draft.to_payload()) == draft
+    assert Draft.from_payload({}) is None
+    assert Draft.from_payload({**draft.to_payload(), "step": "elsewhere"}) is None
+    assert Draft.from_payload({**draft.to_payload(), "round": "x"}) is None
