@@ -5,7 +5,7 @@
 table allows (the guard labeler answers everyone else).
 
 The roles are read together with the dialog state (`prefetch_actor`, run by the state
-dispenser in its read session): a second read transaction per message cost as much as the
+dispenser on its read connection): a second read per message cost as much as the
 rest of handling a plain message under a burst.
 """
 
@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 from vkbottle.bot import Message
 from vkbottle.dispatch.middlewares import BaseMiddleware
 from vkbottle.dispatch.rules import ABCRule
@@ -32,9 +32,9 @@ if TYPE_CHECKING:
 _prefetched: ContextVar[Actor | None] = ContextVar("prefetched_actor", default=None)
 
 
-def prefetch_actor(admin_ids: list[int]) -> Callable[[AsyncSession, int], Awaitable[None]]:
-    async def prefetch(session: AsyncSession, vk_id: int) -> None:
-        _prefetched.set(await load_actor(session, vk_id, admin_ids))
+def prefetch_actor(admin_ids: list[int]) -> Callable[[AsyncConnection, int], Awaitable[None]]:
+    async def prefetch(connection: AsyncConnection, vk_id: int) -> None:
+        _prefetched.set(await load_actor(connection, vk_id, admin_ids))
 
     return prefetch
 

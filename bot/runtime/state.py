@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 from vkbottle import ABCStateDispenser, BaseStateGroup
 from vkbottle.dispatch.dispenser.base import StatePeer
 
@@ -14,8 +14,8 @@ from storage.db import Database
 from storage.repos import dialogs
 
 # More to read about the person at the start of every message, in the same session: one
-# read transaction per message instead of one per concern (see bot/runtime/access.py).
-AlsoRead = Callable[[AsyncSession, int], Awaitable[None]]
+# read per message instead of one per concern (see bot/runtime/access.py).
+AlsoRead = Callable[[AsyncConnection, int], Awaitable[None]]
 
 
 class DatabaseStateDispenser(ABCStateDispenser):
@@ -25,10 +25,10 @@ class DatabaseStateDispenser(ABCStateDispenser):
         self._also_read = also_read
 
     async def get(self, peer_id: int) -> StatePeer | None:
-        async with self._db.reads() as session:
-            row = await dialogs.peek(await session.connection(), peer_id)
+        async with self._db.read_connection() as connection:
+            row = await dialogs.peek(connection, peer_id)
             if self._also_read is not None:
-                await self._also_read(session, peer_id)
+                await self._also_read(connection, peer_id)
         if row is None:
             return None
         state, payload = row

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage.models import Chat, Official, Person, School, SchoolStaff
 
@@ -22,6 +22,7 @@ class Action(StrEnum):
     REDEEM = "redeem"  # use an invite code
     STATUS = "status"
     MISSING = "missing"
+    RATING = "rating"
     REMIND = "remind"
     EXPORT = "export"
     CHART = "chart"
@@ -45,53 +46,62 @@ class Role(StrEnum):
 
 
 class Scope(StrEnum):
-    NONE = "none"  # no target: the action is about the actor alone
-    DISTRICT = "district"
-    SCHOOL = "school"
+    """How far a role's grant reaches."""
+
+    ANY = "any"  # whatever the target
+    DISTRICT = "district"  # the district where the role is held, and its schools
+    SCHOOL = "school"  # only the school itself: never a whole district
 
 
-@dataclass(frozen=True)
-class Permission:
-    roles: frozenset[Role]
-    scope: Scope
+Permission = dict[Role, Scope]
 
-
-def _allow(scope: Scope, *roles: Role) -> Permission:
-    return Permission(frozenset(roles), scope)
-
-
-_OFFICE = (Role.ADMIN, Role.OFFICIAL)
-_STAFF = (Role.HEAD, Role.DEPUTY)
+_OFFICE: Permission = {Role.ADMIN: Scope.ANY, Role.OFFICIAL: Scope.DISTRICT}
+_VIEW: Permission = {**_OFFICE, Role.STATUS_CHAT: Scope.DISTRICT}
+_STAFF: Permission = {Role.HEAD: Scope.SCHOOL, Role.DEPUTY: Scope.SCHOOL}
+_ADMIN: Permission = {Role.ADMIN: Scope.ANY}
+_ANYONE: Permission = {Role.ANYONE: Scope.ANY}
 
 # Admins may do everything everywhere; everyone else only within their own district/school.
 PERMISSIONS: dict[Action, Permission] = {
-    Action.HELP: _allow(Scope.NONE, Role.ANYONE),
-    Action.REDEEM: _allow(Scope.NONE, Role.ANYONE),
-    Action.STATUS: _allow(Scope.DISTRICT, *_OFFICE, Role.STATUS_CHAT),
-    Action.MISSING: _allow(Scope.DISTRICT, *_OFFICE),
-    Action.REMIND: _allow(Scope.DISTRICT, *_OFFICE),
-    Action.EXPORT: _allow(Scope.DISTRICT, *_OFFICE),
-    Action.CHART: _allow(Scope.DISTRICT, *_OFFICE),
-    Action.MY: _allow(Scope.SCHOOL, Role.ADMIN, *_STAFF),
-    Action.ANSWER: _allow(Scope.SCHOOL, *_STAFF),
-    Action.BIND: _allow(Scope.DISTRICT, *_OFFICE),
-    Action.ADMIN: _allow(Scope.NONE, Role.ADMIN),
-    Action.OFFICIALS: _allow(Scope.DISTRICT, Role.ADMIN),
-    Action.INVITES: _allow(Scope.DISTRICT, Role.ADMIN),
-    Action.SETTINGS: _allow(Scope.DISTRICT, Role.ADMIN),
-    Action.REQUEST: _allow(Scope.DISTRICT, *_OFFICE),
+    Action.HELP: _ANYONE,
+    Action.REDEEM: _ANYONE,
+    # A head's /status is their own school's; a district's numbers are for its office and chat.
+    Action.STATUS: {**_VIEW, **_STAFF},
+    Action.MISSING: _VIEW,
+    Action.RATING: _VIEW,
+    Action.CHART: _VIEW,
+    Action.REMIND: _OFFICE,
+    Action.EXPORT: _OFFICE,
+    Action.MY: {**_ADMIN, **_STAFF},
+    Action.ANSWER: _STAFF,
+    Action.BIND: _OFFICE,
+    Action.ADMIN: _ADMIN,
+    Action.OFFICIALS: _ADMIN,
+    Action.INVITES: _ADMIN,
+    Action.SETTINGS: _ADMIN,
+    Action.REQUEST: _OFFICE,
 }
 
-# Slash commands and the action each needs; `/help` is built from this and the table.
+# Slash commands (with the Russian names people type) and the action each needs;
+# `/help` and the guard's refusals are built from this and the table.
 COMMANDS: dict[str, Action] = {
     "help": Action.HELP,
     "start": Action.HELP,
     "status": Action.STATUS,
+    "статус": Action.STATUS,
     "missing": Action.MISSING,
+    "должники": Action.MISSING,
+    "rating": Action.RATING,
+    "рейтинг": Action.RATING,
     "remind": Action.REMIND,
+    "напомнить": Action.REMIND,
     "export": Action.EXPORT,
+    "request": Action.REQUEST,
+    "выгрузка": Action.EXPORT,
     "chart": Action.CHART,
+    "график": Action.CHART,
     "my": Action.MY,
+    "моя": Action.MY,
     "report": Action.ANSWER,
     "bind": Action.BIND,
     "unbind": Action.BIND,
@@ -104,8 +114,6 @@ COMMANDS: dict[str, Action] = {
     "tz": Action.SETTINGS,
     "holidays": Action.SETTINGS,
     "districts": Action.SETTINGS,
-    "emails": Action.SETTINGS,
-    "request": Action.REQUEST,
 }
 
 
@@ -174,16 +182,17 @@ def authorize(
 ) -> bool:
     """May `actor` do `action` on the target? Without a target: may they do it anywhere?
 
-    A district-scoped action given only a school needs the school's district too: pass both.
+    A target school comes with its district: pass both.
     """
-    permission = PERMISSIONS[action]
-    if permission.scope is Scope.DISTRICT and school_id is not None and district_id is None:
-        raise ValueError("a district action on a school needs the school's district_id too")
-    if permission.scope is Scope.SCHOOL and district_id is not None and school_id is None:
-        # "Anything in district D" is not a school: only district-wide roles qualify.
-        return bool(actor.roles_at(district_id=district_id, school_id=-1) & permission.roles)
-    held = actor.roles_at(district_id=district_id, school_id=school_id)
-    return bool(held & permission.roles)
+    grants = PERMISSIONS[action]
+    if school_id is not None and district_id is None:
+        raise ValueError("a school target needs the school's district_id too")
+    whole_district = district_id is not None and school_id is None
+    for role in actor.roles_at(district_id=district_id, school_id=school_id):
+        scope = grants.get(role)
+        if scope is not None and not (scope is Scope.SCHOOL and whole_district):
+            return True
+    return False
 
 
 def allowed_actions(actor: Actor) -> list[Action]:
@@ -200,25 +209,29 @@ def districts_for(actor: Actor, action: Action) -> frozenset[int] | None:
     return frozenset(granted)
 
 
+# Core queries only, so that a session and a bare connection both serve.
+Reader = AsyncSession | AsyncConnection
+
+
 async def load_actor(
-    session: AsyncSession, vk_id: int, admin_ids: list[int], peer_id: int | None = None
+    session: Reader, vk_id: int, admin_ids: list[int], peer_id: int | None = None
 ) -> Actor:
     chat = await _chat_grant(session, peer_id)
-    person = await session.scalar(select(Person).where(Person.vk_id == vk_id))
-    if person is None:
+    person_id = await session.scalar(select(Person.id).where(Person.vk_id == vk_id))
+    if person_id is None:
         return Actor(vk_id, None, vk_id in admin_ids, frozenset(), (), chat)
     districts = await session.scalars(
-        select(Official.district_id).where(Official.person_id == person.id)
+        select(Official.district_id).where(Official.person_id == person_id)
     )
     staff = await session.execute(
         select(SchoolStaff.school_id, School.district_id, SchoolStaff.role)
         .join(School, School.id == SchoolStaff.school_id)
-        .where(SchoolStaff.person_id == person.id, School.archived_at.is_(None))
+        .where(SchoolStaff.person_id == person_id, School.archived_at.is_(None))
         .order_by(School.name)
     )
     return Actor(
         vk_id=vk_id,
-        person_id=person.id,
+        person_id=person_id,
         is_admin=vk_id in admin_ids,
         official_of=frozenset(districts),
         staff=tuple(StaffRole(*row) for row in staff),
@@ -226,8 +239,9 @@ async def load_actor(
     )
 
 
-async def _chat_grant(session: AsyncSession, peer_id: int | None) -> ChatGrant | None:
+async def _chat_grant(session: Reader, peer_id: int | None) -> ChatGrant | None:
     if peer_id is None or peer_id < 2_000_000_000:
         return None
-    chat = await session.scalar(select(Chat).where(Chat.peer_id == peer_id))
-    return None if chat is None else ChatGrant(chat.district_id, chat.answers_status)
+    query = select(Chat.district_id, Chat.answers_status).where(Chat.peer_id == peer_id)
+    row = (await session.execute(query)).first()
+    return None if row is None else ChatGrant(row.district_id, row.answers_status)

@@ -9,6 +9,7 @@ from bot.services import roles
 from bot.services.access import COMMANDS
 from bot.texts import common
 from bot.texts import onboarding as texts
+from handlers.guard import REFUSALS
 from storage.db import Database
 from tests.integration.onboarding.conftest import ADMIN, seed_district
 from tests.utils.harness import running_bot
@@ -18,8 +19,9 @@ DEGVA = "МКОУ «Дегвинская СОШ»"
 HEAD, OFFICIAL, OTHER_OFFICIAL, STRANGER, LOST_HEAD, LOST_OFFICIAL = 501, 700, 701, 999, 502, 702
 
 ANYONE = {"help", "start"}
-OFFICE = {"status", "missing", "remind", "export", "chart", "bind", "unbind", "request"}
-STAFF = {"my", "report"}
+OFFICE = {"status", "missing", "rating", "remind", "export", "chart", "bind", "unbind", "request"}
+OFFICE |= {"статус", "должники", "рейтинг", "напомнить", "выгрузка", "график"}
+STAFF = {"my", "моя", "report", "status", "статус"}  # a head's /status is their school's
 # Who may use each command at all (an official of another district may still use the
 # district commands, for their own district; the handlers check the target).
 MAY_USE = {
@@ -59,8 +61,11 @@ async def test_every_command_for_every_role(
         for vk_id, allowed in MAY_USE.items():
             for command in COMMANDS:
                 replies = await bot.say(vk_id, f"/{command}")
-                refused = [r["text"] for r in replies] == [texts.REFUSED]
-                assert refused is (command not in allowed), (vk_id, command, replies)
+                refusal = REFUSALS[COMMANDS[command]] if command not in allowed else None
+                texts_sent = [r["text"] for r in replies]
+                # Allowed commands reach their feature, whatever it answers; refused ones
+                # get exactly the refusal for that command, and nothing else.
+                assert (texts_sent == [refusal]) is (refusal is not None), (vk_id, command)
 
 
 async def test_refusals_carry_no_data_and_unknown_commands_get_a_hint(
@@ -69,7 +74,7 @@ async def test_refusals_carry_no_data_and_unknown_commands_get_a_hint(
     await seed_district(sqlite_db, clock)
     async with running_bot(sqlite_db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
         refused = await bot.say(STRANGER, f"/unbound {DISTRICT}")
-        assert [r["text"] for r in refused] == [texts.REFUSED]
+        assert [r["text"] for r in refused] == [texts.REFUSED_ADMIN]
         unknown = await bot.say(ADMIN, "/frobnicate")
         assert [r["text"] for r in unknown] == [common.UNKNOWN_COMMAND]
 

@@ -10,6 +10,7 @@ from bot.clock import FakeClock
 from bot.services import onboarding, reachability, roles
 from bot.texts import admin as texts
 from bot.texts import onboarding as onboarding_texts
+from bot.texts import reports as report_texts
 from storage.db import Database
 from storage.models import AuditEvent, Chat, District
 from tests.integration.onboarding.conftest import ADMIN, seed_district
@@ -49,7 +50,7 @@ async def test_an_official_binds_and_unbinds_the_district_chat(
         assert summaries[0]["text"] == texts.BOUND_SUMMARIES.format(district=DISTRICT)
         assert await chats(db) == [(peer, DISTRICT, False)]
         stranger = await bot.say(501, "/unbind", peer_id=peer)
-        assert [r["text"] for r in stranger] == [onboarding_texts.REFUSED]
+        assert [r["text"] for r in stranger] == [onboarding_texts.REFUSED_OFFICE]
         unbound = await bot.say(OFFICIAL, "/unbind", peer_id=peer)
         assert unbound[0]["text"] == texts.UNBOUND_CHAT.format(district=DISTRICT)
         again = await bot.say(OFFICIAL, "/unbind", peer_id=peer)
@@ -83,7 +84,7 @@ async def test_strangers_heads_and_other_districts_cannot_bind(
         peer = bot.emulator.add_chat(3, "Чат", [OFFICIAL, 501, 999])
         for who in (999, 501):
             refused = await bot.say(who, "/bind", peer_id=peer)
-            assert [r["text"] for r in refused] == [onboarding_texts.REFUSED]
+            assert [r["text"] for r in refused] == [onboarding_texts.REFUSED_OFFICE]
         other = await bot.say(OFFICIAL, "/bind Ахвахский", peer_id=peer)
         assert other[0]["text"] == texts.BIND_NOT_YOURS.format(district="Ахвахский район")
         private = await bot.say(OFFICIAL, "/bind")
@@ -128,3 +129,19 @@ async def test_redeeming_a_code_makes_a_blocked_person_reachable(
         )
         assert result.outcome == "redeemed"
         assert not await reachability.set_reachable(session=session, vk_id=501, reachable=True)
+
+
+async def test_status_in_a_chat_is_refused_for_the_chats_reason(
+    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    await seed_district(sqlite_db, clock)
+    await appoint(sqlite_db, clock, OFFICIAL)
+    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+        peer = bot.emulator.add_chat(4, "Чат", [OFFICIAL, 999])
+        unbound = await bot.say(999, "/status", peer_id=peer)
+        assert [r["text"] for r in unbound] == [report_texts.CHAT_NOT_BOUND]
+        await bot.say(OFFICIAL, "/bind сводки", peer_id=peer)
+        summaries_only = await bot.say(999, "/missing", peer_id=peer)
+        assert [r["text"] for r in summaries_only] == [report_texts.CHAT_STATUS_OFF]
+        remind = await bot.say(999, "/remind", peer_id=peer)
+        assert [r["text"] for r in remind] == [onboarding_texts.REFUSED_OFFICE]
