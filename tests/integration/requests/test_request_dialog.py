@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.clock import FakeClock
-from bot.texts.onboarding import REFUSED
+from bot.texts.onboarding import REFUSED_ADMIN, REFUSED_OFFICE
 from storage.db import Database
 from storage.models import Campaign, District
 from tests.integration.requests.helpers import DISTRICT, OFFICIAL_VK, head_vk, seed
@@ -59,10 +59,10 @@ async def test_official_creates_a_request_for_chosen_schools(
         said = await bot.say(OFFICIAL_VK, "Отправить")
         assert "создан" in said[-1]["text"]
 
-        assert (await bot.say(head_vk(0), "/request"))[-1]["text"] == REFUSED
+        assert (await bot.say(head_vk(0), "/request"))[-1]["text"] == REFUSED_OFFICE
         bot.user(999, "Чужой", "Человек")
-        assert (await bot.say(999, "/request"))[-1]["text"] == REFUSED
-        assert (await bot.say(OFFICIAL_VK, "/emails X a@b.ru"))[-1]["text"] == REFUSED
+        assert (await bot.say(999, "/request"))[-1]["text"] == REFUSED_OFFICE
+        assert (await bot.say(OFFICIAL_VK, "/emails X a@b.ru"))[-1]["text"] == REFUSED_ADMIN
         bot.user(ADMIN, "Админ", "А")
         said = await bot.say(ADMIN, f"/emails {DISTRICT} uo@example.ru, b@example.ru")
         assert "uo@example.ru, b@example.ru" in said[-1]["text"]
