@@ -47,7 +47,7 @@ async def test_official_sees_status_and_missing(db: Database, clock: FakeClock, 
     async with running_bot(db, clock, tmp_path) as bot:
         bot.user(OFFICIAL)
         [status] = await bot.say(OFFICIAL, "/status")
-        assert "Ответили 10 из 12." in status["text"]
+        assert "Ответили 10 из 12 школ." in status["text"]
         # Σ active / Σ students of the 10 answering schools: 960 / 2434.
         assert "Обучающихся, активных в Сферуме — 39,44 %" in status["text"]
         assert "• МКОУ «Бурдекинская СОШ» — Рук Школы10" in status["text"]
@@ -62,7 +62,7 @@ async def test_status_in_the_district_chat_and_for_one_school(db, clock, tmp_pat
         bot.user(HEAD)
         bot.emulator.add_chat(1, "Руководители", [HEAD, OFFICIAL])
         [status] = await bot.say(HEAD, "[club1|@svodka] /status", peer_id=CHAT_PEER)
-        assert "Ответили 10 из 12." in status["text"]
+        assert "Ответили 10 из 12 школ." in status["text"]
         [school] = await bot.say(HEAD, "/status дегва", peer_id=CHAT_PEER)
         assert school["text"].startswith("МКОУ «Дегвинская СОШ»")
         assert "• Обучающихся всего: 152" in school["text"]
@@ -85,8 +85,10 @@ async def test_refusals_carry_no_data(db, clock, tmp_path) -> None:
         bot.emulator.add_chat(1, "Руководители", [HEAD, OFFICIAL])
         [remind] = await bot.say(HEAD, "/remind", peer_id=CHAT_PEER)
         assert remind["text"] == onboarding_texts.REFUSED
-        bot.emulator.add_chat(2, "Чужая беседа", [STRANGER])
-        [unbound] = await bot.say(STRANGER, "/status", peer_id=2_000_000_002)
+        bot.emulator.add_chat(2, "Не привязанная беседа", [STRANGER, OFFICIAL])
+        [stranger_there] = await bot.say(STRANGER, "/status", peer_id=2_000_000_002)
+        assert stranger_there["text"] == onboarding_texts.REFUSED
+        [unbound] = await bot.say(OFFICIAL, "/status", peer_id=2_000_000_002)
         assert "не привязана" in unbound["text"]
 
 
@@ -112,11 +114,12 @@ async def test_head_sees_own_history(db, clock, tmp_path) -> None:
         [my] = await bot.say(HEAD, "/my")
         assert my["text"].startswith("МКОУ «Дегвинская СОШ» (Сергокалинский район)")
         assert "• Обучающихся, активных в Сферуме: 48,68" in my["text"]
+        # District reports are for officials; the guard answers a head's /status.
         [status] = await bot.say(HEAD, "/status")
-        assert status["text"] == my["text"]
+        assert status["text"] == onboarding_texts.REFUSED
         bot.user(STRANGER)
         [nope] = await bot.say(STRANGER, "/my")
-        assert "для руководителей школ" in nope["text"]
+        assert nope["text"] == onboarding_texts.REFUSED
 
 
 async def test_remind_is_rate_limited_per_district(db, clock, tmp_path) -> None:
