@@ -7,14 +7,12 @@ returns; files (charts, exports) are uploaded to the conversation first.
 from __future__ import annotations
 
 import logging
-import re
-from typing import Any
 
 from vkbottle import DocMessagesUploader, PhotoMessageUploader
 from vkbottle.bot import BotLabeler, Message
-from vkbottle.dispatch.rules import ABCRule
 
 from bot.app import AppContext
+from bot.runtime.access import Cmd
 from bot.runtime.replies import reply
 from bot.services import report_commands as commands
 from bot.services.report_access import Asker
@@ -25,30 +23,12 @@ logger = logging.getLogger(__name__)
 
 labeler = BotLabeler()
 
-# In a group chat the bot may be addressed as "[club1|@svodka] /status".
-_MENTION = re.compile(r"^\s*\[club\d+\|[^\]]*\][\s,:]*")
-MAX_ARGS = 200
-
-
-class Command(ABCRule[Message]):
-    """`/name args` (any case, also `/name@bot`); passes the arguments as `args`."""
-
-    def __init__(self, *names: str) -> None:
-        alternatives = "|".join(re.escape(name) for name in names)
-        self._pattern = re.compile(rf"^/(?:{alternatives})(?:@\S+)?(?:\s+(.*))?$", re.I | re.S)
-
-    async def check(self, event: Message, *_: Any, **__: Any) -> dict[str, Any] | bool:
-        match = self._pattern.match(_MENTION.sub("", event.text or "").strip())
-        if match is None:
-            return False
-        return {"args": " ".join((match.group(1) or "").split())[:MAX_ARGS]}
-
 
 def _asker(message: Message, app: AppContext) -> Asker:
     return Asker(message.from_id, message.peer_id, tuple(app.settings.admin_ids))
 
 
-@labeler.message(Command("status", "статус"))
+@labeler.message(Cmd("status", "статус"))
 async def status(message: Message, app: AppContext, args: str) -> None:
     text = await commands.status(
         db=app.db, asker=_asker(message, app), args=args, now=app.clock.now()
@@ -56,7 +36,7 @@ async def status(message: Message, app: AppContext, args: str) -> None:
     await reply(app.api, message.peer_id, text)
 
 
-@labeler.message(Command("missing", "должники"))
+@labeler.message(Cmd("missing", "должники"))
 async def missing(message: Message, app: AppContext, args: str) -> None:
     text = await commands.missing(
         db=app.db, asker=_asker(message, app), args=args, now=app.clock.now()
@@ -64,7 +44,7 @@ async def missing(message: Message, app: AppContext, args: str) -> None:
     await reply(app.api, message.peer_id, text)
 
 
-@labeler.message(Command("rating", "рейтинг"))
+@labeler.message(Cmd("rating", "рейтинг"))
 async def rating(message: Message, app: AppContext, args: str) -> None:
     text = await commands.rating(
         db=app.db, asker=_asker(message, app), args=args, now=app.clock.now()
@@ -72,7 +52,7 @@ async def rating(message: Message, app: AppContext, args: str) -> None:
     await reply(app.api, message.peer_id, text)
 
 
-@labeler.message(Command("remind", "напомнить"))
+@labeler.message(Cmd("remind", "напомнить"))
 async def remind(message: Message, app: AppContext, args: str) -> None:
     text = await commands.remind_now(
         db=app.db, asker=_asker(message, app), args=args, now=app.clock.now()
@@ -80,13 +60,13 @@ async def remind(message: Message, app: AppContext, args: str) -> None:
     await reply(app.api, message.peer_id, text)
 
 
-@labeler.message(Command("my", "моя"))
+@labeler.message(Cmd("my", "моя"))
 async def my(message: Message, app: AppContext, args: str) -> None:
     text = await commands.my(db=app.db, asker=_asker(message, app), now=app.clock.now())
     await reply(app.api, message.peer_id, text)
 
 
-@labeler.message(Command("chart", "график"))
+@labeler.message(Cmd("chart", "график"))
 async def chart(message: Message, app: AppContext, args: str) -> None:
     result = await commands.chart(
         db=app.db, asker=_asker(message, app), args=args, now=app.clock.now()
@@ -94,7 +74,7 @@ async def chart(message: Message, app: AppContext, args: str) -> None:
     await _send(app, message.peer_id, result)
 
 
-@labeler.message(Command("export", "выгрузка"))
+@labeler.message(Cmd("export", "выгрузка"))
 async def export(message: Message, app: AppContext, args: str) -> None:
     result = await commands.export_file(
         db=app.db, asker=_asker(message, app), args=args, now=app.clock.now()

@@ -59,7 +59,12 @@ async def print_status(settings: Settings, args: argparse.Namespace) -> int:
 def _district_table(week: DistrictWeek) -> Table:
     title = t.STATUS_TITLE.format(district=week.district, week=week_label(week.period))
     table = Table(
-        title=title, caption=t.ANSWERED.format(answered=len(week.answered), total=len(week.schools))
+        title=title,
+        caption=t.ANSWERED.format(
+            answered=len(week.answered),
+            total=len(week.schools),
+            schools=plural_ru(len(week.schools), t.SCHOOLS_GEN),
+        ),
     )
     table.add_column(t.COL_SCHOOL)
     table.add_column("Ответ")

@@ -187,9 +187,10 @@ def render_region(rows: Sequence[RegionRow]) -> str:
 
 def _count_line(week: DistrictWeek) -> str:
     total, answered, late = len(week.schools), len(week.answered), len(week.late)
+    schools = plural_ru(total, t.SCHOOLS_GEN)
     if late:
-        return t.ANSWERED_LATE.format(answered=answered, total=total, late=late)
-    return t.ANSWERED.format(answered=answered, total=total)
+        return t.ANSWERED_LATE.format(answered=answered, total=total, schools=schools, late=late)
+    return t.ANSWERED.format(answered=answered, total=total, schools=schools)
 
 
 def _indicator_lines(week: DistrictWeek) -> list[str]:
@@ -246,7 +247,7 @@ def _head(school: SchoolLine, *, mention: bool) -> str:
     if mention and head.vk_id is not None:
         name = f"[id{head.vk_id}|{_mention_safe(name)}]"
     if school.undelivered or not head.reachable:
-        return f"{name}, {t.UNDELIVERED}"
+        return f"{name} ({t.UNDELIVERED})"
     return name
 
 

@@ -1,7 +1,7 @@
-"""Who may see which report, and which district a report command is about.
+"""Which district a report command is about, and whether the asker may see it there.
 
-Whether a role may do something is decided by the central permission table
-(`access.authorize`); this module only works out which district a command is about.
+Permissions come from the central table (`access.authorize`); this module only works out
+the target: the chat's district, a district named in the arguments, or the asker's own.
 """
 
 from __future__ import annotations
@@ -14,16 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.school_search import score
 from bot.domain.textnorm import fold
 from bot.domain.weeks import IsoWeek
-from bot.services.access import Action, Actor, authorize, load_actor
+from bot.services.access import Action, Actor, authorize, districts_for, load_actor
 from bot.texts import reports as t
 from storage.models import District
 from storage.repos import districts as district_repo
-from storage.repos import reports as repo
 
-VIEW = "reports.view"  # /status, /missing, /rating, /chart
-REMIND = "reports.remind"
-EXPORT = "reports.export"
-REGION = "reports.region"
+# /rating is a view of the status; every other report command has its own action.
+VIEW, MISSING, CHART = Action.STATUS, Action.MISSING, Action.CHART
+REMIND, EXPORT = Action.REMIND, Action.EXPORT
 
 CHAT_PEER_BASE = 2_000_000_000
 REGION_WORDS = frozenset({"region", "регион"})
@@ -40,15 +38,13 @@ class Refusal(Exception):
         self.text = text
 
 
-_ACTIONS = {VIEW: Action.STATUS, REMIND: Action.REMIND, EXPORT: Action.EXPORT}
+def allowed(actor: Actor, action: Action, district_id: int) -> bool:
+    return authorize(actor, action, district_id=district_id)
 
 
-def allowed(actor: Actor, action: str, district_id: int | None = None) -> bool:
-    if action == REGION:
-        return actor.is_admin  # all districts side by side: no district role covers that
-    if district_id is None and not actor.is_admin:
-        return False
-    return authorize(actor, _ACTIONS[action], district_id=district_id)
+def sees_region(actor: Actor) -> bool:
+    """Every district at once: whoever may see the status of any district (admins)."""
+    return districts_for(actor, VIEW) is None
 
 
 @dataclass(frozen=True)
@@ -78,20 +74,20 @@ class Scope:
         return self.districts[0]
 
 
-async def resolve(session: AsyncSession, *, asker: Asker, args: str, action: str) -> Scope:
+async def resolve(session: AsyncSession, *, asker: Asker, args: str, action: Action) -> Scope:
     """Read the district, the week and the rest from what was typed and where."""
-    actor = await load_actor(session, asker.vk_id, list(asker.admin_ids))
+    actor = await load_actor(session, asker.vk_id, list(asker.admin_ids), asker.peer_id)
     week, rest = _take_week(args)
     everything = await district_repo.list_all(session)
     if asker.in_chat:
-        scope = await _chat_scope(session, asker, actor, action, week, rest)
+        scope = await _chat_scope(session, actor, action, week, rest)
         _refuse_foreign(everything, [scope.district], rest)
         return scope
     if fold(rest) in REGION_WORDS:
-        if not allowed(actor, REGION):
+        if not sees_region(actor):
             raise Refusal(t.NOT_ALLOWED)
         return Scope(actor, (), week, "")
-    candidates = [d for d in everything if actor.is_admin or d.id in actor.official_of]
+    candidates = [d for d in everything if allowed(actor, action, d.id)]
     _refuse_foreign(everything, candidates, rest)
     if not candidates:
         raise Refusal(t.NO_DISTRICT if actor.is_admin else t.NOT_ALLOWED)
@@ -118,16 +114,14 @@ def _take_week(args: str) -> tuple[IsoWeek | None, str]:
 
 
 async def _chat_scope(
-    session: AsyncSession, asker: Asker, actor: Actor, action: str, week: IsoWeek | None, rest: str
+    session: AsyncSession, actor: Actor, action: Action, week: IsoWeek | None, rest: str
 ) -> Scope:
-    chat = await repo.chat_by_peer(session, asker.peer_id)
+    chat = actor.chat
     if chat is None:
         raise Refusal(t.CHAT_NOT_BOUND)
-    if action == VIEW and not chat.answers_status:
-        raise Refusal(t.CHAT_STATUS_OFF)
-    # Everyone in a district chat may read its status; acting on it is for officials.
-    if action != VIEW and not allowed(actor, action, chat.district_id):
-        raise Refusal(t.NOT_ALLOWED)
+    if not allowed(actor, action, chat.district_id):
+        off = action == VIEW and not chat.answers_status
+        raise Refusal(t.CHAT_STATUS_OFF if off else t.NOT_ALLOWED)
     district = await district_repo.get(session, chat.district_id)
     assert district is not None
     return Scope(actor, (district,), week, rest)

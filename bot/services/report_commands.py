@@ -19,7 +19,17 @@ from bot.domain.school_search import find
 from bot.domain.textnorm import fold
 from bot.services import charts, export, remind, reports
 from bot.services.access import load_actor
-from bot.services.report_access import EXPORT, REMIND, VIEW, Asker, Refusal, Scope, resolve
+from bot.services.report_access import (
+    CHART,
+    EXPORT,
+    MISSING,
+    REMIND,
+    VIEW,
+    Asker,
+    Refusal,
+    Scope,
+    resolve,
+)
 from bot.texts import reports as t
 from storage.db import Database
 from storage.models import District
@@ -43,8 +53,6 @@ class Files:
 async def status(*, db: Database, asker: Asker, args: str, now: datetime) -> str:
     try:
         async with db.reads() as session:
-            if await _is_only_staff(session, asker):
-                return await _my(session, asker, now)
             scope = await resolve(session, asker=asker, args=args, action=VIEW)
             if scope.region:
                 return render.render_region(await reports.region_rows(session=session, now=now))
@@ -61,7 +69,7 @@ async def status(*, db: Database, asker: Asker, args: str, now: datetime) -> str
 async def missing(*, db: Database, asker: Asker, args: str, now: datetime) -> str:
     try:
         async with db.reads() as session:
-            scope = await resolve(session, asker=asker, args=args, action=VIEW)
+            scope = await resolve(session, asker=asker, args=args, action=MISSING)
             week = await reports.district_week(
                 session=session, district=_one(scope), now=now, week=scope.week
             )
@@ -122,7 +130,7 @@ async def remind_now(*, db: Database, asker: Asker, args: str, now: datetime) ->
 async def chart(*, db: Database, asker: Asker, args: str, now: datetime) -> Files | str:
     try:
         async with db.reads() as session:
-            scope = await resolve(session, asker=asker, args=args, action=VIEW)
+            scope = await resolve(session, asker=asker, args=args, action=CHART)
             qn = await reports.questionnaire_of(session, None)
             key = _indicator_key(qn, scope.rest)
             images = await charts.district_charts(
@@ -184,13 +192,6 @@ async def _my(session: AsyncSession, asker: Asker, now: datetime) -> str:
         history = await reports.school_history(session=session, school_id=role.school_id, now=now)
         texts.append(render.render_school(history))
     return "\n\n".join(texts)
-
-
-async def _is_only_staff(session: AsyncSession, asker: Asker) -> bool:
-    if asker.in_chat:
-        return False
-    actor = await load_actor(session, asker.vk_id, list(asker.admin_ids))
-    return actor.is_staff and not (actor.is_admin or actor.is_official)
 
 
 def _one(scope: Scope) -> District:

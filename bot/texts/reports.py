@@ -4,8 +4,9 @@
 # Headings.
 STATUS_TITLE = "{district} · неделя {week}"
 WEEK_RANGE = "{start}–{end}"
-ANSWERED = "Ответили {answered} из {total}."
-ANSWERED_LATE = "Ответили {answered} из {total}, из них с опозданием {late}."
+ANSWERED = "Ответили {answered} из {total} {schools}."
+ANSWERED_LATE = "Ответили {answered} из {total} {schools}, из них с опозданием {late}."
+SCHOOLS_GEN = ("школы", "школ", "школ")  # "из 1 школы", "из 12 школ", "из 21 школы"
 DEADLINE = "Срок — {when}."
 HOLIDAY_WEEK = "{district} · неделя {week}: каникулы или праздники, опроса не было."
 NO_SCHOOLS = "В районе «{district}» пока нет школ."

@@ -21,7 +21,7 @@ async def test_one_week_of_the_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     transcript = out.getvalue()
 
     # Two heads never answer: the summary in the district chat says so and names them.
-    assert "Ответили 10 из 12, из них с опозданием 2." in result.summary
+    assert "Ответили 10 из 12 школ, из них с опозданием 2." in result.summary
     assert result.summary.count("[id") == 2
     assert "Пятничная сводка" in transcript
     # The head who typed an impossible number was told why, then corrected it.

@@ -150,8 +150,8 @@ async def test_undelivered_and_unreachable_heads_are_marked(db: Database) -> Non
         summary = await summary_text(session=s, round_=round_, now=NOW, late=False)
     lines = {s.name: (s.undelivered, s.head.reachable) for s in week.schools}
     assert lines == {"А СОШ": (False, False), "Б СОШ": (True, True), "В СОШ": (False, True)}
-    assert "• А СОШ — [id1|Имя Фамилия], не удалось доставить" in summary
-    assert "• Б СОШ — [id2|Имя Фамилия], не удалось доставить" in summary
+    assert "• А СОШ — [id1|Имя Фамилия] (не удалось доставить)" in summary
+    assert "• Б СОШ — [id2|Имя Фамилия] (не удалось доставить)" in summary
     assert "• В СОШ — [id3|Имя Фамилия]" in summary
 
 

@@ -55,7 +55,7 @@ def test_status_prints_the_week(database: Path, capsys: pytest.CaptureFixture[st
     assert main(["status", "--district", DISTRICT, "--week", "2024-W43"]) == 0
     out = capsys.readouterr().out
     assert "МКОУ «Дегвинская СОШ»" in out and "48,68 %" in out
-    assert "Ответили 11 из 12." in out
+    assert "Ответили 11 из 12 школ." in out
     assert main(["status"]) == 0
     assert DISTRICT in capsys.readouterr().out
 

@@ -50,7 +50,7 @@ def test_sixty_school_status_splits_between_lines() -> None:
 def test_status_names_missing_heads_and_marks_undeliverable() -> None:
     text = render_status(_week([_school(0, answered=False), _school(1, answered=False)]))
     assert "Не ответили (2 школы):" in text
-    assert "№0» — Руководитель Номер0, не удалось доставить" in text
+    assert "№0» — Руководитель Номер0 (не удалось доставить)" in text
     assert "№1» — Руководитель Номер1" in text
     assert "Срок — пт 25.10 в 16:00." in text
 
@@ -63,7 +63,7 @@ def test_summary_mentions_heads_and_escapes_names() -> None:
 
 def test_all_answered() -> None:
     text = render_missing(_week([_school(2, answered=True)]))
-    assert "Ответили 1 из 1." in text and "Ответили все школы." in text
+    assert "Ответили 1 из 1 школы." in text and "Ответили все школы." in text
 
 
 def test_week_label() -> None:
