@@ -12,8 +12,9 @@ from storage.repos import districts, outbox
 logger = logging.getLogger(__name__)
 
 
-async def plan(*, db: Database, now: datetime) -> int:
-    """Insert what is due by `now`; safe to run twice or on several instances at once."""
+async def plan(*, db: Database, now: datetime, mail: bool = False) -> int:
+    """Insert what is due by `now`; safe to run twice or on several instances at once.
+    E-mail rows are planned only with `mail` (SMTP is configured)."""
     async with db.reads() as session:
         district_ids = [district.id for district in await districts.list_all(session)]
     inserted = 0
@@ -24,7 +25,9 @@ async def plan(*, db: Database, now: datetime) -> int:
                 await outbox.lock_planning(session, district_id)
                 district = await districts.get(session, district_id)
                 if district is not None:
-                    inserted += await plan_district(session=session, district=district, now=now)
+                    inserted += await plan_district(
+                        session=session, district=district, now=now, mail=mail
+                    )
         except Exception:
             logger.exception("planning failed for district %d", district_id)
     return inserted

@@ -119,7 +119,9 @@ class Scheduler:
         async with self._lock:
             db, clock = self.context.db, self.context.clock
             report = TickReport()
-            report.planned = await plan(db=db, now=clock.now())
+            report.planned = await plan(
+                db=db, now=clock.now(), mail=bool(self.context.settings.smtp_host)
+            )
             report.swept = await sweep(db=db, now=clock.now())
             while True:
                 rows = await claim(

@@ -12,7 +12,8 @@ was not running while heads could answer) plan nothing.
 One-off requests (campaigns of kind "request") plan the same kinds of rows from their own
 moments (`bot.domain.request_rounds`): the notice (a prompt) at creation, reminders before
 the deadline, the summary at the deadline. Either kind of round e-mails its workbook to the
-district's addresses with the summary (kind "email", built when sent).
+district's addresses with the summary (kind "email", built when sent) — only when the bot
+can send mail (`mail=True`: SMTP_HOST is set); otherwise no e-mail row is planned at all.
 """
 
 from __future__ import annotations
@@ -59,15 +60,18 @@ class _Slot:
     until: datetime
 
 
-async def plan_district(*, session: AsyncSession, district: District, now: datetime) -> int:
-    """Insert the district's due outbox rows; return how many were new."""
+async def plan_district(
+    *, session: AsyncSession, district: District, now: datetime, mail: bool = False
+) -> int:
+    """Insert the district's due outbox rows; return how many were new. E-mail rows only
+    with `mail` (SMTP is configured)."""
     calendar = calendar_of(district)
     inserted = 0
     for week in weeks_to_plan(now, calendar.tz):
         plan = calendar.plan(week)
         if plan is None:
             continue  # a holiday week: no prompt, no reminders, no summary
-        slots = [slot for slot in _slots(plan) if slot.at <= now < slot.until]
+        slots = [slot for slot in _slots(plan) if _due(slot, now, mail)]
         if not slots:
             continue
         round_ = await _round(session, district, week, plan, now)
@@ -77,11 +81,15 @@ async def plan_district(*, session: AsyncSession, district: District, now: datet
         for slot in slots:
             rows = await _rows(session, district, round_, slot, letters, now)
             inserted += await repo.insert(session, rows)
-    return inserted + await _plan_requests(session, district, calendar, now)
+    return inserted + await _plan_requests(session, district, calendar, now, mail)
+
+
+def _due(slot: _Slot, now: datetime, mail: bool) -> bool:
+    return slot.at <= now < slot.until and (mail or slot.kind != "email")
 
 
 async def _plan_requests(
-    session: AsyncSession, district: District, calendar: DistrictCalendar, now: datetime
+    session: AsyncSession, district: District, calendar: DistrictCalendar, now: datetime, mail: bool
 ) -> int:
     inserted = 0
     found = await requests_repo.rounds_since(
@@ -89,7 +97,7 @@ async def _plan_requests(
     )
     for campaign, round_ in found:
         plan = _request_plan(round_, calendar)
-        slots = [slot for slot in _request_slots(plan) if slot.at <= now < slot.until]
+        slots = [slot for slot in _request_slots(plan) if _due(slot, now, mail)]
         letters = _request_letters(campaign, round_, calendar)
         for slot in slots:
             rows = await _rows(session, district, round_, slot, letters, now)

@@ -15,9 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain import report_render as render
 from bot.domain.formatting import plural_ru
 from bot.domain.questionnaire import Questionnaire
-from bot.domain.school_search import find
+from bot.domain.school_search import find, score
 from bot.domain.textnorm import fold
 from bot.services import charts, export, remind, reports
+from bot.services import request_reports as requests
 from bot.services.access import load_actor
 from bot.services.report_access import (
     CHART,
@@ -30,9 +31,13 @@ from bot.services.report_access import (
     Scope,
     resolve,
 )
+from bot.services.request_export import round_workbook
+from bot.services.request_summary import request_status_text
 from bot.texts import reports as t
+from bot.texts import requests as request_texts
 from storage.db import Database
 from storage.models import District
+from storage.repos import audit
 from storage.repos import reports as repo
 
 DEFAULT_RATING = "students_active_pct"
@@ -57,7 +62,7 @@ async def status(*, db: Database, asker: Asker, args: str, now: datetime) -> str
             if scope.region:
                 return render.render_region(await reports.region_rows(session=session, now=now))
             if scope.rest:
-                return await _school(session, scope, now)
+                return await _school_or_request(session, scope, now)
             week = await reports.district_week(
                 session=session, district=scope.district, now=now, week=scope.week
             )
@@ -146,16 +151,28 @@ async def chart(*, db: Database, asker: Asker, args: str, now: datetime) -> File
 
 
 async def export_file(*, db: Database, asker: Asker, args: str, now: datetime) -> Files | str:
-    options = _export_options(args)
+    """`/export [xlsx|csv] [недель] [район]`, or `/export [запрос] <название запроса>`."""
+    title = requests.explicit(args)
+    options = _export_options(args) if title is None else ("xlsx", 0, title)
     if options is None:
         return t.EXPORT_BAD_FORMAT
     fmt, weeks, rest = options
     try:
         async with db.reads() as session:
             scope = await resolve(session, asker=asker, args=rest, action=EXPORT)
-            district = _one(scope)
+            request = None
+            if scope.rest or title is not None:
+                found = await requests.candidates(
+                    session, districts=scope.districts, query=scope.rest, now=now
+                )
+                if title is not None or requests.clear(found):
+                    request = requests.pick(found, scope.rest)
+            if request is None:
+                district = _one(scope)
     except Refusal as refusal:
         return refusal.text
+    if request is not None:
+        return await _export_request(db, request, scope.actor.person_id, now)
     name, data = await export.export_district(
         db=db,
         district_id=district.id,
@@ -166,6 +183,51 @@ async def export_file(*, db: Database, asker: Asker, args: str, now: datetime) -
     )
     caption = t.EXPORT_CAPTION.format(district=district.name, weeks=weeks, fmt=fmt.upper())
     return Files(caption, ((name, data),), "doc")
+
+
+async def _export_request(
+    db: Database, request: requests.Found, actor_id: int | None, now: datetime
+) -> Files:
+    """The request's merged workbook; the export is written to the audit log."""
+    async with db.reads() as session:
+        book = await round_workbook(session=session, round_id=request.round_.id)
+    async with db.sessions.begin() as session:
+        audit.record(
+            session,
+            action="export",
+            at=now,
+            actor_id=actor_id,
+            district_id=request.campaign.district_id,
+            campaign_id=request.campaign.id,
+            format="xlsx",
+            answered=book.answered,
+        )
+    caption = request_texts.EXPORT_CAPTION.format(
+        title=book.title, district=book.district, answered=book.answered, total=book.total
+    )
+    return Files(caption, ((book.filename, book.data),), "doc")
+
+
+async def _school_or_request(session: AsyncSession, scope: Scope, now: datetime) -> str:
+    """`/status запрос <название>` is a request; a bare text is a request only when it
+    matches a request's title clearly and better than any school's name."""
+    title = requests.explicit(scope.rest)
+    query = scope.rest if title is None else title
+    found = await requests.candidates(session, districts=scope.districts, query=query, now=now)
+    if title is None and (
+        not requests.clear(found) or await _best_school_score(session, scope) >= found[0].score
+    ):
+        return await _school(session, scope, now)
+    request = requests.pick(found, query)
+    return await request_status_text(
+        session=session, round_=request.round_, campaign=request.campaign, now=now
+    )
+
+
+async def _best_school_score(session: AsyncSession, scope: Scope) -> float:
+    roster = await repo.roster(session, district_ids=[d.id for d in scope.districts])
+    found = await asyncio.to_thread(find, scope.rest, [(row.school_id, row.name) for row in roster])
+    return max((score(scope.rest, name) for _, name in found), default=0.0)
 
 
 async def _school(session: AsyncSession, scope: Scope, now: datetime) -> str:

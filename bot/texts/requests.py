@@ -27,6 +27,12 @@ REMINDER = (
 SUMMARY_TITLE = "Итоги запроса «{title}» — {district} (срок {deadline})"
 ROWS_TOTAL = "Строк в таблицах: {n}."
 
+# /status and /export of a request.
+STATUS_TITLE = "Запрос «{title}» — {district}"
+REQUEST_NOT_FOUND = "Не нашёл запрос «{query}» за последние 30 дней. Проверьте название."
+REQUEST_AMBIGUOUS = "Нашлось несколько запросов, уточните:\n{titles}"
+EXPORT_CAPTION = "Запрос «{title}» — {district}: ответили {answered} из {total}."
+
 # The check-in dialog for a request.
 INTRO = "Запрос «{title}» — {school}. Срок — {deadline}."
 INTRO_LATE = (

@@ -84,3 +84,22 @@ async def campaign_of(session: AsyncSession, round_: Round) -> Campaign:
     campaign = await session.get(Campaign, round_.campaign_id)
     assert campaign is not None
     return campaign
+
+
+async def recent(
+    session: AsyncSession, *, district_ids: list[int], opened_by: datetime, ends_after: datetime
+) -> list[tuple[Campaign, Round]]:
+    """Request rounds of the districts opened by `opened_by` whose deadline is after
+    `ends_after` (closed ones too: their answers still count), newest first."""
+    query = (
+        select(Campaign, Round)
+        .join(Round, Round.campaign_id == Campaign.id)
+        .where(
+            Campaign.kind == KIND,
+            Campaign.district_id.in_(district_ids),
+            Round.opens_at <= opened_by,
+            Round.deadline_at > ends_after,
+        )
+        .order_by(Round.opens_at.desc(), Round.id.desc())
+    )
+    return [(campaign, round_) for campaign, round_ in await session.execute(query)]
