@@ -66,7 +66,8 @@ PERMISSIONS: dict[Action, Permission] = {
     Action.HELP: _ANYONE,
     Action.REDEEM: _ANYONE,
     # A head's /status is their own school's; a district's numbers are for its office and chat.
-    Action.STATUS: {**_VIEW, **_STAFF},
+    # A head's own school is /my; district figures are for the office and its chat.
+    Action.STATUS: _VIEW,
     Action.MISSING: _VIEW,
     Action.RATING: _VIEW,
     Action.CHART: _VIEW,
@@ -96,8 +97,8 @@ COMMANDS: dict[str, Action] = {
     "remind": Action.REMIND,
     "напомнить": Action.REMIND,
     "export": Action.EXPORT,
-    "request": Action.REQUEST,
     "выгрузка": Action.EXPORT,
+    "request": Action.REQUEST,
     "chart": Action.CHART,
     "график": Action.CHART,
     "my": Action.MY,
@@ -114,6 +115,7 @@ COMMANDS: dict[str, Action] = {
     "tz": Action.SETTINGS,
     "holidays": Action.SETTINGS,
     "districts": Action.SETTINGS,
+    "emails": Action.SETTINGS,
 }
 
 

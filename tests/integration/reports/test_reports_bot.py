@@ -76,7 +76,7 @@ async def test_refusals_carry_no_data(db, clock, tmp_path) -> None:
         for vk_id in (STRANGER, OTHER_OFFICIAL):
             bot.user(vk_id)
         [stranger] = await bot.say(STRANGER, "/status")
-        assert stranger["text"] == onboarding_texts.REFUSED
+        assert stranger["text"] == onboarding_texts.REFUSED_OFFICE
         [other] = await bot.say(OTHER_OFFICIAL, "/status Сергокалинский район")
         assert other["text"] == "У вас нет доступа к этому району."
         [export] = await bot.say(OTHER_OFFICIAL, "/export Сергокалинский район")
@@ -84,10 +84,10 @@ async def test_refusals_carry_no_data(db, clock, tmp_path) -> None:
         assert export["attachments"] == []
         bot.emulator.add_chat(1, "Руководители", [HEAD, OFFICIAL])
         [remind] = await bot.say(HEAD, "/remind", peer_id=CHAT_PEER)
-        assert remind["text"] == onboarding_texts.REFUSED
+        assert remind["text"] == onboarding_texts.REFUSED_OFFICE
         bot.emulator.add_chat(2, "Не привязанная беседа", [STRANGER, OFFICIAL])
         [stranger_there] = await bot.say(STRANGER, "/status", peer_id=2_000_000_002)
-        assert stranger_there["text"] == onboarding_texts.REFUSED
+        assert "не привязана" in stranger_there["text"]
         [unbound] = await bot.say(OFFICIAL, "/status", peer_id=2_000_000_002)
         assert "не привязана" in unbound["text"]
 
@@ -116,10 +116,10 @@ async def test_head_sees_own_history(db, clock, tmp_path) -> None:
         assert "• Обучающихся, активных в Сферуме: 48,68" in my["text"]
         # District reports are for officials; the guard answers a head's /status.
         [status] = await bot.say(HEAD, "/status")
-        assert status["text"] == onboarding_texts.REFUSED
+        assert status["text"] == onboarding_texts.REFUSED_OFFICE
         bot.user(STRANGER)
         [nope] = await bot.say(STRANGER, "/my")
-        assert nope["text"] == onboarding_texts.REFUSED
+        assert nope["text"] == onboarding_texts.REFUSED_STAFF
 
 
 async def test_remind_is_rate_limited_per_district(db, clock, tmp_path) -> None:

@@ -72,7 +72,7 @@ async def test_request_status_and_export(db: Database, clock: FakeClock, tmp_pat
             [status] = await bot.say(OFFICIAL_VK, text)
             lines = status["text"].split("\n")
             assert lines[0] == HEADER, text
-            assert "Ответили 2 из 12." in lines
+            assert "Ответили 2 из 12 школ." in lines
             assert "Срок — чт 24.10 в 18:00." in lines
             assert "Строк в таблицах: 5." in lines
             assert "Не ответили (10 школ):" in lines
@@ -100,7 +100,7 @@ async def test_request_status_and_export(db: Database, clock: FakeClock, tmp_pat
 
         for text in ("/status чаты классов", "/export чаты классов"):
             [stranger] = await bot.say(STRANGER, text)
-            assert stranger["text"] == onboarding_texts.REFUSED
+            assert stranger["text"] == onboarding_texts.REFUSED_OFFICE
             assert stranger["attachments"] == []
             [other] = await bot.say(OTHER_OFFICIAL, text)
             assert TITLE not in other["text"] and "Ответили" not in other["text"]

@@ -111,7 +111,7 @@ async def test_request_for_twelve_schools(db: Database, clock: FakeClock, tmp_pa
             await scheduler.run_due(DEADLINE + timedelta(minutes=1))
         summary = [t for t in bot.texts(CHAT_PEER, mark) if "Итоги запроса" in t]
         assert len(summary) == 1
-        assert "Ответили 7 из 12." in summary[0]
+        assert "Ответили 7 из 12 школ." in summary[0]
         assert "Строк в таблицах: 30." in summary[0]
         assert "Показатели" not in summary[0]  # class chats have no indicators
         assert "Не ответили (5 школ):" in summary[0]

@@ -45,7 +45,7 @@ async def test_full_week(world: World) -> None:
     assert not [key for key in delivered if key[0] == "other"]
 
     summary = world.texts(CHAT_PEER)[0]
-    assert "Ответили 4 из 12." in summary
+    assert "Ответили 4 из 12 школ." in summary
     assert "опоздани" not in summary
     assert f"[id{head_vk(11)}|Глава11 Ф]" in summary
     assert f"[id{head_vk(0)}|" not in summary

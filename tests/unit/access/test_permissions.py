@@ -73,10 +73,7 @@ def schools_only(staff: set[str], also: set[str] = frozenset()) -> dict[str, set
 EXPECTED: dict[Action, dict[str, set[str]]] = {
     Action.HELP: dict.fromkeys(TARGETS, EVERYONE),
     Action.REDEEM: dict.fromkeys(TARGETS, EVERYONE),
-    Action.STATUS: {
-        **district_wide(VIEW),
-        "own school": VIEW | STAFF,  # a head's /status is their own school's
-    },
+    Action.STATUS: district_wide(VIEW),
     Action.MISSING: district_wide(VIEW),
     Action.RATING: district_wide(VIEW),
     Action.CHART: district_wide(VIEW),
