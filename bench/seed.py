@@ -68,12 +68,20 @@ async def fresh_database(engine: str, workdir: Path) -> AsyncIterator[Target]:
             await _admin(target.url, f'DROP SCHEMA "{target.schema}" CASCADE')
 
 
-async def seed(db: Database, *, schools: int, heads: int, now: datetime | None = None) -> list[int]:
-    """Import `schools` schools; return the VK ids of the `heads` heads appointed."""
+async def seed(
+    db: Database,
+    *,
+    schools: int,
+    heads: int,
+    now: datetime | None = None,
+    per_district: int = SCHOOLS_PER_DISTRICT,
+) -> list[int]:
+    """Import `schools` schools, `per_district` a district; return the VK ids of the
+    `heads` heads appointed."""
     now = now or datetime.now(UTC)
-    for start in range(0, schools, SCHOOLS_PER_DISTRICT):
-        district = start // SCHOOLS_PER_DISTRICT + 1
-        count = min(SCHOOLS_PER_DISTRICT, schools - start)
+    for start in range(0, schools, per_district):
+        district = start // per_district + 1
+        count = min(per_district, schools - start)
         rows = [
             SchoolRow(line=n + 2, name=f"МБОУ «Школа № {n + 1}» района {district}")
             for n in range(count)
