@@ -20,6 +20,8 @@ from vkbottle.polling import BotPolling
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.metrics import Metrics
+from bot.runtime.access import actor_middleware
 from bot.runtime.inbound import InboundPipeline
 from bot.runtime.replies import reply
 from bot.runtime.state import DatabaseStateDispenser
@@ -63,6 +65,7 @@ class App:
     bot: Bot
     pipeline: InboundPipeline
     polling: BotPolling
+    metrics: Metrics
     # Set once updates left over by a previous run are queued again.
     resumed: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -93,12 +96,21 @@ def _context_middleware(context: AppContext) -> type[BaseMiddleware[Any]]:
 
 
 def build_app(
-    *, settings: Settings, db: Database, clock: Clock, state_dir: Path | None = None
+    *,
+    settings: Settings,
+    db: Database,
+    clock: Clock,
+    state_dir: Path | None = None,
+    instance_id: str | None = None,
 ) -> App:
     from handlers import labelers
 
     api = make_api(settings.require_token(), settings.vk_api_url, settings.send_rps)
     context = AppContext(settings=settings, db=db, clock=clock, api=api)
+    if instance_id:
+        context.instance_id = instance_id
+    metrics = Metrics()
+    metrics.watch(api, clock)
     # redirect_arguments: the error handler gets the message too, so it can apologise; the
     # same instance must reach the labeler's views, which is where handlers fail.
     errors = ErrorHandler(redirect_arguments=True)
@@ -108,6 +120,8 @@ def build_app(
     middleware = _context_middleware(context)
     bot.labeler.message_view.register_middleware(middleware)
     bot.labeler.raw_event_view.register_middleware(middleware)
+    # Who is asking, loaded once per message for the access rules and the handlers.
+    bot.labeler.message_view.register_middleware(actor_middleware(context))
     for labeler in labelers:
         _install(bot, labeler)
     errors.register_undefined_error_handler(_apologise(context))
@@ -118,14 +132,16 @@ def build_app(
     async def handle(update: dict[str, Any]) -> None:
         await bot.process_event(update, api)
 
-    pipeline = InboundPipeline(db=db, clock=clock, handle=handle, on_flood=flood_notice)
+    pipeline = InboundPipeline(
+        db=db, clock=clock, handle=handle, on_flood=flood_notice, observe=metrics.handled
+    )
     polling = LocalStatePolling(
         state_dir or Path("var"),
         api=api,
         group_id=settings.vk_group_id,
         skip_old_events=False,
     )
-    return App(context=context, bot=bot, pipeline=pipeline, polling=polling)
+    return App(context=context, bot=bot, pipeline=pipeline, polling=polling, metrics=metrics)
 
 
 def _install(bot: Bot, labeler: BotLabeler) -> None:

@@ -162,7 +162,11 @@ class Campaign(Base):
 
 class Round(Base):
     __tablename__ = "rounds"
-    __table_args__ = (UniqueConstraint("campaign_id", "period"),)
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "period"),
+        # Reports look a district's weeks up by period.
+        Index("ix_rounds_district_period", "district_id", "period"),
+    )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id", ondelete="CASCADE"))
@@ -178,7 +182,11 @@ class Response(Base):
     """The current answers of one school in one round; earlier submissions are revisions."""
 
     __tablename__ = "responses"
-    __table_args__ = (UniqueConstraint("round_id", "school_id"),)
+    __table_args__ = (
+        UniqueConstraint("round_id", "school_id"),
+        # A school's history (/my, /status <school>) reads its responses across rounds.
+        Index("ix_responses_school", "school_id"),
+    )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
@@ -233,7 +241,11 @@ class InboundEvent(Base):
 
 class OutboxMessage(Base):
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "not_before"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "not_before"),
+        # /status marks the schools of a round whose prompts failed to deliver.
+        Index("ix_outbox_round_status", "round_id", "status"),
+    )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     natural_key: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(32))

@@ -36,7 +36,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
 
     inv = sub.add_parser("invites", help="коды приглашений для руководителей школ")
-    inv.add_argument("--district", required=True)
+    # Not `required`: `invites reissue` (bot/commands/district.py) takes its own --district.
+    inv.add_argument("--district", help="район (обязательно)")
     inv.add_argument("--format", choices=["csv", "text"], default="csv")
     inv.add_argument(
         "--missing-only", action="store_true", help="только школы без руководителя в боте"
@@ -91,8 +92,11 @@ async def import_schools(
 
 
 async def print_invites(
-    settings: Settings, clock: Clock, *, district: str, fmt: str, missing_only: bool
+    settings: Settings, clock: Clock, *, district: str | None, fmt: str, missing_only: bool
 ) -> int:
+    if not district:
+        Console(stderr=True).print("Ошибка: укажите район: svodka invites --district NAME")
+        return 2
     async with migrated_database(settings) as db, db.sessions.begin() as session:
         issued = await invites.issue_for_district(
             session=session,

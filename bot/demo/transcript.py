@@ -11,6 +11,12 @@ from rich.console import Console
 from rich.text import Text
 
 PREVIEW_LINES = 14
+WEEKDAYS = ("пн", "вт", "ср", "чт", "пт", "сб", "вс")
+
+
+def stamp(moment: datetime, tz: ZoneInfo) -> str:
+    local = moment.astimezone(tz)
+    return f"{WEEKDAYS[local.weekday()]} {local:%d.%m %H:%M}"
 
 
 @dataclass
@@ -45,13 +51,11 @@ class Transcript:
         self.console.print(self._render(entry))
 
     def note(self, at: datetime, text: str) -> None:
-        stamp = at.astimezone(self.tz).strftime("%a %d.%m %H:%M")
-        self.console.print(Text(f"— {stamp} · {text}", style="dim italic"))
+        self.console.print(Text(f"— {stamp(at, self.tz)} · {text}", style="dim italic"))
 
     def _render(self, entry: Entry) -> Text:
-        stamp = entry.at.astimezone(self.tz).strftime("%a %d.%m %H:%M")
         out = Text()
-        out.append(f"[{stamp}] ", style="dim")
+        out.append(f"[{stamp(entry.at, self.tz)}] ", style="dim")
         out.append(entry.speaker, style="bold cyan" if entry.from_bot else "bold green")
         out.append(": ")
         lines = entry.text.splitlines() or [""]

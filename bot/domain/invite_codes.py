@@ -33,3 +33,21 @@ def normalize(text: str) -> str | None:
 
 def code_hash(code: str) -> str:
     return hashlib.sha256(code.encode("ascii")).hexdigest()
+
+
+_ATTEMPT_CHARS = frozenset("-–— ")
+
+
+def looks_like_attempt(text: str) -> bool:
+    """Could this be someone typing a code (right or wrong)? A valid-looking code, or one
+    short word of letters and digits with a digit in it: "abcde23457", "12345678".
+
+    Every such message from a person without a school counts against the attempt limit,
+    so guessing codes at random is cut off, however the guesses are shaped.
+    """
+    if normalize(text) is not None:
+        return True
+    cleaned = unicodedata.normalize("NFKC", text[:64]).strip()
+    if not 6 <= len(cleaned) <= 24 or not any(ch.isdigit() for ch in cleaned):
+        return False
+    return all(ch.isalnum() or ch in _ATTEMPT_CHARS for ch in cleaned) and cleaned.count(" ") <= 2

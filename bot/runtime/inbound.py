@@ -4,6 +4,9 @@ bound the work in flight, and shed one person's flood without slowing anyone els
 vkbottle starts a task per update with no backpressure; with a database behind the
 handlers that lets tens of thousands of tasks pile up (see shared/notes). Here the poller
 waits in `submit` when the backlog is full, so latency and memory stay flat.
+
+Long Poll updates come through `submit` (deduplicated and stored here); Callback API events
+were stored and deduplicated on receipt, so the event worker passes them to `feed`.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
+import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
@@ -24,6 +28,8 @@ logger = logging.getLogger(__name__)
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
 FloodNotice = Callable[[int], Awaitable[None]]
+# Told how each update ended ("ok", "failed", "shed") and how long its handler took.
+Observer = Callable[[str, float], None]
 
 
 @dataclass
@@ -74,6 +80,7 @@ class InboundPipeline:
         max_backlog: int = 2_000,
         per_person_limit: int = 20,
         on_flood: FloodNotice | None = None,
+        observe: Observer | None = None,
     ) -> None:
         self._db = db
         self._clock = clock
@@ -82,6 +89,7 @@ class InboundPipeline:
         self._max_backlog = max_backlog
         self._per_person_limit = per_person_limit
         self._on_flood = on_flood
+        self._observe = observe
         self._people: dict[int | str, _Person] = {}
         self._backlog = 0
         self._room = asyncio.Condition()
@@ -112,6 +120,18 @@ class InboundPipeline:
         if pending:
             logger.info("resumed %d updates left unhandled by the previous run", len(pending))
         return len(pending)
+
+    async def feed(self, updates: Iterable[dict[str, Any]]) -> None:
+        """Queue updates already stored and deduplicated (Callback API); each is marked
+        processed once handled, like the ones that came through `submit`."""
+        for update in updates:
+            await self._enqueue(update)
+            self.stats.received += 1
+
+    async def wait_for_room(self, below: int) -> None:
+        """Wait until fewer than `below` updates are queued or in flight."""
+        async with self._room:
+            await self._room.wait_for(lambda: self._backlog < below)
 
     async def idle(self) -> None:
         """Wait until everything submitted so far has been handled and recorded as such."""
@@ -158,6 +178,7 @@ class InboundPipeline:
             if not person.warned and self._on_flood and isinstance(key, int):
                 person.warned = True
                 asyncio.create_task(self._on_flood(key))
+            self._report("shed", 0.0)
             return
         self._backlog += 1
         self.stats.max_backlog = max(self.stats.max_backlog, self._backlog)
@@ -209,11 +230,18 @@ class InboundPipeline:
 
     async def _run(self, update: dict[str, Any]) -> None:
         token = current_event.set(EventContext(str(update.get("event_id") or "")))
+        started = time.perf_counter()
         try:
             await self._handle(update)
             self.stats.processed += 1
+            self._report("ok", time.perf_counter() - started)
         except Exception:
             self.stats.failed += 1
+            self._report("failed", time.perf_counter() - started)
             logger.exception("update %s (%s) failed", update.get("event_id"), update.get("type"))
         finally:
             current_event.reset(token)
+
+    def _report(self, outcome: str, seconds: float) -> None:
+        if self._observe is not None:
+            self._observe(outcome, seconds)

@@ -1,17 +1,108 @@
-"""Who is asking: the one place that turns a VK id into roles.
+"""Who is asking, and what they may do: the one place that decides access.
 
-Permission rules (what each role may do) live here too, so that handlers never decide
-access with scattered `if`s.
+`load_actor` turns a VK id (and the chat it writes in) into roles; `authorize` reads the
+permission table below. Handlers never decide access with their own `if`s: the labeler-level
+guard (`handlers/guard.py`) refuses commands the actor may not use at all, and a handler
+that acts on a particular district or school asks `authorize(actor, action, district_id=…)`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Official, Person, School, SchoolStaff
+from storage.models import Chat, Official, Person, School, SchoolStaff
+
+
+class Action(StrEnum):
+    HELP = "help"
+    REDEEM = "redeem"  # use an invite code
+    STATUS = "status"
+    MISSING = "missing"
+    REMIND = "remind"
+    EXPORT = "export"
+    CHART = "chart"
+    MY = "my"
+    ANSWER = "answer"  # fill in the questionnaire for a school
+    BIND = "bind"  # bind or unbind a group chat to a district
+    ADMIN = "admin"  # the admin menu
+    OFFICIALS = "officials"  # appoint and remove officials
+    INVITES = "invites"  # re-issue, revoke invites; list unbound schools
+    SETTINGS = "settings"  # a district's schedule, time zone, holidays
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    OFFICIAL = "official"  # of the target district
+    HEAD = "head"  # of the target school
+    DEPUTY = "deputy"  # of the target school
+    STATUS_CHAT = "status_chat"  # anyone in a chat bound to the district to answer /status
+    ANYONE = "anyone"
+
+
+class Scope(StrEnum):
+    NONE = "none"  # no target: the action is about the actor alone
+    DISTRICT = "district"
+    SCHOOL = "school"
+
+
+@dataclass(frozen=True)
+class Permission:
+    roles: frozenset[Role]
+    scope: Scope
+
+
+def _allow(scope: Scope, *roles: Role) -> Permission:
+    return Permission(frozenset(roles), scope)
+
+
+_OFFICE = (Role.ADMIN, Role.OFFICIAL)
+_STAFF = (Role.HEAD, Role.DEPUTY)
+
+# Admins may do everything everywhere; everyone else only within their own district/school.
+PERMISSIONS: dict[Action, Permission] = {
+    Action.HELP: _allow(Scope.NONE, Role.ANYONE),
+    Action.REDEEM: _allow(Scope.NONE, Role.ANYONE),
+    Action.STATUS: _allow(Scope.DISTRICT, *_OFFICE, Role.STATUS_CHAT),
+    Action.MISSING: _allow(Scope.DISTRICT, *_OFFICE),
+    Action.REMIND: _allow(Scope.DISTRICT, *_OFFICE),
+    Action.EXPORT: _allow(Scope.DISTRICT, *_OFFICE),
+    Action.CHART: _allow(Scope.DISTRICT, *_OFFICE),
+    Action.MY: _allow(Scope.SCHOOL, Role.ADMIN, *_STAFF),
+    Action.ANSWER: _allow(Scope.SCHOOL, *_STAFF),
+    Action.BIND: _allow(Scope.DISTRICT, *_OFFICE),
+    Action.ADMIN: _allow(Scope.NONE, Role.ADMIN),
+    Action.OFFICIALS: _allow(Scope.DISTRICT, Role.ADMIN),
+    Action.INVITES: _allow(Scope.DISTRICT, Role.ADMIN),
+    Action.SETTINGS: _allow(Scope.DISTRICT, Role.ADMIN),
+}
+
+# Slash commands and the action each needs; `/help` is built from this and the table.
+COMMANDS: dict[str, Action] = {
+    "help": Action.HELP,
+    "start": Action.HELP,
+    "status": Action.STATUS,
+    "missing": Action.MISSING,
+    "remind": Action.REMIND,
+    "export": Action.EXPORT,
+    "chart": Action.CHART,
+    "my": Action.MY,
+    "report": Action.ANSWER,
+    "bind": Action.BIND,
+    "unbind": Action.BIND,
+    "admin": Action.ADMIN,
+    "official": Action.OFFICIALS,
+    "unbound": Action.INVITES,
+    "reissue": Action.INVITES,
+    "revoke": Action.INVITES,
+    "schedule": Action.SETTINGS,
+    "tz": Action.SETTINGS,
+    "holidays": Action.SETTINGS,
+    "districts": Action.SETTINGS,
+}
 
 
 @dataclass(frozen=True)
@@ -22,12 +113,21 @@ class StaffRole:
 
 
 @dataclass(frozen=True)
+class ChatGrant:
+    """The group chat the message came from, if it is bound to a district."""
+
+    district_id: int
+    answers_status: bool
+
+
+@dataclass(frozen=True)
 class Actor:
     vk_id: int
     person_id: int | None
     is_admin: bool
     official_of: frozenset[int]
     staff: tuple[StaffRole, ...]
+    chat: ChatGrant | None = None
 
     @property
     def is_official(self) -> bool:
@@ -45,11 +145,64 @@ class Actor:
     def school_ids(self) -> tuple[int, ...]:
         return tuple(role.school_id for role in self.staff)
 
+    def roles_at(self, *, district_id: int | None, school_id: int | None) -> set[Role]:
+        """The roles the actor holds for a target; with no target, every role held anywhere."""
+        roles = {Role.ANYONE}
+        if self.is_admin:
+            roles.add(Role.ADMIN)
+        if self.official_of and (district_id is None or district_id in self.official_of):
+            roles.add(Role.OFFICIAL)
+        chat = self.chat
+        if chat and chat.answers_status and district_id in (None, chat.district_id):
+            roles.add(Role.STATUS_CHAT)
+        for staff in self.staff:
+            if school_id in (None, staff.school_id) and district_id in (None, staff.district_id):
+                roles.add(Role(staff.role))
+        return roles
 
-async def load_actor(session: AsyncSession, vk_id: int, admin_ids: list[int]) -> Actor:
+
+def authorize(
+    actor: Actor,
+    action: Action,
+    *,
+    district_id: int | None = None,
+    school_id: int | None = None,
+) -> bool:
+    """May `actor` do `action` on the target? Without a target: may they do it anywhere?
+
+    A district-scoped action given only a school needs the school's district too: pass both.
+    """
+    permission = PERMISSIONS[action]
+    if permission.scope is Scope.DISTRICT and school_id is not None and district_id is None:
+        raise ValueError("a district action on a school needs the school's district_id too")
+    if permission.scope is Scope.SCHOOL and district_id is not None and school_id is None:
+        # "Anything in district D" is not a school: only district-wide roles qualify.
+        return bool(actor.roles_at(district_id=district_id, school_id=-1) & permission.roles)
+    held = actor.roles_at(district_id=district_id, school_id=school_id)
+    return bool(held & permission.roles)
+
+
+def allowed_actions(actor: Actor) -> list[Action]:
+    return [action for action in PERMISSIONS if authorize(actor, action)]
+
+
+def districts_for(actor: Actor, action: Action) -> frozenset[int] | None:
+    """The districts where the actor may do a district action; None means all of them."""
+    if actor.is_admin and authorize(actor, action):
+        return None
+    granted = {d for d in actor.official_of if authorize(actor, action, district_id=d)}
+    if actor.chat and authorize(actor, action, district_id=actor.chat.district_id):
+        granted.add(actor.chat.district_id)
+    return frozenset(granted)
+
+
+async def load_actor(
+    session: AsyncSession, vk_id: int, admin_ids: list[int], peer_id: int | None = None
+) -> Actor:
+    chat = await _chat_grant(session, peer_id)
     person = await session.scalar(select(Person).where(Person.vk_id == vk_id))
     if person is None:
-        return Actor(vk_id, None, vk_id in admin_ids, frozenset(), ())
+        return Actor(vk_id, None, vk_id in admin_ids, frozenset(), (), chat)
     districts = await session.scalars(
         select(Official.district_id).where(Official.person_id == person.id)
     )
@@ -65,4 +218,12 @@ async def load_actor(session: AsyncSession, vk_id: int, admin_ids: list[int]) ->
         is_admin=vk_id in admin_ids,
         official_of=frozenset(districts),
         staff=tuple(StaffRole(*row) for row in staff),
+        chat=chat,
     )
+
+
+async def _chat_grant(session: AsyncSession, peer_id: int | None) -> ChatGrant | None:
+    if peer_id is None or peer_id < 2_000_000_000:
+        return None
+    chat = await session.scalar(select(Chat).where(Chat.peer_id == peer_id))
+    return None if chat is None else ChatGrant(chat.district_id, chat.answers_status)

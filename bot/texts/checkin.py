@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 # Words and buttons that start (or resume) the questionnaire.
-START_WORDS = ("заполнить", "начать", "/report", "отчет", "отчёт")
+# Not «Начать»: that is VK's first-contact button, answered with help and how to join.
+START_WORDS = ("заполнить", "/report", "отчет", "отчёт")
 START_BUTTON = "Заполнить"
 
 BACK = "Назад"

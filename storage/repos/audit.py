@@ -30,3 +30,24 @@ def record(
             details=details,
         )
     )
+
+
+def record_export(
+    session: AsyncSession,
+    *,
+    at: datetime,
+    actor_id: int | None,
+    district_id: int,
+    fmt: str,
+    weeks: int | None = None,
+) -> None:
+    """One audit row per data export (XLSX/CSV, e-mail): who took which district's numbers."""
+    record(
+        session,
+        action="data.export",
+        at=at,
+        actor_id=actor_id,
+        district_id=district_id,
+        format=fmt,
+        weeks=weeks,
+    )

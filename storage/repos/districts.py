@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import District, School
+from storage.models import District, Official, School, SchoolStaff
 
 
 async def get_by_name(session: AsyncSession, name: str) -> District | None:
@@ -53,3 +53,34 @@ async def add_school(
     session.add(school)
     await session.flush()
     return school
+
+
+async def school(session: AsyncSession, school_id: int) -> School | None:
+    return await session.get(School, school_id)
+
+
+async def counts(session: AsyncSession, district_id: int) -> tuple[int, int, int]:
+    """(schools, schools with a head, officials) of one district."""
+    schools = (
+        select(func.count())
+        .select_from(School)
+        .where(School.district_id == district_id, School.archived_at.is_(None))
+    )
+    heads = (
+        select(func.count())
+        .select_from(SchoolStaff)
+        .join(School, School.id == SchoolStaff.school_id)
+        .where(
+            School.district_id == district_id,
+            School.archived_at.is_(None),
+            SchoolStaff.role == "head",
+        )
+    )
+    officials = (
+        select(func.count()).select_from(Official).where(Official.district_id == district_id)
+    )
+    return (
+        await session.scalar(schools) or 0,
+        await session.scalar(heads) or 0,
+        await session.scalar(officials) or 0,
+    )

@@ -49,3 +49,17 @@ async def revoke_open(session: AsyncSession, *, school_id: int, role: str, now: 
         .values(revoked_at=now)
     )
     return result.rowcount or 0
+
+
+async def claim(session: AsyncSession, *, invite_id: int, person_id: int, now: datetime) -> bool:
+    """Mark an open invite redeemed; False if someone else got there first."""
+    result = await session.execute(
+        update(Invite)
+        .where(
+            Invite.id == invite_id,
+            Invite.redeemed_at.is_(None),
+            Invite.revoked_at.is_(None),
+        )
+        .values(redeemed_at=now, redeemed_by=person_id)
+    )
+    return (result.rowcount or 0) == 1

@@ -11,6 +11,7 @@ from typing import Any
 from bot.app import App, build_app
 from bot.clock import FakeClock
 from bot.config import Settings, load_settings
+from bot.demo.world import settle
 from bot.emulator import Emulator, start_emulator
 from storage.db import Database
 
@@ -62,23 +63,9 @@ class BotHarness:
         await self.start()
 
     async def settle(self) -> None:
-        """Wait until every update the emulator emitted has been handled by the bot.
-
-        The poller asks for updates beyond a batch only after the pipeline queued it, so
-        "nothing pending in Long Poll" plus "pipeline idle" means everything was handled.
-        """
+        """Wait until every update the emulator emitted has been handled by the bot."""
         assert self.app is not None
-        pipeline = self.app.pipeline
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + SETTLE_TIMEOUT_S
-        while True:
-            if self.emulator.longpoll.unconfirmed == 0 and pipeline.backlog == 0:
-                await pipeline.idle()
-                if self.emulator.longpoll.unconfirmed == 0:
-                    return
-            if loop.time() > deadline:
-                raise TimeoutError(f"bot did not settle: {pipeline.stats}")
-            await asyncio.sleep(0.002)
+        await settle(self.emulator, self.app.pipeline)
 
     def user(self, vk_id: int, first_name: str = "Имя", last_name: str = "Фамилия") -> None:
         self.emulator.add_user(vk_id, first_name, last_name)

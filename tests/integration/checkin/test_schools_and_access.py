@@ -4,7 +4,7 @@ from pathlib import Path
 
 from bot.clock import FakeClock
 from bot.texts import checkin as texts
-from bot.texts import common
+from bot.texts import onboarding
 from storage.db import Database
 from tests.integration.checkin.helpers import (
     DEPUTY_VK,
@@ -98,11 +98,12 @@ async def test_strangers_and_other_commands_are_left_alone(
         bot.user(HEAD_VK)
         bot.user(500)
         assert [i["text"] for i in await bot.say(500, "Заполнить")] == [texts.NOT_STAFF]
-        assert [i["text"] for i in await bot.say(500, FORM)] == [common.UNKNOWN_COMMAND]
+        assert [i["text"] for i in await bot.say(500, FORM)] == [onboarding.STRANGER]
         assert [i["text"] for i in await bot.press(500, {"c": "send"})] == [texts.NOT_STAFF]
         await bot.say(HEAD_VK, "Заполнить")
         # Mid-questionnaire, other features' commands still reach them.
-        assert [i["text"] for i in await bot.say(HEAD_VK, "/help")] == [common.UNKNOWN_COMMAND]
+        [help_reply] = await bot.say(HEAD_VK, "/help")
+        assert "/my" in help_reply["text"]
         [item] = await bot.say(HEAD_VK, "45")
         assert item["text"].startswith("Вопрос 2 из 10")
     assert await stored_responses(sqlite_db) == []

@@ -103,7 +103,7 @@ async def test_back_skip_and_last_weeks_values(
     await answered_last_week(sqlite_db, clock, setup, students_active=120)
     async with running_bot(sqlite_db, clock, tmp_path) as bot:
         bot.user(HEAD_VK)
-        _, first = await bot.say(HEAD_VK, "Начать")
+        _, first = await bot.say(HEAD_VK, "Отчёт")
         assert "На прошлой неделе: 45." in first["text"]
         assert labels(first) == ["Как на прошлой неделе (45)"]
         [second] = await bot.say(

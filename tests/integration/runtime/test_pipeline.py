@@ -8,11 +8,14 @@ from storage.db import Database
 from storage.models import InboundEvent
 from tests.utils.harness import running_bot
 
+# Known people get the "unknown command" hint; strangers get the bot's introduction instead.
+KNOWN = [100, 200]
+
 
 async def test_unknown_text_gets_a_hint(
     sqlite_db: Database, clock: FakeClock, tmp_path: Path
 ) -> None:
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock, tmp_path, admin_ids=KNOWN) as bot:
         bot.user(100)
         replies = await bot.say(100, "что это?")
     assert [r["text"] for r in replies] == [texts.UNKNOWN_COMMAND]
@@ -22,7 +25,7 @@ async def test_unknown_text_gets_a_hint(
 async def test_replayed_event_is_handled_once(
     db: Database, clock: FakeClock, tmp_path: Path
 ) -> None:
-    async with running_bot(db, clock, tmp_path) as bot:
+    async with running_bot(db, clock, tmp_path, admin_ids=KNOWN) as bot:
         bot.user(100)
         await bot.say(100, "раз")
         update = bot.emulator.longpoll._updates[-1]
@@ -37,7 +40,7 @@ async def test_replayed_event_is_handled_once(
 async def test_one_person_flooding_is_shed_politely(
     sqlite_db: Database, clock: FakeClock, tmp_path: Path
 ) -> None:
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock, tmp_path, admin_ids=KNOWN) as bot:
         bot.user(100)
         bot.user(200)
         for n in range(60):
@@ -53,7 +56,7 @@ async def test_one_person_flooding_is_shed_politely(
 async def test_updates_sent_while_the_bot_was_down_are_handled_after_restart(
     sqlite_db: Database, clock: FakeClock, tmp_path: Path
 ) -> None:
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock, tmp_path, admin_ids=KNOWN) as bot:
         bot.user(100)
         await bot.say(100, "до")
         await bot.stop()

@@ -1,0 +1,115 @@
+"""`svodka status` and `svodka export`: the reports from the terminal."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from bot.clock import RealClock
+from bot.commands.context import migrated_database
+from bot.config import Settings
+from bot.domain.formatting import format_percent, plural_ru
+from bot.domain.report_data import DistrictWeek, RegionRow
+from bot.domain.report_render import DISTRICT_FORMS, week_label
+from bot.domain.weeks import IsoWeek
+from bot.services import export, reports
+from bot.services.districts import require_district
+from bot.texts import reports as t
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    status = sub.add_parser("status", help="кто ответил и показатели района за неделю")
+    status.add_argument("--district", help="район; без него — все районы рядом")
+    status.add_argument("--week", type=_week, help="неделя, например 2024-W43")
+    status.set_defaults(handler=lambda args, settings: print_status(settings, args))
+
+    exp = sub.add_parser("export", help="выгрузка района в XLSX или CSV")
+    exp.add_argument("--district", required=True)
+    exp.add_argument("--weeks", type=int, default=12, help="сколько последних недель (12)")
+    exp.add_argument("--format", choices=["xlsx", "csv"], required=True)
+    exp.add_argument("-o", "--output", type=Path, required=True)
+    exp.set_defaults(handler=lambda args, settings: write_export(settings, args))
+
+
+def _week(text: str) -> IsoWeek:
+    try:
+        return IsoWeek.parse(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(t.BAD_WEEK) from None
+
+
+async def print_status(settings: Settings, args: argparse.Namespace) -> int:
+    now = RealClock().now()
+    console = Console()
+    async with migrated_database(settings) as db, db.reads() as session:
+        if args.district is None:
+            console.print(_region_table(await reports.region_rows(session=session, now=now)))
+            return 0
+        district = await require_district(session, args.district)
+        week = await reports.district_week(
+            session=session, district=district, now=now, week=args.week
+        )
+    console.print(_district_table(week))
+    return 0
+
+
+def _district_table(week: DistrictWeek) -> Table:
+    title = t.STATUS_TITLE.format(district=week.district, week=week_label(week.period))
+    table = Table(
+        title=title, caption=t.ANSWERED.format(answered=len(week.answered), total=len(week.schools))
+    )
+    table.add_column(t.COL_SCHOOL)
+    table.add_column("Ответ")
+    for value in week.indicators:
+        table.add_column(value.label, justify="right")
+    for school in week.schools:
+        state = ("с опозданием" if school.late else "да") if school.answered else "нет"
+        cells = [format_percent(v.ratio) for v in school.values] or [""] * len(week.indicators)
+        table.add_row(school.name, state, *cells, style=None if school.answered else "red")
+    table.add_row(
+        t.INDICATORS_TITLE.rstrip(":"),
+        "",
+        *(format_percent(v.ratio) for v in week.indicators),
+        style="bold",
+    )
+    return table
+
+
+def _region_table(rows: list[RegionRow]) -> Table:
+    districts = plural_ru(len(rows), DISTRICT_FORMS)
+    table = Table(title=t.REGION_TITLE.format(count=len(rows), districts=districts))
+    table.add_column(t.COL_DISTRICT)
+    table.add_column(t.COL_WEEK)
+    table.add_column(t.COL_ANSWERED, justify="right")
+    labels = [v.label for v in rows[0].indicators] if rows else []
+    for label in labels:
+        table.add_column(label, justify="right")
+    for row in rows:
+        table.add_row(
+            row.district,
+            row.period or "—",
+            f"{row.answered} / {row.schools}",
+            *(format_percent(v.ratio) for v in row.indicators),
+        )
+    return table
+
+
+async def write_export(settings: Settings, args: argparse.Namespace) -> int:
+    now = RealClock().now()
+    async with migrated_database(settings) as db:
+        async with db.reads() as session:
+            district = await require_district(session, args.district)
+        _, data = await export.export_district(
+            db=db,
+            district_id=district.id,
+            now=now,
+            weeks=max(1, min(args.weeks, 520)),
+            fmt=args.format,
+            actor_id=None,
+        )
+    args.output.write_bytes(data)
+    Console(stderr=True).print(f"Выгрузка района «{district.name}» записана в {args.output}.")
+    return 0

@@ -1,0 +1,86 @@
+"""`svodka run`: the production bot — Long Poll (default) or the Callback API server."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import socket
+import sys
+import uuid
+from pathlib import Path
+
+from bot.app import build_app
+from bot.clock import RealClock
+from bot.commands.context import migrated_database
+from bot.config import Settings
+from bot.runtime.callback import require_callback_settings
+from bot.runtime.instance import Instance, Options
+from bot.runtime.longpoll import LongPollBusy
+from bot.scheduler import Scheduler
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    run = sub.add_parser("run", help="запустить бота (Long Poll или Callback API)")
+    run.add_argument(
+        "--callback", action="store_true", help="принимать события Callback API (POST /callback)"
+    )
+    run.add_argument("--host", default="0.0.0.0", help="адрес HTTP-сервера (по умолчанию 0.0.0.0)")
+    run.add_argument("--port", type=int, default=8080, help="порт Callback API (по умолчанию 8080)")
+    run.add_argument(
+        "--metrics-port",
+        type=int,
+        help="в режиме Long Poll: порт для /healthz, /readyz, /metrics (по умолчанию выключено)",
+    )
+    run.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="не ждать, если Long Poll уже читает другой экземпляр, а завершиться",
+    )
+    run.set_defaults(handler=run_bot)
+
+
+def instance_name() -> str:
+    """Readable in logs and in the database: which host and process holds what."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+async def run_bot(args: argparse.Namespace, settings: Settings) -> int:
+    settings.require_token()
+    if args.callback:
+        require_callback_settings(settings)
+    options = Options(
+        callback=args.callback,
+        host=args.host,
+        port=args.port,
+        metrics_port=args.metrics_port,
+        wait_for_lease=not args.no_wait,
+    )
+    async with migrated_database(settings) as db:
+        app = build_app(
+            settings=settings,
+            db=db,
+            clock=RealClock(),
+            state_dir=Path("var"),
+            instance_id=instance_name(),
+        )
+        # Every instance ticks: planning is serialised per district in the database, and
+        # outbox rows are claimed, so the work splits without duplicates.
+        instance = Instance(app, options, [Scheduler(app.context)])
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, instance.stop_event.set)
+        try:
+            await instance.start()
+        except LongPollBusy as busy:
+            await app.close()
+            print(
+                f"Ошибка: Long Poll уже читает другой экземпляр ({busy.holder}); "
+                "запустите без --no-wait или с --callback.",
+                file=sys.stderr,
+            )
+            return 1
+        clean = await instance.wait()
+        await instance.stop()
+    return 0 if clean else 1

@@ -1,0 +1,127 @@
+"""What a report shows, as plain data: built by the reports service, rendered by
+`report_render`, written by exports and drawn by charts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.domain.indicators import IndicatorValue
+from bot.domain.questionnaire import Indicator, Questionnaire
+
+
+@dataclass(frozen=True)
+class Head:
+    vk_id: int | None
+    name: str
+    reachable: bool
+
+
+@dataclass(frozen=True)
+class SchoolLine:
+    school_id: int
+    name: str
+    head: Head | None
+    answered: bool = False
+    late: bool = False
+    undelivered: bool = False  # a prompt VK refused, or the head blocked the bot
+    values: tuple[IndicatorValue, ...] = ()
+
+    def value(self, key: str) -> IndicatorValue | None:
+        return next((v for v in self.values if v.key == key), None)
+
+
+@dataclass(frozen=True)
+class DistrictWeek:
+    """One district in one week: who answered and where the district stands."""
+
+    district: str
+    period: str
+    tz: str
+    deadline_at: datetime | None
+    schools: tuple[SchoolLine, ...]
+    indicators: tuple[IndicatorValue, ...]
+    previous: tuple[IndicatorValue, ...] | None = None  # last week's, for the change
+    holiday: bool = False  # the week has no round
+
+    @property
+    def answered(self) -> tuple[SchoolLine, ...]:
+        return tuple(s for s in self.schools if s.answered)
+
+    @property
+    def missing(self) -> tuple[SchoolLine, ...]:
+        return tuple(s for s in self.schools if not s.answered)
+
+    @property
+    def late(self) -> tuple[SchoolLine, ...]:
+        return tuple(s for s in self.schools if s.late)
+
+    def previous_ratio(self, key: str) -> float | None:
+        found = next((v for v in self.previous or () if v.key == key), None)
+        return found.ratio if found else None
+
+
+@dataclass(frozen=True)
+class WeekPoint:
+    """District indicators of one past week (trends, charts, the export's summary sheet)."""
+
+    period: str
+    indicators: tuple[IndicatorValue, ...]
+    answered: int = 0
+
+
+@dataclass(frozen=True)
+class SchoolWeek:
+    period: str
+    answers: Mapping[str, object] | None  # None: no answer that week
+    values: tuple[IndicatorValue, ...] = ()
+    late: bool = False
+
+
+@dataclass(frozen=True)
+class SchoolHistory:
+    school: str
+    district: str
+    weeks: tuple[SchoolWeek, ...]  # newest first
+    questionnaire: Questionnaire = field(repr=False)
+
+
+@dataclass(frozen=True)
+class RegionRow:
+    district: str
+    period: str | None
+    schools: int
+    answered: int
+    indicators: tuple[IndicatorValue, ...]
+
+
+def from_sums(
+    indicators: Sequence[Indicator], sums: Sequence[tuple[float, float, int]] | None
+) -> tuple[IndicatorValue, ...]:
+    """IndicatorValues from SQL sums (Σ n, Σ d, count), the same shape aggregate_indicators
+    gives, so the chat, the chart and the export agree."""
+    result = []
+    for index, ind in enumerate(indicators):
+        n, d, count = sums[index] if sums else (0.0, 0.0, 0)
+        known = count > 0
+        result.append(
+            IndicatorValue(
+                key=ind.key,
+                label=ind.label,
+                numerator=int(n) if known else None,
+                denominator=int(d) if known else None,
+                ratio=n / d if known and d else None,
+                goal=ind.goal,
+                warn_below=ind.warn_below,
+                count=count,
+            )
+        )
+    return tuple(result)
+
+
+def as_count(num: float | None) -> int | None:
+    """`answers.num` back to the int count the indicator functions expect."""
+    if num is None or not float(num).is_integer():
+        return None
+    return int(num)

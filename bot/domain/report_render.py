@@ -1,0 +1,257 @@
+"""Report texts from report data: pure functions, data in, Russian text out.
+
+Lines are short and self-contained so that a long report splits cleanly between lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.domain.answers import format_answer
+from bot.domain.formatting import format_decimal, format_percent, format_pp, plural_ru
+from bot.domain.indicators import IndicatorValue, change_pp
+from bot.domain.report_data import DistrictWeek, RegionRow, SchoolHistory, SchoolLine
+from bot.domain.weeks import IsoWeek
+from bot.texts import reports as t
+
+SCHOOL_FORMS = ("школа", "школы", "школ")
+DISTRICT_FORMS = ("район", "района", "районов")
+
+
+def week_label(period: str) -> str:
+    """ "2024-W43" -> "21.10–27.10.2024"; other periods (one-off requests) as they are."""
+    try:
+        week = IsoWeek.parse(period)
+    except ValueError:
+        return period
+    days = week.days()
+    return t.WEEK_RANGE.format(start=f"{days[0]:%d.%m}", end=f"{days[-1]:%d.%m.%Y}")
+
+
+def moment_label(moment: datetime, tz: str) -> str:
+    local = moment.astimezone(ZoneInfo(tz))
+    return f"{t.WEEKDAYS[local.weekday()]} {local:%d.%m} в {local:%H:%M}"
+
+
+def render_status(week: DistrictWeek) -> str:
+    """/status: the count, the district's indicators, schools below threshold, who is missing."""
+    if week.holiday:
+        return t.HOLIDAY_WEEK.format(district=week.district, week=week_label(week.period))
+    if not week.schools:
+        return t.NO_SCHOOLS.format(district=week.district)
+    lines = [t.STATUS_TITLE.format(district=week.district, week=week_label(week.period))]
+    lines.append(_count_line(week))
+    if week.deadline_at is not None:
+        lines.append(t.DEADLINE.format(when=moment_label(week.deadline_at, week.tz)))
+    lines += ["", *_indicator_lines(week)]
+    below = _below_lines(week)
+    if below:
+        lines += ["", t.BELOW_TITLE, *below]
+    lines += ["", *_missing_lines(week, mention=False)]
+    if week.late:
+        lines += ["", t.LATE_TITLE, *(t.LATE_LINE.format(school=s.name) for s in week.late)]
+    return "\n".join(lines)
+
+
+def render_missing(week: DistrictWeek) -> str:
+    if week.holiday:
+        return t.HOLIDAY_WEEK.format(district=week.district, week=week_label(week.period))
+    title = t.STATUS_TITLE.format(district=week.district, week=week_label(week.period))
+    return "\n".join([title, _count_line(week), "", *_missing_lines(week, mention=False)])
+
+
+def render_summary(week: DistrictWeek, *, late: bool) -> str:
+    """The Friday summary for the district chat: heads of the missing schools are mentioned."""
+    if week.holiday:
+        return t.SUMMARY_HOLIDAY.format(week=week_label(week.period))
+    lines = [t.SUMMARY_TITLE.format(week=week_label(week.period), district=week.district)]
+    if late:
+        lines.append(t.SUMMARY_LATE_NOTE)
+    lines += [_count_line(week), "", *_indicator_lines(week)]
+    below = _below_lines(week)
+    if below:
+        lines += ["", t.BELOW_TITLE, *below]
+    lines.append("")
+    lines += _missing_lines(week, mention=True) if week.missing else [t.SUMMARY_ALL_ANSWERED]
+    return "\n".join(lines)
+
+
+def render_escalation(week: DistrictWeek) -> str:
+    """Monday, privately to officials: the schools that missed last week."""
+    label = week_label(week.period)
+    if not week.missing:
+        return t.ESCALATION_NONE.format(week=label, district=week.district)
+    title = t.ESCALATION_TITLE.format(
+        week=label, count=len(week.missing), total=len(week.schools), district=week.district
+    )
+    lines = [title]
+    lines += [
+        t.MISSING_LINE.format(school=s.name, head=_head(s, mention=False)) for s in week.missing
+    ]
+    return "\n".join([*lines, "", t.ESCALATION_HINT])
+
+
+def render_school(history: SchoolHistory) -> str:
+    """/my and /status <school>: the selected week's answers and the indicators by week."""
+    qn = history.questionnaire
+    lines = [t.SCHOOL_TITLE.format(school=history.school, district=history.district)]
+    current = history.weeks[0] if history.weeks else None
+    if current is not None:
+        label = week_label(current.period)
+        if current.answers is None:
+            lines.append(t.SCHOOL_NO_ANSWER.format(week=label))
+        else:
+            late = t.SCHOOL_LATE if current.late else ""
+            lines.append(t.SCHOOL_THIS_WEEK.format(week=label) + late)
+            for question in qn.questions:
+                if question.key in current.answers:
+                    value = format_answer(question, current.answers[question.key])  # type: ignore[arg-type]
+                    lines.append(t.ANSWER_LINE.format(label=question.label, value=value))
+    answered = [w for w in history.weeks if w.answers is not None]
+    lines.append("")
+    if not answered:
+        lines.append(t.HISTORY_EMPTY)
+        return "\n".join(lines)
+    oldest_first = list(reversed(history.weeks))
+    lines.append(
+        t.HISTORY_TITLE.format(
+            first=week_label(oldest_first[0].period), last=week_label(oldest_first[-1].period)
+        )
+    )
+    for ind in qn.indicators:
+        values = []
+        for week in oldest_first:
+            found = next((v for v in week.values if v.key == ind.key), None)
+            values.append(_short_percent(found.ratio if found else None))
+        lines.append(t.HISTORY_LINE.format(label=ind.label, values=" → ".join(values)))
+    lines.append(t.HISTORY_UNIT)
+    return "\n".join(lines)
+
+
+def render_rating(week: DistrictWeek, key: str) -> str:
+    """Schools by one indicator, highest first, as in the district's own resolutions."""
+    ranked = rank_schools(week.schools, key)
+    label = next((v.label for v in week.indicators if v.key == key), key)
+    lines = [
+        t.RATING_TITLE.format(district=week.district, label=label, week=week_label(week.period))
+    ]
+    if not ranked:
+        return "\n".join([*lines, t.RATING_NO_DATA])
+    for place, (school, value) in enumerate(ranked, start=1):
+        lines.append(
+            t.RATING_LINE.format(place=place, school=school.name, value=format_percent(value.ratio))
+        )
+    district = next((v for v in week.indicators if v.key == key), None)
+    if district is not None:
+        lines += ["", t.RATING_DISTRICT.format(value=format_percent(district.ratio))]
+    ranked_ids = {school.school_id for school, _ in ranked}
+    unranked = [s.name for s in week.schools if s.school_id not in ranked_ids]
+    if unranked:
+        lines += ["", t.RATING_NOT_ANSWERED.format(schools="; ".join(unranked))]
+    return "\n".join(lines)
+
+
+def rank_schools(
+    schools: Sequence[SchoolLine], key: str
+) -> list[tuple[SchoolLine, IndicatorValue]]:
+    """Schools with a value for `key`, highest share first; ties keep the roster order."""
+    pairs = [
+        (school, value)
+        for school in schools
+        if (value := school.value(key)) is not None and value.ratio is not None
+    ]
+    return sorted(pairs, key=lambda pair: -(pair[1].ratio or 0.0))
+
+
+def render_region(rows: Sequence[RegionRow]) -> str:
+    """Admins: all districts side by side, one block per district."""
+    lines = [t.REGION_TITLE.format(count=len(rows), districts=plural_ru(len(rows), DISTRICT_FORMS))]
+    for row in rows:
+        lines.append("")
+        lines.append(
+            t.REGION_LINE.format(
+                district=row.district,
+                week=week_label(row.period) if row.period else "—",
+                answered=row.answered,
+                total=row.schools,
+            )
+        )
+        for value in row.indicators:
+            lines.append(
+                t.REGION_VALUE.format(label=value.label, value=format_percent(value.ratio))
+            )
+    return "\n".join(lines)
+
+
+def _count_line(week: DistrictWeek) -> str:
+    total, answered, late = len(week.schools), len(week.answered), len(week.late)
+    if late:
+        return t.ANSWERED_LATE.format(answered=answered, total=total, late=late)
+    return t.ANSWERED.format(answered=answered, total=total)
+
+
+def _indicator_lines(week: DistrictWeek) -> list[str]:
+    lines = [t.INDICATORS_TITLE]
+    for value in week.indicators:
+        line = t.INDICATOR_LINE.format(label=value.label, value=format_percent(value.ratio))
+        change = change_pp(value.ratio, week.previous_ratio(value.key))
+        if change is not None:
+            line += t.INDICATOR_CHANGE.format(change=format_pp(change))
+        lines.append(line)
+    return lines
+
+
+def _below_lines(week: DistrictWeek) -> list[str]:
+    lines = []
+    answered = week.answered
+    for index, value in enumerate(week.indicators):
+        if value.warn_below is None:
+            continue
+        # School values follow the questionnaire's indicator order, as the district's do.
+        below = sorted(
+            (
+                (v.ratio, school.name)
+                for school in answered
+                if (v := school.values[index]).is_below_warn
+            ),
+            key=lambda pair: pair[0] or 0.0,
+        )
+        if below:
+            threshold = f"{format_decimal(value.warn_below * 100)} %"
+            lines.append(t.BELOW_LINE.format(label=value.label, threshold=threshold))
+            lines += [t.BELOW_SCHOOL.format(school=n, value=format_percent(r)) for r, n in below]
+    return lines
+
+
+def _missing_lines(week: DistrictWeek, *, mention: bool) -> list[str]:
+    missing = week.missing
+    if not missing:
+        return [t.MISSING_NONE]
+    lines = [
+        t.MISSING_TITLE.format(count=f"{len(missing)} {plural_ru(len(missing), SCHOOL_FORMS)}")
+    ]
+    lines += [t.MISSING_LINE.format(school=s.name, head=_head(s, mention=mention)) for s in missing]
+    return lines
+
+
+def _head(school: SchoolLine, *, mention: bool) -> str:
+    head = school.head
+    if head is None:
+        return t.NO_HEAD
+    name = head.name or str(head.vk_id or "")
+    if mention and head.vk_id is not None:
+        name = f"[id{head.vk_id}|{_mention_safe(name)}]"
+    if school.undelivered or not head.reachable:
+        return f"{name}, {t.UNDELIVERED}"
+    return name
+
+
+def _mention_safe(name: str) -> str:
+    # "|" and "]" would end the mention early and show the raw markup.
+    return name.replace("|", " ").replace("]", " ").replace("[", " ").strip()
+
+
+def _short_percent(ratio: float | None) -> str:
+    return format_percent(ratio).removesuffix(" %") if ratio is not None else "—"

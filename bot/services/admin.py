@@ -1,0 +1,115 @@
+"""What admins do with schools and invites: find a school, re-issue or revoke its codes,
+list the schools nobody has joined for yet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.textnorm import fold
+from bot.services import invites as invite_service
+from storage.models import District, School
+from storage.repos import audit, districts, invites, people
+
+DEPUTY_WORDS = frozenset({"deputy", "зам", "заместитель", "заместителя", "заместителю"})
+MAX_CANDIDATES = 10
+
+
+class SchoolNotFound(LookupError):
+    def __init__(self, text: str, candidates: list[str]) -> None:
+        super().__init__(text)
+        self.text, self.candidates = text, candidates  # several matches: which one?
+
+
+@dataclass(frozen=True)
+class Reissued:
+    school: str
+    district: str
+    role: str
+    code: str
+    link: str | None
+    revoked: int
+    has_holder: bool
+
+
+def split_role(text: str) -> tuple[str, str]:
+    """ "Дегвинская deputy" → ("Дегвинская", "deputy"); no role word → head."""
+    words = text.split()
+    if len(words) > 1 and fold(words[-1]) in DEPUTY_WORDS:
+        return " ".join(words[:-1]), "deputy"
+    return text.strip(), "head"
+
+
+async def find_school(
+    session: AsyncSession, text: str, *, district_id: int | None = None
+) -> School:
+    """A school by a part of its name (or short name), in one district or in any."""
+    wanted = fold(text)
+    found = []
+    for district in await districts.list_all(session):
+        if district_id is not None and district.id != district_id:
+            continue
+        for school in await districts.schools(session, district.id):
+            names = (fold(school.name), fold(school.short_name or ""))
+            if wanted in names:
+                return school
+            if wanted and any(wanted in name for name in names):
+                found.append(school)
+    if len(found) == 1:
+        return found[0]
+    raise SchoolNotFound(text, [s.name for s in found][:MAX_CANDIDATES])
+
+
+async def reissue(
+    *,
+    session: AsyncSession,
+    school: School,
+    role: str,
+    now: datetime,
+    ttl: timedelta,
+    group_id: int | None,
+    actor_id: int | None,
+) -> Reissued:
+    """Revoke the school's open codes for `role` and issue one that replaces the holder."""
+    revoked = await revoke(session=session, school=school, role=role, now=now, actor_id=actor_id)
+    code = await invite_service.issue(
+        session=session, school=school, now=now, ttl=ttl, role=role, replaces_holder=True
+    )
+    holder = await people.school_staff(session, school.id, role)
+    district = await districts.get(session, school.district_id)
+    assert district is not None
+    audit.record(
+        session,
+        action="invite.reissue",
+        at=now,
+        actor_id=actor_id,
+        district_id=school.district_id,
+        school_id=school.id,
+        role=role,
+    )
+    link = invite_service.deep_link(group_id, code)
+    return Reissued(school.name, district.name, role, code, link, revoked, holder is not None)
+
+
+async def revoke(
+    *, session: AsyncSession, school: School, role: str, now: datetime, actor_id: int | None
+) -> int:
+    revoked = await invites.revoke_open(session, school_id=school.id, role=role, now=now)
+    audit.record(
+        session,
+        action="invite.revoke",
+        at=now,
+        actor_id=actor_id,
+        district_id=school.district_id,
+        school_id=school.id,
+        role=role,
+        revoked=revoked,
+    )
+    return revoked
+
+
+async def unbound_schools(session: AsyncSession, district: District) -> list[School]:
+    """The district's schools without a head in the bot."""
+    return await people.schools_without(session, district_id=district.id, role="head")

@@ -1,0 +1,117 @@
+"""/chart: the district's indicators by week (lines) and the schools on one indicator (bars).
+
+PNG through matplotlib's object API on the Agg canvas: no display, no pyplot global state,
+so charts can be drawn in a worker thread while the bot keeps serving. Large fonts and
+short labels: the picture is read on a phone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import Sequence
+from datetime import datetime
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.formatting import format_percent
+from bot.domain.report_data import DistrictWeek, WeekPoint
+from bot.domain.report_render import rank_schools
+from bot.domain.weeks import IsoWeek
+from bot.services.reports import district_trend, district_week
+from bot.texts import reports as t
+from storage.models import District
+
+FONT = 16
+WIDTH_IN, DPI = 12, 100
+_PERCENT = FuncFormatter(lambda value, _pos: f"{value * 100:.0f} %")
+
+
+async def district_charts(
+    *, session: AsyncSession, district: District, now: datetime, weeks: int, key: str
+) -> tuple[tuple[str, bytes], ...] | None:
+    """Both charts as (file name, PNG), or None when there is nothing to draw yet."""
+    _, points = await district_trend(session=session, district=district, now=now, weeks=weeks)
+    week = await district_week(session=session, district=district, now=now)
+    if not any(v.ratio is not None for p in points for v in p.indicators):
+        return None
+    trend = await asyncio.to_thread(trend_png, district.name, points)
+    bars = await asyncio.to_thread(schools_png, week, key)
+    return (("trend.png", trend), ("schools.png", bars))
+
+
+def trend_png(district: str, points: Sequence[WeekPoint]) -> bytes:
+    figure = Figure(figsize=(WIDTH_IN, 8), dpi=DPI)
+    axes = figure.add_subplot()
+    labels = [_week_tick(p.period) for p in points]
+    for index, ind in enumerate(points[0].indicators if points else ()):
+        values = [next((v.ratio for v in p.indicators if v.key == ind.key), None) for p in points]
+        axes.plot(
+            labels,
+            [float("nan") if v is None else v for v in values],
+            marker="o",
+            linewidth=3,
+            label=ind.label,
+            color=f"C{index}",
+        )
+    axes.set_title(t.CHART_LINE_TITLE.format(district=district), fontsize=FONT + 4)
+    axes.set_ylim(0, 1.05)
+    axes.yaxis.set_major_formatter(_PERCENT)
+    axes.tick_params(labelsize=FONT)
+    axes.grid(True, alpha=0.3)
+    axes.legend(fontsize=FONT - 2, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2)
+    return _png(figure)
+
+
+def schools_png(week: DistrictWeek, key: str) -> bytes:
+    ranked = list(reversed(rank_schools(week.schools, key)))  # highest at the top
+    height = max(4.0, 0.55 * len(ranked) + 2)
+    figure = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
+    axes = figure.add_subplot()
+    label = next((v.label for v in week.indicators if v.key == key), key)
+    names = [_short(school.name) for school, _ in ranked]
+    values = [value.ratio or 0.0 for _, value in ranked]
+    colors = ["#d9534f" if value.is_below_warn else "#2a7ab9" for _, value in ranked]
+    bars = axes.barh(names, values, color=colors)
+    for bar, (_, value) in zip(bars, ranked, strict=True):
+        axes.text(
+            bar.get_width() + 0.01,
+            bar.get_y() + bar.get_height() / 2,
+            format_percent(value.ratio),
+            va="center",
+            fontsize=FONT - 2,
+        )
+    threshold = next((v.warn_below for v in week.indicators if v.key == key), None)
+    if threshold is not None:
+        axes.axvline(threshold, color="#d9534f", linestyle="--", linewidth=2)
+    axes.set_xlim(0, 1.15)
+    axes.xaxis.set_major_formatter(_PERCENT)
+    axes.set_title(
+        t.CHART_BAR_TITLE.format(label=label, week=_week_tick(week.period)), fontsize=FONT + 2
+    )
+    axes.tick_params(labelsize=FONT - 2)
+    return _png(figure)
+
+
+def _png(figure: Figure) -> bytes:
+    FigureCanvasAgg(figure)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def _week_tick(period: str) -> str:
+    try:
+        return f"{IsoWeek.parse(period).monday():%d.%m}"
+    except ValueError:
+        return period
+
+
+def _short(name: str) -> str:
+    """«МКОУ «Дегвинская СОШ»» -> «Дегвинская СОШ»: the legal form repeats on every bar."""
+    inner = name.split("«", 1)[1] if "«" in name else name
+    inner = inner[:-1] if inner.endswith("»") and inner.count("«") < inner.count("»") else inner
+    return inner if len(inner) <= 40 else inner[:39] + "…"

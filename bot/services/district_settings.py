@@ -1,0 +1,174 @@
+"""Finding a district by what an admin typed, and changing its schedule, zone and holidays."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.calendar_days import RangesError, parse_ranges_ru
+from bot.domain.schedule import Schedule, ScheduleError
+from bot.domain.textnorm import fold
+from bot.services.districts import UnknownDistrict
+from storage.models import District
+from storage.repos import audit, districts
+
+NATIONAL_CALENDAR = "ru_schools"
+CLEAR_WORDS = frozenset({"нет", "очистить", "убрать", "-"})
+CALENDAR_WORDS = frozenset({"календарь", "по стране", "федеральный"})
+
+
+class AmbiguousDistrict(LookupError):
+    def __init__(self, text: str, candidates: list[str]) -> None:
+        super().__init__(f"«{text}» подходит к нескольким районам")
+        self.text, self.candidates = text, candidates
+
+
+class NoSuchDistrict(UnknownDistrict):
+    """Unknown, with the names an admin could have meant."""
+
+    def __init__(self, name: str, known: list[str]) -> None:
+        super().__init__(name)
+        self.known = known
+
+
+class UnknownZone(ValueError):
+    pass
+
+
+# Everything an admin's typing can cause here; each carries what to tell them.
+INPUT_ERRORS = (LookupError, ScheduleError, RangesError, UnknownZone)
+
+
+async def find_district(session: AsyncSession, text: str) -> District:
+    """By name, ignoring case and ё; a unique part of the name is enough."""
+    wanted = fold(text)
+    everything = await districts.list_all(session)
+    exact = [d for d in everything if fold(d.name) == wanted]
+    if exact:
+        return exact[0]
+    partial = [d for d in everything if wanted and wanted in fold(d.name)]
+    if len(partial) == 1:
+        return partial[0]
+    if partial:
+        raise AmbiguousDistrict(text, [d.name for d in partial])
+    raise NoSuchDistrict(text, [d.name for d in everything])
+
+
+@dataclass(frozen=True)
+class Holidays:
+    ranges: list[tuple[date, date]]
+    calendar: str | None
+
+
+def holidays_of(district: District) -> Holidays:
+    ranges = [(date.fromisoformat(a), date.fromisoformat(b)) for a, b in district.school_holidays]
+    return Holidays(ranges, district.holiday_calendar)
+
+
+def schedule_of(district: District) -> Schedule:
+    return Schedule.from_dict(district.schedule) if district.schedule else Schedule()
+
+
+async def set_schedule(
+    *, session: AsyncSession, district: District, text: str, now: datetime, actor_id: int | None
+) -> Schedule:
+    """Parts not given keep their value; ScheduleError (Russian) on bad input."""
+    schedule = Schedule.parse_ru(text, base=schedule_of(district))
+    district.schedule = schedule.to_dict()
+    _audit(session, "district.schedule", district, now, actor_id, value=schedule.format_ru())
+    return schedule
+
+
+async def set_tz(
+    *, session: AsyncSession, district: District, zone: str, now: datetime, actor_id: int | None
+) -> str:
+    try:
+        key = ZoneInfo(zone.strip()).key
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UnknownZone(zone) from None
+    district.tz = key
+    _audit(session, "district.tz", district, now, actor_id, value=key)
+    return key
+
+
+async def set_holidays(
+    *, session: AsyncSession, district: District, text: str, now: datetime, actor_id: int | None
+) -> Holidays:
+    """Ranges replace the district's own; "нет" clears everything; "календарь" adds the
+    national school calendar. RangesError (Russian) on bad input."""
+    word = fold(text)
+    if word in CLEAR_WORDS:
+        district.school_holidays, district.holiday_calendar = [], None
+    elif word in CALENDAR_WORDS:
+        district.holiday_calendar = NATIONAL_CALENDAR
+    else:
+        ranges = parse_ranges_ru(text)
+        district.school_holidays = [[a.isoformat(), b.isoformat()] for a, b in ranges]
+    result = holidays_of(district)
+    _audit(session, "district.holidays", district, now, actor_id, value=text[:200])
+    return result
+
+
+async def change(
+    *,
+    session: AsyncSession,
+    district: District,
+    setting: str,
+    value: str,
+    now: datetime,
+    actor_id: int | None,
+) -> Schedule | str | Holidays:
+    """One of "schedule", "tz", "holidays" (the admin command and the CLI share this)."""
+    setters = {"schedule": set_schedule, "holidays": set_holidays}
+    if setting == "tz":
+        return await set_tz(
+            session=session, district=district, zone=value, now=now, actor_id=actor_id
+        )
+    return await setters[setting](
+        session=session, district=district, text=value, now=now, actor_id=actor_id
+    )
+
+
+def _audit(
+    session: AsyncSession,
+    action: str,
+    district: District,
+    now: datetime,
+    actor_id: int | None,
+    **details: str,
+) -> None:
+    audit.record(
+        session, action=action, at=now, actor_id=actor_id, district_id=district.id, **details
+    )
+
+
+@dataclass(frozen=True)
+class DistrictOverview:
+    name: str
+    schools: int
+    heads: int
+    officials: int
+    tz: str
+    schedule: Schedule
+    holidays: Holidays
+
+
+async def overview(session: AsyncSession) -> list[DistrictOverview]:
+    result = []
+    for district in await districts.list_all(session):
+        schools, heads, officials = await districts.counts(session, district.id)
+        result.append(
+            DistrictOverview(
+                district.name,
+                schools,
+                heads,
+                officials,
+                district.tz,
+                schedule_of(district),
+                holidays_of(district),
+            )
+        )
+    return result

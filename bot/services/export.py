@@ -1,0 +1,212 @@
+"""/export and `svodka export`: a district's weeks as XLSX or CSV for forwarding up.
+
+One long table (week × school: every answer, then every indicator) plus, in XLSX, a
+sheet with the district's indicators per week. CSV is for Russian Excel: UTF-8 with BOM,
+";" between fields and a decimal comma.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils import get_column_letter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.answers import format_answer
+from bot.domain.formatting import format_decimal
+from bot.domain.indicators import compute_indicators
+from bot.domain.questionnaire import NUMERIC_TYPES, Questionnaire
+from bot.domain.report_data import WeekPoint, as_count
+from bot.services.reports import district_trend
+from bot.services.rounds import calendar_of
+from bot.texts import reports as t
+from storage.db import Database
+from storage.models import District
+from storage.repos import audit, districts
+from storage.repos import reports as repo
+
+PERCENT_FORMAT = "0.00%"
+MAX_WIDTH = 45
+
+
+@dataclass(frozen=True)
+class ExportTable:
+    questionnaire: Questionnaire
+    rows: list[dict[str, Any]]  # "week", "school", "late", answer keys, indicator keys
+    weeks: list[WeekPoint]  # oldest first
+
+
+async def export_district(
+    *,
+    db: Database,
+    district_id: int,
+    now: datetime,
+    weeks: int,
+    fmt: str,
+    actor_id: int | None,
+) -> tuple[str, bytes]:
+    """(file name, content). Read in a read-only transaction, so a large export never holds
+    SQLite's write lock; then the export is written to the audit log."""
+    async with db.reads() as session:
+        district = await districts.get(session, district_id)
+        assert district is not None
+        table = await export_table(session=session, district=district, now=now, weeks=weeks)
+    # Writing a big file is seconds of CPU: off the event loop, so the bot keeps answering.
+    data = await asyncio.to_thread(to_xlsx if fmt == "xlsx" else to_csv, table)
+    async with db.sessions.begin() as session:
+        audit.record(
+            session,
+            action="export",
+            at=now,
+            actor_id=actor_id,
+            district_id=district_id,
+            format=fmt,
+            weeks=weeks,
+            rows=len(table.rows),
+        )
+    return f"svodka-{calendar_of(district).week_of(now)}.{fmt}", data
+
+
+async def export_table(
+    *, session: AsyncSession, district: District, now: datetime, weeks: int
+) -> ExportTable:
+    qn, points = await district_trend(session=session, district=district, now=now, weeks=weeks)
+    upto = calendar_of(district).week_of(now)
+    rounds = await repo.weekly_rounds(
+        session, district_id=district.id, upto_period=str(upto), limit=weeks
+    )
+    round_ids = [r.id for r in rounds]
+    roster = await repo.roster(session, district_ids=[district.id])
+    numeric = [q.key for q in qn.questions if q.type in NUMERIC_TYPES]
+    responses = {
+        (r.round_id, r.school_id): r
+        for r in await repo.school_numbers(session, round_ids=round_ids, keys=numeric)
+    }
+    texts: dict[tuple[int, int], dict[str, Any]] = defaultdict(dict)
+    for row in await repo.answers(session, round_ids=round_ids, only_text=True):
+        texts[row.round_id, row.school_id][row.key] = row.value
+    rows = []
+    for round_ in reversed(rounds):
+        for school in roster:
+            key = (round_.id, school.school_id)
+            row: dict[str, Any] = {"week": round_.period, "school": school.name}
+            response = responses.get(key)
+            if response is not None:
+                counts = {k: as_count(num) for k, num in response.numbers.items()}
+                row["late"] = response.late
+                row.update(texts[key])
+                row.update({k: counts[k] if counts[k] is not None else num
+                            for k, num in response.numbers.items() if num is not None})  # fmt: skip
+                for value in compute_indicators(qn, counts):
+                    row[value.key] = value.ratio
+            rows.append(row)
+    return ExportTable(qn, rows, points)
+
+
+def _answer_columns(qn: Questionnaire) -> list[tuple[str, str]]:
+    return [(q.key, q.label) for q in qn.questions]
+
+
+def _cell(qn: Questionnaire, key: str, value: Any) -> Any:
+    """Numbers stay numbers (the spreadsheet sums them); the rest as the bot shows it."""
+    if value is None:
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return format_answer(qn.question(key), value)
+
+
+def to_xlsx(table: ExportTable) -> bytes:
+    """Write-only mode streams the rows: a year of a large district stays fast and small."""
+    qn = table.questionnaire
+    workbook = Workbook(write_only=True)
+    answers = _answer_columns(qn)
+    indicators = [(ind.key, ind.label) for ind in qn.indicators]
+    data = workbook.create_sheet(t.SHEET_DATA)
+    header = [t.COL_WEEK, t.COL_SCHOOL, t.COL_LATE, *(label for _, label in answers)]
+    _start(data, [*header, *(label for _, label in indicators)])
+    for row in table.rows:
+        late = row.get("late")
+        data.append(
+            [
+                row["week"],
+                row["school"],
+                None if late is None else ("Да" if late else "Нет"),
+                *(_cell(qn, key, row.get(key)) for key, _ in answers),
+                *(_percent(data, row.get(key)) for key, _ in indicators),
+            ]
+        )
+    summary = workbook.create_sheet(t.SHEET_SUMMARY)
+    _start(summary, [t.COL_WEEK, t.COL_ANSWERED, *(label for _, label in indicators)])
+    for point in table.weeks:
+        ratios = [_percent(summary, v.ratio) for v in point.indicators]
+        summary.append([point.period, point.answered, *ratios])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _start(sheet: Any, header: list[str]) -> None:
+    """Frozen header and first two columns, widths from the titles (set before any row)."""
+    sheet.freeze_panes = "C2"
+    for index, title in enumerate(header, start=1):
+        width = MAX_WIDTH if index == 2 else min(MAX_WIDTH, max(10, len(title) + 2))
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.append(header)
+
+
+def _percent(sheet: Any, ratio: float | None) -> WriteOnlyCell | None:
+    if ratio is None:
+        return None
+    cell = WriteOnlyCell(sheet, value=ratio)
+    cell.number_format = PERCENT_FORMAT
+    return cell
+
+
+def to_csv(table: ExportTable) -> bytes:
+    qn = table.questionnaire
+    answers = _answer_columns(qn)
+    indicators = [(ind.key, f"{ind.label}, %") for ind in qn.indicators]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(
+        [
+            t.COL_WEEK,
+            t.COL_SCHOOL,
+            t.COL_LATE,
+            *(label for _, label in answers),
+            *(label for _, label in indicators),
+        ]
+    )
+    for row in table.rows:
+        late = row.get("late")
+        writer.writerow(
+            [
+                row["week"],
+                row["school"],
+                "" if late is None else ("Да" if late else "Нет"),
+                *(_csv_value(_cell(qn, key, row.get(key))) for key, _ in answers),
+                *(_csv_percent(row.get(key)) for key, _ in indicators),
+            ]
+        )
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _csv_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return format_decimal(value)
+    return str(value)
+
+
+def _csv_percent(ratio: float | None) -> str:
+    return "" if ratio is None else format_decimal(ratio * 100)

@@ -1,0 +1,160 @@
+"""Who may see which report, and which district a report command is about.
+
+`allowed` is the one place that decides; it is meant to be swapped for the central
+permission table (`access.authorize`) when that lands.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.school_search import score
+from bot.domain.textnorm import fold
+from bot.domain.weeks import IsoWeek
+from bot.services.access import Actor, load_actor
+from bot.texts import reports as t
+from storage.models import District
+from storage.repos import districts as district_repo
+from storage.repos import reports as repo
+
+VIEW = "reports.view"  # /status, /missing, /rating, /chart
+REMIND = "reports.remind"
+EXPORT = "reports.export"
+REGION = "reports.region"
+
+CHAT_PEER_BASE = 2_000_000_000
+REGION_WORDS = frozenset({"region", "регион"})
+_WEEK = re.compile(r"(?<!\S)\d{4}-?w\d{1,2}(?!\S)", re.IGNORECASE)
+# How sure a fuzzy district-name match must be before it is taken for a district.
+DISTRICT_MATCH = 0.8
+
+
+class Refusal(Exception):
+    """The request cannot be served; `text` is the polite reply, with no data in it."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+def allowed(actor: Actor, action: str, district_id: int | None = None) -> bool:
+    if actor.is_admin:
+        return True
+    if action == REGION:
+        return False
+    return district_id is not None and district_id in actor.official_of
+
+
+@dataclass(frozen=True)
+class Asker:
+    vk_id: int
+    peer_id: int
+    admin_ids: tuple[int, ...] = ()
+
+    @property
+    def in_chat(self) -> bool:
+        return self.peer_id >= CHAT_PEER_BASE
+
+
+@dataclass(frozen=True)
+class Scope:
+    actor: Actor
+    districts: tuple[District, ...]  # empty for the region; several for a wide school search
+    week: IsoWeek | None
+    rest: str  # what is left of the arguments: a school name, an indicator, a format
+
+    @property
+    def region(self) -> bool:
+        return not self.districts
+
+    @property
+    def district(self) -> District:
+        return self.districts[0]
+
+
+async def resolve(session: AsyncSession, *, asker: Asker, args: str, action: str) -> Scope:
+    """Read the district, the week and the rest from what was typed and where."""
+    actor = await load_actor(session, asker.vk_id, list(asker.admin_ids))
+    week, rest = _take_week(args)
+    everything = await district_repo.list_all(session)
+    if asker.in_chat:
+        scope = await _chat_scope(session, asker, actor, action, week, rest)
+        _refuse_foreign(everything, [scope.district], rest)
+        return scope
+    if fold(rest) in REGION_WORDS:
+        if not allowed(actor, REGION):
+            raise Refusal(t.NOT_ALLOWED)
+        return Scope(actor, (), week, "")
+    candidates = [d for d in everything if actor.is_admin or d.id in actor.official_of]
+    _refuse_foreign(everything, candidates, rest)
+    if not candidates:
+        raise Refusal(t.NO_DISTRICT if actor.is_admin else t.NOT_ALLOWED)
+    district, rest = _pick_district(candidates, rest)
+    if district is not None:
+        return Scope(actor, (district,), week, rest)
+    if len(candidates) == 1 or rest:
+        return Scope(actor, tuple(candidates), week, rest)
+    example = candidates[0].name
+    names = ", ".join(d.name for d in candidates[:10])
+    command = {EXPORT: "/export", REMIND: "/remind"}.get(action, "/status")
+    raise Refusal(t.CHOOSE_DISTRICT.format(command=command, example=example, districts=names))
+
+
+def _take_week(args: str) -> tuple[IsoWeek | None, str]:
+    found = _WEEK.search(args)
+    if found is None:
+        return None, args.strip()
+    try:
+        week = IsoWeek.parse(found.group(0))
+    except ValueError:
+        raise Refusal(t.BAD_WEEK) from None
+    return week, (args[: found.start()] + args[found.end() :]).strip()
+
+
+async def _chat_scope(
+    session: AsyncSession, asker: Asker, actor: Actor, action: str, week: IsoWeek | None, rest: str
+) -> Scope:
+    chat = await repo.chat_by_peer(session, asker.peer_id)
+    if chat is None:
+        raise Refusal(t.CHAT_NOT_BOUND)
+    if action == VIEW and not chat.answers_status:
+        raise Refusal(t.CHAT_STATUS_OFF)
+    # Everyone in a district chat may read its status; acting on it is for officials.
+    if action != VIEW and not allowed(actor, action, chat.district_id):
+        raise Refusal(t.NOT_ALLOWED)
+    district = await district_repo.get(session, chat.district_id)
+    assert district is not None
+    return Scope(actor, (district,), week, rest)
+
+
+def _refuse_foreign(everything: list[District], visible: list[District], rest: str) -> None:
+    """Naming a district one may not see is refused outright, not read as a school name."""
+    named, _ = _pick_district(everything, rest, fuzzy=False)
+    if named is not None and named not in visible:
+        raise Refusal(t.NOT_ALLOWED_DISTRICT)
+
+
+def _pick_district(
+    candidates: list[District], rest: str, *, fuzzy: bool = True
+) -> tuple[District | None, str]:
+    """A district named at the start of the arguments (exactly, or clearly enough when the
+    asker has several), and the arguments after it."""
+    text = fold(rest)
+    if not text:
+        return (candidates[0], "") if len(candidates) == 1 and fuzzy else (None, "")
+    for district in sorted(candidates, key=lambda d: -len(d.name)):
+        name = fold(district.name)
+        if text == name:
+            return district, ""
+        if text.startswith(name + " "):
+            return district, " ".join(rest.split()[len(name.split()) :])
+    if fuzzy and len(candidates) > 1:
+        scored = sorted(((score(rest, d.name), i) for i, d in enumerate(candidates)), reverse=True)
+        best, index = scored[0]
+        runner_up = scored[1][0] if len(scored) > 1 else 0.0
+        if best >= DISTRICT_MATCH and best - runner_up > 0.05:
+            return candidates[index], ""
+    return None, rest

@@ -1,0 +1,241 @@
+"""The report commands as use cases: who asks, where, with what arguments → the reply.
+
+Handlers call one function here and send what it returns. Refusals come back as their
+polite text; nothing here talks to VK.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain import report_render as render
+from bot.domain.formatting import plural_ru
+from bot.domain.questionnaire import Questionnaire
+from bot.domain.school_search import find
+from bot.domain.textnorm import fold
+from bot.services import charts, export, remind, reports
+from bot.services.access import load_actor
+from bot.services.report_access import EXPORT, REMIND, VIEW, Asker, Refusal, Scope, resolve
+from bot.texts import reports as t
+from storage.db import Database
+from storage.models import District
+from storage.repos import reports as repo
+
+DEFAULT_RATING = "students_active_pct"
+CHART_WEEKS = 8
+EXPORT_WEEKS = 12
+MAX_EXPORT_WEEKS = 260
+
+
+@dataclass(frozen=True)
+class Files:
+    """A reply with attachments: PNG images or one document."""
+
+    caption: str
+    files: tuple[tuple[str, bytes], ...]  # (file name, content)
+    kind: str  # "photo" or "doc"
+
+
+async def status(*, db: Database, asker: Asker, args: str, now: datetime) -> str:
+    try:
+        async with db.reads() as session:
+            if await _is_only_staff(session, asker):
+                return await _my(session, asker, now)
+            scope = await resolve(session, asker=asker, args=args, action=VIEW)
+            if scope.region:
+                return render.render_region(await reports.region_rows(session=session, now=now))
+            if scope.rest:
+                return await _school(session, scope, now)
+            week = await reports.district_week(
+                session=session, district=scope.district, now=now, week=scope.week
+            )
+            return render.render_status(week)
+    except Refusal as refusal:
+        return refusal.text
+
+
+async def missing(*, db: Database, asker: Asker, args: str, now: datetime) -> str:
+    try:
+        async with db.reads() as session:
+            scope = await resolve(session, asker=asker, args=args, action=VIEW)
+            week = await reports.district_week(
+                session=session, district=_one(scope), now=now, week=scope.week
+            )
+            return render.render_missing(week)
+    except Refusal as refusal:
+        return refusal.text
+
+
+async def rating(*, db: Database, asker: Asker, args: str, now: datetime) -> str:
+    try:
+        async with db.reads() as session:
+            scope = await resolve(session, asker=asker, args=args, action=VIEW)
+            qn = await reports.questionnaire_of(session, None)
+            key = _indicator_key(qn, scope.rest)
+            week = await reports.district_week(
+                session=session, district=_only(scope), now=now, week=scope.week
+            )
+            return render.render_rating(week, key)
+    except Refusal as refusal:
+        return refusal.text
+
+
+async def my(*, db: Database, asker: Asker, now: datetime) -> str:
+    try:
+        async with db.reads() as session:
+            return await _my(session, asker, now)
+    except Refusal as refusal:
+        return refusal.text
+
+
+async def remind_now(*, db: Database, asker: Asker, args: str, now: datetime) -> str:
+    try:
+        async with db.sessions.begin() as session:
+            scope = await resolve(session, asker=asker, args=args, action=REMIND)
+            district = _one(scope)
+            result = await remind.remind(
+                session=session, district=district, now=now, actor_id=scope.actor.person_id
+            )
+    except Refusal as refusal:
+        return refusal.text
+    if result.no_round:
+        return t.REMIND_NO_ROUND
+    if result.next_allowed_at is not None:
+        return t.REMIND_TOO_SOON.format(
+            when=render.moment_label(result.next_allowed_at, district.tz)
+        )
+    if not result.queued and not result.unreachable:
+        return t.REMIND_NOBODY
+    lines = []
+    if result.queued:
+        count = len(result.queued)
+        lines.append(t.REMIND_SENT.format(count=count, schools=plural_ru(count, t.SCHOOLS_FORMS)))
+    if result.unreachable:
+        lines.append(t.REMIND_UNREACHABLE.format(schools="; ".join(result.unreachable)))
+    return "\n".join(lines)
+
+
+async def chart(*, db: Database, asker: Asker, args: str, now: datetime) -> Files | str:
+    try:
+        async with db.reads() as session:
+            scope = await resolve(session, asker=asker, args=args, action=VIEW)
+            qn = await reports.questionnaire_of(session, None)
+            key = _indicator_key(qn, scope.rest)
+            images = await charts.district_charts(
+                session=session, district=_only(scope), now=now, weeks=CHART_WEEKS, key=key
+            )
+    except Refusal as refusal:
+        return refusal.text
+    if images is None:
+        return t.CHART_NO_DATA
+    label = next(ind.label for ind in qn.indicators if ind.key == key)
+    caption = t.CHART_CAPTION.format(district=scope.district.name, weeks=CHART_WEEKS, label=label)
+    return Files(caption, images, "photo")
+
+
+async def export_file(*, db: Database, asker: Asker, args: str, now: datetime) -> Files | str:
+    options = _export_options(args)
+    if options is None:
+        return t.EXPORT_BAD_FORMAT
+    fmt, weeks, rest = options
+    try:
+        async with db.reads() as session:
+            scope = await resolve(session, asker=asker, args=rest, action=EXPORT)
+            district = _one(scope)
+    except Refusal as refusal:
+        return refusal.text
+    name, data = await export.export_district(
+        db=db,
+        district_id=district.id,
+        now=now,
+        weeks=weeks,
+        fmt=fmt,
+        actor_id=scope.actor.person_id,
+    )
+    caption = t.EXPORT_CAPTION.format(district=district.name, weeks=weeks, fmt=fmt.upper())
+    return Files(caption, ((name, data),), "doc")
+
+
+async def _school(session: AsyncSession, scope: Scope, now: datetime) -> str:
+    district_ids = [d.id for d in scope.districts]
+    roster = await repo.roster(session, district_ids=district_ids)
+    # An admin's search can cover every school in the country: off the event loop.
+    found = await asyncio.to_thread(find, scope.rest, [(row.school_id, row.name) for row in roster])
+    if not found:
+        raise Refusal(t.SCHOOL_NOT_FOUND.format(query=scope.rest[:100]))
+    if len(found) > 1:
+        raise Refusal(t.SCHOOL_AMBIGUOUS.format(schools="\n".join(f"• {n}" for _, n in found)))
+    history = await reports.school_history(
+        session=session, school_id=found[0][0], now=now, week=scope.week
+    )
+    return render.render_school(history)
+
+
+async def _my(session: AsyncSession, asker: Asker, now: datetime) -> str:
+    actor = await load_actor(session, asker.vk_id, list(asker.admin_ids))
+    if not actor.staff:
+        raise Refusal(t.MY_NOT_HEAD)
+    texts = []
+    for role in actor.staff:
+        history = await reports.school_history(session=session, school_id=role.school_id, now=now)
+        texts.append(render.render_school(history))
+    return "\n\n".join(texts)
+
+
+async def _is_only_staff(session: AsyncSession, asker: Asker) -> bool:
+    if asker.in_chat:
+        return False
+    actor = await load_actor(session, asker.vk_id, list(asker.admin_ids))
+    return actor.is_staff and not (actor.is_admin or actor.is_official)
+
+
+def _one(scope: Scope) -> District:
+    """The single district a district-wide command needs; the region, several districts or
+    words that are not a district are refused."""
+    if len(scope.districts) == 1:
+        if scope.rest:
+            raise Refusal(t.UNKNOWN_DISTRICT.format(name=scope.rest[:100]))
+        return scope.district
+    names = [d.name for d in scope.districts[:10]]
+    raise Refusal(
+        t.CHOOSE_DISTRICT.format(
+            command="/status", example=names[0] if names else "", districts=", ".join(names)
+        )
+        if names
+        else t.NOT_ALLOWED
+    )
+
+
+def _only(scope: Scope) -> District:
+    """The district of a command whose arguments are not a district (an indicator)."""
+    return _one(Scope(scope.actor, scope.districts, scope.week, ""))
+
+
+def _indicator_key(qn: Questionnaire, text: str) -> str:
+    if not text:
+        return DEFAULT_RATING
+    wanted = fold(text)
+    for ind in qn.indicators:
+        if wanted in (ind.key, fold(ind.label)) or fold(ind.label).startswith(wanted):
+            return ind.key
+    known = "; ".join(ind.label for ind in qn.indicators)
+    raise Refusal(t.RATING_UNKNOWN.format(name=text[:60], known=known))
+
+
+def _export_options(args: str) -> tuple[str, int, str] | None:
+    """`/export [xlsx|csv] [weeks] [district]` -> (format, weeks, the rest); None if unclear."""
+    formats, numbers, rest = [], [], []
+    for word in args.split():
+        if word.lower() in ("xlsx", "csv"):
+            formats.append(word.lower())
+        elif word.isdigit():
+            numbers.append(int(word))
+        else:
+            rest.append(word)
+    if len(formats) > 1 or len(numbers) > 1 or any(not 1 <= n <= MAX_EXPORT_WEEKS for n in numbers):
+        return None
+    return (formats or ["xlsx"])[0], (numbers or [EXPORT_WEEKS])[0], " ".join(rest)

@@ -1,0 +1,243 @@
+"""Report data for a district, a school and the region, read from storage.
+
+Every function issues a fixed number of queries (no per-school or per-week loops over the
+database). District figures are the database's weighted sums (`indicator_sums`); school
+figures come from the same stored numbers, so both always agree.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.indicators import aggregate_indicators, compute_indicators
+from bot.domain.questionnaire import Questionnaire, default_questionnaire
+from bot.domain.report_data import (
+    DistrictWeek,
+    Head,
+    RegionRow,
+    SchoolHistory,
+    SchoolLine,
+    SchoolWeek,
+    WeekPoint,
+    as_count,
+    from_sums,
+)
+from bot.domain.weeks import IsoWeek
+from bot.services.rounds import calendar_of, round_questionnaire
+from storage.models import District, Round
+from storage.repos import districts as district_repo
+from storage.repos import reports as repo
+
+HISTORY_WEEKS = 8
+
+
+async def questionnaire_of(session: AsyncSession, round_: Round | None) -> Questionnaire:
+    return await round_questionnaire(session, round_) if round_ else default_questionnaire()
+
+
+async def district_week(
+    *, session: AsyncSession, district: District, now: datetime, week: IsoWeek | None = None
+) -> DistrictWeek:
+    """Who answered in the district's round of `week` (default: this week) and the figures."""
+    calendar = calendar_of(district)
+    week = week or calendar.week_of(now)
+    rounds = await repo.weekly_rounds(
+        session, district_id=district.id, upto_period=str(week), limit=2
+    )
+    current = rounds[0] if rounds and rounds[0].period == str(week) else None
+    previous = next((r for r in rounds if r.period < str(week)), None)
+    plan = calendar.plan(week)
+    if current is None and plan is None:
+        return DistrictWeek(
+            district=district.name, period=str(week), tz=district.tz, deadline_at=None,
+            schools=(), indicators=(), holiday=True,
+        )  # fmt: skip
+    deadline = current.deadline_at if current else plan.deadline_at  # type: ignore[union-attr]
+    return await _status(session, district, str(week), current, previous, deadline)
+
+
+async def round_status(*, session: AsyncSession, round_: Round, now: datetime) -> DistrictWeek:
+    """The status of one given round: a weekly one with its week's change, a one-off
+    request (its period is not a week) on its own."""
+    district = await district_repo.get(session, round_.district_id)
+    assert district is not None
+    try:
+        week = IsoWeek.parse(round_.period)
+    except ValueError:
+        return await _status(session, district, round_.period, round_, None, round_.deadline_at)
+    return await district_week(session=session, district=district, now=now, week=week)
+
+
+async def _status(
+    session: AsyncSession,
+    district: District,
+    period: str,
+    current: Round | None,
+    previous: Round | None,
+    deadline: datetime,
+) -> DistrictWeek:
+    qn = await questionnaire_of(session, current or previous)
+    roster = await repo.roster(session, district_ids=[district.id])
+    on_roster = {row.school_id for row in roster}
+    keys = sorted({key for pair in _pairs(qn) for key in pair})
+    round_ids = [r.id for r in (current, previous) if r is not None]
+    rows = await repo.school_numbers(session, round_ids=round_ids, keys=keys) if round_ids else []
+    # Figures cover the schools on the roster: an archived school's answers stay out.
+    rows = [row for row in rows if row.school_id in on_roster]
+    this_week = {r.school_id: r for r in rows if current is not None and r.round_id == current.id}
+    undelivered = await repo.undelivered_schools(session, round_id=current.id) if current else set()
+    counts = {school_id: _counts(row) for school_id, row in this_week.items()}
+    last_week = [_counts(r) for r in rows if previous is not None and r.round_id == previous.id]
+    return DistrictWeek(
+        district=district.name,
+        period=period,
+        tz=district.tz,
+        deadline_at=deadline,
+        schools=_school_lines(roster, this_week, counts, undelivered, qn),
+        indicators=tuple(aggregate_indicators(qn, counts.values())),
+        previous=tuple(aggregate_indicators(qn, last_week)) if previous else None,
+    )
+
+
+def _counts(row: repo.SchoolNumbers) -> dict[str, object]:
+    return {key: as_count(num) for key, num in row.numbers.items()}
+
+
+def _school_lines(
+    roster: list[repo.RosterRow],
+    answered: dict[int, repo.SchoolNumbers],
+    counts: dict[int, dict[str, object]],
+    undelivered: set[int],
+    qn: Questionnaire,
+) -> tuple[SchoolLine, ...]:
+    lines = []
+    for row in roster:
+        response = answered.get(row.school_id)
+        lines.append(
+            SchoolLine(
+                school_id=row.school_id,
+                name=row.name,
+                head=_head(row),
+                answered=response is not None,
+                late=response is not None and response.late,
+                undelivered=row.school_id in undelivered,
+                values=tuple(compute_indicators(qn, counts[row.school_id])) if response else (),
+            )
+        )
+    return tuple(lines)
+
+
+def _head(row: repo.RosterRow) -> Head | None:
+    if row.head_reachable is None:
+        return None
+    name = " ".join(part for part in (row.head_first_name, row.head_last_name) if part)
+    return Head(vk_id=row.head_vk_id, name=name, reachable=row.head_reachable)
+
+
+async def district_trend(
+    *, session: AsyncSession, district: District, now: datetime, weeks: int
+) -> tuple[Questionnaire, list[WeekPoint]]:
+    """The district's indicators over its last `weeks` rounds, oldest first."""
+    upto = calendar_of(district).week_of(now)
+    rounds = await repo.weekly_rounds(
+        session, district_id=district.id, upto_period=str(upto), limit=weeks
+    )
+    qn = await questionnaire_of(session, rounds[0] if rounds else None)
+    sums = await repo.indicator_sums(session, round_ids=[r.id for r in rounds], pairs=_pairs(qn))
+    points = [
+        WeekPoint(
+            period=r.period,
+            indicators=from_sums(qn.indicators, _sums_of(sums, r)),
+            answered=sums[r.id].responses if r.id in sums else 0,
+        )
+        for r in reversed(rounds)
+    ]
+    return qn, points
+
+
+async def school_history(
+    *,
+    session: AsyncSession,
+    school_id: int,
+    now: datetime,
+    week: IsoWeek | None = None,
+    weeks: int = HISTORY_WEEKS,
+) -> SchoolHistory:
+    """One school: its answers of `week` (default this week) and its last `weeks` weeks."""
+    school = await repo.school(session, school_id)
+    assert school is not None
+    district = await district_repo.get(session, school.district_id)
+    assert district is not None
+    week = week or calendar_of(district).week_of(now)
+    rounds = await repo.weekly_rounds(
+        session, district_id=district.id, upto_period=str(week), limit=weeks
+    )
+    qn = await questionnaire_of(session, rounds[0] if rounds else None)
+    round_ids = [r.id for r in rounds]
+    late = {
+        r.round_id: r.late
+        for r in await repo.responses(session, round_ids=round_ids, school_id=school_id)
+    }
+    answers: dict[int, dict[str, object]] = defaultdict(dict)
+    numbers: dict[int, dict[str, object]] = defaultdict(dict)
+    for row in await repo.answers(session, round_ids=round_ids, school_id=school_id):
+        answers[row.round_id][row.key] = row.value
+        numbers[row.round_id][row.key] = as_count(row.num)
+    history = [
+        SchoolWeek(
+            period=r.period,
+            answers=answers[r.id] if r.id in late else None,
+            values=tuple(compute_indicators(qn, numbers[r.id])) if r.id in late else (),
+            late=late.get(r.id, False),
+        )
+        for r in rounds
+    ]
+    if not rounds or rounds[0].period != str(week):
+        history.insert(0, SchoolWeek(period=str(week), answers=None))
+    return SchoolHistory(
+        school=school.name, district=district.name, weeks=tuple(history), questionnaire=qn
+    )
+
+
+async def region_rows(*, session: AsyncSession, now: datetime) -> list[RegionRow]:
+    """Every district's current week side by side (admins' /status region)."""
+    all_districts = await district_repo.list_all(session)
+    periods = {d.id: str(calendar_of(d).week_of(now)) for d in all_districts}
+    rounds = {
+        r.district_id: r
+        for r in await repo.weekly_rounds_of_period(session, periods=set(periods.values()))
+        if periods.get(r.district_id) == r.period
+    }
+    qn = default_questionnaire()
+    sums = await repo.indicator_sums(
+        session, round_ids=[r.id for r in rounds.values()], pairs=_pairs(qn)
+    )
+    counts = await repo.school_counts(session)
+    rows = []
+    for district in all_districts:
+        round_ = rounds.get(district.id)
+        found = sums.get(round_.id) if round_ else None
+        rows.append(
+            RegionRow(
+                district=district.name,
+                period=periods[district.id],
+                schools=counts.get(district.id, 0),
+                answered=found.responses if found else 0,
+                indicators=from_sums(qn.indicators, found.sums if found else None),
+            )
+        )
+    return rows
+
+
+def _pairs(qn: Questionnaire) -> list[tuple[str, str]]:
+    return [(ind.numerator, ind.denominator) for ind in qn.indicators]
+
+
+def _sums_of(
+    sums: dict[int, repo.RoundSums], round_: Round | None
+) -> list[tuple[float, float, int]] | None:
+    found = sums.get(round_.id) if round_ is not None else None
+    return found.sums if found else None

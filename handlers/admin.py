@@ -1,0 +1,135 @@
+"""Admin commands in a private chat: the menu, officials, invites, unbound schools.
+
+Only admins get here: `handlers/guard.py` refuses everyone else by the permission table.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from vkbottle import Keyboard, Text
+from vkbottle.bot import BotLabeler, Message
+
+from bot.app import AppContext
+from bot.runtime.access import Can, Cmd, Payload
+from bot.runtime.replies import reply
+from bot.services import admin, roles
+from bot.services.access import Action, Actor
+from bot.services.district_settings import find_district
+from bot.texts import admin as texts
+from storage.repos import districts as district_repo
+
+# Admins only, on every handler here: the guard answers others; this keeps them out
+# even if that answer fails (vkbottle then tries the next handlers).
+labeler = BotLabeler(auto_rules=[Can(Action.ADMIN)])
+LOOKUP_ERRORS = (LookupError,)
+_OFFICIAL_ARGS = re.compile(
+    r"(add|remove|добавить|снять|назначить)\s+(?:id)?(\d{1,12})\s+(.+)", re.I
+)
+
+
+def menu_keyboard() -> str:
+    keyboard = Keyboard(one_time=False)
+    keyboard.add(Text(texts.BUTTON_UNBOUND, {"c": "adm", "a": "unbound"}))
+    keyboard.add(Text(texts.BUTTON_DISTRICTS, {"c": "adm", "a": "districts"}))
+    keyboard.add(Text(texts.BUTTON_HELP, {"c": "adm", "a": "help"}))
+    return keyboard.get_json()
+
+
+@labeler.private_message(Cmd("admin"))
+async def show_menu(message: Message, app: AppContext) -> None:
+    await reply(app.api, message.peer_id, texts.MENU, keyboard=menu_keyboard())
+
+
+@labeler.private_message(Cmd("official"))
+async def official(message: Message, app: AppContext, actor: Actor, args: str) -> None:
+    match = _OFFICIAL_ARGS.fullmatch(args)
+    if match is None:
+        await reply(app.api, message.peer_id, texts.USAGE_OFFICIAL)
+        return
+    adding = match[1].lower() not in ("remove", "снять")
+    vk_id, now = int(match[2]), app.clock.now()
+    try:
+        async with app.db.sessions.begin() as session:
+            district = await find_district(session, match[3])
+            change = roles.add_official if adding else roles.remove_official
+            changed = await change(
+                session=session,
+                vk_id=vk_id,
+                district_name=district.name,
+                now=now,
+                actor_id=actor.person_id,
+            )
+    except LOOKUP_ERRORS as exc:
+        await reply(app.api, message.peer_id, texts.input_error(exc))
+        return
+    done = {
+        (True, True): texts.OFFICIAL_ADDED,
+        (True, False): texts.OFFICIAL_EXISTED,
+        (False, True): texts.OFFICIAL_REMOVED,
+        (False, False): texts.OFFICIAL_ABSENT,
+    }
+    values = {"vk_id": vk_id, "district": district.name}
+    await reply(app.api, message.peer_id, done[adding, changed].format(**values))
+    if changed:
+        notice = texts.YOU_ARE_OFFICIAL if adding else texts.YOU_ARE_NOT_OFFICIAL
+        await reply(app.api, vk_id, notice.format(**values))
+
+
+@labeler.private_message(Cmd("unbound"))
+@labeler.private_message(Payload("adm", a="unbound"))
+async def unbound(message: Message, app: AppContext, args: str = "") -> None:
+    try:
+        async with app.db.reads() as session:
+            chosen = (
+                [await find_district(session, args)]
+                if args
+                else await district_repo.list_all(session)
+            )
+            report = [(d.name, await admin.unbound_schools(session, d)) for d in chosen]
+    except LOOKUP_ERRORS as exc:
+        await reply(app.api, message.peer_id, texts.input_error(exc))
+        return
+    parts = [
+        texts.UNBOUND.format(
+            district=name, count=len(schools), schools=texts.listing([s.name for s in schools])
+        )
+        if schools
+        else texts.ALL_BOUND.format(district=name)
+        for name, schools in report
+    ]
+    await reply(app.api, message.peer_id, "\n\n".join(parts) or texts.NO_DISTRICTS)
+
+
+@labeler.private_message(Cmd("reissue", "revoke"))
+async def reissue(message: Message, app: AppContext, actor: Actor, command: str, args: str) -> None:
+    part, role = admin.split_role(args)
+    if not part:
+        await reply(app.api, message.peer_id, texts.USAGE_REISSUE)
+        return
+    settings, now = app.settings, app.clock.now()
+    try:
+        async with app.db.sessions.begin() as session:
+            school = await admin.find_school(session, part)
+            if command == "revoke":
+                count = await admin.revoke(
+                    session=session, school=school, role=role, now=now, actor_id=actor.person_id
+                )
+                text = texts.REVOKED.format(
+                    school=school.name, role=texts.ROLE_NAMES[role], count=count
+                )
+            else:
+                result = await admin.reissue(
+                    session=session,
+                    school=school,
+                    role=role,
+                    now=now,
+                    ttl=timedelta(days=settings.invite_ttl_days),
+                    group_id=settings.vk_group_id,
+                    actor_id=actor.person_id,
+                )
+                text = texts.reissued(result, settings.invite_ttl_days)
+    except LOOKUP_ERRORS as exc:
+        text = texts.input_error(exc)
+    await reply(app.api, message.peer_id, text)

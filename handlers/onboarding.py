@@ -1,0 +1,152 @@
+"""Joining with an invite: deep link, the code typed, or `/start CODE`; then "is it you?"."""
+
+from __future__ import annotations
+
+import logging
+
+from vkbottle import Keyboard, KeyboardButtonColor, Text
+from vkbottle.bot import BotLabeler, Message
+from vkbottle.dispatch.rules import ABCRule
+
+from bot.app import AppContext
+from bot.domain import invite_codes
+from bot.domain.commands import parse_command
+from bot.runtime.access import Payload
+from bot.runtime.replies import reply
+from bot.services import onboarding
+from bot.services.access import Actor
+from bot.services.onboarding import Outcome, RedeemResult
+from bot.texts import onboarding as texts
+from bot.vk.api import describe
+
+logger = logging.getLogger(__name__)
+labeler = BotLabeler()
+
+FAILURE_TEXTS = {
+    Outcome.UNKNOWN: texts.UNKNOWN_CODE,
+    Outcome.EXPIRED: texts.EXPIRED_CODE,
+    Outcome.REVOKED: texts.REVOKED_CODE,
+    Outcome.USED: texts.USED_CODE,
+    Outcome.ALREADY_YOURS: texts.ALREADY_YOURS,
+}
+
+
+class CodeAttempt(ABCRule[Message]):
+    """A deep link, `/start CODE`, or a message that looks like a code; passes `code`.
+
+    A bound head's message counts only if it really is a code (with a letter in it): their
+    other short texts, such as numbers, are answers for the questionnaire.
+    """
+
+    async def check(self, event: Message, actor: Actor) -> dict[str, str | None] | bool:
+        text = event.text or ""
+        command = parse_command(text)
+        if event.ref:
+            text = event.ref
+        elif command is not None:
+            if command.name != "start" or not command.args:
+                return False
+            text = command.args
+        elif actor.is_stranger:
+            if not invite_codes.looks_like_attempt(text):
+                return False
+        elif not any(ch.isalpha() for ch in text) or invite_codes.normalize(text) is None:
+            return False
+        return {"code": invite_codes.normalize(text)}
+
+
+def confirm_keyboard() -> str:
+    keyboard = Keyboard(one_time=True)
+    keyboard.add(Text(texts.BUTTON_YES, {"c": "onb_yes"}), color=KeyboardButtonColor.POSITIVE)
+    keyboard.add(Text(texts.BUTTON_NO, {"c": "onb_no"}), color=KeyboardButtonColor.NEGATIVE)
+    return keyboard.get_json()
+
+
+@labeler.private_message(CodeAttempt())
+async def redeem(message: Message, app: AppContext, code: str | None) -> None:
+    now = app.clock.now()
+    async with app.db.sessions.begin() as session:
+        result = await onboarding.redeem(session=session, vk_id=message.from_id, code=code, now=now)
+    logger.info("invite attempt: %s", result.outcome)
+    if result.outcome is Outcome.REDEEMED:
+        await welcome(app, message.peer_id, result)
+    elif result.blocked_until is not None:
+        await reply(app.api, message.peer_id, texts.blocked(result.blocked_until, now))
+    elif result.outcome is Outcome.HOLDER_EXISTS:
+        role = texts.ROLE_NAMES[result.role or "head"]
+        await reply(
+            app.api, message.peer_id, texts.HOLDER_EXISTS.format(school=result.school, role=role)
+        )
+        await notify_admins(
+            app,
+            texts.ADMIN_HOLDER_EXISTS.format(
+                vk_id=message.from_id, school=result.school, role=role
+            ),
+        )
+    else:
+        await reply(app.api, message.peer_id, FAILURE_TEXTS[result.outcome])
+        if result.outcome is Outcome.USED:
+            await notify_admins(
+                app, texts.ADMIN_CODE_REUSED.format(vk_id=message.from_id, school=result.school)
+            )
+
+
+async def welcome(app: AppContext, peer_id: int, result: RedeemResult) -> None:
+    name = result.first_name or await _fetch_name(app, peer_id, result.person_id)
+    await reply(app.api, peer_id, texts.welcome(result, name), keyboard=confirm_keyboard())
+    if result.replaced_vk_id is not None:
+        await reply(
+            app.api, result.replaced_vk_id, texts.FORMER_HOLDER.format(school=result.school)
+        )
+
+
+async def _fetch_name(app: AppContext, vk_id: int, person_id: int | None) -> str | None:
+    try:
+        users = await app.api.users.get(user_ids=[vk_id])
+    except Exception as exc:  # a greeting without a name beats no greeting
+        logger.warning("users.get failed: %s", describe(exc))
+        return None
+    if not users or person_id is None or getattr(users[0], "deactivated", None):
+        return None
+    user = users[0]
+    async with app.db.sessions.begin() as session:
+        await onboarding.remember_name(
+            session=session,
+            person_id=person_id,
+            first_name=user.first_name,
+            last_name=user.last_name,
+        )
+    return user.first_name
+
+
+def nothing_to_do(actor: Actor) -> str:
+    """An old button pressed again: strangers (e.g. after "Нет") hear how to join."""
+    return texts.STRANGER if actor.is_stranger else texts.CONFIRMED_NOTHING
+
+
+@labeler.private_message(Payload("onb_yes"))
+async def confirm(message: Message, app: AppContext, actor: Actor) -> None:
+    async with app.db.sessions.begin() as session:
+        schools = await onboarding.confirm(
+            session=session, vk_id=message.from_id, now=app.clock.now()
+        )
+    await reply(app.api, message.peer_id, texts.CONFIRMED if schools else nothing_to_do(actor))
+
+
+@labeler.private_message(Payload("onb_no"))
+async def reject(message: Message, app: AppContext, actor: Actor) -> None:
+    async with app.db.sessions.begin() as session:
+        schools = await onboarding.reject(
+            session=session, vk_id=message.from_id, now=app.clock.now()
+        )
+    if not schools:
+        await reply(app.api, message.peer_id, nothing_to_do(actor))
+        return
+    listed = ", ".join(f"«{name}»" for name in schools)
+    await reply(app.api, message.peer_id, texts.REJECTED.format(schools=listed))
+    await notify_admins(app, texts.ADMIN_REJECTED.format(vk_id=message.from_id, schools=listed))
+
+
+async def notify_admins(app: AppContext, text: str) -> None:
+    for admin_id in app.settings.admin_ids:
+        await reply(app.api, admin_id, text)

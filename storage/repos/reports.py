@@ -1,0 +1,295 @@
+"""Read queries behind /status, /my, /rating, charts and exports.
+
+Each view issues a fixed number of queries whatever the number of schools or weeks: the
+roster of a district (schools with their heads) is one query, the answers of a set of
+rounds another, and district indicators are a SQL aggregate over `answers.num`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    Answer,
+    Campaign,
+    Chat,
+    OutboxMessage,
+    Person,
+    Response,
+    Round,
+    School,
+    SchoolStaff,
+    Throttle,
+)
+from storage.upsert import insert_ignore
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    school_id: int
+    name: str
+    district_id: int
+    head_vk_id: int | None
+    head_first_name: str | None
+    head_last_name: str | None
+    head_reachable: bool | None  # None when the school has no head in the bot
+
+
+@dataclass(frozen=True)
+class ResponseRow:
+    round_id: int
+    school_id: int
+    late: bool
+    submitted_at: datetime
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    round_id: int
+    school_id: int
+    key: str
+    value: Any
+    num: float | None
+
+
+@dataclass(frozen=True)
+class RoundSums:
+    responses: int  # responses with any of the summed answers
+    sums: list[tuple[float, float, int]]  # per pair: Σ n, Σ d, responses that gave both
+
+
+async def roster(session: AsyncSession, *, district_ids: Collection[int]) -> list[RosterRow]:
+    """Active schools of the districts with their heads, by district then name."""
+    query = (
+        select(
+            School.id,
+            School.name,
+            School.district_id,
+            Person.vk_id,
+            Person.first_name,
+            Person.last_name,
+            Person.reachable,
+        )
+        .outerjoin(
+            SchoolStaff, and_(SchoolStaff.school_id == School.id, SchoolStaff.role == "head")
+        )
+        .outerjoin(Person, Person.id == SchoolStaff.person_id)
+        .where(School.district_id.in_(list(district_ids)), School.archived_at.is_(None))
+        .order_by(School.district_id, School.name)
+    )
+    return [RosterRow(*row) for row in await session.execute(query)]
+
+
+async def weekly_rounds(
+    session: AsyncSession, *, district_id: int, upto_period: str, limit: int
+) -> list[Round]:
+    """The district's weekly rounds up to and including `upto_period`, newest first.
+
+    ISO periods ("2024-W43") are zero-padded, so text order is time order.
+    """
+    query = (
+        select(Round)
+        .join(Campaign, Campaign.id == Round.campaign_id)
+        .where(
+            Round.district_id == district_id,
+            Campaign.kind == "weekly",
+            Round.period <= upto_period,
+        )
+        .order_by(Round.period.desc())
+        .limit(limit)
+    )
+    return list(await session.scalars(query))
+
+
+async def weekly_rounds_of_period(
+    session: AsyncSession, *, periods: Collection[str]
+) -> list[Round]:
+    """Every district's weekly round of the given periods (the region roll-up)."""
+    query = (
+        select(Round)
+        .join(Campaign, Campaign.id == Round.campaign_id)
+        .where(Campaign.kind == "weekly", Round.period.in_(list(periods)))
+    )
+    return list(await session.scalars(query))
+
+
+async def responses(
+    session: AsyncSession, *, round_ids: Collection[int], school_id: int | None = None
+) -> list[ResponseRow]:
+    query = select(
+        Response.round_id, Response.school_id, Response.late, Response.submitted_at
+    ).where(Response.round_id.in_(list(round_ids)))
+    if school_id is not None:
+        query = query.where(Response.school_id == school_id)
+    return [ResponseRow(*row) for row in await session.execute(query)]
+
+
+async def answers(
+    session: AsyncSession,
+    *,
+    round_ids: Collection[int],
+    school_id: int | None = None,
+    only_text: bool = False,
+) -> list[AnswerRow]:
+    """Stored answers of the rounds (optionally of one school; optionally only those
+    without a number, when the numbers come from `school_numbers`)."""
+    query = (
+        select(Response.round_id, Response.school_id, Answer.key, Answer.value, Answer.num)
+        .join(Answer, Answer.response_id == Response.id)
+        .where(Response.round_id.in_(list(round_ids)))
+    )
+    if school_id is not None:
+        query = query.where(Response.school_id == school_id)
+    if only_text:
+        query = query.where(Answer.num.is_(None))
+    return [AnswerRow(*row) for row in await session.execute(query)]
+
+
+@dataclass(frozen=True)
+class SchoolNumbers:
+    round_id: int
+    school_id: int
+    late: bool
+    numbers: dict[str, float | None]
+
+
+async def school_numbers(
+    session: AsyncSession, *, round_ids: Collection[int], keys: Sequence[str]
+) -> list[SchoolNumbers]:
+    """Each response of the rounds as one row: round, school, late, its numeric answers.
+
+    Pivoted by the database, so reports read one row per school and week and no JSON.
+    """
+    query = (
+        select(
+            Response.round_id,
+            Response.school_id,
+            Response.late,
+            *(func.max(case((Answer.key == key, Answer.num))) for key in keys),
+        )
+        .outerjoin(Answer, and_(Answer.response_id == Response.id, Answer.key.in_(list(keys))))
+        .where(Response.round_id.in_(list(round_ids)))
+        .group_by(Response.id, Response.round_id, Response.school_id, Response.late)
+    )
+    return [
+        SchoolNumbers(row[0], row[1], row[2], dict(zip(keys, row[3:], strict=True)))
+        for row in await session.execute(query)
+    ]
+
+
+async def indicator_sums(
+    session: AsyncSession,
+    *,
+    round_ids: Collection[int],
+    pairs: Sequence[tuple[str, str]],
+) -> dict[int, RoundSums]:
+    """Per round, for each (numerator, denominator) pair: Σ n and Σ d over the responses
+    that gave both numbers — the weighted district share, computed by the database.
+
+    The inner query pivots each response's answers into one row; the outer one sums.
+    """
+    if not round_ids or not pairs:
+        return {}
+    keys = sorted({key for pair in pairs for key in pair})
+    pivot = (
+        select(
+            Response.round_id.label("round_id"),
+            *(func.max(case((Answer.key == key, Answer.num))).label(f"k_{key}") for key in keys),
+        )
+        .join(Answer, Answer.response_id == Response.id)
+        .where(Response.round_id.in_(list(round_ids)), Answer.key.in_(keys))
+        .group_by(Response.id, Response.round_id)
+        .subquery()
+    )
+    columns = []
+    for n_key, d_key in pairs:
+        n, d = pivot.c[f"k_{n_key}"], pivot.c[f"k_{d_key}"]
+        both = and_(n.is_not(None), d.is_not(None))
+        columns += [
+            func.coalesce(func.sum(case((both, n))), 0),
+            func.coalesce(func.sum(case((both, d))), 0),
+            func.count(case((both, 1))),
+        ]
+    query = select(pivot.c.round_id, func.count(), *columns).group_by(pivot.c.round_id)
+    result: dict[int, RoundSums] = {}
+    for row in await session.execute(query):
+        values = list(row[2:])
+        sums = [
+            (float(values[i]), float(values[i + 1]), int(values[i + 2]))
+            for i in range(0, len(values), 3)
+        ]
+        result[row[0]] = RoundSums(int(row[1]), sums)
+    return result
+
+
+async def school_counts(session: AsyncSession) -> dict[int, int]:
+    """Active schools per district."""
+    query = (
+        select(School.district_id, func.count())
+        .where(School.archived_at.is_(None))
+        .group_by(School.district_id)
+    )
+    return {district_id: count for district_id, count in await session.execute(query)}
+
+
+async def undelivered_schools(session: AsyncSession, *, round_id: int) -> set[int]:
+    """Schools of the round with a message VK refused for good (blocked, not allowed)."""
+    query = select(OutboxMessage.school_id).where(
+        OutboxMessage.round_id == round_id,
+        OutboxMessage.status == "failed",
+        OutboxMessage.school_id.is_not(None),
+    )
+    return set(await session.scalars(query.distinct()))
+
+
+async def school_staff_recipients(
+    session: AsyncSession, *, school_ids: Collection[int]
+) -> list[tuple[int, int, bool]]:
+    """(school_id, vk_id, reachable) of every head and deputy of the schools."""
+    query = (
+        select(SchoolStaff.school_id, Person.vk_id, Person.reachable)
+        .join(Person, Person.id == SchoolStaff.person_id)
+        .where(SchoolStaff.school_id.in_(list(school_ids)), Person.vk_id.is_not(None))
+        .order_by(SchoolStaff.school_id, SchoolStaff.role)
+    )
+    return [tuple(row) for row in await session.execute(query)]  # type: ignore[misc]
+
+
+async def chat_by_peer(session: AsyncSession, peer_id: int) -> Chat | None:
+    return await session.scalar(select(Chat).where(Chat.peer_id == peer_id))
+
+
+async def school(session: AsyncSession, school_id: int) -> School | None:
+    return await session.get(School, school_id)
+
+
+async def take_window(
+    session: AsyncSession, *, key: str, now: datetime, window: timedelta
+) -> datetime | None:
+    """Claim a once-per-`window` slot atomically; None if claimed, else when it frees up.
+
+    The conditional UPDATE is the whole check, so two officials pressing at once (or two
+    bot instances) cannot both pass.
+    """
+    await insert_ignore(
+        session,
+        Throttle,
+        [{"key": key, "count": 0, "window_start": now - window, "blocked_until": None}],
+        ["key"],
+    )
+    claimed = await session.execute(
+        update(Throttle)
+        .where(Throttle.key == key, Throttle.window_start <= now - window)
+        .values(window_start=now, count=Throttle.count + 1)
+    )
+    if claimed.rowcount:
+        return None
+    started = await session.scalar(select(Throttle.window_start).where(Throttle.key == key))
+    assert started is not None
+    return started + window

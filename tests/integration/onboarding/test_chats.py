@@ -1,0 +1,130 @@
+"""Binding a district chat with /bind, and knowing who blocked the bot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.clock import FakeClock
+from bot.services import onboarding, reachability, roles
+from bot.texts import admin as texts
+from bot.texts import onboarding as onboarding_texts
+from storage.db import Database
+from storage.models import AuditEvent, Chat, District
+from tests.integration.onboarding.conftest import ADMIN, seed_district
+from tests.utils.harness import running_bot
+from tests.utils.sergokala import DISTRICT
+
+OFFICIAL = 700
+DEGVA = "МКОУ «Дегвинская СОШ»"
+
+
+async def appoint(db: Database, clock: FakeClock, vk_id: int, district: str = DISTRICT) -> None:
+    async with db.sessions.begin() as session:
+        await roles.add_official(
+            session=session, vk_id=vk_id, district_name=district, now=clock.now()
+        )
+
+
+async def chats(db: Database) -> list[tuple[int, str, bool]]:
+    async with db.reads() as session:
+        rows = await session.execute(
+            select(Chat.peer_id, District.name, Chat.answers_status).join(District)
+        )
+        return sorted(tuple(row) for row in rows)
+
+
+async def test_an_official_binds_and_unbinds_the_district_chat(
+    db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    await seed_district(db, clock)
+    await appoint(db, clock, OFFICIAL)
+    async with running_bot(db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+        peer = bot.emulator.add_chat(1, "Руководители ОО", [OFFICIAL, 501])
+        bound = await bot.say(OFFICIAL, "/bind", peer_id=peer)
+        assert [r["text"] for r in bound] == [texts.BOUND_WITH_STATUS.format(district=DISTRICT)]
+        assert await chats(db) == [(peer, DISTRICT, True)]
+        summaries = await bot.say(OFFICIAL, "[club1|@svodka] /bind сводки", peer_id=peer)
+        assert summaries[0]["text"] == texts.BOUND_SUMMARIES.format(district=DISTRICT)
+        assert await chats(db) == [(peer, DISTRICT, False)]
+        stranger = await bot.say(501, "/unbind", peer_id=peer)
+        assert [r["text"] for r in stranger] == [onboarding_texts.REFUSED]
+        unbound = await bot.say(OFFICIAL, "/unbind", peer_id=peer)
+        assert unbound[0]["text"] == texts.UNBOUND_CHAT.format(district=DISTRICT)
+        again = await bot.say(OFFICIAL, "/unbind", peer_id=peer)
+        assert again[0]["text"] == texts.NOT_BOUND
+    assert await chats(db) == []
+    async with db.reads() as session:
+        actions = list(await session.scalars(select(AuditEvent.action)))
+    assert actions.count("chat.bind") == 2 and actions.count("chat.unbind") == 1
+
+
+async def test_without_admin_rights_the_bot_explains_what_to_do(
+    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    await seed_district(sqlite_db, clock)
+    await appoint(sqlite_db, clock, OFFICIAL)
+    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+        peer = bot.emulator.add_chat(2, "Чат района", [OFFICIAL], bot_is_admin=False)
+        replies = await bot.say(OFFICIAL, "/bind", peer_id=peer)
+    assert [r["text"] for r in replies] == [texts.BIND_NEEDS_ADMIN]
+    assert await chats(sqlite_db) == []
+
+
+async def test_strangers_heads_and_other_districts_cannot_bind(
+    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    codes = await seed_district(sqlite_db, clock)
+    await seed_district(sqlite_db, clock, "Ахвахский район", ["Школа №2"])
+    await appoint(sqlite_db, clock, OFFICIAL)
+    async with running_bot(sqlite_db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+        await bot.say(501, codes[DEGVA])
+        peer = bot.emulator.add_chat(3, "Чат", [OFFICIAL, 501, 999])
+        for who in (999, 501):
+            refused = await bot.say(who, "/bind", peer_id=peer)
+            assert [r["text"] for r in refused] == [onboarding_texts.REFUSED]
+        other = await bot.say(OFFICIAL, "/bind Ахвахский", peer_id=peer)
+        assert other[0]["text"] == texts.BIND_NOT_YOURS.format(district="Ахвахский район")
+        private = await bot.say(OFFICIAL, "/bind")
+        assert private[0]["text"] == texts.BIND_IN_PRIVATE
+        which = await bot.say(ADMIN, "/bind", peer_id=peer)
+        assert "Укажите район" in which[0]["text"] and "Ахвахский район" in which[0]["text"]
+        chosen = await bot.say(ADMIN, "/bind ахвахский статус", peer_id=peer)
+        assert chosen[0]["text"] == texts.BOUND_WITH_STATUS.format(district="Ахвахский район")
+    assert await chats(sqlite_db) == [(peer, "Ахвахский район", True)]
+
+
+async def test_a_head_who_blocks_the_bot_is_shown_as_unreachable(
+    db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    codes = await seed_district(db, clock)
+    async with running_bot(db, clock, tmp_path) as bot:
+        bot.user(501, "Патимат", "Магомедова")
+        await bot.say(501, codes[DEGVA])
+        await bot.emulator.set_allowed(501, False)
+        await bot.emulator.set_allowed(999, False)  # a stranger: nothing to record
+        await bot.settle()
+        async with db.reads() as session:
+            district_id = (await session.scalars(select(District.id))).one()
+            blocked = await reachability.unreachable_heads(session, district_id)
+        assert [(h.school, h.vk_id, h.first_name) for h in blocked] == [(DEGVA, 501, "Патимат")]
+        await bot.emulator.set_allowed(501, True)
+        await bot.settle()
+        async with db.reads() as session:
+            assert await reachability.unreachable_heads(session, district_id) == []
+
+
+async def test_redeeming_a_code_makes_a_blocked_person_reachable(
+    sqlite_db: Database, clock: FakeClock
+) -> None:
+    codes = await seed_district(sqlite_db, clock)
+    async with sqlite_db.sessions.begin() as session:
+        await onboarding.redeem(session=session, vk_id=501, code=codes[DEGVA], now=clock.now())
+        assert await reachability.set_reachable(session=session, vk_id=501, reachable=False)
+    async with sqlite_db.sessions.begin() as session:
+        result = await onboarding.redeem(
+            session=session, vk_id=501, code=list(codes.values())[1], now=clock.now()
+        )
+        assert result.outcome == "redeemed"
+        assert not await reachability.set_reachable(session=session, vk_id=501, reachable=True)

@@ -1,0 +1,281 @@
+"""Report numbers on both engines, checked against figures computed by hand."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.domain.formatting import format_percent
+from bot.domain.indicators import aggregate_indicators
+from bot.domain.questionnaire import default_questionnaire
+from bot.domain.report_render import rank_schools, render_rating
+from bot.domain.weeks import IsoWeek
+from bot.services import remind, reports
+from bot.services.summary import escalation_text, summary_text
+from storage.db import Database
+from storage.models import Answer, AuditEvent, Campaign, OutboxMessage, Response, Round
+from storage.repos import reports as repo
+from tests.fixtures.sergokala import SCHOOLS, student_answers
+from tests.utils import report_factories as f
+
+NOW = datetime(2024, 10, 24, 10, 0, tzinfo=UTC)  # Thursday of 2024-W43
+W43, W42 = IsoWeek(2024, 43), IsoWeek(2024, 42)
+
+
+async def _two_schools(db: Database):
+    """A big school at 50 % and a small one at 10 %: weighted 46,36 %, the mean would be 30 %."""
+    async with db.sessions.begin() as s:
+        district, (big, small, silent) = await f.district_with_schools(
+            s, name="Д", schools=["Большая СОШ", "Малая СОШ", "Молчащая СОШ"], now=NOW
+        )
+        await f.head(s, school=silent, vk_id=303, now=NOW, first="Анна", last="Иванова")
+        await f.answer(
+            s,
+            district=district,
+            school=big,
+            week=W43,
+            now=NOW,
+            values={
+                "students_total": 1000,
+                "students_active": 500,
+                "staff_total": 40,
+                "staff_registered": 40,
+            },
+        )
+        await f.answer(
+            s,
+            district=district,
+            school=small,
+            week=W43,
+            now=NOW,
+            late=True,
+            values={
+                "students_total": 100,
+                "students_active": 10,
+                "staff_total": 10,
+                "staff_registered": 9,
+            },
+        )
+        await f.answer(
+            s,
+            district=district,
+            school=big,
+            week=W42,
+            now=NOW,
+            values={"students_total": 1000, "students_active": 400},
+        )
+    return district
+
+
+async def test_district_figures_are_weighted(db: Database) -> None:
+    district = await _two_schools(db)
+    async with db.reads() as s:
+        week = await reports.district_week(session=s, district=district, now=NOW)
+    students = next(v for v in week.indicators if v.key == "students_active_pct")
+    assert (students.numerator, students.denominator, students.count) == (510, 1100, 2)
+    assert format_percent(students.ratio) == "46,36 %"  # 510 / 1100, not (50 + 10) / 2
+    staff = next(v for v in week.indicators if v.key == "staff_registered_pct")
+    assert staff.ratio == pytest.approx(49 / 50)
+    assert week.previous_ratio("students_active_pct") == pytest.approx(0.4)
+    assert [s.name for s in week.missing] == ["Молчащая СОШ"]
+    assert [s.name for s in week.late] == ["Малая СОШ"]
+    assert week.deadline_at == datetime(2024, 10, 25, 13, 0, tzinfo=UTC)
+
+
+async def test_sql_sums_agree_with_the_domain_aggregate(db: Database) -> None:
+    district = await _two_schools(db)
+    async with db.reads() as s:
+        week = await reports.district_week(session=s, district=district, now=NOW)
+        _, points = await reports.district_trend(session=s, district=district, now=NOW, weeks=2)
+    per_school = [
+        {"students_total": 1000, "students_active": 500, "staff_total": 40, "staff_registered": 40},
+        {"students_total": 100, "students_active": 10, "staff_total": 10, "staff_registered": 9},
+    ]
+    expected = aggregate_indicators(default_questionnaire(), per_school)
+    assert list(week.indicators) == expected
+    assert list(points[-1].indicators) == expected  # the database's sums
+
+
+async def test_seed_004_ranking_from_student_counts(db: Database) -> None:
+    async with db.sessions.begin() as s:
+        district, schools = await f.district_with_schools(
+            s, name="Сергокалинский район", schools=sorted(x.name for x in SCHOOLS), now=NOW
+        )
+        by_name = {school.name: school for school in schools}
+        for source in SCHOOLS:
+            await f.answer(
+                s,
+                district=district,
+                school=by_name[source.name],
+                week=W43,
+                now=NOW,
+                values=student_answers(source),
+            )
+    async with db.reads() as s:
+        week = await reports.district_week(session=s, district=district, now=NOW)
+    ranked = rank_schools(week.schools, "students_active_pct")
+    assert [(school.name, format_percent(v.ratio)) for school, v in ranked] == [
+        (x.name, x.share) for x in SCHOOLS
+    ]
+    text = render_rating(week, "students_active_pct")
+    assert "1. МКОУ «Дегвинская СОШ» — 48,68 %" in text
+    assert "12. МКОУ «Канасирагинская СОШ» — 18,49 %" in text
+
+
+async def test_undelivered_and_unreachable_heads_are_marked(db: Database) -> None:
+    async with db.sessions.begin() as s:
+        district, (a, b, c) = await f.district_with_schools(
+            s, name="Д", schools=["А СОШ", "Б СОШ", "В СОШ"], now=NOW
+        )
+        await f.head(s, school=a, vk_id=1, now=NOW, reachable=False)
+        await f.head(s, school=b, vk_id=2, now=NOW)
+        await f.head(s, school=c, vk_id=3, now=NOW)
+        round_ = await f.rounds.round_for_week(s, district, W43, NOW)
+        s.add(
+            OutboxMessage(
+                natural_key="prompt:x",
+                kind="prompt",
+                round_id=round_.id,
+                school_id=b.id,
+                peer_id=2,
+                payload={},
+                random_id=1,
+                status="failed",
+                not_before=NOW,
+                created_at=NOW,
+            )
+        )
+    async with db.reads() as s:
+        week = await reports.district_week(session=s, district=district, now=NOW)
+        summary = await summary_text(session=s, round_=round_, now=NOW, late=False)
+    lines = {s.name: (s.undelivered, s.head.reachable) for s in week.schools}
+    assert lines == {"А СОШ": (False, False), "Б СОШ": (True, True), "В СОШ": (False, True)}
+    assert "• А СОШ — [id1|Имя Фамилия], не удалось доставить" in summary
+    assert "• Б СОШ — [id2|Имя Фамилия], не удалось доставить" in summary
+    assert "• В СОШ — [id3|Имя Фамилия]" in summary
+
+
+async def test_holiday_week_says_so(db: Database) -> None:
+    async with db.sessions.begin() as s:
+        district, _ = await f.district_with_schools(s, name="Д", schools=["А"], now=NOW)
+        district.school_holidays = [["2024-10-28", "2024-11-04"]]
+    async with db.reads() as s:
+        week = await reports.district_week(
+            session=s, district=district, now=NOW, week=IsoWeek(2024, 44)
+        )
+    assert week.holiday
+
+
+async def test_school_history_covers_eight_weeks(db: Database) -> None:
+    async with db.sessions.begin() as s:
+        district, (school,) = await f.district_with_schools(s, name="Д", schools=["А"], now=NOW)
+        for back in range(10):
+            week = IsoWeek.containing((NOW - timedelta(weeks=back)).date())
+            if back != 2:
+                await f.answer(
+                    s,
+                    district=district,
+                    school=school,
+                    week=week,
+                    now=NOW,
+                    values={"students_total": 100, "students_active": 40 + back},
+                )
+            else:
+                await f.rounds.round_for_week(s, district, week, NOW)
+    async with db.reads() as s:
+        history = await reports.school_history(session=s, school_id=school.id, now=NOW)
+    assert [w.period for w in history.weeks][:2] == ["2024-W43", "2024-W42"]
+    assert len(history.weeks) == 8
+    assert history.weeks[2].answers is None
+    assert history.weeks[0].answers == {"students_total": 100, "students_active": 40}
+
+
+async def test_trend_and_region_use_the_same_numbers(db: Database) -> None:
+    district = await _two_schools(db)
+    async with db.sessions.begin() as s:
+        other, (school,) = await f.district_with_schools(s, name="Е", schools=["Е СОШ"], now=NOW)
+        await f.answer(
+            s,
+            district=other,
+            school=school,
+            week=W43,
+            now=NOW,
+            values={"students_total": 10, "students_active": 10},
+        )
+    async with db.reads() as s:
+        _, points = await reports.district_trend(session=s, district=district, now=NOW, weeks=8)
+        region = await reports.region_rows(session=s, now=NOW)
+    assert [p.period for p in points] == ["2024-W42", "2024-W43"]
+    assert [p.answered for p in points] == [1, 2]
+    ratios = {r.district: (r.answered, r.schools, r.indicators[3].ratio) for r in region}
+    assert ratios == {"Д": (2, 3, pytest.approx(510 / 1100)), "Е": (1, 1, 1.0)}
+
+
+async def test_remind_queues_outbox_rows_once_an_hour(db: Database) -> None:
+    district = await _two_schools(db)
+    async with db.sessions.begin() as s:
+        first = await remind.remind(session=s, district=district, now=NOW, actor_id=None)
+    async with db.sessions.begin() as s:
+        again = await remind.remind(
+            session=s, district=district, now=NOW + timedelta(minutes=59), actor_id=None
+        )
+    async with db.sessions.begin() as s:
+        later = await remind.remind(
+            session=s, district=district, now=NOW + timedelta(minutes=61), actor_id=None
+        )
+    assert first.queued == ("Молчащая СОШ",)
+    assert again.next_allowed_at == NOW + timedelta(hours=1)
+    assert later.queued == ("Молчащая СОШ",)
+    async with db.reads() as s:
+        rows = list(await s.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+        audits = list(await s.scalars(select(AuditEvent.action)))
+    assert [r.peer_id for r in rows] == [303, 303]
+    row = rows[0]
+    assert row.kind == "reminder_manual" and row.status == "pending"
+    assert row.natural_key.endswith(":20241024T10")
+    assert 0 < row.random_id < 2**63
+    assert row.not_before == NOW and row.not_after == datetime(2024, 10, 25, 13, tzinfo=UTC)
+    assert "Молчащая СОШ" in row.payload["text"] and "keyboard" in row.payload
+    assert audits.count("reports.remind") == 2
+
+
+async def test_escalation_lists_last_weeks_missing(db: Database) -> None:
+    district = await _two_schools(db)
+    async with db.reads() as s:
+        round_ = (
+            await repo.weekly_rounds(s, district_id=district.id, upto_period="2024-W43", limit=1)
+        )[0]
+        text = await escalation_text(session=s, round_=round_, now=NOW + timedelta(days=4))
+    assert text.startswith("На прошлой неделе (21.10–27.10.2024) не ответили 1 из 3 школ")
+    assert "• Молчащая СОШ — Анна Иванова" in text
+
+
+async def test_summary_of_a_one_off_request(db: Database) -> None:
+    async with db.sessions.begin() as s:
+        district, (school, _) = await f.district_with_schools(
+            s, name="Д", schools=["А СОШ", "Б СОШ"], now=NOW
+        )
+        weekly = await f.rounds.weekly_campaign(s, district, NOW)
+        campaign = Campaign(
+            district_id=district.id, kind="request", title="Чаты классов",
+            questionnaire_id=weekly.questionnaire_id, created_at=NOW,
+        )  # fmt: skip
+        s.add(campaign)
+        await s.flush()
+        round_ = Round(
+            campaign_id=campaign.id, district_id=district.id, period="2024-11-02",
+            questionnaire_id=weekly.questionnaire_id, opens_at=NOW,
+            deadline_at=NOW + timedelta(days=5), created_at=NOW,
+        )  # fmt: skip
+        s.add(round_)
+        await s.flush()
+        response = Response(round_id=round_.id, school_id=school.id, submitted_at=NOW)
+        s.add(response)
+        await s.flush()
+        s.add(Answer(response_id=response.id, key="classes_total", value=10, num=10.0))
+        s.add(Answer(response_id=response.id, key="class_chats", value=9, num=9.0))
+    async with db.reads() as s:
+        text = await summary_text(session=s, round_=round_, now=NOW, late=False)
+    assert text.startswith("Итоги за 2024-11-02 — Д")
+    assert "Классов с чатом в Сферуме — 90,00 %" in text
+    assert "• Б СОШ — руководитель не подключён к боту" in text

@@ -1,0 +1,71 @@
+from datetime import UTC, datetime
+
+from bot.domain.indicators import aggregate_indicators, compute_indicators
+from bot.domain.questionnaire import default_questionnaire
+from bot.domain.report_data import DistrictWeek, Head, SchoolLine
+from bot.domain.report_render import render_missing, render_status, render_summary, week_label
+from bot.domain.text_split import VK_MESSAGE_LIMIT, split_message
+
+QN = default_questionnaire()
+
+
+def _school(i: int, *, answered: bool, active: int = 10) -> SchoolLine:
+    values = compute_indicators(QN, {"students_total": 100, "students_active": active})
+    return SchoolLine(
+        school_id=i,
+        name=f"МКОУ «Школа с довольно длинным названием имени героя №{i}»",
+        head=Head(vk_id=1000 + i, name=f"Руководитель Номер{i}", reachable=i % 7 != 0),
+        answered=answered,
+        values=tuple(values) if answered else (),
+    )
+
+
+def _week(schools: list[SchoolLine]) -> DistrictWeek:
+    return DistrictWeek(
+        district="Район",
+        period="2024-W43",
+        tz="Europe/Moscow",
+        deadline_at=datetime(2024, 10, 25, 13, tzinfo=UTC),
+        schools=tuple(schools),
+        indicators=tuple(
+            aggregate_indicators(
+                QN, [{"students_total": 100, "students_active": 10}] * len(schools)
+            )
+        ),
+    )
+
+
+def test_sixty_school_status_splits_between_lines() -> None:
+    week = _week([_school(i, answered=i % 2 == 0) for i in range(60)])
+    text = render_status(week)
+    assert len(text) > VK_MESSAGE_LIMIT
+    chunks = split_message(text)
+    assert len(chunks) > 1
+    assert all(len(chunk) <= VK_MESSAGE_LIMIT for chunk in chunks)
+    lines = text.split("\n")
+    for chunk in chunks:  # every chunk is made of whole lines of the report
+        assert all(line in lines for line in chunk.split("\n"))
+
+
+def test_status_names_missing_heads_and_marks_undeliverable() -> None:
+    text = render_status(_week([_school(0, answered=False), _school(1, answered=False)]))
+    assert "Не ответили (2 школы):" in text
+    assert "№0» — Руководитель Номер0, не удалось доставить" in text
+    assert "№1» — Руководитель Номер1" in text
+    assert "Срок — пт 25.10 в 16:00." in text
+
+
+def test_summary_mentions_heads_and_escapes_names() -> None:
+    school = SchoolLine(1, "А СОШ", Head(5, "Иван [Злой]|Петров", True))
+    text = render_summary(_week([school]), late=False)
+    assert "• А СОШ — [id5|Иван  Злой  Петров]" in text
+
+
+def test_all_answered() -> None:
+    text = render_missing(_week([_school(2, answered=True)]))
+    assert "Ответили 1 из 1." in text and "Ответили все школы." in text
+
+
+def test_week_label() -> None:
+    assert week_label("2024-W43") == "21.10–27.10.2024"
+    assert week_label("разовый") == "разовый"
