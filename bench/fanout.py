@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import insert, update
 
 from bench.common import Result, emit
-from bench.seed import fresh_database
+from bench.seed import DatabaseUnavailable, fresh_database
 from bot.app import AppContext
 from bot.clock import FakeClock
 from bot.config import load_settings
@@ -150,7 +150,7 @@ async def run_all(n: int, rps: float, engines: list[str]) -> list[Result]:
     for engine in engines:
         try:
             found = await run(n, rps, engine)
-        except OSError as exc:  # PostgreSQL not running here
+        except DatabaseUnavailable as exc:
             logger.warning("%s skipped: %s", engine, exc)
             continue
         logger.info("%s: %s", engine, found)

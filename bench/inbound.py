@@ -30,7 +30,7 @@ from bench.common import Emulator, Result, RssSampler, cpu_seconds, emit, percen
 from bench.common import stop_process as stop
 from bench.driver import LoadDriver
 from bench.scripts import DEFAULT_SCRIPT, SCRIPTS, Script
-from bench.seed import FIRST_HEAD_VK_ID, Target, fresh_database, seed
+from bench.seed import FIRST_HEAD_VK_ID, DatabaseUnavailable, Target, fresh_database, seed
 from bot.emulator.client import EmulatorClient
 from storage.models import Response
 
@@ -46,6 +46,7 @@ class Sizes:
     paced_heads: int
     warmup_heads: int
     script: Script
+    reply_timeout: float = 300.0
 
     @property
     def params(self) -> dict[str, Any]:
@@ -91,7 +92,7 @@ async def measure(kind: str, target: Target | None, sizes: Sizes, heads: list[in
                 if await client.wait_pollers(1, wait=60) < 1:
                     raise RuntimeError(f"the {kind} bot did not start polling")
                 run = Run()
-                async with LoadDriver(client) as driver:
+                async with LoadDriver(client, reply_timeout_s=sizes.reply_timeout) as driver:
                     await _dialogs(driver, sizes, warmup, echo=echo)
                     driver.latencies_s.clear()
                     async with RssSampler(bot.pid):
@@ -204,7 +205,7 @@ async def run_all(sizes: Sizes, engines: list[str]) -> list[Result]:
                     heads = await _seeded(target, sizes, seeded)
                     run = await measure("svodka", target, sizes, heads)
                     run.report["responses"] = await _responses(target)
-            except OSError as exc:  # PostgreSQL not running here
+            except DatabaseUnavailable as exc:
                 logger.warning("%s skipped: %s", engine, exc)
                 continue
         logger.info("%s: %.0f msg/s", engine, run.per_second)

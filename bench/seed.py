@@ -28,6 +28,10 @@ FIRST_HEAD_VK_ID = 100_000
 ROWS_PER_INSERT = 1_000
 
 
+class DatabaseUnavailable(Exception):
+    """PostgreSQL is not reachable here: the benchmark skips that engine."""
+
+
 @dataclass(frozen=True)
 class Target:
     """Where the bot under test keeps its data; `schema` is a private PostgreSQL schema."""
@@ -56,7 +60,10 @@ async def fresh_database(engine: str, workdir: Path) -> AsyncIterator[Target]:
         target = Target(f"sqlite+aiosqlite:///{workdir}/bench.db")
     else:
         target = Target(postgres_url(), f"bench_{uuid.uuid4().hex[:12]}")
-        await _admin(target.url, f'CREATE SCHEMA "{target.schema}"')
+        try:
+            await _admin(target.url, f'CREATE SCHEMA "{target.schema}"')
+        except OSError as exc:  # refused, no such host: not a failure of the benchmark
+            raise DatabaseUnavailable(str(exc)) from exc
     db = target.open()
     try:
         await upgrade(db.engine)

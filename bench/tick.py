@@ -32,7 +32,7 @@ from typing import Any
 from sqlalchemy import event, func, select, text
 
 from bench.common import Result, emit
-from bench.seed import fresh_database, seed
+from bench.seed import DatabaseUnavailable, fresh_database, seed
 from bot.scheduler.planner import plan
 from bot.scheduler.sweeper import sweep
 from storage.db import Database
@@ -158,7 +158,7 @@ async def run_all(sizes: Sizes, engines: list[str]) -> list[Result]:
         with tempfile.TemporaryDirectory() as workdir:
             try:
                 results += await measure(engine, sizes, Path(workdir))
-            except OSError as exc:  # PostgreSQL not running here
+            except DatabaseUnavailable as exc:
                 logger.warning("%s skipped: %s", engine, exc)
     return results
 
