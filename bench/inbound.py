@@ -7,7 +7,7 @@ Two phases per bot:
 - paced: a Friday peak at a fixed rate well below capacity → the latency a head sees.
 The bot's peak RSS (VmHWM) covers both, with `--schools` schools in its database.
 
-    python -m bench.inbound [--quick] [--heads 2000] [--steps 10] [--schools 40000] ...
+    python -m bench.inbound [--quick] [--heads 1000] [--script checkin|fallback] [--schools 40000] ...
 """
 
 from __future__ import annotations
@@ -237,7 +237,7 @@ async def _responses(target: Target) -> int:
 def parse_args(argv: list[str] | None) -> tuple[Sizes, list[str]]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smoke sizes")
-    parser.add_argument("--heads", type=int, help="heads in the saturated phase (2000)")
+    parser.add_argument("--heads", type=int, help="heads in the saturated phase (1000)")
     parser.add_argument("--steps", type=int, help="steps per head, fallback script only (10)")
     parser.add_argument("--schools", type=int, help="schools in the database (40000)")
     parser.add_argument("--paced-rate", type=float, help="messages/s in the paced phase (50)")
@@ -246,7 +246,7 @@ def parse_args(argv: list[str] | None) -> tuple[Sizes, list[str]]:
     parser.add_argument("--script", choices=sorted(SCRIPTS), default=DEFAULT_SCRIPT)
     parser.add_argument("--engines", default="sqlite,postgresql")
     args = parser.parse_args(argv)
-    defaults = (20, 3, 200, 20.0, 10, 5) if args.quick else (2000, 10, 40_000, 50.0, 100, 50)
+    defaults = (20, 3, 200, 20.0, 10, 5) if args.quick else (1000, 10, 40_000, 50.0, 100, 50)
     given = (args.heads, args.steps, args.schools, args.paced_rate, args.paced_heads,
              args.warmup_heads)  # fmt: skip
     values = [g if g is not None else d for g, d in zip(given, defaults, strict=True)]
