@@ -23,6 +23,7 @@ from rich.table import Table
 
 BENCHMARKS = {
     "inbound": "bench.inbound",
+    "tick": "bench.tick",
     "fanout": "bench.fanout",
     "status_scale": "bench.status_scale",
 }

@@ -4,7 +4,8 @@
 from just before the message was handed to the emulator to the moment the driver saw the
 reply in `/_emu/sent`. Messages asked for at about the same time go out in one bulk
 request, and one reader long-polls `/_emu/sent` for everybody, so the driver itself stays
-a small load next to the bot it measures.
+a small load next to the bot it measures. `ask(..., press=True)` presses a callback button
+instead (`POST /_emu/events`, a `message_event` on the last message the person got).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class LoadDriver:
         self._outgoing: list[tuple[dict[str, Any], _Waiter]] = []
         self._wake = asyncio.Event()
         self._waiting: dict[int, deque[_Waiter]] = defaultdict(deque)
+        self._last_message: dict[int, int] = {}  # peer → conversation_message_id seen last
         self._tasks: list[asyncio.Task[None]] = []
         self.unexpected = 0
         self.latencies_s: list[float] = []
@@ -49,11 +51,16 @@ class LoadDriver:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
-    async def ask(self, from_id: int, text: str, *, payload: Any = None, replies: int = 1) -> float:
-        """Send as `from_id`; wait for `replies` messages back to them; return seconds."""
+    async def ask(
+        self, from_id: int, text: str, *, payload: Any = None, replies: int = 1, press: bool = False
+    ) -> float:
+        """Send as `from_id` (or press a button with `payload`); wait for `replies` messages
+        back to them; return seconds."""
         message: dict[str, Any] = {"from_id": from_id, "text": text}
         if payload is not None:
             message["payload"] = payload
+        if press:
+            message["press"] = True
         waiter = _Waiter(0.0, replies, asyncio.get_running_loop().create_future())
         self._outgoing.append((message, waiter))
         self._wake.set()
@@ -72,7 +79,17 @@ class LoadDriver:
                 for message, waiter in batch:
                     waiter.sent_at = started
                     self._waiting[message["from_id"]].append(waiter)
-                await self._emu.send_messages([message for message, _ in batch])
+                presses = [m for m, _ in batch if m.get("press")]
+                messages = [m for m, _ in batch if not m.get("press")]
+                if messages:
+                    await self._emu.send_messages(messages)
+                await asyncio.gather(*(self._press(m) for m in presses))
+
+    async def _press(self, message: dict[str, Any]) -> None:
+        person = message["from_id"]
+        await self._emu.press_button(
+            person, person, message.get("payload"), self._last_message.get(person, 0)
+        )
 
     async def _read(self) -> None:
         while True:
@@ -80,6 +97,7 @@ class LoadDriver:
             seen_at = time.perf_counter()
             for item in items:
                 self._after = item["id"]
+                self._last_message[item["peer_id"]] = item.get("conversation_message_id") or 0
                 queue = self._waiting.get(item["peer_id"])
                 if not queue:
                     self.unexpected += 1

@@ -7,7 +7,7 @@ Two phases per bot:
 - paced: a Friday peak at a fixed rate well below capacity → the latency a head sees.
 The bot's peak RSS (VmHWM) covers both, with `--schools` schools in its database.
 
-    python -m bench.inbound [--quick] [--heads 2000] [--steps 10] [--schools 40000] ...
+    python -m bench.inbound [--quick] [--heads 1000] [--script checkin|fallback] [--schools 40000] ...
 """
 
 from __future__ import annotations
@@ -24,18 +24,17 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+from sqlalchemy import func, select
 
 from bench.common import Emulator, Result, RssSampler, cpu_seconds, emit, percentile
 from bench.common import stop_process as stop
 from bench.driver import LoadDriver
-from bench.scripts import SCRIPTS, Script
-from bench.seed import FIRST_HEAD_VK_ID, Target, fresh_database, seed
+from bench.scripts import DEFAULT_SCRIPT, SCRIPTS, Script
+from bench.seed import FIRST_HEAD_VK_ID, DatabaseUnavailable, Target, fresh_database, seed
 from bot.emulator.client import EmulatorClient
+from storage.models import Response
 
 logger = logging.getLogger("bench.inbound")
-
-WARMUP_USERS = 50
-WARMUP_VK_ID = 1
 
 
 @dataclass
@@ -45,11 +44,14 @@ class Sizes:
     schools: int
     paced_rate: float
     paced_heads: int
+    warmup_heads: int
     script: Script
+    reply_timeout: float = 300.0
 
     @property
     def params(self) -> dict[str, Any]:
-        return {"heads": self.heads, "steps": self.steps, "schools": self.schools,
+        steps = len(self.script.steps(0, self.steps))
+        return {"heads": self.heads, "steps": steps, "schools": self.schools,
                 "paced_rate": self.paced_rate, "script": self.script.name}  # fmt: skip
 
 
@@ -75,8 +77,13 @@ class Run:
 
 
 async def measure(kind: str, target: Target | None, sizes: Sizes, heads: list[int]) -> Run:
-    """Start the emulator and the bot, drive both phases, stop them, return the figures."""
-    saturated, paced = heads[: sizes.heads], heads[sizes.heads :]
+    """Start the emulator and the bot, drive both phases, stop them, return the figures.
+
+    Every head runs its dialog once: the first `sizes.warmup_heads` warm up, the next
+    `sizes.heads` are the saturated phase, the rest the paced one."""
+    warmup, rest = heads[: sizes.warmup_heads], heads[sizes.warmup_heads :]
+    saturated, paced = rest[: sizes.heads], rest[sizes.heads :]
+    echo = kind == "echo"
     with tempfile.TemporaryDirectory() as state_dir:
         async with Emulator() as emulator, aiohttp.ClientSession() as http:
             client = EmulatorClient(emulator.base_url, http)
@@ -85,18 +92,18 @@ async def measure(kind: str, target: Target | None, sizes: Sizes, heads: list[in
                 if await client.wait_pollers(1, wait=60) < 1:
                     raise RuntimeError(f"the {kind} bot did not start polling")
                 run = Run()
-                async with LoadDriver(client) as driver:
-                    await _dialogs(driver, sizes, range(WARMUP_VK_ID, WARMUP_VK_ID + WARMUP_USERS))
+                async with LoadDriver(client, reply_timeout_s=sizes.reply_timeout) as driver:
+                    await _dialogs(driver, sizes, warmup, echo=echo)
                     driver.latencies_s.clear()
                     async with RssSampler(bot.pid):
                         cpu_before, started = cpu_seconds(bot.pid), time.perf_counter()
-                        await _dialogs(driver, sizes, saturated)
+                        await _dialogs(driver, sizes, saturated, echo=echo)
                         run.seconds = time.perf_counter() - started
                         run.cpu_s = cpu_seconds(bot.pid) - cpu_before
                         run.messages = len(driver.latencies_s)
                         run.saturated_ms = [1000 * s for s in driver.latencies_s]
                         driver.latencies_s.clear()
-                        await _dialogs(driver, sizes, paced, rate=sizes.paced_rate)
+                        await _dialogs(driver, sizes, paced, rate=sizes.paced_rate, echo=echo)
                         run.paced_ms = [1000 * s for s in driver.latencies_s]
                         run.peak_rss_mib = RssSampler(bot.pid).peak_mib()
             finally:
@@ -107,17 +114,20 @@ async def measure(kind: str, target: Target | None, sizes: Sizes, heads: list[in
 
 
 async def _dialogs(
-    driver: LoadDriver, sizes: Sizes, vk_ids: Any, *, rate: float | None = None
+    driver: LoadDriver, sizes: Sizes, vk_ids: Any, *, rate: float | None = None, echo: bool
 ) -> None:
     """Every head in `vk_ids` runs its dialog; with `rate`, the steps of all heads together
-    go out at that many per second."""
+    go out at that many per second. The echo bot answers every step with one message."""
     pace = _Pacer(rate) if rate else None
 
     async def dialog(vk_id: int) -> None:
         for step in sizes.script.steps(vk_id, sizes.steps):
             if pace:
                 await pace.turn()
-            await driver.ask(vk_id, step.text, payload=step.payload, replies=step.replies)
+            replies = 1 if echo else step.replies
+            await driver.ask(
+                vk_id, step.text, payload=step.payload, replies=replies, press=step.press
+            )
 
     try:
         await asyncio.gather(*(dialog(vk_id) for vk_id in vk_ids))
@@ -184,7 +194,7 @@ def _records(engine: str, run: Run, base: Run, sizes: Sizes) -> list[Result]:
 
 
 async def run_all(sizes: Sizes, engines: list[str]) -> list[Result]:
-    seeded = sizes.heads + sizes.paced_heads
+    seeded = sizes.warmup_heads + sizes.heads + sizes.paced_heads
     base = await measure("echo", None, sizes, [FIRST_HEAD_VK_ID + n for n in range(seeded)])
     logger.info("echo: %.0f msg/s", base.per_second)
     results: list[Result] = []
@@ -194,7 +204,8 @@ async def run_all(sizes: Sizes, engines: list[str]) -> list[Result]:
                 async with fresh_database(engine, Path(workdir)) as target:
                     heads = await _seeded(target, sizes, seeded)
                     run = await measure("svodka", target, sizes, heads)
-            except OSError as exc:  # PostgreSQL not running here
+                    run.report["responses"] = await _responses(target)
+            except DatabaseUnavailable as exc:
                 logger.warning("%s skipped: %s", engine, exc)
                 continue
         logger.info("%s: %.0f msg/s", engine, run.per_second)
@@ -206,9 +217,19 @@ async def _seeded(target: Target, sizes: Sizes, heads: int) -> list[int]:
     db = target.open()
     try:
         started = time.perf_counter()
-        vk_ids = await seed(db, schools=sizes.schools, heads=heads)
+        vk_ids = await seed(db, schools=max(sizes.schools, heads), heads=heads)
         logger.info("seeded %d schools in %.1f s", sizes.schools, time.perf_counter() - started)
         return vk_ids
+    finally:
+        await db.dispose()
+
+
+async def _responses(target: Target) -> int:
+    """Check-ins the heads completed: each is a `responses` row."""
+    db = target.open()
+    try:
+        async with db.reads() as session:
+            return await session.scalar(select(func.count()).select_from(Response)) or 0
     finally:
         await db.dispose()
 
@@ -216,16 +237,18 @@ async def _seeded(target: Target, sizes: Sizes, heads: int) -> list[int]:
 def parse_args(argv: list[str] | None) -> tuple[Sizes, list[str]]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smoke sizes")
-    parser.add_argument("--heads", type=int, help="heads in the saturated phase (2000)")
-    parser.add_argument("--steps", type=int, help="dialog steps per head (10)")
+    parser.add_argument("--heads", type=int, help="heads in the saturated phase (1000)")
+    parser.add_argument("--steps", type=int, help="steps per head, fallback script only (10)")
     parser.add_argument("--schools", type=int, help="schools in the database (40000)")
     parser.add_argument("--paced-rate", type=float, help="messages/s in the paced phase (50)")
     parser.add_argument("--paced-heads", type=int, help="heads in the paced phase (100)")
-    parser.add_argument("--script", choices=sorted(SCRIPTS), default="fallback")
+    parser.add_argument("--warmup-heads", type=int, help="heads run before measuring (50)")
+    parser.add_argument("--script", choices=sorted(SCRIPTS), default=DEFAULT_SCRIPT)
     parser.add_argument("--engines", default="sqlite,postgresql")
     args = parser.parse_args(argv)
-    defaults = (20, 3, 200, 20.0, 10) if args.quick else (2000, 10, 40_000, 50.0, 100)
-    given = (args.heads, args.steps, args.schools, args.paced_rate, args.paced_heads)
+    defaults = (20, 3, 200, 20.0, 10, 5) if args.quick else (1000, 10, 40_000, 50.0, 100, 50)
+    given = (args.heads, args.steps, args.schools, args.paced_rate, args.paced_heads,
+             args.warmup_heads)  # fmt: skip
     values = [g if g is not None else d for g, d in zip(given, defaults, strict=True)]
     sizes = Sizes(*values, script=SCRIPTS[args.script])  # type: ignore[arg-type]
     return sizes, [e for e in args.engines.split(",") if e]

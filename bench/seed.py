@@ -28,6 +28,10 @@ FIRST_HEAD_VK_ID = 100_000
 ROWS_PER_INSERT = 1_000
 
 
+class DatabaseUnavailable(Exception):
+    """PostgreSQL is not reachable here: the benchmark skips that engine."""
+
+
 @dataclass(frozen=True)
 class Target:
     """Where the bot under test keeps its data; `schema` is a private PostgreSQL schema."""
@@ -56,7 +60,10 @@ async def fresh_database(engine: str, workdir: Path) -> AsyncIterator[Target]:
         target = Target(f"sqlite+aiosqlite:///{workdir}/bench.db")
     else:
         target = Target(postgres_url(), f"bench_{uuid.uuid4().hex[:12]}")
-        await _admin(target.url, f'CREATE SCHEMA "{target.schema}"')
+        try:
+            await _admin(target.url, f'CREATE SCHEMA "{target.schema}"')
+        except OSError as exc:  # refused, no such host: not a failure of the benchmark
+            raise DatabaseUnavailable(str(exc)) from exc
     db = target.open()
     try:
         await upgrade(db.engine)
@@ -68,12 +75,20 @@ async def fresh_database(engine: str, workdir: Path) -> AsyncIterator[Target]:
             await _admin(target.url, f'DROP SCHEMA "{target.schema}" CASCADE')
 
 
-async def seed(db: Database, *, schools: int, heads: int, now: datetime | None = None) -> list[int]:
-    """Import `schools` schools; return the VK ids of the `heads` heads appointed."""
+async def seed(
+    db: Database,
+    *,
+    schools: int,
+    heads: int,
+    now: datetime | None = None,
+    per_district: int = SCHOOLS_PER_DISTRICT,
+) -> list[int]:
+    """Import `schools` schools, `per_district` a district; return the VK ids of the
+    `heads` heads appointed."""
     now = now or datetime.now(UTC)
-    for start in range(0, schools, SCHOOLS_PER_DISTRICT):
-        district = start // SCHOOLS_PER_DISTRICT + 1
-        count = min(SCHOOLS_PER_DISTRICT, schools - start)
+    for start in range(0, schools, per_district):
+        district = start // per_district + 1
+        count = min(per_district, schools - start)
         rows = [
             SchoolRow(line=n + 2, name=f"МБОУ «Школа № {n + 1}» района {district}")
             for n in range(count)

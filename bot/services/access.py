@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage.models import Chat, Official, Person, School, SchoolStaff
@@ -219,24 +219,32 @@ async def load_actor(
     session: Reader, vk_id: int, admin_ids: list[int], peer_id: int | None = None
 ) -> Actor:
     chat = await _chat_grant(session, peer_id)
-    person_id = await session.scalar(select(Person.id).where(Person.vk_id == vk_id))
-    if person_id is None:
+    # The person and their schools in one query: every dialog step starts here.
+    rows = (
+        await session.execute(
+            select(Person.id, SchoolStaff.school_id, School.district_id, SchoolStaff.role)
+            .outerjoin(SchoolStaff, SchoolStaff.person_id == Person.id)
+            .outerjoin(
+                School, and_(School.id == SchoolStaff.school_id, School.archived_at.is_(None))
+            )
+            .where(Person.vk_id == vk_id)
+            .order_by(School.name)
+        )
+    ).all()
+    if not rows:
         return Actor(vk_id, None, vk_id in admin_ids, frozenset(), (), chat)
+    person_id = rows[0].id
     districts = await session.scalars(
         select(Official.district_id).where(Official.person_id == person_id)
-    )
-    staff = await session.execute(
-        select(SchoolStaff.school_id, School.district_id, SchoolStaff.role)
-        .join(School, School.id == SchoolStaff.school_id)
-        .where(SchoolStaff.person_id == person_id, School.archived_at.is_(None))
-        .order_by(School.name)
     )
     return Actor(
         vk_id=vk_id,
         person_id=person_id,
         is_admin=vk_id in admin_ids,
         official_of=frozenset(districts),
-        staff=tuple(StaffRole(*row) for row in staff),
+        staff=tuple(
+            StaffRole(r.school_id, r.district_id, r.role) for r in rows if r.district_id is not None
+        ),
         chat=chat,
     )
 

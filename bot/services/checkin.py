@@ -59,12 +59,17 @@ class SubmitResult:
 
 
 async def open_round(*, session: AsyncSession, school_id: int, now: datetime) -> OpenRound | None:
-    """The weekly round the school answers now; None in a week without one (holidays)."""
-    school = await session.get(School, school_id)
-    if school is None or school.archived_at is not None:
+    """The round the school answers now; None in a week without one (holidays)."""
+    found = (
+        await session.execute(
+            select(School, District)
+            .join(District, District.id == School.district_id)
+            .where(School.id == school_id)
+        )
+    ).first()
+    if found is None or found[0].archived_at is not None:
         raise CheckinRefused("no_school", str(school_id))
-    district = await session.get(District, school.district_id)
-    assert district is not None
+    school, district = found
     round_ = await current_round(session, district, now)
     if round_ is None or round_.skipped:
         return None

@@ -59,6 +59,9 @@ def questionnaire_from_spec(questionnaire_id: int, spec: dict[str, Any]) -> Ques
 
 
 async def round_questionnaire(session: AsyncSession, round_: Round) -> Questionnaire:
+    found = _parsed.get(round_.questionnaire_id)
+    if found is not None:  # no query: every dialog step asks for it
+        return found
     row = await repo.questionnaire(session, round_.questionnaire_id)
     assert row is not None
     return questionnaire_from_spec(row.id, row.spec)
@@ -98,6 +101,10 @@ async def round_for_week(
     plan = calendar_of(district).plan(week)
     if plan is None:
         return None
+    # One query for the round that exists on every step but the week's first.
+    existing = await repo.weekly_round_of(session, district.id, str(week))
+    if existing is not None:
+        return existing
     campaign = await weekly_campaign(session, district, now)
     existing = await repo.round_of(session, campaign.id, str(week))
     if existing is not None:

@@ -60,6 +60,20 @@ async def add_weekly_campaign(
     return found
 
 
+async def weekly_round_of(session: AsyncSession, district_id: int, period: str) -> Round | None:
+    """The district's weekly round of `period` (from its first weekly campaign) if it exists."""
+    query = (
+        select(Round)
+        .join(Campaign, Campaign.id == Round.campaign_id)
+        .where(
+            Campaign.district_id == district_id, Campaign.kind == "weekly", Round.period == period
+        )
+        .order_by(Campaign.id)
+        .limit(1)
+    )
+    return await session.scalar(query)
+
+
 async def round_of(session: AsyncSession, campaign_id: int, period: str) -> Round | None:
     query = select(Round).where(Round.campaign_id == campaign_id, Round.period == period)
     return await session.scalar(query)

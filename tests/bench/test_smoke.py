@@ -9,7 +9,8 @@ FIELDS = {"name", "metric", "value", "baseline", "ratio", "unit", "params"}
 
 
 async def test_inbound_reports_every_metric_beside_its_baseline() -> None:
-    sizes, _ = parse_args(["--quick", "--heads", "5", "--paced-heads", "3", "--schools", "20"])
+    sizes, _ = parse_args(["--quick", "--heads", "3", "--paced-heads", "2", "--warmup-heads", "1",
+                           "--paced-rate", "100", "--schools", "20"])  # fmt: skip
 
     records = [r.as_dict() for r in await run_all(sizes, ["sqlite"])]
 
@@ -21,7 +22,10 @@ async def test_inbound_reports_every_metric_beside_its_baseline() -> None:
     throughput = next(r for r in records if r["metric"] == "messages_per_s")
     bot = throughput["params"]["bot"]
     assert bot["failed"] == 0
-    assert bot["processed"] == (50 + 5 + 3) * 3  # warm-up, saturated and paced heads
+    assert sizes.script.name == "checkin"
+    steps = len(sizes.script.steps(0, sizes.steps))
+    assert bot["processed"] == (1 + 3 + 2) * steps  # warm-up, saturated and paced heads
+    assert bot["responses"] == 1 + 3 + 2  # every head's check-in was stored
 
 
 def test_sizes_reach_the_benchmark_as_options() -> None:
