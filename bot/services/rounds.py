@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.calendar_days import DayCalendar, load_school_calendar
@@ -46,25 +47,19 @@ def calendar_of(district: District) -> DistrictCalendar:
     return DistrictCalendar(schedule, ZoneInfo(district.tz), DayCalendar("RU", tuple(ranges)))
 
 
-# Stored questionnaire versions never change, so each is parsed once per process. The spec
-# is compared too: row ids repeat across databases (tests, a restored backup).
-_parsed: dict[int, tuple[dict[str, Any], Questionnaire]] = {}
-
-
-def questionnaire_from_spec(questionnaire_id: int, spec: dict[str, Any]) -> Questionnaire:
-    cached = _parsed.get(questionnaire_id)
-    if cached is None or cached[0] != spec:
-        cached = _parsed[questionnaire_id] = (spec, Questionnaire.from_dict(spec))
-    return cached[1]
+# Stored questionnaire versions never change, so each is parsed once per database. Keyed by
+# the engine because row ids repeat across databases (tests, the demo beside a sandbox).
+_parsed: WeakKeyDictionary[Engine, dict[int, Questionnaire]] = WeakKeyDictionary()
 
 
 async def round_questionnaire(session: AsyncSession, round_: Round) -> Questionnaire:
-    found = _parsed.get(round_.questionnaire_id)
-    if found is not None:  # no query: every dialog step asks for it
-        return found
-    row = await repo.questionnaire(session, round_.questionnaire_id)
-    assert row is not None
-    return questionnaire_from_spec(row.id, row.spec)
+    cache = _parsed.setdefault(session.bind.sync_engine, {})
+    found = cache.get(round_.questionnaire_id)
+    if found is None:  # every dialog step asks for it: no query once parsed
+        row = await repo.questionnaire(session, round_.questionnaire_id)
+        assert row is not None
+        found = cache[row.id] = Questionnaire.from_dict(row.spec)
+    return found
 
 
 async def store_questionnaire(
