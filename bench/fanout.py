@@ -137,7 +137,7 @@ def records(engine: str, r: dict[str, Any]) -> list[Result]:
     return [
         Result(name, "send_s", r["send_s"], "s", r["ideal_s"],
                {**params, "goal": "ratio ≈ 1 (the rate limit is all we wait for)"}),
-        Result(name, "messages_per_s", round(r["n"] / r["send_s"], 1), "msg/s",
+        Result(name, "messages_per_s", round(r["sent"] / r["send_s"], 1), "msg/s",
                round(25 * r["send_rps"], 1), params),
         Result(name, "requests", r["requests"], "requests", r["min_requests"], params),
         Result(name, "error_6", r["error_6"], "errors", None, {**params, "goal": "0"}),

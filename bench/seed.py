@@ -107,10 +107,13 @@ async def seed(
         people = [{"vk_id": v, "first_name": "Имя", "last_name": f"Директор {v}",
                    "created_at": now} for v in vk_ids]  # fmt: skip
         await _insert(session, Person, people, ["vk_id"])
-        found = await session.execute(
-            select(Person.vk_id, Person.id).where(Person.vk_id.in_(vk_ids))
-        )
-        person_ids = {vk_id: person_id for vk_id, person_id in found}
+        person_ids: dict[int, int] = {}
+        for start in range(0, len(vk_ids), ROWS_PER_INSERT):  # asyncpg: ≤ 32 767 parameters
+            chunk = vk_ids[start : start + ROWS_PER_INSERT]
+            found = await session.execute(
+                select(Person.vk_id, Person.id).where(Person.vk_id.in_(chunk))
+            )
+            person_ids.update((vk_id, person_id) for vk_id, person_id in found)
         staff = [{"person_id": person_ids[v], "school_id": s, "role": "head", "confirmed": True,
                   "created_at": now} for v, s in zip(vk_ids, school_ids, strict=False)]  # fmt: skip
         await _insert(session, SchoolStaff, staff, ["school_id", "role"])

@@ -15,7 +15,6 @@ import argparse
 import asyncio
 import json
 import math
-import os
 import random
 import sys
 import tempfile
@@ -28,6 +27,7 @@ from typing import Any
 
 from sqlalchemy import insert, text
 
+from bench.seed import postgres_url
 from bot.domain.questionnaire import default_questionnaire
 from bot.domain.report_render import render_region, render_status
 from bot.domain.weeks import IsoWeek
@@ -329,7 +329,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engines", default="sqlite,postgresql")
     parser.add_argument(
         "--database-url",
-        default=os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL"),
+        default=postgres_url(),
     )
     args = parser.parse_args(argv)
     if args.quick:

@@ -25,6 +25,7 @@ FAILED, CANCELLED, EXPIRED = "failed", "cancelled", "expired"
 # Kinds addressed to a school's staff: pointless once the school has answered.
 SCHOOL_KINDS = ("prompt", "reminder")
 INSERT_CHUNK = 500
+KEYS_CHUNK = 10_000
 
 
 # The first key of PostgreSQL's two-key advisory locks, naming "planning a district".
@@ -44,10 +45,13 @@ async def lock_planning(session: AsyncSession, district_id: int) -> None:
 
 async def existing_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:
     """Which of `keys` are planned already (an index lookup per key, whatever the table size)."""
-    if not keys:
-        return set()
-    query = select(OutboxMessage.natural_key).where(OutboxMessage.natural_key.in_(keys))
-    return set(await session.scalars(query))
+    found: set[str] = set()
+    # Chunked: asyncpg refuses a statement with more than 32 767 parameters.
+    for start in range(0, len(keys), KEYS_CHUNK):
+        chunk = list(keys[start : start + KEYS_CHUNK])
+        query = select(OutboxMessage.natural_key).where(OutboxMessage.natural_key.in_(chunk))
+        found.update(await session.scalars(query))
+    return found
 
 
 async def insert(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Campaign, Questionnaire, Round
@@ -52,8 +52,10 @@ async def add_weekly_campaign(
         "questionnaire_id": questionnaire_id,
         "created_at": now,
     }
+    # The index's predicate as a literal: with a bound parameter PostgreSQL cannot match the
+    # partial index once it plans the statement generically (after five runs on a connection).
     await insert_ignore(
-        session, Campaign, [values], ["district_id"], conflict_where=Campaign.kind == "weekly"
+        session, Campaign, [values], ["district_id"], conflict_where=text("kind = 'weekly'")
     )
     found = await weekly_campaign(session, district_id)
     assert found is not None

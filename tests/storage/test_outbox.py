@@ -107,3 +107,14 @@ async def test_planning_is_idempotent_and_quiet(db: Database, clock: FakeClock) 
         (row,) = (await session.execute(OutboxMessage.__table__.select())).all()
     assert row.natural_key.endswith(f":prompt:s{school.id}:p{person.id}")
     assert 0 < row.random_id < 2**63
+
+
+async def test_existing_keys_of_a_country_sized_district(db: Database, clock: FakeClock) -> None:
+    # More keys than asyncpg allows parameters in one statement (32 767).
+    await _rows(db, clock, 3)
+    keys = [f"test:{i}" for i in range(40_000)]
+
+    async with db.reads() as session:
+        found = await repo.existing_keys(session, keys)
+
+    assert found == {"test:0", "test:1", "test:2"}

@@ -46,3 +46,18 @@ async def test_adopted_national_calendar_skips_autumn_break(db: Database, clock:
         assert (
             await rounds.round_for_week(session, district, IsoWeek(2024, 44), clock.now()) is None
         )
+
+
+async def test_weekly_campaigns_of_many_districts_in_one_connection(
+    db: Database, clock: FakeClock
+) -> None:
+    # PostgreSQL plans a statement generically after five runs on a connection; the partial
+    # index's predicate must then still match the ON CONFLICT clause.
+    async with db.sessions.begin() as session:
+        made = []
+        for n in range(8):
+            district = await districts.add(
+                session, name=f"Д{n}", tz="Europe/Moscow", now=clock.now()
+            )
+            made.append(await rounds.weekly_campaign(session, district, clock.now()))
+    assert len({campaign.id for campaign in made}) == 8
