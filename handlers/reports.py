@@ -7,6 +7,7 @@ returns; files (charts, exports) are uploaded to the conversation first.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from vkbottle import DocMessagesUploader, PhotoMessageUploader
 from vkbottle.bot import BotLabeler, Message
@@ -28,58 +29,36 @@ def _asker(message: Message, app: AppContext) -> Asker:
     return Asker(message.from_id, message.peer_id, tuple(app.settings.admin_ids))
 
 
-@labeler.message(Cmd("status", "статус"))
-async def status(message: Message, app: AppContext, args: str) -> None:
-    text = await commands.status(
-        db=app.db, asker=_asker(message, app), args=args, now=app.clock.now()
-    )
-    await reply(app.api, message.peer_id, text)
+# Each command and the use case that answers it: text, or files uploaded to the chat first.
+USE_CASES: list[tuple[tuple[str, ...], commands.UseCase]] = [
+    (("status", "статус"), commands.status),
+    (("missing", "должники"), commands.missing),
+    (("rating", "рейтинг"), commands.rating),
+    (("remind", "напомнить"), commands.remind_now),
+    (("chart", "график"), commands.chart),
+    (("export", "выгрузка"), commands.export_file),
+]
 
 
-@labeler.message(Cmd("missing", "должники"))
-async def missing(message: Message, app: AppContext, args: str) -> None:
-    text = await commands.missing(
-        db=app.db, asker=_asker(message, app), args=args, now=app.clock.now()
-    )
-    await reply(app.api, message.peer_id, text)
+def _answering(use_case: commands.UseCase) -> Callable[..., Awaitable[None]]:
+    async def handler(message: Message, app: AppContext, args: str) -> None:
+        result = await use_case(
+            db=app.db, asker=_asker(message, app), args=args, now=app.clock.now()
+        )
+        await _send(app, message.peer_id, result)
+
+    handler.__name__ = use_case.__name__
+    return handler
 
 
-@labeler.message(Cmd("rating", "рейтинг"))
-async def rating(message: Message, app: AppContext, args: str) -> None:
-    text = await commands.rating(
-        db=app.db, asker=_asker(message, app), args=args, now=app.clock.now()
-    )
-    await reply(app.api, message.peer_id, text)
-
-
-@labeler.message(Cmd("remind", "напомнить"))
-async def remind(message: Message, app: AppContext, args: str) -> None:
-    text = await commands.remind_now(
-        db=app.db, asker=_asker(message, app), args=args, now=app.clock.now()
-    )
-    await reply(app.api, message.peer_id, text)
+for names, use_case in USE_CASES:
+    labeler.message(Cmd(*names))(_answering(use_case))
 
 
 @labeler.message(Cmd("my", "моя"))
-async def my(message: Message, app: AppContext, args: str) -> None:
+async def my(message: Message, app: AppContext) -> None:
     text = await commands.my(db=app.db, asker=_asker(message, app), now=app.clock.now())
     await reply(app.api, message.peer_id, text)
-
-
-@labeler.message(Cmd("chart", "график"))
-async def chart(message: Message, app: AppContext, args: str) -> None:
-    result = await commands.chart(
-        db=app.db, asker=_asker(message, app), args=args, now=app.clock.now()
-    )
-    await _send(app, message.peer_id, result)
-
-
-@labeler.message(Cmd("export", "выгрузка"))
-async def export(message: Message, app: AppContext, args: str) -> None:
-    result = await commands.export_file(
-        db=app.db, asker=_asker(message, app), args=args, now=app.clock.now()
-    )
-    await _send(app, message.peer_id, result)
 
 
 async def _send(app: AppContext, peer_id: int, result: commands.Files | str) -> None:

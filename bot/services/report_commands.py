@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -53,6 +54,16 @@ class Files:
     caption: str
     files: tuple[tuple[str, bytes], ...]  # (file name, content)
     kind: str  # "photo" or "doc"
+
+
+class UseCase(Protocol):
+    """What every report command is: the asker's words in, a text or files out."""
+
+    __name__: str
+
+    async def __call__(
+        self, *, db: Database, asker: Asker, args: str, now: datetime
+    ) -> Files | str: ...
 
 
 async def status(*, db: Database, asker: Asker, args: str, now: datetime) -> str:
