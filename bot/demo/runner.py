@@ -98,7 +98,7 @@ class Scene:
         stage.transcript.note(
             stage.clock.now(), "Администратор загрузил 12 школ и разослал приглашения"
         )
-        rows = [SchoolRow(i + 2, s.name) for i, s in enumerate(cast.SCHOOLS)]
+        rows = [SchoolRow(i + 2, h.school.name, h.short_school) for i, h in enumerate(self.heads)]
         async with stage.db.sessions.begin() as session:
             now = stage.clock.now()
             await districts.import_schools(

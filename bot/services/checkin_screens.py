@@ -102,7 +102,8 @@ def question(
         lines.append(request_texts.FILE_HINT)
         if template:
             document = Document(template_filename(q), build_template(q))
-    elif q.type != "text" or q.required:
+    elif (q.type != "text" or q.required) and before != expected(q):
+        # After a wrong answer the error above already says what is expected.
         lines.append(expected(q))
     keyboard = _question_keyboard(q, draft, first=order[0] == q.key)
     return Screen("\n".join(lines), keyboard, document)

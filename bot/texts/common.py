@@ -9,3 +9,8 @@ TOO_MANY_MESSAGES = (
     "пожалуйста, пару секунд."
 )
 UNKNOWN_COMMAND = "Не знаю такой команды. Напишите /help — покажу, что я умею."
+
+
+def quoted(name: str) -> str:
+    """«Name» in Russian quotes, unless it carries its own (МКОУ «Дегвинская СОШ»)."""
+    return name if "«" in name else f"«{name}»"

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.formatting import plural_ru
 from bot.domain.schedule import WeeklyTime
 from bot.services.onboarding import HeldSchool, RedeemResult
+from bot.texts.common import quoted
 
 ROLE_NAMES = {"head": "руководитель", "deputy": "заместитель руководителя"}
 # "по понедельникам" and "до пятницы": the two cases the weekly promise needs.
@@ -110,5 +111,5 @@ def welcome(result: RedeemResult, name: str | None) -> str:
         f"Каждую неделю {_every(schedule.prompt)} {_zone(result.calendar.tz)} я буду "
         f"присылать короткий опрос о Сферуме; ответить нужно {_until(schedule.deadline)}. "
         "Если не успеете, я напомню.\n\n"
-        f"Подтвердите, пожалуйста: вы — {ROLE_NAMES[result.role]} школы «{result.school}»?"
+        f"Подтвердите, пожалуйста: вы — {ROLE_NAMES[result.role]} школы {quoted(result.school)}?"
     )
