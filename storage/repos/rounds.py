@@ -63,9 +63,12 @@ async def add_weekly_campaign(
 
 
 async def weekly_round_of(session: AsyncSession, district_id: int, period: str) -> Round | None:
-    """The district's weekly round of `period` (from its first weekly campaign) if it exists."""
+    """The district's weekly round of `period` (from its first weekly campaign) if it exists.
+
+    The campaign is loaded with it: the dialog step asks for it next (`campaign_of`), and the
+    session's identity map then answers without a query."""
     query = (
-        select(Round)
+        select(Round, Campaign)
         .join(Campaign, Campaign.id == Round.campaign_id)
         .where(
             Campaign.district_id == district_id, Campaign.kind == "weekly", Round.period == period
@@ -73,7 +76,12 @@ async def weekly_round_of(session: AsyncSession, district_id: int, period: str) 
         .order_by(Campaign.id)
         .limit(1)
     )
-    return await session.scalar(query)
+    row = (await session.execute(query)).first()
+    if row is None:
+        return None
+    # The identity map holds objects weakly: keep the campaign for the session's lifetime.
+    session.info.setdefault("loaded_with_rounds", []).append(row[1])
+    return row[0]
 
 
 async def round_of(session: AsyncSession, campaign_id: int, period: str) -> Round | None:
