@@ -17,8 +17,6 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from openpyxl import load_workbook
-
 from bot.domain.answers import Cell
 from bot.domain.formatting import format_int
 from bot.domain.questionnaire import COLUMN_TEXT_MAX_LENGTH, Column, Question
@@ -100,6 +98,8 @@ def _open_sheet(question: Question, data: bytes) -> Any:
     if unpacked > MAX_UNPACKED_BYTES:
         raise FileAnswerError(TOO_BIG)
     try:
+        from openpyxl import load_workbook  # imported on use (memory at start-up)
+
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds on a malformed file
         logger.info("unreadable XLSX: %s", type(exc).__name__)

@@ -10,8 +10,6 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from openpyxl import load_workbook
-
 from bot.domain.spreadsheet_safety import looks_like_formula
 
 MAX_ROWS = 50_000
@@ -82,6 +80,8 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
 
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
     try:
+        from openpyxl import load_workbook  # imported on use (memory at start-up)
+
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken file
         raise SchoolTableError([f"Файл не читается как XLSX: {type(exc).__name__}"]) from exc

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import io
 import re
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
+from typing import TYPE_CHECKING
 
 from bot.domain.questionnaire import Column, Question
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.datavalidation import DataValidation
 
 YES, NO = "да", "нет"
 _SHEET_TITLE_LIMIT = 31  # Excel's limit
@@ -35,6 +34,11 @@ def template_filename(question: Question) -> str:
 
 def build_template(question: Question) -> bytes:
     """An empty table with the question's columns, for up to `question.row_limit` rows."""
+    # openpyxl is imported on use: the bot need not carry it from start-up.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -59,6 +63,8 @@ def build_template(question: Question) -> bytes:
 
 
 def _validation(column: Column) -> DataValidation | None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     if column.type == "yes_no":
         return DataValidation(
             type="list",

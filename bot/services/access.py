@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import Select, and_, bindparam, literal, null, select, union_all
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage.models import Chat, Official, Person, School, SchoolStaff
@@ -215,28 +216,46 @@ def districts_for(actor: Actor, action: Action) -> frozenset[int] | None:
 Reader = AsyncSession | AsyncConnection
 
 
+def _actor_query() -> Select[Any]:
+    """The person, their schools and the districts they are an official of in one query:
+    every dialog step starts here (kind "s": a staff row or the bare person, "o": official).
+    Built once: constructing a UNION costs more than running it."""
+    vk_id = bindparam("vk_id")
+    staff = (
+        select(
+            literal("s").label("kind"),
+            Person.id,
+            SchoolStaff.school_id,
+            School.district_id,
+            SchoolStaff.role,
+            School.name,
+        )
+        .outerjoin(SchoolStaff, SchoolStaff.person_id == Person.id)
+        .outerjoin(School, and_(School.id == SchoolStaff.school_id, School.archived_at.is_(None)))
+        .where(Person.vk_id == vk_id)
+    )
+    officials = (
+        select(literal("o").label("kind"), Person.id, null(), Official.district_id, null(), null())
+        .join(Official, Official.person_id == Person.id)
+        .where(Person.vk_id == vk_id)
+    )
+    both = union_all(staff, officials).subquery()
+    return select(both).order_by(both.c.kind, both.c.name)
+
+
+_ACTOR_QUERY = _actor_query()
+
+
 async def load_actor(
     session: Reader, vk_id: int, admin_ids: list[int], peer_id: int | None = None
 ) -> Actor:
     chat = await _chat_grant(session, peer_id)
-    # The person and their schools in one query: every dialog step starts here.
-    rows = (
-        await session.execute(
-            select(Person.id, SchoolStaff.school_id, School.district_id, SchoolStaff.role)
-            .outerjoin(SchoolStaff, SchoolStaff.person_id == Person.id)
-            .outerjoin(
-                School, and_(School.id == SchoolStaff.school_id, School.archived_at.is_(None))
-            )
-            .where(Person.vk_id == vk_id)
-            .order_by(School.name)
-        )
-    ).all()
+    found = (await session.execute(_ACTOR_QUERY, {"vk_id": vk_id})).all()
+    rows = [r for r in found if r.kind == "s"]
     if not rows:
         return Actor(vk_id, None, vk_id in admin_ids, frozenset(), (), chat)
     person_id = rows[0].id
-    districts = await session.scalars(
-        select(Official.district_id).where(Official.person_id == person_id)
-    )
+    districts = [r.district_id for r in found if r.kind == "o"]
     return Actor(
         vk_id=vk_id,
         person_id=person_id,

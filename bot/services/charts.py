@@ -11,10 +11,8 @@ import asyncio
 import io
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.formatting import format_percent
@@ -25,9 +23,20 @@ from bot.services.reports import district_trend, district_week
 from bot.texts import reports as t
 from storage.models import District
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+# matplotlib is imported where a chart is drawn: tens of MiB the bot need not carry
+# until someone asks for /chart.
+
 FONT = 16
 WIDTH_IN, DPI = 12, 100
-_PERCENT = FuncFormatter(lambda value, _pos: f"{value * 100:.0f} %")
+
+
+def _percent_axis() -> Any:
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda value, _pos: f"{value * 100:.0f} %")
 
 
 async def district_charts(
@@ -44,6 +53,8 @@ async def district_charts(
 
 
 def trend_png(district: str, points: Sequence[WeekPoint]) -> bytes:
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(WIDTH_IN, 8), dpi=DPI)
     axes = figure.add_subplot()
     labels = [_week_tick(p.period) for p in points]
@@ -59,7 +70,7 @@ def trend_png(district: str, points: Sequence[WeekPoint]) -> bytes:
         )
     axes.set_title(t.CHART_LINE_TITLE.format(district=district), fontsize=FONT + 4)
     axes.set_ylim(0, 1.05)
-    axes.yaxis.set_major_formatter(_PERCENT)
+    axes.yaxis.set_major_formatter(_percent_axis())
     axes.tick_params(labelsize=FONT)
     axes.grid(True, alpha=0.3)
     axes.legend(fontsize=FONT - 2, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2)
@@ -69,6 +80,8 @@ def trend_png(district: str, points: Sequence[WeekPoint]) -> bytes:
 def schools_png(week: DistrictWeek, key: str) -> bytes:
     ranked = list(reversed(rank_schools(week.schools, key)))  # highest at the top
     height = max(4.0, 0.55 * len(ranked) + 2)
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
     axes = figure.add_subplot()
     label = next((v.label for v in week.indicators if v.key == key), key)
@@ -88,7 +101,7 @@ def schools_png(week: DistrictWeek, key: str) -> bytes:
     if threshold is not None:
         axes.axvline(threshold, color="#d9534f", linestyle="--", linewidth=2)
     axes.set_xlim(0, 1.15)
-    axes.xaxis.set_major_formatter(_PERCENT)
+    axes.xaxis.set_major_formatter(_percent_axis())
     axes.set_title(
         t.CHART_BAR_TITLE.format(label=label, week=_week_tick(week.period)), fontsize=FONT + 2
     )
@@ -97,6 +110,8 @@ def schools_png(week: DistrictWeek, key: str) -> bytes:
 
 
 def _png(figure: Figure) -> bytes:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     FigureCanvasAgg(figure)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", bbox_inches="tight")

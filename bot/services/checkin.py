@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.questionnaire import Question, Questionnaire
@@ -60,13 +60,7 @@ class SubmitResult:
 
 async def open_round(*, session: AsyncSession, school_id: int, now: datetime) -> OpenRound | None:
     """The round the school answers now; None in a week without one (holidays)."""
-    found = (
-        await session.execute(
-            select(School, District)
-            .join(District, District.id == School.district_id)
-            .where(School.id == school_id)
-        )
-    ).first()
+    found = (await session.execute(_SCHOOL_AND_DISTRICT, {"school_id": school_id})).first()
     if found is None or found[0].archived_at is not None:
         raise CheckinRefused("no_school", str(school_id))
     school, district = found
@@ -74,6 +68,14 @@ async def open_round(*, session: AsyncSession, school_id: int, now: datetime) ->
     if round_ is None or round_.skipped:
         return None
     return await _opened(session, round_, school, district)
+
+
+# Every check-in step runs it: built once (building a statement costs more than running it).
+_SCHOOL_AND_DISTRICT = (
+    select(School, District)
+    .join(District, District.id == School.district_id)
+    .where(School.id == bindparam("school_id", type_=School.id.type))
+)
 
 
 async def open_rounds(*, session: AsyncSession, school_id: int, now: datetime) -> list[OpenRound]:

@@ -13,11 +13,8 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.utils import get_column_letter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.answers import format_answer
@@ -32,6 +29,9 @@ from storage.db import Database
 from storage.models import District
 from storage.repos import audit, districts
 from storage.repos import reports as repo
+
+if TYPE_CHECKING:
+    from openpyxl.cell import WriteOnlyCell
 
 PERCENT_FORMAT = "0.00%"
 MAX_WIDTH = 45
@@ -126,6 +126,8 @@ def _cell(qn: Questionnaire, key: str, value: Any) -> Any:
 
 def to_xlsx(table: ExportTable) -> bytes:
     """Write-only mode streams the rows: a year of a large district stays fast and small."""
+    from openpyxl import Workbook  # imported on use: the bot need not carry it at start
+
     qn = table.questionnaire
     workbook = Workbook(write_only=True)
     answers = _answer_columns(qn)
@@ -156,6 +158,8 @@ def to_xlsx(table: ExportTable) -> bytes:
 
 def _start(sheet: Any, header: list[str]) -> None:
     """Frozen header and first two columns, widths from the titles (set before any row)."""
+    from openpyxl.utils import get_column_letter
+
     sheet.freeze_panes = "C2"
     for index, title in enumerate(header, start=1):
         width = MAX_WIDTH if index == 2 else min(MAX_WIDTH, max(10, len(title) + 2))
@@ -164,6 +168,8 @@ def _start(sheet: Any, header: list[str]) -> None:
 
 
 def _percent(sheet: Any, ratio: float | None) -> WriteOnlyCell | None:
+    from openpyxl.cell import WriteOnlyCell
+
     if ratio is None:
         return None
     cell = WriteOnlyCell(sheet, value=ratio)

@@ -10,12 +10,9 @@ import asyncio
 import io
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.questionnaire import Question
@@ -29,6 +26,9 @@ from bot.texts import schedule as schedule_texts
 from storage.models import Campaign, District, Response, Round
 from storage.repos import requests as requests_repo
 from storage.repos import responses
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 _UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\r\n\t]+')
 
@@ -67,6 +67,8 @@ async def round_workbook(*, session: AsyncSession, round_id: int) -> RoundWorkbo
         return RoundWorkbook(
             f"svodka-{round_.period}.xlsx", data, title, False, district.name, count, len(answered)
         )
+
+    from openpyxl import Workbook  # imported on use: the bot need not carry it at start
 
     workbook = Workbook()
     sheet = workbook.active
@@ -120,6 +122,8 @@ def _table_sheet(
 def _header(sheet: Any, labels: list[str]) -> None:
     sheet.append(labels)
     for cell in sheet[1]:
+        from openpyxl.styles import Font
+
         cell.font = Font(bold=True)
     sheet.freeze_panes = "B2"
 
@@ -127,6 +131,8 @@ def _header(sheet: Any, labels: list[str]) -> None:
 def _widths(sheet: Any, columns: int) -> None:
     sheet.column_dimensions["A"].width = 40
     for number in range(2, columns + 1):
+        from openpyxl.utils import get_column_letter
+
         sheet.column_dimensions[get_column_letter(number)].width = 18
 
 

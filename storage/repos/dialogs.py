@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage.models import DialogState
@@ -17,9 +17,13 @@ async def get(session: AsyncSession, vk_id: int) -> DialogState | None:
 
 async def peek(connection: AsyncConnection, vk_id: int) -> tuple[str, dict[str, Any]] | None:
     """The state and payload without the ORM: read for every incoming message."""
-    query = select(DialogState.state, DialogState.payload).where(DialogState.vk_id == vk_id)
-    row = (await connection.execute(query)).first()
+    row = (await connection.execute(_PEEK, {"vk_id": vk_id})).first()
     return None if row is None else (row.state, row.payload)
+
+
+_PEEK = select(DialogState.state, DialogState.payload).where(
+    DialogState.vk_id == bindparam("vk_id", type_=DialogState.vk_id.type)
+)
 
 
 async def put(

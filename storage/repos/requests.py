@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Campaign, Round
@@ -55,19 +55,23 @@ async def rounds_since(
     session: AsyncSession, *, district_id: int, opened_by: datetime, ends_after: datetime
 ) -> list[tuple[Campaign, Round]]:
     """Request rounds of the district opened by `opened_by` with a deadline after `ends_after`."""
-    query = (
-        select(Campaign, Round)
-        .join(Round, Round.campaign_id == Campaign.id)
-        .where(
-            Campaign.kind == KIND,
-            Campaign.district_id == district_id,
-            Campaign.closed_at.is_(None),
-            Round.opens_at <= opened_by,
-            Round.deadline_at > ends_after,
-        )
-        .order_by(Round.deadline_at, Round.id)
+    params = {"district_id": district_id, "opened_by": opened_by, "ends_after": ends_after}
+    return [(campaign, round_) for campaign, round_ in await session.execute(_ROUNDS_SINCE, params)]
+
+
+# Every check-in step runs it: built once (building a statement costs more than running it).
+_ROUNDS_SINCE = (
+    select(Campaign, Round)
+    .join(Round, Round.campaign_id == Campaign.id)
+    .where(
+        Campaign.kind == KIND,
+        Campaign.district_id == bindparam("district_id", type_=Campaign.district_id.type),
+        Campaign.closed_at.is_(None),
+        Round.opens_at <= bindparam("opened_by", type_=Round.opens_at.type),
+        Round.deadline_at > bindparam("ends_after", type_=Round.deadline_at.type),
     )
-    return [(campaign, round_) for campaign, round_ in await session.execute(query)]
+    .order_by(Round.deadline_at, Round.id)
+)
 
 
 async def upcoming_deadlines(session: AsyncSession, after: datetime) -> list[Round]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Campaign, Questionnaire, Round
@@ -63,17 +63,31 @@ async def add_weekly_campaign(
 
 
 async def weekly_round_of(session: AsyncSession, district_id: int, period: str) -> Round | None:
-    """The district's weekly round of `period` (from its first weekly campaign) if it exists."""
-    query = (
-        select(Round)
-        .join(Campaign, Campaign.id == Round.campaign_id)
-        .where(
-            Campaign.district_id == district_id, Campaign.kind == "weekly", Round.period == period
-        )
-        .order_by(Campaign.id)
-        .limit(1)
+    """The district's weekly round of `period` (from its first weekly campaign) if it exists.
+
+    The campaign is loaded with it: the dialog step asks for it next (`campaign_of`), and the
+    session's identity map then answers without a query."""
+    params = {"district_id": district_id, "period": period}
+    row = (await session.execute(_WEEKLY_ROUND_OF, params)).first()
+    if row is None:
+        return None
+    # The identity map holds objects weakly: keep the campaign for the session's lifetime.
+    session.info.setdefault("loaded_with_rounds", []).append(row[1])
+    return row[0]
+
+
+# Every check-in step runs it: built once (building a statement costs more than running it).
+_WEEKLY_ROUND_OF = (
+    select(Round, Campaign)
+    .join(Campaign, Campaign.id == Round.campaign_id)
+    .where(
+        Campaign.district_id == bindparam("district_id", type_=Campaign.district_id.type),
+        Campaign.kind == "weekly",
+        Round.period == bindparam("period", type_=Round.period.type),
     )
-    return await session.scalar(query)
+    .order_by(Campaign.id)
+    .limit(1)
+)
 
 
 async def round_of(session: AsyncSession, campaign_id: int, period: str) -> Round | None:
