@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import math
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -50,6 +51,19 @@ def emit(results: Sequence[Result | dict[str, Any]]) -> None:
     records = [r.as_dict() if isinstance(r, Result) else r for r in results]
     sys.stdout.write(json.dumps(records, ensure_ascii=False) + "\n")
     sys.stdout.flush()
+
+
+def run_benchmark(
+    parse_args: Callable[[list[str] | None], tuple[Any, list[str]]],
+    run_all: Callable[[Any, list[str]], Awaitable[Sequence[Result | dict[str, Any]]]],
+    argv: list[str] | None,
+) -> int:
+    """A benchmark module's `main`: logs to stderr, the records as the last stdout line."""
+    logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s", stream=sys.stderr)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    sizes, engines = parse_args(argv)
+    emit(asyncio.run(run_all(sizes, engines)))
+    return 0
 
 
 def percentile(values: Sequence[float], q: float) -> float:

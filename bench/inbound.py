@@ -26,7 +26,7 @@ from typing import Any
 import aiohttp
 from sqlalchemy import func, select
 
-from bench.common import Emulator, Result, RssSampler, cpu_seconds, emit, percentile
+from bench.common import Emulator, Result, RssSampler, cpu_seconds, percentile, run_benchmark
 from bench.common import stop_process as stop
 from bench.driver import LoadDriver
 from bench.scripts import DEFAULT_SCRIPT, SCRIPTS, Script
@@ -255,11 +255,7 @@ def parse_args(argv: list[str] | None) -> tuple[Sizes, list[str]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s", stream=sys.stderr)
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    sizes, engines = parse_args(argv)
-    emit(asyncio.run(run_all(sizes, engines)))
-    return 0
+    return run_benchmark(parse_args, run_all, argv)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ a head each), on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import statistics
 import sys
@@ -31,7 +30,7 @@ from typing import Any
 
 from sqlalchemy import event, func, select, text
 
-from bench.common import Result, emit
+from bench.common import Result, run_benchmark
 from bench.seed import DatabaseUnavailable, fresh_database, seed
 from bot.scheduler.planner import plan
 from bot.scheduler.sweeper import sweep
@@ -178,11 +177,7 @@ def parse_args(argv: list[str] | None) -> tuple[Sizes, list[str]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s", stream=sys.stderr)
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    sizes, engines = parse_args(argv)
-    emit(asyncio.run(run_all(sizes, engines)))
-    return 0
+    return run_benchmark(parse_args, run_all, argv)
 
 
 if __name__ == "__main__":
