@@ -120,9 +120,9 @@ async def test_two_instances_handle_every_event_once(
         random_ids = [item["random_id"] for item in group.emulator.sent_items()]
         assert len(set(random_ids)) == len(random_ids)
         assert await stored_events(db) == len(events)
-        handled = [i.app.pipeline.stats.processed for i in (a, b)]
-        assert sum(handled) == len(events)
-        assert all(handled), "the work was not shared"
+        # Which instance claims an event is a race (either may, both share one loop here):
+        # what must hold is that between them each event was handled exactly once.
+        assert sum(i.app.pipeline.stats.processed for i in (a, b)) == len(events)
         duplicates = sum(
             i.app.metrics.events_duplicate.labels("callback")._value.get() for i in (a, b)
         )
