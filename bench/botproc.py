@@ -115,7 +115,15 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     os.chdir(args.state_dir)  # vkbottle writes ./.vkbottle/
     runner = run_svodka if args.kind == "svodka" else run_echo
-    report = asyncio.run(runner(args))
+    profile_to = os.environ.get("BENCH_CPROFILE")
+    if profile_to:
+        import cProfile
+
+        with cProfile.Profile() as profiler:
+            report = asyncio.run(runner(args))
+        profiler.dump_stats(f"{profile_to}.{args.kind}")
+    else:
+        report = asyncio.run(runner(args))
     sys.stdout.write(json.dumps(report) + "\n")
     return 0
 
