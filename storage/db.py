@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage import sqlite_driver
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
@@ -69,6 +71,10 @@ def create_engine(url: str, **engine_kwargs: Any) -> AsyncEngine:
 
 
 def _tune_sqlite(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "do_connect")
+    def _connect(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        return dialect.dbapi.connect(*cargs, async_creator_fn=sqlite_driver.connect, **cparams)
+
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take transaction control from the driver so that every write starts with
