@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -20,6 +21,27 @@ from sqlalchemy.ext.asyncio import (
 from storage import sqlite_driver
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+class WriteInReadSession(RuntimeError):
+    """Something tried to write in a `reads()` session, whose work is never committed."""
+
+
+class ReadSession(Session):
+    """The session behind `Database.reads`: refuses to flush or to run INSERT/UPDATE/DELETE
+    instead of silently losing the write at the end of the session."""
+
+
+@event.listens_for(ReadSession, "before_flush")
+def _refuse_flush(session: Session, _context: Any, _instances: Any) -> None:
+    if session.new or session.dirty or session.deleted:
+        raise WriteInReadSession("flush in a read session")
+
+
+@event.listens_for(ReadSession, "do_orm_execute")
+def _refuse_dml(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        raise WriteInReadSession("a write statement in a read session")
 
 
 @dataclass(frozen=True)
@@ -54,7 +76,7 @@ def open_database(url: str, **engine_kwargs: Any) -> Database:
     return Database(
         engine,
         async_sessionmaker(engine, expire_on_commit=False),
-        async_sessionmaker(read_engine, expire_on_commit=False),
+        async_sessionmaker(read_engine, expire_on_commit=False, sync_session_class=ReadSession),
     )
 
 

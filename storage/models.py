@@ -225,6 +225,9 @@ class DialogState(Base):
     state: Mapped[str] = mapped_column(String(120))
     payload: Mapped[dict[str, Any]]
     updated_at: Mapped[datetime]
+    # Bumped by every write: a step that read the state outside its write transaction
+    # writes only if nobody changed the state meanwhile.
+    version: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class InboundEvent(Base):

@@ -1,3 +1,4 @@
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -32,3 +33,30 @@ async def test_sqlite_reads_do_not_take_the_write_lock(sqlite_db: Database) -> N
         async with sqlite_db.reads() as reader:
             # A deferred read sees the last committed state while a writer holds the lock.
             assert (await reader.execute(text("SELECT count(*) FROM app_state"))).scalar() == 0
+
+
+async def test_a_read_session_refuses_to_write(db: Database) -> None:
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select, update
+
+    from storage.db import WriteInReadSession
+    from storage.models import DialogState
+
+    now = datetime(2024, 10, 21, tzinfo=UTC)
+    async with db.sessions.begin() as session:
+        session.add(DialogState(vk_id=1, state="s", payload={}, updated_at=now))
+    async with db.reads() as session:
+        row = await session.get(DialogState, 1)
+        assert row is not None and row.version == 0
+        row.state = "changed"
+        with pytest.raises(WriteInReadSession):
+            await session.flush()
+    async with db.reads() as session:
+        with pytest.raises(WriteInReadSession):
+            await session.execute(update(DialogState).values(state="changed"))
+        session.add(DialogState(vk_id=2, state="s", payload={}, updated_at=now))
+        with pytest.raises(WriteInReadSession):
+            await session.execute(select(DialogState))  # autoflush
+    async with db.reads() as session:
+        assert (await session.scalars(select(DialogState.state))).all() == ["s"]
