@@ -1,13 +1,9 @@
-"""The check-in conversation: one step per incoming message or button.
+"""The check-in conversation: one step per incoming message or button, one transaction each.
 
-The draft lives in `dialog_states` (keyed by the person's VK id), so a restart or a pause of
-days resumes exactly there. Access is decided here on every step from the person's staff
-roles: a button or a stored draft naming a school the person does not run is refused.
-
-Most steps only move the draft on: they run on reads and then write the draft if its
-version is still the one they read (a short write, which on SQLite holds the lock for one
-statement). A step that writes anything else — a response, a new draft, the week's round —
-runs whole in one write transaction.
+The draft lives in `dialog_states` (keyed by the person's VK id), written in the same
+transaction as the step that changed it, so a restart or a pause of days resumes exactly
+there. Access is decided here on every step from the person's staff roles: a button or a
+stored draft naming a school the person does not run is refused.
 """
 
 from __future__ import annotations
@@ -16,7 +12,6 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -44,7 +39,7 @@ from bot.services.checkin_flow import Draft
 from bot.services.checkin_screens import RoundView, Screen
 from bot.texts import checkin as texts
 from bot.texts import requests as request_texts
-from storage.db import Database, WriteInReadSession
+from storage.db import Database
 from storage.models import Round
 from storage.repos import dialogs
 from storage.repos import requests as requests_repo
@@ -85,14 +80,6 @@ async def handle(
     *, db: Database, vk_id: int, admin_ids: Sequence[int], intent: Intent, now: datetime
 ) -> Outcome:
     """Run one step of the person's check-in and say what to show them."""
-    try:
-        outcome = await _step_on_reads(
-            db=db, vk_id=vk_id, admin_ids=admin_ids, intent=intent, now=now
-        )
-    except WriteInReadSession:
-        outcome = None
-    if outcome is not None:
-        return outcome
     for attempt in (1, 2):
         try:
             async with db.sessions.begin() as session:
@@ -105,29 +92,6 @@ async def handle(
     return Outcome(notice=texts.SAVE_FAILED)
 
 
-async def _step_on_reads(
-    *, db: Database, vk_id: int, admin_ids: Sequence[int], intent: Intent, now: datetime
-) -> Outcome | None:
-    """The step on a read session, then its draft written if unchanged; None if the step
-    needs a write transaction after all (it raised WriteInReadSession) or raced another."""
-    async with db.reads() as session:
-        actor = await load_actor(session, vk_id, list(admin_ids))
-        conversation = _Conversation(session, actor, now, on_reads=True)
-        outcome = await conversation.step(intent)
-    moved = conversation.moved
-    if moved is None:
-        return outcome
-    version, draft = moved
-    async with db.sessions.begin() as session:
-        written = await dialogs.put_if_unchanged(
-            session, vk_id=vk_id, version=version, state=STATE, payload=draft, now=now
-        )
-    if not written:
-        logger.info("a check-in step raced another step of the person; running it again")
-        return None
-    return outcome
-
-
 async def is_staff(*, db: Database, vk_id: int) -> bool:
     async with db.reads() as session:
         actor = await load_actor(session, vk_id, [])
@@ -135,19 +99,11 @@ async def is_staff(*, db: Database, vk_id: int) -> bool:
 
 
 class _Conversation:
-    def __init__(
-        self, session: AsyncSession, actor: Actor, now: datetime, *, on_reads: bool = False
-    ) -> None:
+    def __init__(self, session: AsyncSession, actor: Actor, now: datetime) -> None:
         self.session, self.actor, self.now = session, actor, now
-        # On a read session the draft is not written but kept here, with the version read.
-        self.on_reads = on_reads
-        self.moved: tuple[int, dict[str, Any]] | None = None
-        self._read_version: int | None = None
 
     async def step(self, intent: Intent) -> Outcome:
         row = await dialogs.get(self.session, self.actor.vk_id)
-        if row is not None and row.state == STATE:
-            self._read_version = row.version
         ours = row is not None and row.state in (STATE, CHOOSING)
         if not self.actor.is_staff or self.actor.person_id is None:
             if ours:
@@ -355,7 +311,6 @@ class _Conversation:
         return screens.review(qn, draft, view, before=before)
 
     async def _school_choice(self, text: str) -> list[Screen]:
-        self._need_write()
         await dialogs.put(
             self.session, vk_id=self.actor.vk_id, state=CHOOSING, payload={}, now=self.now
         )
@@ -370,11 +325,6 @@ class _Conversation:
         return ids[0] if len(ids) == 1 else None
 
     async def _save(self, draft: Draft) -> None:
-        if self.on_reads:
-            if self._read_version is None:
-                raise WriteInReadSession("a new draft")
-            self.moved = (self._read_version, draft.to_payload())
-            return
         await dialogs.put(
             self.session,
             vk_id=self.actor.vk_id,
@@ -384,12 +334,7 @@ class _Conversation:
         )
 
     async def _drop(self) -> None:
-        self._need_write()
         await dialogs.drop(self.session, self.actor.vk_id)
-
-    def _need_write(self) -> None:
-        if self.on_reads:
-            raise WriteInReadSession("the step changes more than its draft")
 
 
 def _choose(

@@ -47,19 +47,19 @@ async def put_if_unchanged(
     now: datetime,
 ) -> bool:
     """Overwrite the state read at `version`; False if it changed (or went) since."""
-    values = {"who": vk_id, "seen": version, "new_state": state, "new_payload": payload, "now": now}
+    values = {"vk_id": vk_id, "version": version, "state": state, "payload": payload, "now": now}
     return (await session.execute(_PUT_IF_UNCHANGED, values)).rowcount == 1
 
 
 _PUT_IF_UNCHANGED = (
     update(DialogState)
     .where(
-        DialogState.vk_id == bindparam("who", type_=DialogState.vk_id.type),
-        DialogState.version == bindparam("seen", type_=DialogState.version.type),
+        DialogState.vk_id == bindparam("vk_id", type_=DialogState.vk_id.type),
+        DialogState.version == bindparam("version", type_=DialogState.version.type),
     )
     .values(
-        state=bindparam("new_state", type_=DialogState.state.type),
-        payload=bindparam("new_payload", type_=DialogState.payload.type),
+        state=bindparam("state", type_=DialogState.state.type),
+        payload=bindparam("payload", type_=DialogState.payload.type),
         updated_at=bindparam("now", type_=DialogState.updated_at.type),
         version=DialogState.version + 1,
     )
