@@ -22,7 +22,18 @@ from bot.domain.file_answers import MAX_FILE_BYTES
 from bot.domain.form import looks_like_form
 from bot.domain.textnorm import fold
 from bot.runtime.replies import reply
-from bot.services.dialog import CHOOSING, STATE, Intent, Outcome, SentFile, handle, is_staff
+from bot.runtime.state import NOT_READ, read_for_this_update
+from bot.services.access import Actor
+from bot.services.dialog import (
+    CHOOSING,
+    STATE,
+    Intent,
+    Known,
+    Outcome,
+    SentFile,
+    handle,
+    is_staff,
+)
 from bot.texts import checkin as texts
 from bot.texts import requests as request_texts
 from bot.vk.api import describe
@@ -98,11 +109,13 @@ class CheckinButton(ABCRule[MessageEvent]):
 
 
 @labeler.private_message(CheckinMessage())
-async def checkin_message(message: Message, app: AppContext, intent: Intent) -> None:
+async def checkin_message(message: Message, app: AppContext, intent: Intent, actor: Actor) -> None:
     doc = incoming_doc(message.attachments)
     if doc is not None and intent.command is None:
         intent = replace(intent, file=await _fetch(doc))
-    outcome = await _step(app, message.from_id, intent)
+    dialog = read_for_this_update(message.from_id)
+    known = None if dialog is NOT_READ else Known(actor, dialog)
+    outcome = await _step(app, message.from_id, intent, known)
     if outcome.notice:
         await reply(app.api, message.peer_id, outcome.notice)
     await _show(app, message.peer_id, outcome)
@@ -126,13 +139,14 @@ async def checkin_button(event: MessageEvent, app: AppContext, intent: Intent) -
     await _show(app, event.peer_id, outcome)
 
 
-async def _step(app: AppContext, vk_id: int, intent: Intent) -> Outcome:
+async def _step(app: AppContext, vk_id: int, intent: Intent, known: Known | None = None) -> Outcome:
     return await handle(
         db=app.db,
         vk_id=vk_id,
         admin_ids=app.settings.admin_ids,
         intent=intent,
         now=app.clock.now(),
+        known=known,
     )
 
 

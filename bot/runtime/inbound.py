@@ -23,6 +23,7 @@ from typing import Any
 from bot.clock import Clock
 from storage.db import Database
 from storage.repos import events
+from storage.repos.dialogs import Seen
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,8 @@ class EventContext:
 
     event_id: str
     replies: int = 0
+    # The author's dialog state as the state dispenser read it for this update (vk_id, row).
+    dialog: tuple[int, Seen | None] | None = None
 
 
 current_event: contextvars.ContextVar[EventContext | None] = contextvars.ContextVar(

@@ -10,8 +10,10 @@ from vkbottle import ABCStateDispenser, BaseStateGroup
 from vkbottle.dispatch.dispenser.base import StatePeer
 
 from bot.clock import Clock
+from bot.runtime.inbound import current_event
 from storage.db import Database
 from storage.repos import dialogs
+from storage.repos.dialogs import Seen
 
 # More to read about the person at the start of every message, in the same session: one
 # read per message instead of one per concern (see bot/runtime/access.py).
@@ -29,10 +31,12 @@ class DatabaseStateDispenser(ABCStateDispenser):
             row = await dialogs.peek(connection, peer_id)
             if self._also_read is not None:
                 await self._also_read(connection, peer_id)
+        event = current_event.get()
+        if event is not None:
+            event.dialog = (peer_id, row)
         if row is None:
             return None
-        state, payload = row
-        return StatePeer(peer_id=peer_id, state=state, payload=dict(payload))
+        return StatePeer(peer_id=peer_id, state=row.state, payload=dict(row.payload))
 
     async def set(self, peer_id: int, state: BaseStateGroup | str, **payload: Any) -> None:
         async with self._db.sessions.begin() as session:
@@ -43,3 +47,19 @@ class DatabaseStateDispenser(ABCStateDispenser):
     async def delete(self, peer_id: int) -> None:
         async with self._db.sessions.begin() as session:
             await dialogs.drop(session, peer_id)
+
+
+class _NotRead:
+    pass
+
+
+NOT_READ = _NotRead()
+
+
+def read_for_this_update(vk_id: int) -> Seen | None | _NotRead:
+    """The person's dialog state as read at the start of the update being handled, so a
+    step need not read it again; NOT_READ when it was not read (button presses)."""
+    event = current_event.get()
+    if event is None or event.dialog is None or event.dialog[0] != vk_id:
+        return NOT_READ
+    return event.dialog[1]

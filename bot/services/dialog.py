@@ -4,6 +4,10 @@ The draft lives in `dialog_states` (keyed by the person's VK id), written in the
 transaction as the step that changed it, so a restart or a pause of days resumes exactly
 there. Access is decided here on every step from the person's staff roles: a button or a
 stored draft naming a school the person does not run is refused.
+
+A message comes with the person's roles and dialog state already read (`Known`, one read
+per message for every handler): the step trusts them and writes the draft only if its
+version is still the one read, else runs again on fresh reads.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -43,6 +48,7 @@ from storage.db import Database
 from storage.models import Round
 from storage.repos import dialogs
 from storage.repos import requests as requests_repo
+from storage.repos.dialogs import Seen
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +76,18 @@ class Intent:
     file: SentFile | None = None
 
 
+@dataclass(frozen=True)
+class Known:
+    """What was read about the person at the start of this update."""
+
+    actor: Actor
+    dialog: Seen | None
+
+
+class _StaleDraft(Exception):
+    """The dialog state changed after it was read: the step must run on fresh reads."""
+
+
 @dataclass
 class Outcome:
     screens: list[Screen] = field(default_factory=list)
@@ -77,18 +95,29 @@ class Outcome:
 
 
 async def handle(
-    *, db: Database, vk_id: int, admin_ids: Sequence[int], intent: Intent, now: datetime
+    *,
+    db: Database,
+    vk_id: int,
+    admin_ids: Sequence[int],
+    intent: Intent,
+    now: datetime,
+    known: Known | None = None,
 ) -> Outcome:
     """Run one step of the person's check-in and say what to show them."""
-    for attempt in (1, 2):
+    for attempt in (1, 2, 3):
         try:
             async with db.sessions.begin() as session:
-                actor = await load_actor(session, vk_id, list(admin_ids))
-                return await _Conversation(session, actor, now).step(intent)
-        except IntegrityError:
-            # Two instances writing this person's draft or response at once: the loser
-            # retries on what the winner stored.
-            logger.warning("check-in step of a person conflicted (attempt %d)", attempt)
+                if known is None:
+                    actor = await load_actor(session, vk_id, list(admin_ids))
+                    known = Known(actor, await dialogs.peek(session, vk_id))
+                return await _Conversation(session, known, now).step(intent)
+        except (IntegrityError, _StaleDraft) as exc:
+            # Another step of this person (another instance, or a state read before a
+            # write that came later) changed the draft or stored the response first: run
+            # again on what it stored.
+            logger.info("check-in step of a person conflicted (%s, attempt %d)",
+                        type(exc).__name__, attempt)  # fmt: skip
+            known = None
     return Outcome(notice=texts.SAVE_FAILED)
 
 
@@ -99,11 +128,12 @@ async def is_staff(*, db: Database, vk_id: int) -> bool:
 
 
 class _Conversation:
-    def __init__(self, session: AsyncSession, actor: Actor, now: datetime) -> None:
-        self.session, self.actor, self.now = session, actor, now
+    def __init__(self, session: AsyncSession, known: Known, now: datetime) -> None:
+        self.session, self.actor, self.now = session, known.actor, now
+        self.seen = known.dialog  # the state as stored now, as far as this step knows
 
     async def step(self, intent: Intent) -> Outcome:
-        row = await dialogs.get(self.session, self.actor.vk_id)
+        row = self.seen
         ours = row is not None and row.state in (STATE, CHOOSING)
         if not self.actor.is_staff or self.actor.person_id is None:
             if ours:
@@ -311,9 +341,7 @@ class _Conversation:
         return screens.review(qn, draft, view, before=before)
 
     async def _school_choice(self, text: str) -> list[Screen]:
-        await dialogs.put(
-            self.session, vk_id=self.actor.vk_id, state=CHOOSING, payload={}, now=self.now
-        )
+        await self._write(CHOOSING, {})
         return [screens.school_choice(await self._schools(), text)]
 
     async def _schools(self, exclude: int | None = None) -> list[SchoolStatus]:
@@ -325,16 +353,21 @@ class _Conversation:
         return ids[0] if len(ids) == 1 else None
 
     async def _save(self, draft: Draft) -> None:
-        await dialogs.put(
-            self.session,
-            vk_id=self.actor.vk_id,
-            state=STATE,
-            payload=draft.to_payload(),
-            now=self.now,
-        )
+        await self._write(STATE, draft.to_payload())
+
+    async def _write(self, state: str, payload: dict[str, Any]) -> None:
+        values = {"vk_id": self.actor.vk_id, "state": state, "payload": payload, "now": self.now}
+        if self.seen is None:
+            await dialogs.create(self.session, **values)
+            self.seen = Seen(state, payload, 0)
+            return
+        if not await dialogs.put_if_unchanged(self.session, version=self.seen.version, **values):
+            raise _StaleDraft
+        self.seen = Seen(state, payload, self.seen.version + 1)
 
     async def _drop(self) -> None:
         await dialogs.drop(self.session, self.actor.vk_id)
+        self.seen = None
 
 
 def _choose(

@@ -3,25 +3,33 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage.models import DialogState
+
+
+class Seen(NamedTuple):
+    """A dialog state as read, with the version a write must find to overwrite it."""
+
+    state: str
+    payload: dict[str, Any]
+    version: int
 
 
 async def get(session: AsyncSession, vk_id: int) -> DialogState | None:
     return await session.get(DialogState, vk_id)
 
 
-async def peek(connection: AsyncConnection, vk_id: int) -> tuple[str, dict[str, Any]] | None:
-    """The state and payload without the ORM: read for every incoming message."""
+async def peek(connection: AsyncConnection | AsyncSession, vk_id: int) -> Seen | None:
+    """The state without the ORM: read for every incoming message."""
     row = (await connection.execute(_PEEK, {"vk_id": vk_id})).first()
-    return None if row is None else (row.state, row.payload)
+    return None if row is None else Seen(row.state, row.payload, row.version)
 
 
-_PEEK = select(DialogState.state, DialogState.payload).where(
+_PEEK = select(DialogState.state, DialogState.payload, DialogState.version).where(
     DialogState.vk_id == bindparam("vk_id", type_=DialogState.vk_id.type)
 )
 
@@ -37,6 +45,14 @@ async def put(
         row.version += 1
 
 
+async def create(
+    session: AsyncSession, *, vk_id: int, state: str, payload: dict[str, Any], now: datetime
+) -> None:
+    """A state for a person who has none (IntegrityError if somebody stored one meanwhile)."""
+    values = {"who": vk_id, "new_state": state, "new_payload": payload, "now": now}
+    await session.execute(_CREATE, values)
+
+
 async def put_if_unchanged(
     session: AsyncSession,
     *,
@@ -47,22 +63,26 @@ async def put_if_unchanged(
     now: datetime,
 ) -> bool:
     """Overwrite the state read at `version`; False if it changed (or went) since."""
-    values = {"vk_id": vk_id, "version": version, "state": state, "payload": payload, "now": now}
+    values = {"who": vk_id, "seen": version, "new_state": state, "new_payload": payload, "now": now}
     return (await session.execute(_PUT_IF_UNCHANGED, values)).rowcount == 1
 
 
+# Built once: these run on nearly every check-in step (building costs more than running).
+_NEW_VALUES = {
+    "state": bindparam("new_state", type_=DialogState.state.type),
+    "payload": bindparam("new_payload", type_=DialogState.payload.type),
+    "updated_at": bindparam("now", type_=DialogState.updated_at.type),
+}
+_CREATE = insert(DialogState).values(
+    vk_id=bindparam("who", type_=DialogState.vk_id.type), version=0, **_NEW_VALUES
+)
 _PUT_IF_UNCHANGED = (
     update(DialogState)
     .where(
-        DialogState.vk_id == bindparam("vk_id", type_=DialogState.vk_id.type),
-        DialogState.version == bindparam("version", type_=DialogState.version.type),
+        DialogState.vk_id == bindparam("who", type_=DialogState.vk_id.type),
+        DialogState.version == bindparam("seen", type_=DialogState.version.type),
     )
-    .values(
-        state=bindparam("state", type_=DialogState.state.type),
-        payload=bindparam("payload", type_=DialogState.payload.type),
-        updated_at=bindparam("now", type_=DialogState.updated_at.type),
-        version=DialogState.version + 1,
-    )
+    .values(version=DialogState.version + 1, **_NEW_VALUES)
     .execution_options(synchronize_session=False)
 )
 
