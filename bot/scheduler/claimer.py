@@ -16,5 +16,9 @@ CLAIM_LEASE = timedelta(minutes=5)
 async def claim(
     *, db: Database, now: datetime, holder: str, limit: int, lease: timedelta = CLAIM_LEASE
 ) -> list[OutboxMessage]:
+    # Looked for on a read session first, like the sweep: no write transaction for nothing.
+    async with db.reads() as session:
+        if not await repo.anything_due(session, now):
+            return []
     async with db.sessions.begin() as session:
         return await repo.claim(session, now=now, holder=holder, until=now + lease, limit=limit)

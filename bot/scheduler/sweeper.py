@@ -17,6 +17,11 @@ class SweepReport:
 
 
 async def sweep(*, db: Database, now: datetime) -> SweepReport:
+    # Checked on a read session first: most ticks have nothing to tidy, and a write
+    # transaction every tick would hold SQLite's write lock for nothing.
+    async with db.reads() as session:
+        if not await repo.anything_to_sweep(session, now):
+            return SweepReport(cancelled=0, expired=0, released=0)
     async with db.sessions.begin() as session:
         return SweepReport(
             cancelled=await repo.cancel_answered(session),

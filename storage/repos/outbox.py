@@ -102,42 +102,56 @@ async def district_officials(session: AsyncSession, district_id: int) -> list[Pe
 
 async def cancel_answered(session: AsyncSession) -> int:
     """Pending prompts and reminders of schools that have answered the round go nowhere."""
-    answered = exists().where(
-        Response.round_id == OutboxMessage.round_id,
-        Response.school_id == OutboxMessage.school_id,
-    )
-    statement = (
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.status == PENDING,
-            OutboxMessage.kind.in_(SCHOOL_KINDS),
-            answered,
-        )
-        .values(status=CANCELLED)
-        .execution_options(synchronize_session=False)
-    )
-    return (await session.execute(statement)).rowcount or 0
+    return await _set_status(session, _answered_pending(), status=CANCELLED)
 
 
 async def expire_overdue(session: AsyncSession, now: datetime) -> int:
-    statement = (
-        update(OutboxMessage)
-        .where(OutboxMessage.status == PENDING, OutboxMessage.not_after <= now)
-        .values(status=EXPIRED)
-        .execution_options(synchronize_session=False)
-    )
-    return (await session.execute(statement)).rowcount or 0
+    return await _set_status(session, _overdue(now), status=EXPIRED)
 
 
 async def release_stale_claims(session: AsyncSession, now: datetime) -> int:
     """Rows whose sender vanished (crash, kill) go back to pending for anyone to send."""
+    return await _set_status(
+        session, _stale_claims(now), status=PENDING, claimed_by=None, claimed_until=None
+    )
+
+
+async def anything_to_sweep(session: AsyncSession, now: datetime) -> bool:
+    """Whether any of the three above would change a row (read first: it usually would not)."""
+    conditions = (_answered_pending(), _overdue(now), _stale_claims(now))
+    query = select(or_(*(exists().where(condition) for condition in conditions)))
+    return bool(await session.scalar(query))
+
+
+async def _set_status(session: AsyncSession, condition: Any, **values: Any) -> int:
     statement = (
         update(OutboxMessage)
-        .where(OutboxMessage.status == SENDING, OutboxMessage.claimed_until <= now)
-        .values(status=PENDING, claimed_by=None, claimed_until=None)
+        .where(condition)
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
     return (await session.execute(statement)).rowcount or 0
+
+
+def _answered_pending() -> Any:
+    answered = exists().where(
+        Response.round_id == OutboxMessage.round_id,
+        Response.school_id == OutboxMessage.school_id,
+    )
+    return and_(OutboxMessage.status == PENDING, OutboxMessage.kind.in_(SCHOOL_KINDS), answered)
+
+
+def _overdue(now: datetime) -> Any:
+    return and_(OutboxMessage.status == PENDING, OutboxMessage.not_after <= now)
+
+
+def _stale_claims(now: datetime) -> Any:
+    return and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_until <= now)
+
+
+async def anything_due(session: AsyncSession, now: datetime) -> bool:
+    """Whether `claim` would find a row (read first: between fan-outs it would not)."""
+    return bool(await session.scalar(select(exists().where(_due(now)))))
 
 
 def _due(now: datetime) -> Any:

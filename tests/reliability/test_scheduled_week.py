@@ -169,10 +169,18 @@ async def test_vk_faults_during_the_week_deliver_everything_once(week: Week) -> 
 # --- The database failing in the middle of a tick ------------------------------------------
 
 
+class _TickBlocked(Exception):
+    """The tick ran but could write nothing: counted as a failed tick."""
+
+
 async def _tick_with_sqlite_locked_throughout(db: Database, scheduler: Scheduler) -> None:
-    """Another process holds a write transaction across the whole tick."""
+    """Another process holds a write transaction across the whole tick. Planning a district
+    fails alone (logged, retried next tick), so the tick may end without an error, but it
+    must have written nothing."""
     async with _write_lock(db):
-        await scheduler.tick()
+        report = await scheduler.tick()
+    if report.rows_written == 0:
+        raise _TickBlocked
 
 
 async def _tick_with_sqlite_locked_before_marking(db: Database, scheduler: Scheduler) -> None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
+
+from sqlalchemy import event
 
 from tests.integration.scheduler.world import (
     CHAT_PEER,
@@ -76,8 +79,21 @@ async def test_idle_tick_writes_nothing(world: World) -> None:
     await scheduler.run_due(moscow("2024-10-21 10:00"))
     rows = await world.row_count()
     sent = len(world.emulator.sent_items())
-    for _ in range(3):
-        report = await scheduler.tick()
-        assert report.rows_written == 0
+    write_transactions = 0
+
+    def count(connection: Any) -> None:
+        nonlocal write_transactions
+        write_transactions += not connection.get_execution_options().get("read_only", False)
+
+    engine = world.db.engine.sync_engine
+    event.listen(engine, "begin", count)
+    try:
+        for _ in range(3):
+            report = await scheduler.tick()
+            assert report.rows_written == 0
+    finally:
+        event.remove(engine, "begin", count)
+    # Not even an empty one: on SQLite it would hold check-ins behind the write lock.
+    assert write_transactions == 0
     assert await world.row_count() == rows
     assert len(world.emulator.sent_items()) == sent
