@@ -72,12 +72,18 @@ class Sizes:
 
 
 class WriteCounter:
-    """Rows written through an engine, from the driver's rowcount of each write statement."""
+    """Rows written through an engine, from the driver's rowcount of each write statement,
+    and the write transactions begun (connections without the read-only option)."""
 
     def __init__(self, db: Database) -> None:
         self.rows = 0
         self.statements = 0
+        self.transactions = 0
         event.listen(db.engine.sync_engine, "after_cursor_execute", self._seen)
+        event.listen(db.engine.sync_engine, "begin", self._begun)
+
+    def _begun(self, connection: Any) -> None:
+        self.transactions += not connection.get_execution_options().get("read_only", False)
 
     def _seen(self, _conn: Any, cursor: Any, statement: str, *_: Any) -> None:
         if statement.lstrip().upper().startswith(WRITES):
@@ -86,7 +92,7 @@ class WriteCounter:
 
     @contextmanager
     def counting(self) -> Iterator[None]:
-        self.rows = self.statements = 0
+        self.rows = self.statements = self.transactions = 0
         yield
 
 
@@ -125,7 +131,7 @@ async def measure(engine: str, sizes: Sizes, workdir: Path) -> list[Result]:
             now = MONDAY_PROMPT
             first_ms, planned = await _tick(db, now)
             logger.info("%s: first tick %.0f ms, %d planned", engine, first_ms, planned)
-            idle_ms, baseline_ms, written, statements = [], [], 0, 0
+            idle_ms, baseline_ms, written, statements, transactions = [], [], 0, 0, 0
             for _ in range(sizes.repeat):
                 now += IDLE_GAP
                 before = await _table_rows(db)
@@ -134,6 +140,7 @@ async def measure(engine: str, sizes: Sizes, workdir: Path) -> list[Result]:
                 grew = await _table_rows(db) - before
                 written = max(written, counter.rows, grew)
                 statements = max(statements, counter.statements)
+                transactions = max(transactions, counter.transactions)
                 idle_ms.append(elapsed)
                 base_ms, due = await _due_set(db)
                 baseline_ms.append(base_ms)
@@ -148,6 +155,8 @@ async def measure(engine: str, sizes: Sizes, workdir: Path) -> list[Result]:
                round(statistics.median(baseline_ms), 1), params),
         Result(name, "rows_written_idle", written, "rows", None,
                {**params, "goal": "0", "write_statements": statements}),
+        Result(name, "write_transactions_idle", transactions, "transactions", None,
+               {**params, "goal": "0"}),
     ]  # fmt: skip
 
 
