@@ -268,16 +268,17 @@ async def _shared_text(
 async def _staff_rows(
     session: AsyncSession, district: District, round_: Round, slot: _Slot, letters: _Letters
 ) -> list[tuple[str, int, tuple[str, str, int]]]:
-    """Heads and deputies of the asked schools that have not answered, each with their text."""
-    answered = await repo.answered_schools(session, round_.id)
+    """Heads and deputies of the asked schools that have not answered, each with their text
+    (only those not planned yet: the key below is the one `unplanned_staff` looks for)."""
+    staff = await repo.unplanned_staff(
+        session, district_id=district.id, round_id=round_.id, tag=slot.tag
+    )
     result = []
-    for school, _role, person in await repo.staff_of_district(session, district.id):
-        if school.id in answered or (
-            letters.audience is not None and school.id not in letters.audience
-        ):
+    for school, _role, person in staff:
+        if letters.audience is not None and school.id not in letters.audience:
             continue
         text = letters.write(slot.kind, school, person.first_name or texts.NO_NAME)
-        key = f"r{round_.id}:{slot.tag}:s{school.id}:p{person.id}"
+        key = repo.staff_key(round_.id, slot.tag, school.id, person.id)
         result.append(
             (key, person.vk_id, (text[0].upper() + text[1:], letters.keyboard, school.id))
         )
