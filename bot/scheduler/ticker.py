@@ -27,6 +27,7 @@ from bot.scheduler.sweeper import SweepReport, sweep
 from bot.services.mail import Mailer
 from bot.services.planning import next_request_moment
 from bot.services.rounds import calendar_of
+from storage.models import OutboxMessage
 from storage.repos import districts
 from storage.repos import outbox as outbox_repo
 
@@ -123,13 +124,15 @@ class Scheduler:
                 db=db, now=clock.now(), mail=bool(self.context.settings.smtp_host)
             )
             report.swept = await sweep(db=db, now=clock.now())
-            while True:
-                rows = await claim(
-                    db=db, now=clock.now(), holder=self.context.instance_id, limit=self.claim_batch
-                )
-                if not rows:
-                    break
-                report.sent.add(await self.sender.send(rows))
+            rows = await self._claim()
+            while rows:
+                # The next batch is claimed while this one goes out: at SEND_RPS the claim's
+                # time would otherwise be a gap in the sending at every batch boundary.
+                sending = asyncio.ensure_future(self.sender.send(rows))
+                try:
+                    rows = await self._claim()
+                finally:
+                    report.sent.add(await sending)
             if report.rows_written:
                 logger.info(
                     "tick: planned %d, sent %d, retry %d, failed %d",
@@ -139,6 +142,14 @@ class Scheduler:
                     report.sent.failed,
                 )
             return report
+
+    async def _claim(self) -> list[OutboxMessage]:
+        return await claim(
+            db=self.context.db,
+            now=self.context.clock.now(),
+            holder=self.context.instance_id,
+            limit=self.claim_batch,
+        )
 
     async def next_due(self, after: datetime) -> datetime | None:
         """The first moment after `after` when something may become due: a round's moment
