@@ -31,8 +31,8 @@ DayCalendar("RU").is_school_day(date(2024, 10, 21))
 json.dump(sorted(sys.modules), sys.stdout)
 """
 
-# Loaded where a chart, a workbook or a year outside the packaged calendar needs them.
-ON_USE = ["holidays", "matplotlib", "numpy", "PIL", "openpyxl"]
+# Loaded where a chart, a workbook, an e-mail or a year outside the packaged calendar needs them.
+ON_USE = ["aiosmtplib", "holidays", "matplotlib", "numpy", "PIL", "openpyxl"]
 
 
 def test_the_built_bot_has_not_imported_what_it_loads_on_use(tmp_path: Path) -> None:
