@@ -2,7 +2,7 @@
 
 import re
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import TypeVar
 
 from bot.domain import messages_ru as msg
@@ -21,6 +21,9 @@ _N = TypeVar("_N", int, float)
 # Longer input cannot be a number we accept; checking length first keeps int() away from
 # thousands of digits (ValueError above 4300 digits) and the regexes cheap.
 _MAX_NUMBER_CHARS = 40
+# Rounding to two decimals needs room for every digit such a number has, and two more: the
+# default context's 28 digits made "1" followed by 26 zeros raise InvalidOperation.
+_PERCENT_ROUNDING = Context(prec=_MAX_NUMBER_CHARS + 2, rounding=ROUND_HALF_UP)
 _INT = re.compile(
     r"(?P<sign>[+-]?)(?P<digits>[0-9]{1,3}(?: [0-9]{3})+|[0-9]+)(?:[.,](?P<frac>[0-9]+))?"
     r" ?(?P<unit>%|(?:чел(?:овек[а]?)?|шт)\.?)?",
@@ -155,7 +158,7 @@ def _parse_percent(text: str, lo: float, hi: float) -> float:
         raise _fail("", expectation)
     exact = Decimal(f"{m['whole']}.{m['frac'] or 0}")
     # Two decimals are what the statistics show; more would be noise from a calculator.
-    value = float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    value = float(exact.quantize(Decimal("0.01"), context=_PERCENT_ROUNDING))
     return _in_range(value, m["sign"], lo, hi, expectation)
 
 

@@ -11,20 +11,23 @@ What `holidays.country_holidays("RU")` gives (checked with holidays 0.109):
 - no regional days off (Russia has no subdivisions there): e.g. Dagestan's Uraza Bayram and
   Kurban Bayram must be added by an admin as school-holiday ranges.
 Years the decrees have not covered yet get only the fixed holidays and their weekend rules.
+
+The bot reads those days from a packaged copy (`bot/calendars/public_ru.toml`, checked against
+the installed package by the calendar tests) and imports the package only for a year or a
+country the copy lacks: the package loads all of its ~250 countries to answer for one, ≈ 12 MiB
+that would stay in the bot process (bench/README.md, "Memory").
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple
-
-import holidays
 
 # User-facing messages (Russian); {item} is the admin's text.
 MSG_BAD_RANGE = (
@@ -56,9 +59,52 @@ class RangesError(ValueError):
     """An admin's list of date ranges cannot be read; the message is Russian, for them."""
 
 
+# The years the packaged public-holiday calendars cover.
+PUBLIC_HOLIDAY_YEARS = range(2020, 2036)
+
+
 @lru_cache(maxsize=64)
 def _public_holidays(country: str, year: int) -> frozenset[date]:
+    packaged = _packaged_public_holidays(country).get(year)
+    if packaged is not None:
+        return packaged
+    import holidays
+
     return frozenset(holidays.country_holidays(country, years=year))
+
+
+@lru_cache(maxsize=8)
+def _packaged_public_holidays(country: str) -> dict[int, frozenset[date]]:
+    """`bot/calendars/public_<country>.toml` by year; empty for a country without one."""
+    path = resources.files("bot").joinpath("calendars", f"public_{country.lower()}.toml")
+    if not path.is_file():
+        return {}
+    years = tomllib.loads(path.read_text("utf-8"))["year"]
+    return {int(year): frozenset(days) for year, days in years.items()}
+
+
+def public_holidays_toml(country: str, years: Iterable[int] = PUBLIC_HOLIDAY_YEARS) -> str:
+    """The text of `bot/calendars/public_<country>.toml`, from the installed `holidays`."""
+    import holidays
+
+    regenerate = (
+        "python -c 'from bot.domain.calendar_days import public_holidays_toml as t; "
+        f'print(t("{country}"), end="")\' > bot/calendars/public_{country.lower()}.toml'
+    )
+    lines = [
+        f"# Public holidays (non-working days) of {country}, as `holidays` {holidays.__version__}",
+        "# gives them (see bot/domain/calendar_days.py). Generated; after upgrading `holidays`",
+        "# the calendar tests fail until it is regenerated with",
+        f"#   {regenerate}",
+        "",
+        "[year]",
+    ]
+    for year in years:
+        days = [day.isoformat() for day in sorted(holidays.country_holidays(country, years=year))]
+        lines.append(f"{year} = [")
+        lines += [f"  {', '.join(days[i : i + 6])}," for i in range(0, len(days), 6)]
+        lines.append("]")
+    return "\n".join(lines) + "\n"
 
 
 @dataclass(frozen=True)

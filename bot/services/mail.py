@@ -14,7 +14,6 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate
 
-import aiosmtplib
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
@@ -151,6 +150,9 @@ class Mailer:
         )
 
     async def send(self, message: EmailMessage) -> None:
+        # Imported on the first e-mail: a bot without SMTP need not carry the client.
+        import aiosmtplib
+
         try:
             await aiosmtplib.send(
                 message,

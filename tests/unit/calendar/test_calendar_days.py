@@ -1,14 +1,18 @@
-from datetime import date
+from datetime import date, timedelta
+from importlib import resources
 
+import holidays
 import pytest
 
 from bot.domain.calendar_days import (
+    PUBLIC_HOLIDAY_YEARS,
     DayCalendar,
     RangesError,
     format_ranges_ru,
     load_school_calendar,
     load_school_periods,
     parse_ranges_ru,
+    public_holidays_toml,
 )
 
 RU = DayCalendar("RU")
@@ -30,6 +34,27 @@ RU = DayCalendar("RU")
 )
 def test_is_working_day_ru(day, working):
     assert RU.is_working_day(day) is working
+
+
+def test_packaged_public_holidays_match_the_holidays_package():
+    packaged = resources.files("bot").joinpath("calendars", "public_ru.toml").read_text("utf-8")
+    # On failure: regenerate the file with the command in its header.
+    assert packaged == public_holidays_toml("RU")
+
+
+@pytest.mark.parametrize(
+    ("country", "year"),
+    [
+        ("RU", PUBLIC_HOLIDAY_YEARS.start - 1),
+        ("RU", PUBLIC_HOLIDAY_YEARS.stop),
+        ("BY", 2024),  # no packaged calendar
+    ],
+)
+def test_the_package_answers_beyond_the_packaged_calendar(country, year):
+    expected = holidays.country_holidays(country, years=year)
+    calendar = DayCalendar(country)
+    days = [date(year, 1, 1) + timedelta(days=n) for n in range(365)]
+    assert [d for d in days if calendar.is_public_holiday(d)] == [d for d in days if d in expected]
 
 
 def test_school_day_excludes_school_holidays():

@@ -106,6 +106,8 @@ def test_percent_accepted(extra, raw, value):
         ("Infinity", PERCENT),
         ("48,6,8", PERCENT),
         ("1" * 1000, PERCENT),
+        ("1" + "0" * 26, f"Слишком большое число. {PERCENT}"),  # beyond 28 significant digits
+        ("9" * 40, f"Слишком большое число. {PERCENT}"),
     ],
 )
 def test_percent_rejected(extra, raw, message):
