@@ -1,3 +1,4 @@
+import tomllib
 from datetime import date, timedelta
 from importlib import resources
 
@@ -38,8 +39,9 @@ def test_is_working_day_ru(day, working):
 
 def test_packaged_public_holidays_match_the_holidays_package():
     packaged = resources.files("bot").joinpath("calendars", "public_ru.toml").read_text("utf-8")
-    # On failure: regenerate the file with the command in its header.
-    assert packaged == public_holidays_toml("RU")
+    # The days, not the header: a release of `holidays` that changes no Russian day must not
+    # fail this. On failure (new decrees): regenerate the file with the command in its header.
+    assert tomllib.loads(packaged) == tomllib.loads(public_holidays_toml("RU"))
 
 
 @pytest.mark.parametrize(
