@@ -1,13 +1,16 @@
 """Declared indicators (numerator / denominator) for one school and for a district."""
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.domain.questionnaire import Indicator, Questionnaire
 
 
-@dataclass(frozen=True)
-class IndicatorValue:
+class IndicatorValue(NamedTuple):
+    """One indicator's value. A named tuple, not a frozen dataclass: a district's /status
+    makes one per school and indicator, a year's export one per school, week and indicator,
+    and a frozen dataclass costs three to four times as much to build."""
+
     key: str
     label: str
     numerator: int | None
@@ -32,7 +35,7 @@ def compute_indicators(
     for ind in questionnaire.indicators:
         n, d = _count(answers.get(ind.numerator)), _count(answers.get(ind.denominator))
         complete = n is not None and d is not None
-        result.append(_value(ind, n, d, count=1 if complete else 0))
+        result.append(_value(ind, n, d, 1 if complete else 0))
     return result
 
 
@@ -56,9 +59,9 @@ def aggregate_indicators(
         ]
         if pairs:
             total_n, total_d = sum(n for n, _ in pairs), sum(d for _, d in pairs)
-            result.append(_value(ind, total_n, total_d, count=len(pairs)))
+            result.append(_value(ind, total_n, total_d, len(pairs)))
         else:
-            result.append(_value(ind, None, None, count=0))
+            result.append(_value(ind, None, None, 0))
     return result
 
 
@@ -69,18 +72,9 @@ def change_pp(current: float | None, previous: float | None) -> float | None:
     return (current - previous) * 100
 
 
-def _value(ind: Indicator, n: int | None, d: int | None, *, count: int) -> IndicatorValue:
+def _value(ind: Indicator, n: int | None, d: int | None, count: int) -> IndicatorValue:
     ratio = n / d if n is not None and d else None
-    return IndicatorValue(
-        key=ind.key,
-        label=ind.label,
-        numerator=n,
-        denominator=d,
-        ratio=ratio,
-        goal=ind.goal,
-        warn_below=ind.warn_below,
-        count=count,
-    )
+    return IndicatorValue(ind.key, ind.label, n, d, ratio, ind.goal, ind.warn_below, count)
 
 
 def _count(value: object) -> int | None:
