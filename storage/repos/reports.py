@@ -7,12 +7,23 @@ rounds another, and district indicators are a SQL aggregate over `answers.num`.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import (
+    CursorResult,
+    Executable,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -30,8 +41,7 @@ from storage.models import (
 from storage.upsert import insert_ignore
 
 
-@dataclass(frozen=True)
-class RosterRow:
+class RosterRow(NamedTuple):
     school_id: int
     name: str
     district_id: int
@@ -64,26 +74,54 @@ class RoundSums:
     sums: list[tuple[float, float, int]]  # per pair: Σ n, Σ d, responses that gave both
 
 
+async def _rows(
+    session: AsyncSession, statement: Executable, params: Mapping[str, Any]
+) -> CursorResult[Any]:
+    """Rows from the session's connection: report queries select columns, not entities, and
+    need none of the ORM's per-statement setup."""
+    connection = await session.connection()
+    return await connection.execute(statement, params)
+
+
+# The report queries are built once, with bound parameters: building a statement costs as
+# much as running a small one (bench/README.md).
+_ROSTER = (
+    select(
+        School.id,
+        School.name,
+        School.district_id,
+        Person.vk_id,
+        Person.first_name,
+        Person.last_name,
+        Person.reachable,
+    )
+    .outerjoin(SchoolStaff, and_(SchoolStaff.school_id == School.id, SchoolStaff.role == "head"))
+    .outerjoin(Person, Person.id == SchoolStaff.person_id)
+    .where(
+        School.district_id.in_(bindparam("district_ids", expanding=True)),
+        School.archived_at.is_(None),
+    )
+    .order_by(School.district_id, School.name)
+)
+
+
 async def roster(session: AsyncSession, *, district_ids: Collection[int]) -> list[RosterRow]:
     """Active schools of the districts with their heads, by district then name."""
-    query = (
-        select(
-            School.id,
-            School.name,
-            School.district_id,
-            Person.vk_id,
-            Person.first_name,
-            Person.last_name,
-            Person.reachable,
-        )
-        .outerjoin(
-            SchoolStaff, and_(SchoolStaff.school_id == School.id, SchoolStaff.role == "head")
-        )
-        .outerjoin(Person, Person.id == SchoolStaff.person_id)
-        .where(School.district_id.in_(list(district_ids)), School.archived_at.is_(None))
-        .order_by(School.district_id, School.name)
+    result = await _rows(session, _ROSTER, {"district_ids": list(district_ids)})
+    return list(map(RosterRow._make, result))
+
+
+_WEEKLY_ROUNDS = (
+    select(Round)
+    .join(Campaign, Campaign.id == Round.campaign_id)
+    .where(
+        Round.district_id == bindparam("district_id", type_=Round.district_id.type),
+        Campaign.kind == "weekly",
+        Round.period <= bindparam("upto_period", type_=Round.period.type),
     )
-    return [RosterRow(*row) for row in await session.execute(query)]
+    .order_by(Round.period.desc())
+    .limit(bindparam("limit"))
+)
 
 
 async def weekly_rounds(
@@ -93,18 +131,8 @@ async def weekly_rounds(
 
     ISO periods ("2024-W43") are zero-padded, so text order is time order.
     """
-    query = (
-        select(Round)
-        .join(Campaign, Campaign.id == Round.campaign_id)
-        .where(
-            Round.district_id == district_id,
-            Campaign.kind == "weekly",
-            Round.period <= upto_period,
-        )
-        .order_by(Round.period.desc())
-        .limit(limit)
-    )
-    return list(await session.scalars(query))
+    params = {"district_id": district_id, "upto_period": upto_period, "limit": limit}
+    return list(await session.scalars(_WEEKLY_ROUNDS, params))
 
 
 async def weekly_rounds_of_period(
@@ -151,12 +179,28 @@ async def answers(
     return [AnswerRow(*row) for row in await session.execute(query)]
 
 
-@dataclass(frozen=True)
-class SchoolNumbers:
+class SchoolNumbers(NamedTuple):
     round_id: int
     school_id: int
     late: bool
     numbers: dict[str, float | None]
+
+
+@lru_cache(maxsize=32)
+def _school_numbers_query(keys: tuple[str, ...]) -> Select[Any]:
+    # No `key IN (…)` on the join: the CASEs pick the keys, and a range scan of the
+    # response's answers is cheaper than one index probe per key (both engines).
+    return (
+        select(
+            Response.round_id,
+            Response.school_id,
+            Response.late,
+            *(func.max(case((Answer.key == key, Answer.num))) for key in keys),
+        )
+        .outerjoin(Answer, Answer.response_id == Response.id)
+        .where(Response.round_id.in_(bindparam("round_ids", expanding=True)))
+        .group_by(Response.id, Response.round_id, Response.school_id, Response.late)
+    )
 
 
 async def school_numbers(
@@ -166,21 +210,37 @@ async def school_numbers(
 
     Pivoted by the database, so reports read one row per school and week and no JSON.
     """
-    query = (
-        select(
-            Response.round_id,
-            Response.school_id,
-            Response.late,
-            *(func.max(case((Answer.key == key, Answer.num))) for key in keys),
-        )
-        .outerjoin(Answer, and_(Answer.response_id == Response.id, Answer.key.in_(list(keys))))
-        .where(Response.round_id.in_(list(round_ids)))
-        .group_by(Response.id, Response.round_id, Response.school_id, Response.late)
-    )
+    query = _school_numbers_query(tuple(keys))
+    result = await _rows(session, query, {"round_ids": list(round_ids)})
     return [
         SchoolNumbers(row[0], row[1], row[2], dict(zip(keys, row[3:], strict=True)))
-        for row in await session.execute(query)
+        for row in result
     ]
+
+
+@lru_cache(maxsize=32)
+def _sums_query(pairs: tuple[tuple[str, str], ...]) -> Select[Any]:
+    keys = sorted({key for pair in pairs for key in pair})
+    pivot = (
+        select(
+            Response.round_id.label("round_id"),
+            *(func.max(case((Answer.key == key, Answer.num))).label(f"k_{key}") for key in keys),
+        )
+        .join(Answer, Answer.response_id == Response.id)
+        .where(Response.round_id.in_(bindparam("round_ids", expanding=True)), Answer.key.in_(keys))
+        .group_by(Response.id, Response.round_id)
+        .subquery()
+    )
+    columns = []
+    for n_key, d_key in pairs:
+        n, d = pivot.c[f"k_{n_key}"], pivot.c[f"k_{d_key}"]
+        both = and_(n.is_not(None), d.is_not(None))
+        columns += [
+            func.coalesce(func.sum(case((both, n))), 0),
+            func.coalesce(func.sum(case((both, d))), 0),
+            func.count(case((both, 1))),
+        ]
+    return select(pivot.c.round_id, func.count(), *columns).group_by(pivot.c.round_id)
 
 
 async def indicator_sums(
@@ -196,29 +256,9 @@ async def indicator_sums(
     """
     if not round_ids or not pairs:
         return {}
-    keys = sorted({key for pair in pairs for key in pair})
-    pivot = (
-        select(
-            Response.round_id.label("round_id"),
-            *(func.max(case((Answer.key == key, Answer.num))).label(f"k_{key}") for key in keys),
-        )
-        .join(Answer, Answer.response_id == Response.id)
-        .where(Response.round_id.in_(list(round_ids)), Answer.key.in_(keys))
-        .group_by(Response.id, Response.round_id)
-        .subquery()
-    )
-    columns = []
-    for n_key, d_key in pairs:
-        n, d = pivot.c[f"k_{n_key}"], pivot.c[f"k_{d_key}"]
-        both = and_(n.is_not(None), d.is_not(None))
-        columns += [
-            func.coalesce(func.sum(case((both, n))), 0),
-            func.coalesce(func.sum(case((both, d))), 0),
-            func.count(case((both, 1))),
-        ]
-    query = select(pivot.c.round_id, func.count(), *columns).group_by(pivot.c.round_id)
+    query = _sums_query(tuple(pairs))
     result: dict[int, RoundSums] = {}
-    for row in await session.execute(query):
+    for row in await _rows(session, query, {"round_ids": list(round_ids)}):
         values = list(row[2:])
         sums = [
             (float(values[i]), float(values[i + 1]), int(values[i + 2]))
@@ -238,14 +278,20 @@ async def school_counts(session: AsyncSession) -> dict[int, int]:
     return {district_id: count for district_id, count in await session.execute(query)}
 
 
-async def undelivered_schools(session: AsyncSession, *, round_id: int) -> set[int]:
-    """Schools of the round with a message VK refused for good (blocked, not allowed)."""
-    query = select(OutboxMessage.school_id).where(
-        OutboxMessage.round_id == round_id,
+_UNDELIVERED = (
+    select(OutboxMessage.school_id)
+    .where(
+        OutboxMessage.round_id == bindparam("round_id", type_=OutboxMessage.round_id.type),
         OutboxMessage.status == "failed",
         OutboxMessage.school_id.is_not(None),
     )
-    return set(await session.scalars(query.distinct()))
+    .distinct()
+)
+
+
+async def undelivered_schools(session: AsyncSession, *, round_id: int) -> set[int]:
+    """Schools of the round with a message VK refused for good (blocked, not allowed)."""
+    return set((await _rows(session, _UNDELIVERED, {"round_id": round_id})).scalars())
 
 
 async def school_staff_recipients(
