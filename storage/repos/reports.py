@@ -111,6 +111,83 @@ async def roster(session: AsyncSession, *, district_ids: Collection[int]) -> lis
     return list(map(RosterRow._make, result))
 
 
+class StatusRow(NamedTuple):
+    """A school on the roster with its head and its answer to one round."""
+
+    school_id: int
+    name: str
+    head_vk_id: int | None
+    head_first_name: str | None
+    head_last_name: str | None
+    head_reachable: bool | None  # None when the school has no head in the bot
+    late: bool | None  # None when the school has not answered
+    undelivered: bool  # a message of the round VK refused for good (blocked, not allowed)
+    numbers: dict[str, float | None]  # the answer's numbers; empty when not answered
+
+
+@lru_cache(maxsize=32)
+def _status_query(keys: tuple[str, ...]) -> Select[Any]:
+    round_id = bindparam("round_id", type_=Response.round_id.type)
+    answered = (
+        select(
+            Response.school_id,
+            Response.late,
+            *(func.max(case((Answer.key == key, Answer.num))) for key in keys),
+        )
+        .outerjoin(Answer, Answer.response_id == Response.id)
+        .where(Response.round_id == round_id)
+        .group_by(Response.id, Response.school_id, Response.late)
+        .subquery()
+    )
+    failed = (
+        select(OutboxMessage.school_id)
+        .where(OutboxMessage.round_id == round_id, OutboxMessage.status == "failed")
+        .distinct()
+        .subquery()
+    )
+    return (
+        select(
+            School.id,
+            School.name,
+            Person.vk_id,
+            Person.first_name,
+            Person.last_name,
+            Person.reachable,
+            answered.c.late,
+            failed.c.school_id.is_not(None),
+            *list(answered.c)[2:],
+        )
+        .outerjoin(
+            SchoolStaff, and_(SchoolStaff.school_id == School.id, SchoolStaff.role == "head")
+        )
+        .outerjoin(Person, Person.id == SchoolStaff.person_id)
+        .outerjoin(answered, answered.c.school_id == School.id)
+        .outerjoin(failed, failed.c.school_id == School.id)
+        .where(
+            School.district_id == bindparam("district_id", type_=School.district_id.type),
+            School.archived_at.is_(None),
+        )
+        .order_by(School.name)
+    )
+
+
+async def district_status(
+    session: AsyncSession, *, district_id: int, round_id: int | None, keys: Sequence[str]
+) -> list[StatusRow]:
+    """The district's active schools by name, each with its head and its answer to the
+    round (`keys`' numbers, pivoted by the database): one query for a /status."""
+    query = _status_query(tuple(keys))
+    result = await _rows(session, query, {"district_id": district_id, "round_id": round_id})
+    return [
+        StatusRow(
+            *row[:7],
+            bool(row[7]),
+            dict(zip(keys, row[8:], strict=True)) if row[6] is not None else {},
+        )
+        for row in result
+    ]
+
+
 _WEEKLY_ROUNDS = (
     select(Round)
     .join(Campaign, Campaign.id == Round.campaign_id)
@@ -219,7 +296,7 @@ async def school_numbers(
 
 
 @lru_cache(maxsize=32)
-def _sums_query(pairs: tuple[tuple[str, str], ...]) -> Select[Any]:
+def _sums_query(pairs: tuple[tuple[str, str], ...], on_roster: bool) -> Select[Any]:
     keys = sorted({key for pair in pairs for key in pair})
     pivot = (
         select(
@@ -229,18 +306,23 @@ def _sums_query(pairs: tuple[tuple[str, str], ...]) -> Select[Any]:
         .join(Answer, Answer.response_id == Response.id)
         .where(Response.round_id.in_(bindparam("round_ids", expanding=True)), Answer.key.in_(keys))
         .group_by(Response.id, Response.round_id)
-        .subquery()
     )
+    if on_roster:
+        pivot = pivot.join(School, School.id == Response.school_id).where(
+            School.district_id == bindparam("district_id", type_=School.district_id.type),
+            School.archived_at.is_(None),
+        )
+    inner = pivot.subquery()
     columns = []
     for n_key, d_key in pairs:
-        n, d = pivot.c[f"k_{n_key}"], pivot.c[f"k_{d_key}"]
+        n, d = inner.c[f"k_{n_key}"], inner.c[f"k_{d_key}"]
         both = and_(n.is_not(None), d.is_not(None))
         columns += [
             func.coalesce(func.sum(case((both, n))), 0),
             func.coalesce(func.sum(case((both, d))), 0),
             func.count(case((both, 1))),
         ]
-    return select(pivot.c.round_id, func.count(), *columns).group_by(pivot.c.round_id)
+    return select(inner.c.round_id, func.count(), *columns).group_by(inner.c.round_id)
 
 
 async def indicator_sums(
@@ -248,17 +330,23 @@ async def indicator_sums(
     *,
     round_ids: Collection[int],
     pairs: Sequence[tuple[str, str]],
+    roster_of: int | None = None,
 ) -> dict[int, RoundSums]:
     """Per round, for each (numerator, denominator) pair: Σ n and Σ d over the responses
     that gave both numbers — the weighted district share, computed by the database.
 
-    The inner query pivots each response's answers into one row; the outer one sums.
+    With `roster_of`, only the answers of schools now on that district's roster count (an
+    archived school's stay out, as in the district's /status). The inner query pivots each
+    response's answers into one row; the outer one sums.
     """
     if not round_ids or not pairs:
         return {}
-    query = _sums_query(tuple(pairs))
+    query = _sums_query(tuple(pairs), roster_of is not None)
+    params: dict[str, Any] = {"round_ids": list(round_ids)}
+    if roster_of is not None:
+        params["district_id"] = roster_of
     result: dict[int, RoundSums] = {}
-    for row in await _rows(session, query, {"round_ids": list(round_ids)}):
+    for row in await _rows(session, query, params):
         values = list(row[2:])
         sums = [
             (float(values[i]), float(values[i + 1]), int(values[i + 2]))
@@ -276,22 +364,6 @@ async def school_counts(session: AsyncSession) -> dict[int, int]:
         .group_by(School.district_id)
     )
     return {district_id: count for district_id, count in await session.execute(query)}
-
-
-_UNDELIVERED = (
-    select(OutboxMessage.school_id)
-    .where(
-        OutboxMessage.round_id == bindparam("round_id", type_=OutboxMessage.round_id.type),
-        OutboxMessage.status == "failed",
-        OutboxMessage.school_id.is_not(None),
-    )
-    .distinct()
-)
-
-
-async def undelivered_schools(session: AsyncSession, *, round_id: int) -> set[int]:
-    """Schools of the round with a message VK refused for good (blocked, not allowed)."""
-    return set((await _rows(session, _UNDELIVERED, {"round_id": round_id})).scalars())
 
 
 async def school_staff_recipients(

@@ -13,7 +13,15 @@ from bot.domain.weeks import IsoWeek
 from bot.services import remind, reports
 from bot.services.summary import escalation_text, summary_text
 from storage.db import Database
-from storage.models import Answer, AuditEvent, Campaign, OutboxMessage, Response, Round
+from storage.models import (
+    Answer,
+    AuditEvent,
+    Campaign,
+    OutboxMessage,
+    Response,
+    Round,
+    School,
+)
 from storage.repos import reports as repo
 from tests.fixtures.sergokala import SCHOOLS, student_answers
 from tests.utils import report_factories as f
@@ -80,6 +88,20 @@ async def test_district_figures_are_weighted(db: Database) -> None:
     assert [s.name for s in week.missing] == ["Молчащая СОШ"]
     assert [s.name for s in week.late] == ["Малая СОШ"]
     assert week.deadline_at == datetime(2024, 10, 25, 13, 0, tzinfo=UTC)
+
+
+async def test_an_archived_school_stays_out_of_both_weeks(db: Database) -> None:
+    district = await _two_schools(db)
+    async with db.sessions.begin() as s:
+        big = await s.scalar(select(School).where(School.name == "Большая СОШ"))
+        assert big is not None
+        big.archived_at = NOW
+    async with db.reads() as s:
+        week = await reports.district_week(session=s, district=district, now=NOW)
+    assert [s.name for s in week.schools] == ["Малая СОШ", "Молчащая СОШ"]
+    students = next(v for v in week.indicators if v.key == "students_active_pct")
+    assert (students.numerator, students.denominator, students.count) == (10, 100, 1)
+    assert week.previous_ratio("students_active_pct") is None  # only the big school answered
 
 
 async def test_sql_sums_agree_with_the_domain_aggregate(db: Database) -> None:
