@@ -90,8 +90,11 @@ async def export_table(
         (r.round_id, r.school_id): r
         for r in await repo.school_numbers(session, round_ids=round_ids, keys=numeric)
     }
+    # The other answers by key: a yes/no answer has a number too (1 or 0), but its cell
+    # shows «Да» / «Нет».
+    others = [q.key for q in qn.questions if q.type not in NUMERIC_TYPES]
     texts: dict[tuple[int, int], dict[str, Any]] = defaultdict(dict)
-    for row in await repo.answers(session, round_ids=round_ids, only_text=True):
+    for row in await repo.answers(session, round_ids=round_ids, keys=others):
         texts[row.round_id, row.school_id][row.key] = row.value
     rows = []
     for round_ in reversed(rounds):

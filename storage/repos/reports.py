@@ -242,10 +242,10 @@ async def answers(
     *,
     round_ids: Collection[int],
     school_id: int | None = None,
-    only_text: bool = False,
+    keys: Collection[str] | None = None,
 ) -> list[AnswerRow]:
-    """Stored answers of the rounds (optionally of one school; optionally only those
-    without a number, when the numbers come from `school_numbers`)."""
+    """Stored answers of the rounds (optionally of one school; optionally only those of
+    `keys`, when the numbers of the others come from `school_numbers`)."""
     query = (
         select(Response.round_id, Response.school_id, Answer.key, Answer.value, Answer.num)
         .join(Answer, Answer.response_id == Response.id)
@@ -253,8 +253,8 @@ async def answers(
     )
     if school_id is not None:
         query = query.where(Response.school_id == school_id)
-    if only_text:
-        query = query.where(Answer.num.is_(None))
+    if keys is not None:
+        query = query.where(Answer.key.in_(list(keys)))
     return [AnswerRow(*row) for row in await session.execute(query)]
 
 
