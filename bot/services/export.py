@@ -19,10 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.answers import format_answer
 from bot.domain.formatting import format_decimal
-from bot.domain.indicators import compute_indicators
+from bot.domain.indicators import aggregate_indicators, compute_indicators
 from bot.domain.questionnaire import NUMERIC_TYPES, Questionnaire
 from bot.domain.report_data import WeekPoint, as_count
-from bot.services.reports import district_trend
+from bot.services.reports import questionnaire_of
 from bot.services.rounds import calendar_of
 from bot.texts import reports as t
 from storage.db import Database
@@ -78,18 +78,20 @@ async def export_district(
 async def export_table(
     *, session: AsyncSession, district: District, now: datetime, weeks: int
 ) -> ExportTable:
-    qn, points = await district_trend(session=session, district=district, now=now, weeks=weeks)
     upto = calendar_of(district).week_of(now)
     rounds = await repo.weekly_rounds(
         session, district_id=district.id, upto_period=str(upto), limit=weeks
     )
+    qn = await questionnaire_of(session, rounds[0] if rounds else None)
     round_ids = [r.id for r in rounds]
     roster = await repo.roster(session, district_ids=[district.id])
     numeric = [q.key for q in qn.questions if q.type in NUMERIC_TYPES]
-    responses = {
-        (r.round_id, r.school_id): r
-        for r in await repo.school_numbers(session, round_ids=round_ids, keys=numeric)
-    }
+    responses: dict[tuple[int, int], tuple[repo.SchoolNumbers, dict[str, Any]]] = {}
+    week_counts: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for r in await repo.school_numbers(session, round_ids=round_ids, keys=numeric):
+        counts = {k: as_count(num) for k, num in r.numbers.items()}
+        responses[r.round_id, r.school_id] = (r, counts)
+        week_counts[r.round_id].append(counts)
     # The other answers by key: a yes/no answer has a number too (1 or 0), but its cell
     # shows «Да» / «Нет».
     others = [q.key for q in qn.questions if q.type not in NUMERIC_TYPES]
@@ -101,17 +103,27 @@ async def export_table(
         for school in roster:
             key = (round_.id, school.school_id)
             row: dict[str, Any] = {"week": round_.period, "school": school.name}
-            response = responses.get(key)
-            if response is not None:
-                counts = {k: as_count(num) for k, num in response.numbers.items()}
+            found = responses.get(key)
+            if found is not None:
+                response, counts = found
                 row["late"] = response.late
-                row.update(texts[key])
+                row.update(texts.get(key, {}))
                 row.update({k: counts[k] if counts[k] is not None else num
                             for k, num in response.numbers.items() if num is not None})  # fmt: skip
                 for value in compute_indicators(qn, counts):
                     row[value.key] = value.ratio
             rows.append(row)
+    points = [_week_point(qn, r.period, week_counts[r.id]) for r in reversed(rounds)]
     return ExportTable(qn, rows, points)
+
+
+def _week_point(qn: Questionnaire, period: str, answer_sets: list[dict[str, Any]]) -> WeekPoint:
+    """The district's week from every response's numbers, already read for the rows: the
+    weighted rule district_trend has the database apply, over the same responses."""
+    keys = {key for ind in qn.indicators for key in (ind.numerator, ind.denominator)}
+    answered = sum(1 for found in answer_sets if any(found.get(k) is not None for k in keys))
+    indicators = tuple(aggregate_indicators(qn, answer_sets))
+    return WeekPoint(period=period, indicators=indicators, answered=answered)
 
 
 def _answer_columns(qn: Questionnaire) -> list[tuple[str, str]]:

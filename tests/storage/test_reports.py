@@ -10,7 +10,7 @@ from bot.domain.indicators import aggregate_indicators
 from bot.domain.questionnaire import default_questionnaire
 from bot.domain.report_render import rank_schools, render_rating
 from bot.domain.weeks import IsoWeek
-from bot.services import remind, reports
+from bot.services import export, remind, reports
 from bot.services.summary import escalation_text, summary_text
 from storage.db import Database
 from storage.models import (
@@ -231,6 +231,16 @@ async def test_trend_and_region_use_the_same_numbers(db: Database) -> None:
     assert [p.answered for p in points] == [1, 2]
     ratios = {r.district: (r.answered, r.schools, r.indicators[3].ratio) for r in region}
     assert ratios == {"Д": (2, 3, pytest.approx(510 / 1100)), "Е": (1, 1, 1.0)}
+
+
+async def test_export_summary_is_the_trend(db: Database) -> None:
+    """The export sums the rows it read; the chart has the database sum: the same figures."""
+    district = await _two_schools(db)
+    async with db.reads() as s:
+        _, points = await reports.district_trend(session=s, district=district, now=NOW, weeks=4)
+        table = await export.export_table(session=s, district=district, now=NOW, weeks=4)
+    assert [p.answered for p in points] == [1, 2]
+    assert table.weeks == points
 
 
 async def test_remind_queues_outbox_rows_once_an_hour(db: Database) -> None:
