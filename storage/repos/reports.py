@@ -61,8 +61,7 @@ class ResponseRow:
     submitted_at: datetime
 
 
-@dataclass(frozen=True)
-class AnswerRow:
+class AnswerRow(NamedTuple):
     round_id: int
     school_id: int
     key: str
@@ -237,6 +236,20 @@ async def responses(
     return [ResponseRow(*row) for row in await session.execute(query)]
 
 
+@lru_cache(maxsize=4)
+def _answers_query(of_school: bool, of_keys: bool) -> Select[Any]:
+    query = (
+        select(Response.round_id, Response.school_id, Answer.key, Answer.value, Answer.num)
+        .join(Answer, Answer.response_id == Response.id)
+        .where(Response.round_id.in_(bindparam("round_ids", expanding=True)))
+    )
+    if of_school:
+        query = query.where(Response.school_id == bindparam("school_id"))
+    if of_keys:
+        query = query.where(Answer.key.in_(bindparam("keys", expanding=True)))
+    return query
+
+
 async def answers(
     session: AsyncSession,
     *,
@@ -246,16 +259,13 @@ async def answers(
 ) -> list[AnswerRow]:
     """Stored answers of the rounds (optionally of one school; optionally only those of
     `keys`, when the numbers of the others come from `school_numbers`)."""
-    query = (
-        select(Response.round_id, Response.school_id, Answer.key, Answer.value, Answer.num)
-        .join(Answer, Answer.response_id == Response.id)
-        .where(Response.round_id.in_(list(round_ids)))
-    )
+    query = _answers_query(school_id is not None, keys is not None)
+    params: dict[str, Any] = {"round_ids": list(round_ids)}
     if school_id is not None:
-        query = query.where(Response.school_id == school_id)
+        params["school_id"] = school_id
     if keys is not None:
-        query = query.where(Answer.key.in_(list(keys)))
-    return [AnswerRow(*row) for row in await session.execute(query)]
+        params["keys"] = list(keys)
+    return list(map(AnswerRow._make, await _rows(session, query, params)))
 
 
 class SchoolNumbers(NamedTuple):
