@@ -148,7 +148,7 @@ async def generate(db: Database, *, schools: int, districts: int, weeks: int) ->
             responses.append((response_id, round_id, s + 1, late, submitted, 1))
             for key, value in _answers(rng).items():
                 answers.append((response_id, key, str(value), float(value)))
-            answers.append((response_id, "foreign_messengers", "false", None))
+            answers.append((response_id, "foreign_messengers", "false", 0.0))  # as numeric(False)
             if len(answers) >= 10 * CHUNK:
                 await _fast(db, "responses", response_columns, responses)
                 await _fast(db, "answers", answer_columns, answers)
