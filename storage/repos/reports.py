@@ -26,7 +26,7 @@ from sqlalchemy import (
     true,
     update,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage.models import (
     Answer,
@@ -84,6 +84,16 @@ async def _rows(
     return await connection.execute(statement, params)
 
 
+def _pivot(keys: Sequence[str]) -> list[Any]:
+    """One response's number for each key, its answers grouped: NULL when not given."""
+    return [func.max(case((Answer.key == key, Answer.num))).label(f"k_{key}") for key in keys]
+
+
+def _lateral(connection: AsyncConnection) -> bool:
+    """Pivot each response by a LATERAL subquery (PostgreSQL; see `_sums_query`)."""
+    return connection.dialect.name == "postgresql"
+
+
 # The report queries are built once, with bound parameters: building a statement costs as
 # much as running a small one (bench/README.md).
 _ROSTER = (
@@ -127,26 +137,15 @@ class StatusRow(NamedTuple):
 
 
 @lru_cache(maxsize=32)
-def _status_query(keys: tuple[str, ...]) -> Select[Any]:
+def _status_query(keys: tuple[str, ...], lateral: bool) -> Select[Any]:
     round_id = bindparam("round_id", type_=Response.round_id.type)
-    answered = (
-        select(
-            Response.school_id,
-            Response.late,
-            *(func.max(case((Answer.key == key, Answer.num))) for key in keys),
-        )
-        .outerjoin(Answer, Answer.response_id == Response.id)
-        .where(Response.round_id == round_id)
-        .group_by(Response.id, Response.school_id, Response.late)
-        .subquery()
-    )
     failed = (
         select(OutboxMessage.school_id)
         .where(OutboxMessage.round_id == round_id, OutboxMessage.status == "failed")
         .distinct()
         .subquery()
     )
-    return (
+    query = (
         select(
             School.id,
             School.name,
@@ -154,21 +153,36 @@ def _status_query(keys: tuple[str, ...]) -> Select[Any]:
             Person.first_name,
             Person.last_name,
             Person.reachable,
-            answered.c.late,
             failed.c.school_id.is_not(None),
-            *list(answered.c)[2:],
         )
         .outerjoin(
             SchoolStaff, and_(SchoolStaff.school_id == School.id, SchoolStaff.role == "head")
         )
         .outerjoin(Person, Person.id == SchoolStaff.person_id)
-        .outerjoin(answered, answered.c.school_id == School.id)
         .outerjoin(failed, failed.c.school_id == School.id)
         .where(
             School.district_id == bindparam("district_id", type_=School.district_id.type),
             School.archived_at.is_(None),
         )
         .order_by(School.name)
+    )
+    if lateral:  # see _sums_query
+        query = query.add_columns(Response.late).outerjoin(
+            Response, and_(Response.school_id == School.id, Response.round_id == round_id)
+        )
+        if not keys:  # a request's questionnaire may have no numbers
+            return query
+        numbers = select(*_pivot(keys)).where(Answer.response_id == Response.id).lateral()
+        return query.add_columns(*numbers.c).outerjoin(numbers, true())
+    answered = (
+        select(Response.school_id, Response.late, *_pivot(keys))
+        .outerjoin(Answer, Answer.response_id == Response.id)
+        .where(Response.round_id == round_id)
+        .group_by(Response.id, Response.school_id, Response.late)
+        .subquery()
+    )
+    return query.add_columns(*list(answered.c)[1:]).outerjoin(
+        answered, answered.c.school_id == School.id
     )
 
 
@@ -177,13 +191,15 @@ async def district_status(
 ) -> list[StatusRow]:
     """The district's active schools by name, each with its head and its answer to the
     round (`keys`' numbers, pivoted by the database): one query for a /status."""
-    query = _status_query(tuple(keys))
-    result = await _rows(session, query, {"district_id": district_id, "round_id": round_id})
+    connection = await session.connection()
+    query = _status_query(tuple(keys), _lateral(connection))
+    result = await connection.execute(query, {"district_id": district_id, "round_id": round_id})
     return [
         StatusRow(
-            *row[:7],
-            bool(row[7]),
-            dict(zip(keys, row[8:], strict=True)) if row[6] is not None else {},
+            *row[:6],
+            late=row[7],
+            undelivered=bool(row[6]),
+            numbers=dict(zip(keys, row[8:], strict=True)) if row[7] is not None else {},
         )
         for row in result
     ]
@@ -284,7 +300,7 @@ def _school_numbers_query(keys: tuple[str, ...]) -> Select[Any]:
             Response.round_id,
             Response.school_id,
             Response.late,
-            *(func.max(case((Answer.key == key, Answer.num))) for key in keys),
+            *_pivot(keys),
         )
         .outerjoin(Answer, Answer.response_id == Response.id)
         .where(Response.round_id.in_(bindparam("round_ids", expanding=True)))
@@ -310,7 +326,7 @@ async def school_numbers(
 @lru_cache(maxsize=32)
 def _sums_query(pairs: tuple[tuple[str, str], ...], on_roster: bool, lateral: bool) -> Select[Any]:
     keys = sorted({key for pair in pairs for key in pair})
-    numbers = [func.max(case((Answer.key == key, Answer.num))).label(f"k_{key}") for key in keys]
+    numbers = _pivot(keys)
     of_rounds = Response.round_id.in_(bindparam("round_ids", expanding=True))
     if lateral:
         # PostgreSQL: each response's answers by one index scan. As a grouped join, its
@@ -364,7 +380,7 @@ async def indicator_sums(
     if not round_ids or not pairs:
         return {}
     connection = await session.connection()
-    lateral = connection.dialect.name == "postgresql"
+    lateral = _lateral(connection)
     if lateral:
         # The planner costs the per-response scans high enough to JIT-compile the query:
         # 100–200 ms of compiling for a query that runs in less.

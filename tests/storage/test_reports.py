@@ -104,6 +104,23 @@ async def test_an_archived_school_stays_out_of_both_weeks(db: Database) -> None:
     assert week.previous_ratio("students_active_pct") is None  # only the big school answered
 
 
+async def test_status_rows_without_numbers_to_pivot(db: Database) -> None:
+    """A request's questionnaire may ask no numbers: the rows still say who answered."""
+    district = await _two_schools(db)
+    async with db.reads() as s:
+        rounds = await repo.weekly_rounds(
+            s, district_id=district.id, upto_period="2024-W43", limit=1
+        )
+        rows = await repo.district_status(
+            s, district_id=district.id, round_id=rounds[0].id, keys=[]
+        )
+    assert [(r.name, r.late, r.numbers) for r in rows] == [
+        ("Большая СОШ", False, {}),
+        ("Малая СОШ", True, {}),
+        ("Молчащая СОШ", None, {}),
+    ]
+
+
 async def test_sql_sums_agree_with_the_domain_aggregate(db: Database) -> None:
     district = await _two_schools(db)
     async with db.reads() as s:
