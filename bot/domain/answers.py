@@ -155,8 +155,9 @@ def _parse_percent(text: str, lo: float, hi: float) -> float:
         raise _fail("", expectation)
     exact = Decimal(f"{m['whole']}.{m['frac'] or 0}")
     # Two decimals are what the statistics show; more would be noise from a calculator.
-    value = float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-    return _in_range(value, m["sign"], lo, hi, expectation)
+    # Out of bounds there is nothing to round (and 27 digits would overflow the context).
+    rounded = exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if exact <= hi else exact
+    return _in_range(float(rounded), m["sign"], lo, hi, expectation)
 
 
 def _in_range(value: _N, sign: str, lo: float, hi: float, expectation: str) -> _N:

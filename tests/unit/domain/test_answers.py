@@ -101,6 +101,8 @@ def test_percent_accepted(extra, raw, value):
         ("", f"Ответ пустой. {PERCENT}"),
         ("половина", PERCENT),
         ("100,01", f"Слишком большое число. {PERCENT}"),
+        ("1" + "0" * 26, f"Слишком большое число. {PERCENT}"),  # beyond Decimal's precision
+        ("-" + "1" * 30, f"Число не может быть отрицательным. {PERCENT}"),
         ("-1", f"Число не может быть отрицательным. {PERCENT}"),
         ("nan", PERCENT),
         ("Infinity", PERCENT),
