@@ -1,6 +1,6 @@
 """Declared indicators (numerator / denominator) for one school and for a district."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from bot.domain.questionnaire import Indicator, Questionnaire
@@ -48,21 +48,28 @@ def aggregate_indicators(
     students, so a school of 500 weighs more than a school of 20. A mean of school shares
     would overstate the small schools.
     """
-    sets = list(answer_sets)
-    result = []
-    for ind in questionnaire.indicators:
-        pairs = [
-            (n, d)
-            for answers in sets
-            if (n := _count(answers.get(ind.numerator))) is not None
-            and (d := _count(answers.get(ind.denominator))) is not None
-        ]
-        if pairs:
-            total_n, total_d = sum(n for n, _ in pairs), sum(d for _, d in pairs)
-            result.append(_value(ind, total_n, total_d, len(pairs)))
-        else:
-            result.append(_value(ind, None, None, 0))
-    return result
+    return sum_indicators(
+        questionnaire, (compute_indicators(questionnaire, a) for a in answer_sets)
+    )
+
+
+def sum_indicators(
+    questionnaire: Questionnaire, values: Iterable[Sequence[IndicatorValue]]
+) -> list[IndicatorValue]:
+    """The weighted indicators of several answer sets from each set's own values (as
+    `compute_indicators` gives them): reports that show every school's values sum those
+    instead of reading the answers again."""
+    totals = [[0, 0, 0] for _ in questionnaire.indicators]
+    for of_one in values:
+        for total, value in zip(totals, of_one, strict=True):
+            if value.count:
+                total[0] += value.numerator
+                total[1] += value.denominator
+                total[2] += value.count
+    return [
+        _value(ind, n, d, count) if count else _value(ind, None, None, 0)
+        for ind, (n, d, count) in zip(questionnaire.indicators, totals, strict=True)
+    ]
 
 
 def change_pp(current: float | None, previous: float | None) -> float | None:

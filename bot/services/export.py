@@ -13,13 +13,13 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.answers import format_answer
 from bot.domain.formatting import format_decimal
-from bot.domain.indicators import aggregate_indicators, compute_indicators
+from bot.domain.indicators import IndicatorValue, compute_indicators, sum_indicators
 from bot.domain.questionnaire import NUMERIC_TYPES, Question, Questionnaire
 from bot.domain.report_data import WeekPoint, as_count
 from bot.services.reports import questionnaire_of
@@ -86,12 +86,13 @@ async def export_table(
     round_ids = [r.id for r in rounds]
     roster = await repo.roster(session, district_ids=[district.id])
     numeric = [q.key for q in qn.questions if q.type in NUMERIC_TYPES]
-    responses: dict[tuple[int, int], tuple[repo.SchoolNumbers, dict[str, Any]]] = {}
-    week_counts: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    responses: dict[tuple[int, int], _Answered] = {}
+    by_week: dict[int, list[_Answered]] = defaultdict(list)
     for r in await repo.school_numbers(session, round_ids=round_ids, keys=numeric):
         counts = {k: as_count(num) for k, num in r.numbers.items()}
-        responses[r.round_id, r.school_id] = (r, counts)
-        week_counts[r.round_id].append(counts)
+        answered = _Answered(r, counts, compute_indicators(qn, counts))
+        responses[r.round_id, r.school_id] = answered
+        by_week[r.round_id].append(answered)
     # The other answers by key: a yes/no answer has a number too (1 or 0), but its cell
     # shows «Да» / «Нет».
     others = [q.key for q in qn.questions if q.type not in NUMERIC_TYPES]
@@ -105,24 +106,31 @@ async def export_table(
             row: dict[str, Any] = {"week": round_.period, "school": school.name}
             found = responses.get(key)
             if found is not None:
-                response, counts = found
+                response, counts, values = found
                 row["late"] = response.late
                 row.update(texts.get(key, {}))
                 row.update({k: counts[k] if counts[k] is not None else num
                             for k, num in response.numbers.items() if num is not None})  # fmt: skip
-                for value in compute_indicators(qn, counts):
-                    row[value.key] = value.ratio
+                row.update((value.key, value.ratio) for value in values)
             rows.append(row)
-    points = [_week_point(qn, r.period, week_counts[r.id]) for r in reversed(rounds)]
+    points = [_week_point(qn, r.period, by_week[r.id]) for r in reversed(rounds)]
     return ExportTable(qn, rows, points)
 
 
-def _week_point(qn: Questionnaire, period: str, answer_sets: list[dict[str, Any]]) -> WeekPoint:
-    """The district's week from every response's numbers, already read for the rows: the
-    weighted rule district_trend has the database apply, over the same responses."""
+class _Answered(NamedTuple):
+    """A response as the export reads it: its numbers, as counts, and its indicators."""
+
+    response: repo.SchoolNumbers
+    counts: dict[str, Any]
+    values: list[IndicatorValue]
+
+
+def _week_point(qn: Questionnaire, period: str, answers: list[_Answered]) -> WeekPoint:
+    """The district's week from every response read for the rows (archived schools' too):
+    the weighted rule district_trend has the database apply, over the same responses."""
     keys = {key for ind in qn.indicators for key in (ind.numerator, ind.denominator)}
-    answered = sum(1 for found in answer_sets if any(found.get(k) is not None for k in keys))
-    indicators = tuple(aggregate_indicators(qn, answer_sets))
+    answered = sum(1 for a in answers if any(a.counts.get(k) is not None for k in keys))
+    indicators = tuple(sum_indicators(qn, (a.values for a in answers)))
     return WeekPoint(period=period, indicators=indicators, answered=answered)
 
 

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.indicators import IndicatorValue, aggregate_indicators, compute_indicators
+from bot.domain.indicators import IndicatorValue, compute_indicators, sum_indicators
 from bot.domain.questionnaire import Questionnaire, default_questionnaire
 from bot.domain.report_data import (
     DistrictWeek,
@@ -85,16 +85,14 @@ async def _status(
     rows = await repo.district_status(
         session, district_id=district.id, round_id=current.id if current else None, keys=keys
     )
-    counts = [_counts(row) for row in rows]
-    schools = tuple(_school_line(row, found, qn) for row, found in zip(rows, counts, strict=True))
-    answered = [found for found in counts if found is not None]
+    schools = tuple(_school_line(row, qn) for row in rows)
     return DistrictWeek(
         district=district.name,
         period=period,
         tz=district.tz,
         deadline_at=deadline,
         schools=schools,
-        indicators=tuple(aggregate_indicators(qn, answered)),
+        indicators=tuple(sum_indicators(qn, (s.values for s in schools if s.answered))),
         previous=await _previous(session, district, previous, qn),
     )
 
@@ -112,23 +110,17 @@ async def _previous(
     return from_sums(qn.indicators, _sums_of(sums, previous))
 
 
-def _counts(row: repo.StatusRow) -> dict[str, object] | None:
-    if row.late is None:
-        return None
-    return {key: as_count(num) for key, num in row.numbers.items()}
-
-
-def _school_line(
-    row: repo.StatusRow, counts: dict[str, object] | None, qn: Questionnaire
-) -> SchoolLine:
+def _school_line(row: repo.StatusRow, qn: Questionnaire) -> SchoolLine:
+    answered = row.late is not None
+    counts = {key: as_count(num) for key, num in row.numbers.items()}
     return SchoolLine(
         school_id=row.school_id,
         name=row.name,
         head=_head(row),
-        answered=counts is not None,
+        answered=answered,
         late=bool(row.late),
         undelivered=row.undelivered,
-        values=tuple(compute_indicators(qn, counts)) if counts is not None else (),
+        values=tuple(compute_indicators(qn, counts)) if answered else (),
     )
 
 
