@@ -86,34 +86,31 @@ async def export_table(
     round_ids = [r.id for r in rounds]
     roster = await repo.roster(session, district_ids=[district.id])
     numeric = [q.key for q in qn.questions if q.type in NUMERIC_TYPES]
-    responses: dict[tuple[int, int], _Answered] = {}
-    by_week: dict[int, list[_Answered]] = defaultdict(list)
+    numbers: dict[int, list[repo.SchoolNumbers]] = defaultdict(list)
     for r in await repo.school_numbers(session, round_ids=round_ids, keys=numeric):
-        counts = {k: as_count(num) for k, num in r.numbers.items()}
-        answered = _Answered(r, counts, compute_indicators(qn, counts))
-        responses[r.round_id, r.school_id] = answered
-        by_week[r.round_id].append(answered)
+        numbers[r.round_id].append(r)
     # The other answers by key: a yes/no answer has a number too (1 or 0), but its cell
     # shows «Да» / «Нет».
     others = [q.key for q in qn.questions if q.type not in NUMERIC_TYPES]
-    texts: dict[tuple[int, int], dict[str, Any]] = defaultdict(dict)
-    for row in await repo.answers(session, round_ids=round_ids, keys=others):
-        texts[row.round_id, row.school_id][row.key] = row.value
-    rows = []
+    texts: dict[int, dict[int, dict[str, Any]]] = defaultdict(lambda: defaultdict(dict))
+    for answer in await repo.answers(session, round_ids=round_ids, keys=others):
+        texts[answer.round_id][answer.school_id][answer.key] = answer.value
+    rows: list[dict[str, Any]] = []
+    points = []
     for round_ in reversed(rounds):
+        # A week at a time: its counts and indicator values are garbage before the next
+        # week's, so the collector's passes do not walk a year of them.
+        answered = {r.school_id: _answered(qn, r) for r in numbers.pop(round_.id, ())}
+        points.append(_week_point(qn, round_.period, list(answered.values())))
+        week_texts = texts.pop(round_.id, {})
         for school in roster:
-            key = (round_.id, school.school_id)
             row: dict[str, Any] = {"week": round_.period, "school": school.name}
-            found = responses.get(key)
+            found = answered.get(school.school_id)
             if found is not None:
-                response, counts, values = found
-                row["late"] = response.late
-                row.update(texts.get(key, {}))
-                row.update({k: counts[k] if counts[k] is not None else num
-                            for k, num in response.numbers.items() if num is not None})  # fmt: skip
-                row.update((value.key, value.ratio) for value in values)
+                row["late"] = found.response.late
+                row.update(week_texts.get(school.school_id, ()))
+                row.update(found.cells)
             rows.append(row)
-    points = [_week_point(qn, r.period, by_week[r.id]) for r in reversed(rounds)]
     return ExportTable(qn, rows, points)
 
 
@@ -123,6 +120,19 @@ class _Answered(NamedTuple):
     response: repo.SchoolNumbers
     counts: dict[str, Any]
     values: list[IndicatorValue]
+    cells: dict[str, Any]  # its row's numbers (counts where whole) and indicator shares
+
+
+def _answered(qn: Questionnaire, response: repo.SchoolNumbers) -> _Answered:
+    counts = {k: as_count(num) for k, num in response.numbers.items()}
+    values = compute_indicators(qn, counts)
+    cells: dict[str, Any] = {
+        k: num if counts[k] is None else counts[k]
+        for k, num in response.numbers.items()
+        if num is not None
+    }
+    cells.update((value.key, value.ratio) for value in values)
+    return _Answered(response, counts, values, cells)
 
 
 def _week_point(qn: Questionnaire, period: str, answers: list[_Answered]) -> WeekPoint:
