@@ -227,12 +227,13 @@ def to_csv(table: ExportTable) -> bytes:
     )
     questions = [qn.question(key) for key, _ in answers]
     indicator_keys = [key for key, _ in indicators]
+    shares: dict[float, str] = {}  # a school's shares repeat from week to week
     for row in table.rows:
         late = row.get("late")
         cells = [row["week"], row["school"], "" if late is None else ("Да" if late else "Нет")]
         # Comprehensions and one call per cell: a year of a large district is 100 000 cells.
         cells += [_csv_answer(q, row.get(q.key)) for q in questions]
-        cells += [_csv_percent(row.get(key)) for key in indicator_keys]
+        cells += [_csv_percent(row.get(key), shares) for key in indicator_keys]
         writer.writerow(cells)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -248,5 +249,12 @@ def _csv_answer(question: Question, value: Any) -> str:
     return format_answer(question, value)
 
 
-def _csv_percent(ratio: float | None) -> str:
-    return "" if ratio is None else format_decimal(ratio * 100)
+def _csv_percent(ratio: float | None, shown: dict[float, str]) -> str:
+    """The share in per cent, each distinct one formatted once (Decimal rounding is most of
+    a large export's time otherwise)."""
+    if ratio is None:
+        return ""
+    text = shown.get(ratio)
+    if text is None:
+        text = shown[ratio] = format_decimal(ratio * 100)
+    return text
