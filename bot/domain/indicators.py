@@ -1,13 +1,16 @@
 """Declared indicators (numerator / denominator) for one school and for a district."""
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple
 
 from bot.domain.questionnaire import Indicator, Questionnaire
 
 
-@dataclass(frozen=True)
-class IndicatorValue:
+class IndicatorValue(NamedTuple):
+    """One indicator's value. A named tuple, not a frozen dataclass: a district's /status
+    makes one per school and indicator, a year's export one per school, week and indicator,
+    and a frozen dataclass costs three to four times as much to build."""
+
     key: str
     label: str
     numerator: int | None
@@ -32,7 +35,7 @@ def compute_indicators(
     for ind in questionnaire.indicators:
         n, d = _count(answers.get(ind.numerator)), _count(answers.get(ind.denominator))
         complete = n is not None and d is not None
-        result.append(_value(ind, n, d, count=1 if complete else 0))
+        result.append(_value(ind, n, d, 1 if complete else 0))
     return result
 
 
@@ -45,21 +48,28 @@ def aggregate_indicators(
     students, so a school of 500 weighs more than a school of 20. A mean of school shares
     would overstate the small schools.
     """
-    sets = list(answer_sets)
-    result = []
-    for ind in questionnaire.indicators:
-        pairs = [
-            (n, d)
-            for answers in sets
-            if (n := _count(answers.get(ind.numerator))) is not None
-            and (d := _count(answers.get(ind.denominator))) is not None
-        ]
-        if pairs:
-            total_n, total_d = sum(n for n, _ in pairs), sum(d for _, d in pairs)
-            result.append(_value(ind, total_n, total_d, count=len(pairs)))
-        else:
-            result.append(_value(ind, None, None, count=0))
-    return result
+    return sum_indicators(
+        questionnaire, (compute_indicators(questionnaire, a) for a in answer_sets)
+    )
+
+
+def sum_indicators(
+    questionnaire: Questionnaire, values: Iterable[Sequence[IndicatorValue]]
+) -> list[IndicatorValue]:
+    """The weighted indicators of several answer sets from each set's own values (as
+    `compute_indicators` gives them): reports that show every school's values sum those
+    instead of reading the answers again."""
+    totals = [[0, 0, 0] for _ in questionnaire.indicators]
+    for of_one in values:
+        for total, value in zip(totals, of_one, strict=True):
+            if value.count:
+                total[0] += value.numerator
+                total[1] += value.denominator
+                total[2] += value.count
+    return [
+        _value(ind, n, d, count) if count else _value(ind, None, None, 0)
+        for ind, (n, d, count) in zip(questionnaire.indicators, totals, strict=True)
+    ]
 
 
 def change_pp(current: float | None, previous: float | None) -> float | None:
@@ -69,18 +79,9 @@ def change_pp(current: float | None, previous: float | None) -> float | None:
     return (current - previous) * 100
 
 
-def _value(ind: Indicator, n: int | None, d: int | None, *, count: int) -> IndicatorValue:
+def _value(ind: Indicator, n: int | None, d: int | None, count: int) -> IndicatorValue:
     ratio = n / d if n is not None and d else None
-    return IndicatorValue(
-        key=ind.key,
-        label=ind.label,
-        numerator=n,
-        denominator=d,
-        ratio=ratio,
-        goal=ind.goal,
-        warn_below=ind.warn_below,
-        count=count,
-    )
+    return IndicatorValue(ind.key, ind.label, n, d, ratio, ind.goal, ind.warn_below, count)
 
 
 def _count(value: object) -> int | None:

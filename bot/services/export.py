@@ -13,16 +13,16 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.answers import format_answer
 from bot.domain.formatting import format_decimal
-from bot.domain.indicators import compute_indicators
-from bot.domain.questionnaire import NUMERIC_TYPES, Questionnaire
+from bot.domain.indicators import IndicatorValue, compute_indicators, sum_indicators
+from bot.domain.questionnaire import NUMERIC_TYPES, Question, Questionnaire
 from bot.domain.report_data import WeekPoint, as_count
-from bot.services.reports import district_trend
+from bot.services.reports import questionnaire_of
 from bot.services.rounds import calendar_of
 from bot.texts import reports as t
 from storage.db import Database
@@ -78,37 +78,70 @@ async def export_district(
 async def export_table(
     *, session: AsyncSession, district: District, now: datetime, weeks: int
 ) -> ExportTable:
-    qn, points = await district_trend(session=session, district=district, now=now, weeks=weeks)
     upto = calendar_of(district).week_of(now)
     rounds = await repo.weekly_rounds(
         session, district_id=district.id, upto_period=str(upto), limit=weeks
     )
+    qn = await questionnaire_of(session, rounds[0] if rounds else None)
     round_ids = [r.id for r in rounds]
     roster = await repo.roster(session, district_ids=[district.id])
     numeric = [q.key for q in qn.questions if q.type in NUMERIC_TYPES]
-    responses = {
-        (r.round_id, r.school_id): r
-        for r in await repo.school_numbers(session, round_ids=round_ids, keys=numeric)
-    }
-    texts: dict[tuple[int, int], dict[str, Any]] = defaultdict(dict)
-    for row in await repo.answers(session, round_ids=round_ids, only_text=True):
-        texts[row.round_id, row.school_id][row.key] = row.value
-    rows = []
+    numbers: dict[int, list[repo.SchoolNumbers]] = defaultdict(list)
+    for r in await repo.school_numbers(session, round_ids=round_ids, keys=numeric):
+        numbers[r.round_id].append(r)
+    # The other answers by key: a yes/no answer has a number too (1 or 0), but its cell
+    # shows «Да» / «Нет».
+    others = [q.key for q in qn.questions if q.type not in NUMERIC_TYPES]
+    texts: dict[int, dict[int, dict[str, Any]]] = defaultdict(lambda: defaultdict(dict))
+    for answer in await repo.answers(session, round_ids=round_ids, keys=others):
+        texts[answer.round_id][answer.school_id][answer.key] = answer.value
+    rows: list[dict[str, Any]] = []
+    points = []
     for round_ in reversed(rounds):
+        # A week at a time: its counts and indicator values are garbage before the next
+        # week's, so the collector's passes do not walk a year of them.
+        answered = {r.school_id: _answered(qn, r) for r in numbers.pop(round_.id, ())}
+        points.append(_week_point(qn, round_.period, list(answered.values())))
+        week_texts = texts.pop(round_.id, {})
         for school in roster:
-            key = (round_.id, school.school_id)
             row: dict[str, Any] = {"week": round_.period, "school": school.name}
-            response = responses.get(key)
-            if response is not None:
-                counts = {k: as_count(num) for k, num in response.numbers.items()}
-                row["late"] = response.late
-                row.update(texts[key])
-                row.update({k: counts[k] if counts[k] is not None else num
-                            for k, num in response.numbers.items() if num is not None})  # fmt: skip
-                for value in compute_indicators(qn, counts):
-                    row[value.key] = value.ratio
+            found = answered.get(school.school_id)
+            if found is not None:
+                row["late"] = found.response.late
+                row.update(week_texts.get(school.school_id, ()))
+                row.update(found.cells)
             rows.append(row)
     return ExportTable(qn, rows, points)
+
+
+class _Answered(NamedTuple):
+    """A response as the export reads it: its numbers, as counts, and its indicators."""
+
+    response: repo.SchoolNumbers
+    counts: dict[str, Any]
+    values: list[IndicatorValue]
+    cells: dict[str, Any]  # its row's numbers (counts where whole) and indicator shares
+
+
+def _answered(qn: Questionnaire, response: repo.SchoolNumbers) -> _Answered:
+    counts = {k: as_count(num) for k, num in response.numbers.items()}
+    values = compute_indicators(qn, counts)
+    cells: dict[str, Any] = {
+        k: num if counts[k] is None else counts[k]
+        for k, num in response.numbers.items()
+        if num is not None
+    }
+    cells.update((value.key, value.ratio) for value in values)
+    return _Answered(response, counts, values, cells)
+
+
+def _week_point(qn: Questionnaire, period: str, answers: list[_Answered]) -> WeekPoint:
+    """The district's week from every response read for the rows (archived schools' too):
+    the weighted rule district_trend has the database apply, over the same responses."""
+    keys = {key for ind in qn.indicators for key in (ind.numerator, ind.denominator)}
+    answered = sum(1 for a in answers if any(a.counts.get(k) is not None for k in keys))
+    indicators = tuple(sum_indicators(qn, (a.values for a in answers)))
+    return WeekPoint(period=period, indicators=indicators, answered=answered)
 
 
 def _answer_columns(qn: Questionnaire) -> list[tuple[str, str]]:
@@ -192,27 +225,36 @@ def to_csv(table: ExportTable) -> bytes:
             *(label for _, label in indicators),
         ]
     )
+    questions = [qn.question(key) for key, _ in answers]
+    indicator_keys = [key for key, _ in indicators]
+    shares: dict[float, str] = {}  # a school's shares repeat from week to week
     for row in table.rows:
         late = row.get("late")
-        writer.writerow(
-            [
-                row["week"],
-                row["school"],
-                "" if late is None else ("Да" if late else "Нет"),
-                *(_csv_value(_cell(qn, key, row.get(key))) for key, _ in answers),
-                *(_csv_percent(row.get(key)) for key, _ in indicators),
-            ]
-        )
+        cells = [row["week"], row["school"], "" if late is None else ("Да" if late else "Нет")]
+        # Comprehensions and one call per cell: a year of a large district is 100 000 cells.
+        cells += [_csv_answer(q, row.get(q.key)) for q in questions]
+        cells += [_csv_percent(row.get(key), shares) for key in indicator_keys]
+        writer.writerow(cells)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def _csv_value(value: Any) -> str:
+def _csv_answer(question: Question, value: Any) -> str:
+    """`_cell` as text: a decimal comma in numbers."""
     if value is None:
         return ""
     if isinstance(value, float):
         return format_decimal(value)
-    return str(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return format_answer(question, value)
 
 
-def _csv_percent(ratio: float | None) -> str:
-    return "" if ratio is None else format_decimal(ratio * 100)
+def _csv_percent(ratio: float | None, shown: dict[float, str]) -> str:
+    """The share in per cent, each distinct one formatted once (Decimal rounding is most of
+    a large export's time otherwise)."""
+    if ratio is None:
+        return ""
+    text = shown.get(ratio)
+    if text is None:
+        text = shown[ratio] = format_decimal(ratio * 100)
+    return text

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.indicators import aggregate_indicators, compute_indicators
+from bot.domain.indicators import IndicatorValue, compute_indicators, sum_indicators
 from bot.domain.questionnaire import Questionnaire, default_questionnaire
 from bot.domain.report_data import (
     DistrictWeek,
@@ -80,57 +80,51 @@ async def _status(
     deadline: datetime,
 ) -> DistrictWeek:
     qn = await questionnaire_of(session, current or previous)
-    roster = await repo.roster(session, district_ids=[district.id])
-    on_roster = {row.school_id for row in roster}
     keys = sorted({key for pair in _pairs(qn) for key in pair})
-    round_ids = [r.id for r in (current, previous) if r is not None]
-    rows = await repo.school_numbers(session, round_ids=round_ids, keys=keys) if round_ids else []
-    # Figures cover the schools on the roster: an archived school's answers stay out.
-    rows = [row for row in rows if row.school_id in on_roster]
-    this_week = {r.school_id: r for r in rows if current is not None and r.round_id == current.id}
-    undelivered = await repo.undelivered_schools(session, round_id=current.id) if current else set()
-    counts = {school_id: _counts(row) for school_id, row in this_week.items()}
-    last_week = [_counts(r) for r in rows if previous is not None and r.round_id == previous.id]
+    # The roster only: an archived school's answers stay out of the figures.
+    rows = await repo.district_status(
+        session, district_id=district.id, round_id=current.id if current else None, keys=keys
+    )
+    schools = tuple(_school_line(row, qn) for row in rows)
     return DistrictWeek(
         district=district.name,
         period=period,
         tz=district.tz,
         deadline_at=deadline,
-        schools=_school_lines(roster, this_week, counts, undelivered, qn),
-        indicators=tuple(aggregate_indicators(qn, counts.values())),
-        previous=tuple(aggregate_indicators(qn, last_week)) if previous else None,
+        schools=schools,
+        indicators=tuple(sum_indicators(qn, (s.values for s in schools if s.answered))),
+        previous=await _previous(session, district, previous, qn),
     )
 
 
-def _counts(row: repo.SchoolNumbers) -> dict[str, object]:
-    return {key: as_count(num) for key, num in row.numbers.items()}
+async def _previous(
+    session: AsyncSession, district: District, previous: Round | None, qn: Questionnaire
+) -> tuple[IndicatorValue, ...] | None:
+    """Last week's district figures for the change, summed by the database over the schools
+    on the roster (the same weighted rule and the same schools as this week's)."""
+    if previous is None:
+        return None
+    sums = await repo.indicator_sums(
+        session, round_ids=[previous.id], pairs=_pairs(qn), roster_of=district.id
+    )
+    return from_sums(qn.indicators, _sums_of(sums, previous))
 
 
-def _school_lines(
-    roster: list[repo.RosterRow],
-    answered: dict[int, repo.SchoolNumbers],
-    counts: dict[int, dict[str, object]],
-    undelivered: set[int],
-    qn: Questionnaire,
-) -> tuple[SchoolLine, ...]:
-    lines = []
-    for row in roster:
-        response = answered.get(row.school_id)
-        lines.append(
-            SchoolLine(
-                school_id=row.school_id,
-                name=row.name,
-                head=_head(row),
-                answered=response is not None,
-                late=response is not None and response.late,
-                undelivered=row.school_id in undelivered,
-                values=tuple(compute_indicators(qn, counts[row.school_id])) if response else (),
-            )
-        )
-    return tuple(lines)
+def _school_line(row: repo.StatusRow, qn: Questionnaire) -> SchoolLine:
+    answered = row.late is not None
+    counts = {key: as_count(num) for key, num in row.numbers.items()}
+    return SchoolLine(
+        school_id=row.school_id,
+        name=row.name,
+        head=_head(row),
+        answered=answered,
+        late=bool(row.late),
+        undelivered=row.undelivered,
+        values=tuple(compute_indicators(qn, counts)) if answered else (),
+    )
 
 
-def _head(row: repo.RosterRow) -> Head | None:
+def _head(row: repo.StatusRow) -> Head | None:
     if row.head_reachable is None:
         return None
     name = " ".join(part for part in (row.head_first_name, row.head_last_name) if part)

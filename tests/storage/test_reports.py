@@ -10,10 +10,18 @@ from bot.domain.indicators import aggregate_indicators
 from bot.domain.questionnaire import default_questionnaire
 from bot.domain.report_render import rank_schools, render_rating
 from bot.domain.weeks import IsoWeek
-from bot.services import remind, reports
+from bot.services import export, remind, reports
 from bot.services.summary import escalation_text, summary_text
 from storage.db import Database
-from storage.models import Answer, AuditEvent, Campaign, OutboxMessage, Response, Round
+from storage.models import (
+    Answer,
+    AuditEvent,
+    Campaign,
+    OutboxMessage,
+    Response,
+    Round,
+    School,
+)
 from storage.repos import reports as repo
 from tests.fixtures.sergokala import SCHOOLS, student_answers
 from tests.utils import report_factories as f
@@ -80,6 +88,37 @@ async def test_district_figures_are_weighted(db: Database) -> None:
     assert [s.name for s in week.missing] == ["Молчащая СОШ"]
     assert [s.name for s in week.late] == ["Малая СОШ"]
     assert week.deadline_at == datetime(2024, 10, 25, 13, 0, tzinfo=UTC)
+
+
+async def test_an_archived_school_stays_out_of_both_weeks(db: Database) -> None:
+    district = await _two_schools(db)
+    async with db.sessions.begin() as s:
+        big = await s.scalar(select(School).where(School.name == "Большая СОШ"))
+        assert big is not None
+        big.archived_at = NOW
+    async with db.reads() as s:
+        week = await reports.district_week(session=s, district=district, now=NOW)
+    assert [s.name for s in week.schools] == ["Малая СОШ", "Молчащая СОШ"]
+    students = next(v for v in week.indicators if v.key == "students_active_pct")
+    assert (students.numerator, students.denominator, students.count) == (10, 100, 1)
+    assert week.previous_ratio("students_active_pct") is None  # only the big school answered
+
+
+async def test_status_rows_without_numbers_to_pivot(db: Database) -> None:
+    """A request's questionnaire may ask no numbers: the rows still say who answered."""
+    district = await _two_schools(db)
+    async with db.reads() as s:
+        rounds = await repo.weekly_rounds(
+            s, district_id=district.id, upto_period="2024-W43", limit=1
+        )
+        rows = await repo.district_status(
+            s, district_id=district.id, round_id=rounds[0].id, keys=[]
+        )
+    assert [(r.name, r.late, r.numbers) for r in rows] == [
+        ("Большая СОШ", False, {}),
+        ("Малая СОШ", True, {}),
+        ("Молчащая СОШ", None, {}),
+    ]
 
 
 async def test_sql_sums_agree_with_the_domain_aggregate(db: Database) -> None:
@@ -209,6 +248,16 @@ async def test_trend_and_region_use_the_same_numbers(db: Database) -> None:
     assert [p.answered for p in points] == [1, 2]
     ratios = {r.district: (r.answered, r.schools, r.indicators[3].ratio) for r in region}
     assert ratios == {"Д": (2, 3, pytest.approx(510 / 1100)), "Е": (1, 1, 1.0)}
+
+
+async def test_export_summary_is_the_trend(db: Database) -> None:
+    """The export sums the rows it read; the chart has the database sum: the same figures."""
+    district = await _two_schools(db)
+    async with db.reads() as s:
+        _, points = await reports.district_trend(session=s, district=district, now=NOW, weeks=4)
+        table = await export.export_table(session=s, district=district, now=NOW, weeks=4)
+    assert [p.answered for p in points] == [1, 2]
+    assert table.weeks == points
 
 
 async def test_remind_queues_outbox_rows_once_an_hour(db: Database) -> None:

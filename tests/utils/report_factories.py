@@ -12,6 +12,7 @@ from bot.domain.weeks import IsoWeek
 from bot.services import rounds
 from storage.models import Answer, Chat, District, Official, Person, Response, School, SchoolStaff
 from storage.repos import districts, people
+from storage.repos.responses import numeric
 
 FULL_ANSWERS = {
     "staff_total": 30,
@@ -108,14 +109,8 @@ async def answer(
     session.add(response)
     await session.flush()
     session.add_all(
-        Answer(response_id=response.id, key=key, value=value, num=_num(value))
+        Answer(response_id=response.id, key=key, value=value, num=numeric(value))
         for key, value in values.items()
     )
     await session.flush()
     return response
-
-
-def _num(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)

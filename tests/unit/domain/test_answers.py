@@ -101,12 +101,13 @@ def test_percent_accepted(extra, raw, value):
         ("", f"Ответ пустой. {PERCENT}"),
         ("половина", PERCENT),
         ("100,01", f"Слишком большое число. {PERCENT}"),
+        ("1" + "0" * 26, f"Слишком большое число. {PERCENT}"),  # beyond Decimal's precision
+        ("-" + "1" * 30, f"Число не может быть отрицательным. {PERCENT}"),
         ("-1", f"Число не может быть отрицательным. {PERCENT}"),
         ("nan", PERCENT),
         ("Infinity", PERCENT),
         ("48,6,8", PERCENT),
         ("1" * 1000, PERCENT),
-        ("1" + "0" * 26, f"Слишком большое число. {PERCENT}"),  # beyond 28 significant digits
         ("9" * 40, f"Слишком большое число. {PERCENT}"),
     ],
 )

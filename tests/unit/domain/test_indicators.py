@@ -1,7 +1,12 @@
 import pytest
 
 from bot.domain.formatting import format_percent
-from bot.domain.indicators import aggregate_indicators, change_pp, compute_indicators
+from bot.domain.indicators import (
+    aggregate_indicators,
+    change_pp,
+    compute_indicators,
+    sum_indicators,
+)
 from tests.fixtures.sergokala import SCHOOLS, student_answers
 
 
@@ -50,6 +55,14 @@ def test_district_is_weighted_not_a_mean_of_schools(sferum):
 def test_district_without_answers(sferum):
     for value in aggregate_indicators(sferum, iter([])):
         assert (value.ratio, value.count, value.numerator) == (None, 0, None)
+
+
+def test_sums_of_districts_are_the_districts_together(sferum):
+    """Values that already sum several schools (count > 1) add up by the same rule."""
+    sets = [student_answers(school) for school in SCHOOLS]
+    halves = [aggregate_indicators(sferum, sets[:5]), aggregate_indicators(sferum, sets[5:])]
+    assert sum_indicators(sferum, halves) == aggregate_indicators(sferum, sets)
+    assert sum_indicators(sferum, []) == aggregate_indicators(sferum, [])
 
 
 @pytest.mark.parametrize(
