@@ -86,29 +86,25 @@ async def export_table(
     round_ids = [r.id for r in rounds]
     roster = await repo.roster(session, district_ids=[district.id])
     numeric = [q.key for q in qn.questions if q.type in NUMERIC_TYPES]
-    numbers: dict[int, list[repo.SchoolNumbers]] = defaultdict(list)
-    for r in await repo.school_numbers(session, round_ids=round_ids, keys=numeric):
-        numbers[r.round_id].append(r)
-    # The other answers by key: a yes/no answer has a number too (1 or 0), but its cell
+    # The other answers as stored: a yes/no answer has a number too (1 or 0), but its cell
     # shows «Да» / «Нет».
     others = [q.key for q in qn.questions if q.type not in NUMERIC_TYPES]
-    texts: dict[int, dict[int, dict[str, Any]]] = defaultdict(lambda: defaultdict(dict))
-    for answer in await repo.answers(session, round_ids=round_ids, keys=others):
-        texts[answer.round_id][answer.school_id][answer.key] = answer.value
+    by_round: dict[int, list[repo.SchoolNumbers]] = defaultdict(list)
+    for r in await repo.school_numbers(session, round_ids=round_ids, keys=numeric, values=others):
+        by_round[r.round_id].append(r)
     rows: list[dict[str, Any]] = []
     points = []
     for round_ in reversed(rounds):
         # A week at a time: its counts and indicator values are garbage before the next
         # week's, so the collector's passes do not walk a year of them.
-        answered = {r.school_id: _answered(qn, r) for r in numbers.pop(round_.id, ())}
+        answered = {r.school_id: _answered(qn, r) for r in by_round.pop(round_.id, ())}
         points.append(_week_point(qn, round_.period, list(answered.values())))
-        week_texts = texts.pop(round_.id, {})
         for school in roster:
             row: dict[str, Any] = {"week": round_.period, "school": school.name}
             found = answered.get(school.school_id)
             if found is not None:
                 row["late"] = found.response.late
-                row.update(week_texts.get(school.school_id, ()))
+                row.update(found.response.values)
                 row.update(found.cells)
             rows.append(row)
     return ExportTable(qn, rows, points)
