@@ -105,37 +105,35 @@ async def export_table(
             if found is not None:
                 row["late"] = found.response.late
                 row.update(found.response.values)
-                row.update(found.cells)
+                row.update(found.numbers)
+                row.update((value.key, value.ratio) for value in found.values)
             rows.append(row)
     return ExportTable(qn, rows, points)
 
 
 class _Answered(NamedTuple):
-    """A response as the export reads it: its numbers, as counts, and its indicators."""
+    """A response as the export reads it: its numbers and its indicators."""
 
     response: repo.SchoolNumbers
-    counts: dict[str, Any]
+    numbers: dict[str, int | float]  # the numbers it gave, whole ones as int (counts)
     values: list[IndicatorValue]
-    cells: dict[str, Any]  # its row's numbers (counts where whole) and indicator shares
 
 
 def _answered(qn: Questionnaire, response: repo.SchoolNumbers) -> _Answered:
-    counts = {k: as_count(num) for k, num in response.numbers.items()}
-    values = compute_indicators(qn, counts)
-    cells: dict[str, Any] = {
-        k: num if counts[k] is None else counts[k]
-        for k, num in response.numbers.items()
-        if num is not None
-    }
-    cells.update((value.key, value.ratio) for value in values)
-    return _Answered(response, counts, values, cells)
+    numbers: dict[str, int | float] = {}
+    for key, num in response.numbers.items():
+        if num is not None:
+            count = as_count(num)
+            numbers[key] = num if count is None else count
+    # compute_indicators counts ints only: a fractional number counts as none, as it must.
+    return _Answered(response, numbers, compute_indicators(qn, numbers))
 
 
 def _week_point(qn: Questionnaire, period: str, answers: list[_Answered]) -> WeekPoint:
     """The district's week from every response read for the rows (archived schools' too):
     the weighted rule district_trend has the database apply, over the same responses."""
     keys = {key for ind in qn.indicators for key in (ind.numerator, ind.denominator)}
-    answered = sum(1 for a in answers if any(a.counts.get(k) is not None for k in keys))
+    answered = sum(1 for a in answers if not keys.isdisjoint(a.numbers))
     indicators = tuple(sum_indicators(qn, (a.values for a in answers)))
     return WeekPoint(period=period, indicators=indicators, answered=answered)
 
