@@ -86,60 +86,54 @@ async def export_table(
     round_ids = [r.id for r in rounds]
     roster = await repo.roster(session, district_ids=[district.id])
     numeric = [q.key for q in qn.questions if q.type in NUMERIC_TYPES]
-    numbers: dict[int, list[repo.SchoolNumbers]] = defaultdict(list)
-    for r in await repo.school_numbers(session, round_ids=round_ids, keys=numeric):
-        numbers[r.round_id].append(r)
-    # The other answers by key: a yes/no answer has a number too (1 or 0), but its cell
+    # The other answers as stored: a yes/no answer has a number too (1 or 0), but its cell
     # shows «Да» / «Нет».
     others = [q.key for q in qn.questions if q.type not in NUMERIC_TYPES]
-    texts: dict[int, dict[int, dict[str, Any]]] = defaultdict(lambda: defaultdict(dict))
-    for answer in await repo.answers(session, round_ids=round_ids, keys=others):
-        texts[answer.round_id][answer.school_id][answer.key] = answer.value
+    by_round: dict[int, list[repo.SchoolNumbers]] = defaultdict(list)
+    for r in await repo.school_numbers(session, round_ids=round_ids, keys=numeric, values=others):
+        by_round[r.round_id].append(r)
     rows: list[dict[str, Any]] = []
     points = []
     for round_ in reversed(rounds):
         # A week at a time: its counts and indicator values are garbage before the next
         # week's, so the collector's passes do not walk a year of them.
-        answered = {r.school_id: _answered(qn, r) for r in numbers.pop(round_.id, ())}
+        answered = {r.school_id: _answered(qn, r) for r in by_round.pop(round_.id, ())}
         points.append(_week_point(qn, round_.period, list(answered.values())))
-        week_texts = texts.pop(round_.id, {})
         for school in roster:
             row: dict[str, Any] = {"week": round_.period, "school": school.name}
             found = answered.get(school.school_id)
             if found is not None:
                 row["late"] = found.response.late
-                row.update(week_texts.get(school.school_id, ()))
-                row.update(found.cells)
+                row.update(found.response.values)
+                row.update(found.numbers)
+                row.update((value.key, value.ratio) for value in found.values)
             rows.append(row)
     return ExportTable(qn, rows, points)
 
 
 class _Answered(NamedTuple):
-    """A response as the export reads it: its numbers, as counts, and its indicators."""
+    """A response as the export reads it: its numbers and its indicators."""
 
     response: repo.SchoolNumbers
-    counts: dict[str, Any]
+    numbers: dict[str, int | float]  # the numbers it gave, whole ones as int (counts)
     values: list[IndicatorValue]
-    cells: dict[str, Any]  # its row's numbers (counts where whole) and indicator shares
 
 
 def _answered(qn: Questionnaire, response: repo.SchoolNumbers) -> _Answered:
-    counts = {k: as_count(num) for k, num in response.numbers.items()}
-    values = compute_indicators(qn, counts)
-    cells: dict[str, Any] = {
-        k: num if counts[k] is None else counts[k]
-        for k, num in response.numbers.items()
-        if num is not None
-    }
-    cells.update((value.key, value.ratio) for value in values)
-    return _Answered(response, counts, values, cells)
+    numbers: dict[str, int | float] = {}
+    for key, num in response.numbers.items():
+        if num is not None:
+            count = as_count(num)
+            numbers[key] = num if count is None else count
+    # compute_indicators counts ints only: a fractional number counts as none, as it must.
+    return _Answered(response, numbers, compute_indicators(qn, numbers))
 
 
 def _week_point(qn: Questionnaire, period: str, answers: list[_Answered]) -> WeekPoint:
     """The district's week from every response read for the rows (archived schools' too):
     the weighted rule district_trend has the database apply, over the same responses."""
     keys = {key for ind in qn.indicators for key in (ind.numerator, ind.denominator)}
-    answered = sum(1 for a in answers if any(a.counts.get(k) is not None for k in keys))
+    answered = sum(1 for a in answers if not keys.isdisjoint(a.numbers))
     indicators = tuple(sum_indicators(qn, (a.values for a in answers)))
     return WeekPoint(period=period, indicators=indicators, answered=answered)
 

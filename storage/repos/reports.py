@@ -7,6 +7,7 @@ rounds another, and district indicators are a SQL aggregate over `answers.num`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,9 +18,11 @@ from sqlalchemy import (
     CursorResult,
     Executable,
     Select,
+    Text,
     and_,
     bindparam,
     case,
+    cast,
     func,
     or_,
     select,
@@ -257,8 +260,8 @@ async def responses(
     return [ResponseRow(*row) for row in await session.execute(query)]
 
 
-@lru_cache(maxsize=4)
-def _answers_query(of_school: bool, of_keys: bool) -> Select[Any]:
+@lru_cache(maxsize=2)
+def _answers_query(of_school: bool) -> Select[Any]:
     query = (
         select(Response.round_id, Response.school_id, Answer.key, Answer.value, Answer.num)
         .join(Answer, Answer.response_id == Response.id)
@@ -266,26 +269,17 @@ def _answers_query(of_school: bool, of_keys: bool) -> Select[Any]:
     )
     if of_school:
         query = query.where(Response.school_id == bindparam("school_id"))
-    if of_keys:
-        query = query.where(Answer.key.in_(bindparam("keys", expanding=True)))
     return query
 
 
 async def answers(
-    session: AsyncSession,
-    *,
-    round_ids: Collection[int],
-    school_id: int | None = None,
-    keys: Collection[str] | None = None,
+    session: AsyncSession, *, round_ids: Collection[int], school_id: int | None = None
 ) -> list[AnswerRow]:
-    """Stored answers of the rounds (optionally of one school; optionally only those of
-    `keys`, when the numbers of the others come from `school_numbers`)."""
-    query = _answers_query(school_id is not None, keys is not None)
+    """Stored answers of the rounds (optionally of one school)."""
+    query = _answers_query(school_id is not None)
     params: dict[str, Any] = {"round_ids": list(round_ids)}
     if school_id is not None:
         params["school_id"] = school_id
-    if keys is not None:
-        params["keys"] = list(keys)
     return list(map(AnswerRow._make, await _rows(session, query, params)))
 
 
@@ -294,18 +288,21 @@ class SchoolNumbers(NamedTuple):
     school_id: int
     late: bool
     numbers: dict[str, float | None]
+    values: dict[str, Any]  # the stored values of the `values` keys it answered
 
 
 @lru_cache(maxsize=32)
-def _school_numbers_query(keys: tuple[str, ...]) -> Select[Any]:
+def _school_numbers_query(keys: tuple[str, ...], values: tuple[str, ...]) -> Select[Any]:
     # No `key IN (…)` on the join: the CASEs pick the keys, and a range scan of the
     # response's answers is cheaper than one index probe per key (both engines).
+    # Values as JSON text: PostgreSQL has no max() of jsonb.
     return (
         select(
             Response.round_id,
             Response.school_id,
             Response.late,
             *_pivot(keys),
+            *(func.max(case((Answer.key == key, cast(Answer.value, Text)))) for key in values),
         )
         .outerjoin(Answer, Answer.response_id == Response.id)
         .where(Response.round_id.in_(bindparam("round_ids", expanding=True)))
@@ -314,16 +311,29 @@ def _school_numbers_query(keys: tuple[str, ...]) -> Select[Any]:
 
 
 async def school_numbers(
-    session: AsyncSession, *, round_ids: Collection[int], keys: Sequence[str]
+    session: AsyncSession,
+    *,
+    round_ids: Collection[int],
+    keys: Sequence[str],
+    values: Sequence[str] = (),
 ) -> list[SchoolNumbers]:
-    """Each response of the rounds as one row: round, school, late, its numeric answers.
+    """Each response of the rounds as one row: round, school, late, its numeric answers
+    (`keys`) and the stored values of other answers (`values`: yes/no, text, tables).
 
-    Pivoted by the database, so reports read one row per school and week and no JSON.
+    Pivoted by the database, so reports read one row per school and week, and an export
+    reads its text answers in the same pass over the answers.
     """
-    query = _school_numbers_query(tuple(keys))
+    query = _school_numbers_query(tuple(keys), tuple(values))
     result = await _rows(session, query, {"round_ids": list(round_ids)})
+    split = 3 + len(keys)
     return [
-        SchoolNumbers(row[0], row[1], row[2], dict(zip(keys, row[3:], strict=True)))
+        SchoolNumbers(
+            row[0],
+            row[1],
+            row[2],
+            dict(zip(keys, row[3:split], strict=True)),
+            {k: json.loads(v) for k, v in zip(values, row[split:], strict=True) if v is not None},
+        )
         for row in result
     ]
 
