@@ -78,6 +78,17 @@ class OneTripConnection(aiosqlite.Connection):
     async def in_thread(self, function: Any) -> Any:
         return await self._execute(function)
 
+    # SQLAlchemy ends every checkout with a rollback (the pool's reset), after a COMMIT too,
+    # and reads outside a transaction end with one as well: with nothing to end, skip the
+    # trip to the thread (reading the flag is safe from any thread).
+    async def commit(self) -> None:
+        if self._conn.in_transaction:
+            await super().commit()
+
+    async def rollback(self) -> None:
+        if self._conn.in_transaction:
+            await super().rollback()
+
 
 def connect(database: str, **kwargs: Any) -> OneTripConnection:
     """`aiosqlite.connect` for this connection class (what SQLAlchemy's dialect passes)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -39,5 +40,38 @@ async def test_statements_rows_counts_and_errors(tmp_path: Path) -> None:
             assert [r.name async for r in streamed] == ["а", "б", "в", "г!", "д!"]
             nothing = await session.execute(text("SELECT name FROM t WHERE id > 99"))
             assert nothing.first() is None
+    finally:
+        await db.dispose()
+
+
+async def test_no_trip_to_end_what_is_not_begun_and_rollback_still_undoes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = open_database(f"sqlite+aiosqlite:///{tmp_path}/trips.db")
+    trips: list[str] = []
+    to_thread = OneTripConnection._execute
+
+    async def counted(self: OneTripConnection, function: Any, *args: Any, **kwargs: Any) -> Any:
+        trips.append(getattr(function, "__name__", "statement"))
+        return await to_thread(self, function, *args, **kwargs)
+
+    try:
+        async with db.sessions.begin() as session:
+            await session.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY)"))
+        monkeypatch.setattr(OneTripConnection, "_execute", counted)
+        async with db.sessions.begin() as session:
+            await session.execute(text("INSERT INTO t (id) VALUES (1)"))
+        # BEGIN IMMEDIATE, the INSERT, COMMIT — and no rollback for the pool's reset.
+        assert trips.count("rollback") == 0 and trips.count("commit") == 1
+        trips.clear()
+        async with db.read_connection() as connection:
+            assert (await connection.execute(text("SELECT count(*) FROM t"))).scalar() == 1
+        assert trips == ["statement"]  # no BEGIN, no ROLLBACK: the SELECT alone
+        with pytest.raises(RuntimeError):
+            async with db.sessions.begin() as session:
+                await session.execute(text("INSERT INTO t (id) VALUES (2)"))
+                raise RuntimeError("the step failed")
+        async with db.reads() as session:
+            assert (await session.execute(text("SELECT count(*) FROM t"))).scalar() == 1
     finally:
         await db.dispose()
