@@ -24,6 +24,7 @@ from bot.metrics import Metrics
 from bot.runtime.access import actor_middleware, prefetch_actor
 from bot.runtime.inbound import InboundPipeline
 from bot.runtime.replies import reply
+from bot.runtime.routing import resolved, resolved_basement
 from bot.runtime.state import DatabaseStateDispenser
 from bot.texts import common as texts
 from bot.vk.api import SvodkaAPI, describe, make_api
@@ -152,9 +153,10 @@ def _install(bot: Bot, labeler: BotLabeler) -> None:
     bot in the same process (tests, restarts, two instances) would inherit the first one's
     middlewares. Copying keeps the feature labelers immutable.
     """
-    bot.labeler.message_view.handlers.extend(labeler.message_view.handlers)
+    bot.labeler.message_view.handlers.extend(map(resolved, labeler.message_view.handlers))
     for event, basements in labeler.raw_event_view.handlers.items():
-        bot.labeler.raw_event_view.handlers.setdefault(event, []).extend(basements)
+        raw_handlers = bot.labeler.raw_event_view.handlers.setdefault(event, [])
+        raw_handlers.extend(map(resolved_basement, basements))
 
 
 def _apologise(context: AppContext) -> Any:
