@@ -18,11 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.questionnaire import Question, Questionnaire
 from bot.domain.rules import check_rules
-from bot.services.requests import asks_school, open_request_rounds
-from bot.services.rounds import current_round, round_questionnaire
+from bot.services.requests import LATE_WINDOW, asks_school
+from bot.services.rounds import calendar_of, round_for_week, round_questionnaire
 from storage.models import Campaign, District, Round, School, SchoolStaff
 from storage.repos import requests as requests_repo
 from storage.repos import responses
+from storage.repos import rounds as rounds_repo
 
 logger = logging.getLogger(__name__)
 
@@ -58,16 +59,38 @@ class SubmitResult:
     previous: dict[str, Any] | None  # the school's answers in the round before, if any
 
 
-async def open_round(*, session: AsyncSession, school_id: int, now: datetime) -> OpenRound | None:
-    """The round the school answers now; None in a week without one (holidays)."""
+async def open_rounds(*, session: AsyncSession, school_id: int, now: datetime) -> list[OpenRound]:
+    """Every round the school may answer now: this week's, then one-off requests by deadline."""
     found = (await session.execute(_SCHOOL_AND_DISTRICT, {"school_id": school_id})).first()
     if found is None or found[0].archived_at is not None:
         raise CheckinRefused("no_school", str(school_id))
     school, district = found
-    round_ = await current_round(session, district, now)
-    if round_ is None or round_.skipped:
-        return None
-    return await _opened(session, round_, school, district)
+    calendar = calendar_of(district)
+    week = calendar.week_of(now)
+    has_weekly = calendar.plan(week) is not None  # none in a week of holidays
+    rounds = await rounds_repo.open_in_district(
+        session,
+        district_id=district.id,
+        period=str(week) if has_weekly else None,
+        opened_by=now,
+        ends_after=now - LATE_WINDOW,
+    )
+    weekly = next(((c, r) for c, r in rounds if c.kind != requests_repo.KIND), None)
+    if weekly is None and has_weekly:  # the week's first step, before the scheduler's tick
+        round_ = await round_for_week(session, district, week, now)
+        assert round_ is not None
+        weekly = (await requests_repo.campaign_of(session, round_), round_)
+    requests = [
+        (c, r) for c, r in rounds if c.kind == requests_repo.KIND and asks_school(c, school_id)
+    ]
+    opened = [weekly] if weekly is not None and not weekly[1].skipped else []
+    return [await _opened(session, c, r, school, district) for c, r in opened + requests]
+
+
+async def open_round(*, session: AsyncSession, school_id: int, now: datetime) -> OpenRound | None:
+    """The weekly round the school answers now; None in a week without one (holidays)."""
+    rounds = await open_rounds(session=session, school_id=school_id, now=now)
+    return next((o for o in rounds if o.request_title is None), None)
 
 
 # Every check-in step runs it: built once (building a statement costs more than running it).
@@ -78,24 +101,10 @@ _SCHOOL_AND_DISTRICT = (
 )
 
 
-async def open_rounds(*, session: AsyncSession, school_id: int, now: datetime) -> list[OpenRound]:
-    """Every round the school may answer now: this week's, then one-off requests by deadline."""
-    weekly = await open_round(session=session, school_id=school_id, now=now)
-    school = await session.get(School, school_id)
-    assert school is not None
-    district = await session.get(District, school.district_id)
-    assert district is not None
-    found = [weekly] if weekly is not None else []
-    for _campaign, round_ in await open_request_rounds(session=session, school=school, now=now):
-        found.append(await _opened(session, round_, school, district))
-    return found
-
-
 async def _opened(
-    session: AsyncSession, round_: Round, school: School, district: District
+    session: AsyncSession, campaign: Campaign, round_: Round, school: School, district: District
 ) -> OpenRound:
     questionnaire = await round_questionnaire(session, round_)
-    campaign = await requests_repo.campaign_of(session, round_)
     return OpenRound(round_, questionnaire, school, district, campaign)
 
 

@@ -145,13 +145,3 @@ async def asked_schools(session: AsyncSession, round_: Round) -> list[School]:
     campaign = await repo.campaign_of(session, round_)
     schools = await districts.schools(session, round_.district_id)
     return [school for school in schools if asks_school(campaign, school.id)]
-
-
-async def open_request_rounds(
-    *, session: AsyncSession, school: School, now: datetime
-) -> list[tuple[Campaign, Round]]:
-    """The school's request rounds that take answers now (late ones for LATE_WINDOW)."""
-    found = await repo.rounds_since(
-        session, district_id=school.district_id, opened_by=now, ends_after=now - LATE_WINDOW
-    )
-    return [(c, r) for c, r in found if asks_school(c, school.id)]

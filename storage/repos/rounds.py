@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import and_, bindparam, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Campaign, Questionnaire, Round
+from storage.repos.requests import KIND as REQUEST
 from storage.upsert import insert_ignore
 
 
@@ -87,6 +88,46 @@ _WEEKLY_ROUND_OF = (
     )
     .order_by(Campaign.id)
     .limit(1)
+)
+
+
+async def open_in_district(
+    session: AsyncSession,
+    *,
+    district_id: int,
+    period: str | None,
+    opened_by: datetime,
+    ends_after: datetime,
+) -> list[tuple[Campaign, Round]]:
+    """The district's weekly round of `period` (if it exists) and its request rounds opened
+    by `opened_by` with a deadline after `ends_after`, by deadline: one query for what a
+    check-in step may answer."""
+    params = {"district_id": district_id, "period": period, "opened_by": opened_by,
+              "ends_after": ends_after}  # fmt: skip
+    found = await session.execute(_OPEN_IN_DISTRICT, params)
+    return [(campaign, round_) for campaign, round_ in found]
+
+
+# Every check-in step runs it: built once (building a statement costs more than running it).
+_OPEN_IN_DISTRICT = (
+    select(Campaign, Round)
+    .join(Round, Round.campaign_id == Campaign.id)
+    .where(
+        Campaign.district_id == bindparam("district_id", type_=Campaign.district_id.type),
+        or_(
+            and_(
+                Campaign.kind == "weekly",
+                Round.period == bindparam("period", type_=Round.period.type),
+            ),
+            and_(
+                Campaign.kind == REQUEST,
+                Campaign.closed_at.is_(None),
+                Round.opens_at <= bindparam("opened_by", type_=Round.opens_at.type),
+                Round.deadline_at > bindparam("ends_after", type_=Round.deadline_at.type),
+            ),
+        ),
+    )
+    .order_by(Round.deadline_at, Round.id)
 )
 
 
