@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
 
 from bot.domain import messages_ru as msg
 from bot.domain.answers import AnswerError, AnswerValue, parse_answer
@@ -43,7 +44,7 @@ def parse_form(questionnaire: Questionnaire, text: str) -> FormResult:
     """
     result = FormResult()
     line_of: dict[str, int] = {}
-    matcher = _Matcher(questionnaire)
+    matcher = _Matcher.of(questionnaire)
     for line_no, line in enumerate(clean(text).split("\n"), start=1):
         if not line:
             continue
@@ -81,7 +82,7 @@ def looks_like_form(
     """True when at least `min_lines` lines name a question, so the dialog should parse a
     form. Inside a questionnaire one «label: value» line is enough: it is how people resend
     a line the bot refused."""
-    matcher = _Matcher(questionnaire or default_questionnaire())
+    matcher = _Matcher.of(questionnaire or default_questionnaire())
     named = 0
     for line in clean(text).split("\n"):
         if line and matcher.match(line) is not None:
@@ -105,11 +106,23 @@ def _norm(text: str) -> str:
     return re.sub(r"≥\s+", "≥", " ".join(text.split()))
 
 
+_MATCHERS: WeakKeyDictionary[Questionnaire, "_Matcher"] = WeakKeyDictionary()
+
+
 class _Matcher:
     def __init__(self, questionnaire: Questionnaire) -> None:
         self.labels = [(_norm(q.label), q) for q in questionnaire.questions]
         self.exact = {q.key: q for q in questionnaire.questions}
         self.exact.update(self.labels)
+
+    @staticmethod
+    def of(questionnaire: Questionnaire) -> "_Matcher":
+        """One per questionnaire: every typed answer is checked for a form, and normalising
+        the labels each time cost more than the rest of the check."""
+        matcher = _MATCHERS.get(questionnaire)
+        if matcher is None:
+            matcher = _MATCHERS[questionnaire] = _Matcher(questionnaire)
+        return matcher
 
     def match(self, line: str) -> tuple[Question, str] | list[Question] | None:
         """(question, raw value); the candidates when the name fits several; None if no question."""
