@@ -121,6 +121,5 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         options = connection.get_execution_options()
         if options.get("no_transaction", False):
             return  # the driver's connection is in autocommit mode already (isolation None)
-        connection.exec_driver_sql(
-            "BEGIN" if options.get("read_only", False) else "BEGIN IMMEDIATE"
-        )
+        begin = "BEGIN" if options.get("read_only", False) else "BEGIN IMMEDIATE"
+        connection.connection.driver_connection.begin_with_next_statement(begin)

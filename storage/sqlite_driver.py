@@ -4,7 +4,8 @@ aiosqlite runs every call on a worker thread, and SQLAlchemy's adapter makes fou
 statement (open a cursor, execute, fetch, close): four hand-overs of the GIL and four wake-ups
 of the event loop through its self-pipe. At a check-in step's ten statements those trips cost
 more of the bot's CPU than the statements themselves (bench/README.md, "inbound"). Here the
-cursor does the four in one trip; nothing else about the connection changes.
+cursor does the four in one trip, a transaction's BEGIN travels with its first statement, and
+COMMIT or ROLLBACK with no transaction open (the pool's reset) make no trip at all.
 """
 
 from __future__ import annotations
@@ -39,13 +40,11 @@ class OneTripCursor:
         await self.close()
 
     async def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> OneTripCursor:
-        run = partial(_run, self._connection.sqlite, "execute", sql, parameters or ())
-        self._take(await self._connection.in_thread(run))
+        await self._trip("execute", sql, parameters or ())
         return self
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> OneTripCursor:
-        run = partial(_run, self._connection.sqlite, "executemany", sql, rows)
-        self._take(await self._connection.in_thread(run))
+        await self._trip("executemany", sql, rows)
         return self
 
     async def fetchall(self) -> list[Any]:
@@ -63,11 +62,22 @@ class OneTripCursor:
     async def close(self) -> None:
         self._rows = []
 
-    def _take(self, outcome: tuple[Any, int, int | None, list[Any]]) -> None:
-        self.description, self.rowcount, self.lastrowid, self._rows = outcome
+    async def _trip(self, method: str, sql: str, parameters: Any) -> None:
+        connection = self._connection
+        begin, connection.pending_begin = connection.pending_begin, None
+        run = partial(_run, connection.sqlite, method, sql, parameters, begin)
+        self.description, self.rowcount, self.lastrowid, self._rows = await connection.in_thread(
+            run
+        )
 
 
 class OneTripConnection(aiosqlite.Connection):
+    # The BEGIN of a transaction goes with its first statement, in the same trip.
+    pending_begin: str | None = None
+
+    def begin_with_next_statement(self, begin: str) -> None:
+        self.pending_begin = begin
+
     def cursor(self) -> OneTripCursor:  # type: ignore[override]
         return OneTripCursor(self)
 
@@ -82,10 +92,12 @@ class OneTripConnection(aiosqlite.Connection):
     # and reads outside a transaction end with one as well: with nothing to end, skip the
     # trip to the thread (reading the flag is safe from any thread).
     async def commit(self) -> None:
+        self.pending_begin = None  # a transaction without statements never began
         if self._conn.in_transaction:
             await super().commit()
 
     async def rollback(self) -> None:
+        self.pending_begin = None
         if self._conn.in_transaction:
             await super().rollback()
 
@@ -101,8 +113,10 @@ def connect(database: str, **kwargs: Any) -> OneTripConnection:
 
 
 def _run(
-    connection: sqlite3.Connection, method: str, sql: str, parameters: Any
+    connection: sqlite3.Connection, method: str, sql: str, parameters: Any, begin: str | None
 ) -> tuple[Any, int, int | None, list[Any]]:
+    if begin is not None:
+        connection.execute(begin)
     cursor = getattr(connection, method)(sql, parameters)
     try:
         rows = cursor.fetchall() if cursor.description else []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -61,9 +62,12 @@ async def test_no_trip_to_end_what_is_not_begun_and_rollback_still_undoes(
         monkeypatch.setattr(OneTripConnection, "_execute", counted)
         async with db.sessions.begin() as session:
             await session.execute(text("INSERT INTO t (id) VALUES (1)"))
-        # BEGIN IMMEDIATE, the INSERT, COMMIT — and no rollback for the pool's reset.
-        assert trips.count("rollback") == 0 and trips.count("commit") == 1
+        # BEGIN IMMEDIATE with the INSERT, COMMIT — and no rollback for the pool's reset.
+        assert trips == ["statement", "commit"]
         trips.clear()
+        async with db.sessions.begin():
+            pass  # begun and ended without a statement: nothing to send, nothing left over
+        assert trips == []
         async with db.read_connection() as connection:
             assert (await connection.execute(text("SELECT count(*) FROM t"))).scalar() == 1
         assert trips == ["statement"]  # no BEGIN, no ROLLBACK: the SELECT alone
@@ -74,4 +78,24 @@ async def test_no_trip_to_end_what_is_not_begun_and_rollback_still_undoes(
         async with db.reads() as session:
             assert (await session.execute(text("SELECT count(*) FROM t"))).scalar() == 1
     finally:
+        await db.dispose()
+
+
+async def test_a_write_transaction_holds_the_write_lock_from_its_first_statement(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "lock.db"
+    db = open_database(f"sqlite+aiosqlite:///{path}")
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        async with db.sessions.begin() as session:
+            await session.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY)"))
+        async with db.sessions.begin() as session:
+            await session.execute(text("SELECT count(*) FROM t"))  # a read, yet IMMEDIATE
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+        other.execute("BEGIN IMMEDIATE")  # free again once committed
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
         await db.dispose()
