@@ -1,5 +1,6 @@
-"""Planning tick: the scheduler's plan + sweep over a country (40 000 schools, 80 districts,
-a head each), on SQLite and PostgreSQL.
+"""Planning tick: the scheduler's plan + sweep + purge over a country (40 000 schools, 80
+districts, a head each, a week of processed VK updates inside their retention), on SQLite and
+PostgreSQL.
 
 - `first_tick_ms`: Monday 09:00, the tick that opens the 80 rounds and plans every head's
   prompt (`planned` rows);
@@ -8,9 +9,11 @@ a head each), on SQLite and PostgreSQL.
   heads of unanswered schools in districts with an open round whose prompt is not in the
   outbox yet), in the same run;
 - `rows_written_idle`: rows the idle tick inserted, updated or deleted (goal 0), counted by
-  statement hooks on the engine and checked against row counts of outbox, rounds, campaigns.
+  statement hooks on the engine and checked against row counts of outbox, rounds, campaigns
+  and inbound events.
 
     python -m bench.tick [--quick] [--schools 40000] [--districts 80] [--repeat 5]
+                         [--events 100000]
 """
 
 from __future__ import annotations
@@ -28,19 +31,22 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, func, select, text
+from sqlalchemy import event, func, insert, select, text
 
 from bench.common import Result, run_benchmark
-from bench.seed import DatabaseUnavailable, fresh_database, seed
+from bench.seed import ROWS_PER_INSERT, DatabaseUnavailable, fresh_database, seed
+from bot.config import Settings
 from bot.scheduler.planner import plan
+from bot.scheduler.retention import purge_events
 from bot.scheduler.sweeper import sweep
 from storage.db import Database
-from storage.models import Campaign, OutboxMessage, Round
+from storage.models import Campaign, InboundEvent, OutboxMessage, Round
 
 logger = logging.getLogger("bench.tick")
 
 MONDAY_PROMPT = datetime(2024, 10, 21, 6, 1, tzinfo=UTC)  # 09:01 MSK, 2024-W43
 IDLE_GAP = timedelta(seconds=30)  # the scheduler's beat
+RETENTION = timedelta(days=Settings.model_fields["inbound_retention_days"].default)
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
 # The due set of the prompt slot, the simplest way: what the planner must find (and finds
@@ -65,10 +71,16 @@ class Sizes:
     schools: int
     districts: int
     repeat: int
+    events: int
 
     @property
     def params(self) -> dict[str, Any]:
-        return {"schools": self.schools, "districts": self.districts, "repeat": self.repeat}
+        return {
+            "schools": self.schools,
+            "districts": self.districts,
+            "repeat": self.repeat,
+            "events": self.events,
+        }
 
 
 class WriteCounter:
@@ -100,14 +112,29 @@ async def _tick(db: Database, now: datetime) -> tuple[float, int]:
     started = time.perf_counter()
     planned = await plan(db=db, now=now)
     await sweep(db=db, now=now)
+    await purge_events(db=db, now=now, keep=RETENTION)
     return 1000 * (time.perf_counter() - started), planned
+
+
+async def _seed_events(db: Database, count: int, now: datetime) -> None:
+    """Updates handled over the last six days: kept by the retention, so the idle tick's
+    purge finds nothing (it must not write) after looking among them."""
+    step = timedelta(days=6) / max(count, 1)
+    async with db.sessions.begin() as session:
+        for start in range(0, count, ROWS_PER_INSERT):
+            rows = [
+                {"event_id": f"bench-{n}", "received_at": now - n * step,
+                 "processed_at": now - n * step, "payload": None}
+                for n in range(start, min(start + ROWS_PER_INSERT, count))
+            ]  # fmt: skip
+            await session.execute(insert(InboundEvent), rows)
 
 
 async def _table_rows(db: Database) -> int:
     async with db.reads() as session:
         counts = [
             await session.scalar(select(func.count()).select_from(model))
-            for model in (OutboxMessage, Round, Campaign)
+            for model in (OutboxMessage, Round, Campaign, InboundEvent)
         ]
     return sum(c or 0 for c in counts)
 
@@ -126,6 +153,7 @@ async def measure(engine: str, sizes: Sizes, workdir: Path) -> list[Result]:
             per_district = -(-sizes.schools // sizes.districts)
             started = time.perf_counter()
             await seed(db, schools=sizes.schools, heads=sizes.schools, per_district=per_district)
+            await _seed_events(db, sizes.events, MONDAY_PROMPT)
             logger.info("%s: seeded in %.0f s", engine, time.perf_counter() - started)
             counter = WriteCounter(db)
             now = MONDAY_PROMPT
@@ -177,10 +205,13 @@ def parse_args(argv: list[str] | None) -> tuple[Sizes, list[str]]:
     parser.add_argument("--schools", type=int, help="schools, a head each (40000)")
     parser.add_argument("--districts", type=int, help="districts they are spread over (80)")
     parser.add_argument("--repeat", type=int, help="idle ticks measured (5)")
+    parser.add_argument(
+        "--events", type=int, help="processed updates inside their retention (100000)"
+    )
     parser.add_argument("--engines", default="sqlite,postgresql")
     args = parser.parse_args(argv)
-    defaults = (200, 4, 2) if args.quick else (40_000, 80, 5)
-    given = (args.schools, args.districts, args.repeat)
+    defaults = (200, 4, 2, 1_000) if args.quick else (40_000, 80, 5, 100_000)
+    given = (args.schools, args.districts, args.repeat, args.events)
     sizes = Sizes(*(g if g is not None else d for g, d in zip(given, defaults, strict=True)))
     return sizes, [e for e in args.engines.split(",") if e]
 

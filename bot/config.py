@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     send_rps: float = Field(default=20.0, gt=0, le=1000)
     log_level: str = "INFO"
     invite_ttl_days: int = Field(default=30, gt=0, le=3650)
+    # Processed VK updates are kept this long to recognise redeliveries (hours at most).
+    inbound_retention_days: int = Field(default=7, gt=0, le=3650)
     smtp_host: str | None = None
     smtp_port: int = Field(default=587, gt=0, lt=65536)
     smtp_user: str | None = None

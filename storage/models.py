@@ -234,6 +234,8 @@ class InboundEvent(Base):
     """Every VK update seen, by event_id: the deduplication record and, in callback mode, the queue."""
 
     __tablename__ = "inbound_events"
+    # The retention sweep finds processed events by age without reading the whole table.
+    __table_args__ = (Index("ix_inbound_events_processed_at", "processed_at"),)
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[datetime]
     payload: Mapped[dict[str, Any] | None]

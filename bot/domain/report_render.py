@@ -18,6 +18,10 @@ from bot.texts import reports as t
 
 SCHOOL_FORMS = ("школа", "школы", "школ")
 DISTRICT_FORMS = ("район", "района", "районов")
+# Schools named per indicator below its threshold, the worst first. Enough to act on in a
+# district of 60; with the rest counted, a district of 100 keeps /status in one message
+# (every school may lag on every indicator: 5 × 90 lines otherwise). /export has them all.
+BELOW_SHOWN = 5
 
 
 def week_label(period: str) -> str:
@@ -224,7 +228,12 @@ def _below_lines(week: DistrictWeek) -> list[str]:
         if below:
             threshold = f"{format_decimal(value.warn_below * 100)} %"
             lines.append(t.BELOW_LINE.format(label=value.label, threshold=threshold))
-            lines += [t.BELOW_SCHOOL.format(school=n, value=format_percent(r)) for r, n in below]
+            # One more school takes no more room than the line that would count it.
+            shown = below if len(below) <= BELOW_SHOWN + 1 else below[:BELOW_SHOWN]
+            lines += [t.BELOW_SCHOOL.format(school=n, value=format_percent(r)) for r, n in shown]
+            if hidden := len(below) - len(shown):
+                schools = plural_ru(hidden, SCHOOL_FORMS)
+                lines.append(t.BELOW_MORE.format(count=hidden, schools=schools))
     return lines
 
 

@@ -1,6 +1,7 @@
-"""The scheduler: every ~30 s plan → sweep → claim → send → mark. The database decides what
-is due; APScheduler only provides the beat, so a missed tick, a restart or a second instance
-changes nothing but who does the work.
+"""The scheduler: every ~30 s plan → sweep → claim → send → mark, then purge the inbound
+events past their retention. The database decides what is due; APScheduler only provides
+the beat, so a missed tick, a restart or a second instance changes nothing but who does the
+work.
 
 With a fake clock, `run_due(until)` plays time forward: it steps through every due moment up
 to `until` in order, ticking at each, as if that time had passed for real.
@@ -11,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -22,6 +23,7 @@ from bot.scheduler.claimer import claim
 from bot.scheduler.mail_sender import KIND as MAIL_KIND
 from bot.scheduler.mail_sender import MailSender
 from bot.scheduler.planner import plan
+from bot.scheduler.retention import purge_events
 from bot.scheduler.sender import Sender, SendReport
 from bot.scheduler.sweeper import SweepReport, sweep
 from bot.services.mail import Mailer
@@ -42,12 +44,14 @@ class TickReport:
     planned: int = 0
     swept: SweepReport = field(default_factory=lambda: SweepReport(0, 0, 0))
     sent: SendReport = field(default_factory=SendReport)
+    purged: int = 0
 
     @property
     def rows_written(self) -> int:
         swept, sent = self.swept, self.sent
         return (
             self.planned
+            + self.purged
             + swept.cancelled
             + swept.expired
             + swept.released
@@ -133,13 +137,20 @@ class Scheduler:
                     rows = await self._claim()
                 finally:
                     report.sent.add(await sending)
+            # Last: housekeeping never delays a send.
+            report.purged = await purge_events(
+                db=db,
+                now=clock.now(),
+                keep=timedelta(days=self.context.settings.inbound_retention_days),
+            )
             if report.rows_written:
                 logger.info(
-                    "tick: planned %d, sent %d, retry %d, failed %d",
+                    "tick: planned %d, sent %d, retry %d, failed %d, events purged %d",
                     report.planned,
                     report.sent.sent,
                     report.sent.retried,
                     report.sent.failed,
+                    report.purged,
                 )
             return report
 

@@ -17,6 +17,7 @@ INDICATOR_CHANGE = " ({change} за неделю)"
 BELOW_TITLE = "Ниже порога:"
 BELOW_LINE = "• {label} — ниже {threshold}:"
 BELOW_SCHOOL = "   {school} — {value}"
+BELOW_MORE = "   …и ещё {count} {schools} — полный список: /export"
 
 MISSING_TITLE = "Не ответили ({count}):"
 MISSING_NONE = "Ответили все школы."

@@ -1,7 +1,9 @@
 """Inbound VK events by event_id: the deduplication record and the durable queue.
 
 An update is stored with its payload when first seen and marked processed once handled,
-so a crash between the two leaves it to be handled after the restart.
+so a crash between the two leaves it to be handled after the restart. Processed events are
+deleted once older than the retention window (`bot.scheduler.retention`); unprocessed ones
+never are.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import null, select, update
+from sqlalchemy import delete, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import InboundEvent
@@ -56,3 +58,38 @@ async def unprocessed(session: AsyncSession, limit: int) -> list[dict[str, Any]]
         .limit(limit)
     )
     return [payload for payload in await session.scalars(query) if payload]
+
+
+async def any_processed_before(session: AsyncSession, cutoff: datetime) -> bool:
+    """Whether some event was processed before `cutoff` (one probe of the processed_at index)."""
+    # Ordered: with a bare LIMIT 1 PostgreSQL may scan the table hoping for an early match,
+    # which on an idle tick (no match) reads every row.
+    query = (
+        select(InboundEvent.event_id)
+        .where(InboundEvent.processed_at < cutoff)
+        .order_by(InboundEvent.processed_at)
+        .limit(1)
+    )
+    return await session.scalar(query) is not None
+
+
+async def delete_processed_before(session: AsyncSession, cutoff: datetime, limit: int) -> int:
+    """Delete up to `limit` of the oldest events processed before `cutoff`; returns how many.
+
+    An unprocessed event (processed_at NULL) never matches. On PostgreSQL rows another
+    instance is deleting are skipped rather than waited for.
+    """
+    oldest = (
+        select(InboundEvent.event_id)
+        .where(InboundEvent.processed_at < cutoff)
+        .order_by(InboundEvent.processed_at)
+        .limit(limit)
+    )
+    if session.bind.dialect.name == "postgresql":
+        oldest = oldest.with_for_update(skip_locked=True)
+    result = await session.execute(
+        delete(InboundEvent)
+        .where(InboundEvent.event_id.in_(oldest))
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0

@@ -3,7 +3,13 @@ from datetime import UTC, datetime
 from bot.domain.indicators import aggregate_indicators, compute_indicators
 from bot.domain.questionnaire import default_questionnaire
 from bot.domain.report_data import DistrictWeek, Head, SchoolLine
-from bot.domain.report_render import render_missing, render_status, render_summary, week_label
+from bot.domain.report_render import (
+    BELOW_SHOWN,
+    render_missing,
+    render_status,
+    render_summary,
+    week_label,
+)
 from bot.domain.text_split import VK_MESSAGE_LIMIT, split_message
 
 QN = default_questionnaire()
@@ -35,8 +41,9 @@ def _week(schools: list[SchoolLine]) -> DistrictWeek:
     )
 
 
-def test_sixty_school_status_splits_between_lines() -> None:
-    week = _week([_school(i, answered=i % 2 == 0) for i in range(60)])
+def test_a_long_status_splits_between_lines() -> None:
+    # A district of 60 on Monday: 50 schools still to answer, each named with its head.
+    week = _week([_school(i, answered=i % 6 == 0) for i in range(60)])
     text = render_status(week)
     assert len(text) > VK_MESSAGE_LIMIT
     chunks = split_message(text)
@@ -45,6 +52,24 @@ def test_sixty_school_status_splits_between_lines() -> None:
     lines = text.split("\n")
     for chunk in chunks:  # every chunk is made of whole lines of the report
         assert all(line in lines for line in chunk.split("\n"))
+
+
+def test_below_threshold_names_the_worst_and_counts_the_rest() -> None:
+    week = _week([_school(i, answered=True, active=40 - i) for i in range(BELOW_SHOWN + 2)])
+    lines = render_status(week).split("\n")
+    start = lines.index("• Обучающихся, активных в Сферуме — ниже 50 %:")
+    shown = lines[start + 1 : start + BELOW_SHOWN + 2]
+    assert shown[0] == f"   {_school(BELOW_SHOWN + 1, answered=True).name} — 34,00 %"
+    assert shown[-1] == "   …и ещё 2 школы — полный список: /export"
+    # The Friday summary in the district chat is capped the same way.
+    assert "   …и ещё 2 школы — полный список: /export" in render_summary(week, late=False)
+
+
+def test_one_school_more_is_named_rather_than_counted() -> None:
+    week = _week([_school(i, answered=True) for i in range(BELOW_SHOWN + 1)])
+    text = render_status(week)
+    assert all(_school(i, answered=True).name in text for i in range(BELOW_SHOWN + 1))
+    assert "и ещё" not in text
 
 
 def test_status_names_missing_heads_and_marks_undeliverable() -> None:
