@@ -182,6 +182,8 @@ class InboundPipeline:
                 person.warned = True
                 asyncio.create_task(self._on_flood(key))
             self._report("shed", 0.0)
+            # Dropped for good (the person is told): not a queue to replay after a restart.
+            self._mark_done(update)
             return
         self._backlog += 1
         self.stats.max_backlog = max(self.stats.max_backlog, self._backlog)

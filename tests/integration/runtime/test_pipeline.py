@@ -51,6 +51,15 @@ async def test_one_person_flooding_is_shed_politely(
         assert texts.TOO_MANY_MESSAGES in flooded
         assert len(flooded) < 60
         assert bot.texts(200) == [texts.UNKNOWN_COMMAND]
+        shed = bot.app.pipeline.stats.shed
+        assert shed > 0
+    # Dropped on purpose and the person told: not a queue to replay after a restart, and the
+    # texts are not kept.
+    async with sqlite_db.reads() as session:
+        left = select(func.count()).where(
+            (InboundEvent.processed_at.is_(None)) | (InboundEvent.payload.is_not(None))
+        )
+        assert await session.scalar(left) == 0
 
 
 async def test_updates_sent_while_the_bot_was_down_are_handled_after_restart(
