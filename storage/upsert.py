@@ -23,11 +23,33 @@ async def insert_ignore(
     """Insert the rows that do not clash on `conflict_columns`; return how many went in."""
     if not rows:
         return 0
-    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(model)
-        .values(list(rows))
-        .on_conflict_do_nothing(index_elements=list(conflict_columns), index_where=conflict_where)
-    )
+    statement = _insert_ignore(session, model, conflict_columns, conflict_where).values(list(rows))
     result = await session.execute(statement)
     return result.rowcount or 0
+
+
+async def insert_new(
+    session: AsyncSession,
+    model: type[Base],
+    rows: Sequence[dict[str, Any]],
+    conflict_columns: Sequence[str],
+    returning: ColumnElement[Any],
+) -> list[Any]:
+    """Insert the rows that do not clash on `conflict_columns`; return `returning` of each
+    row that went in — one statement where a look-up and an insert would take two."""
+    if not rows:
+        return []
+    statement = _insert_ignore(session, model, conflict_columns).returning(returning)
+    return list(await session.scalars(statement, list(rows)))
+
+
+def _insert_ignore(
+    session: AsyncSession,
+    model: type[Base],
+    conflict_columns: Sequence[str],
+    conflict_where: ColumnElement[bool] | None = None,
+) -> Any:
+    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    return dialect.insert(model.__table__).on_conflict_do_nothing(
+        index_elements=list(conflict_columns), index_where=conflict_where
+    )

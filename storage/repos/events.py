@@ -16,6 +16,7 @@ from sqlalchemy import delete, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import InboundEvent
+from storage.upsert import insert_new
 
 
 async def claim_new(
@@ -24,19 +25,9 @@ async def claim_new(
     """Record (event_id, payload) pairs; return the ids never seen before."""
     if not updates:
         return set()
-    unique = dict(updates)
-    seen = set(
-        await session.scalars(
-            select(InboundEvent.event_id).where(InboundEvent.event_id.in_(list(unique)))
-        )
-    )
-    fresh = [event_id for event_id in unique if event_id not in seen]
-    session.add_all(
-        InboundEvent(event_id=event_id, received_at=now, payload=unique[event_id])
-        for event_id in fresh
-    )
-    await session.flush()
-    return set(fresh)
+    rows = [{"event_id": event_id, "received_at": now, "payload": payload}
+            for event_id, payload in dict(updates).items()]  # fmt: skip
+    return set(await insert_new(session, InboundEvent, rows, ["event_id"], InboundEvent.event_id))
 
 
 async def mark_processed(session: AsyncSession, event_ids: Sequence[str], now: datetime) -> None:
