@@ -52,6 +52,9 @@ class Database:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     reads: async_sessionmaker[AsyncSession]
+    # PostgreSQL: a small pool of AUTOCOMMIT connections for `read_connection` (a pool of its
+    # own: switching a shared connection's level back and forth slowed every transaction).
+    autocommit: AsyncEngine | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -59,30 +62,36 @@ class Database:
 
     @cached_property
     def _read_engine(self) -> AsyncEngine:
-        if self.is_sqlite:
-            # Outside a transaction each statement reads its own snapshot, and there is no
-            # BEGIN and ROLLBACK to send: two of the four trips of a message's first read.
-            # (PostgreSQL's AUTOCOMMIT level made the next write transactions slower.)
-            return self.engine.execution_options(read_only=True, no_transaction=True)
-        return self.engine.execution_options(read_only=True)
+        if self.autocommit is not None:
+            return self.autocommit.execution_options(read_only=True)
+        # SQLite: the driver's connection is in autocommit mode unless a transaction begins.
+        return self.engine.execution_options(read_only=True, no_transaction=True)
 
     def read_connection(self) -> AsyncConnection:
         """A bare read-only connection for hot lookups that need no common snapshot (the
-        dialog state and roles of each inbound message): on SQLite it costs half the CPU
-        of a `reads()` session (bench/README.md)."""
+        dialog state and roles of each inbound message). Outside a transaction each
+        statement reads its own snapshot, and there is no BEGIN and ROLLBACK to send: on
+        SQLite it costs half the CPU of a `reads()` session (bench/README.md)."""
         return self._read_engine.connect()
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self.autocommit is not None:
+            await self.autocommit.dispose()
 
 
 def open_database(url: str, **engine_kwargs: Any) -> Database:
     engine = create_engine(url, **engine_kwargs)
     read_engine = engine.execution_options(read_only=True)
+    autocommit = None
+    if engine.dialect.name != "sqlite":
+        hot_reads = {"pool_size": 4, "max_overflow": 4, **engine_kwargs}
+        autocommit = create_engine(url, isolation_level="AUTOCOMMIT", **hot_reads)
     return Database(
         engine,
         async_sessionmaker(engine, expire_on_commit=False),
         async_sessionmaker(read_engine, expire_on_commit=False, sync_session_class=ReadSession),
+        autocommit,
     )
 
 
