@@ -7,14 +7,14 @@ from contextlib import asynccontextmanager
 
 from bot.config import Settings
 from storage.db import Database, open_database
-from storage.migrate import upgrade
+from storage.migrate import upgrade_if_behind
 
 
 @asynccontextmanager
 async def migrated_database(settings: Settings) -> AsyncIterator[Database]:
     db = open_database(settings.database_url)
     try:
-        await upgrade(db.engine)
+        await upgrade_if_behind(db.engine)
         yield db
     finally:
         await db.dispose()
