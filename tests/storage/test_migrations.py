@@ -56,6 +56,7 @@ async def test_sqlite_is_tuned_for_concurrency(sqlite_db: Database) -> None:
         assert keys.scalar() == 1
 
 
+@pytest.mark.nested_connections
 async def test_sqlite_reads_do_not_take_the_write_lock(sqlite_db: Database) -> None:
     from sqlalchemy import text
 
