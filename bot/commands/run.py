@@ -26,6 +26,7 @@ from bot.config import Settings
 from bot.runtime.callback import require_callback_settings
 from bot.runtime.instance import Instance, Options
 from bot.runtime.longpoll import LongPollBusy
+from bot.runtime.malloc import limit_malloc_arenas
 from bot.scheduler import Scheduler
 
 
@@ -100,6 +101,7 @@ async def run_bot(args: argparse.Namespace, settings: Settings) -> int:
 async def serve(settings: Settings, options: Options, launch: Launch) -> tuple[bool, App]:
     """Serve until SIGTERM/SIGINT (clean: True) or until a part of the instance crashes
     (False); raises LongPollBusy if told not to wait for a Long Poll lease that is taken."""
+    limit_malloc_arenas()  # before the database's threads
     async with migrated_database(settings, **launch.engine_options) as db:
         app = build_app(
             settings=settings,
