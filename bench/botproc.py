@@ -1,10 +1,11 @@
-"""A bot under test, in a process of its own: svodka as `svodka run` builds it, or the
+"""A bot under test, in a process of its own: svodka as `svodka run` serves it, or the
 bare vkbottle echo bot that is the baseline.
 
     python -m bench.botproc svodka --api-url URL --database-url URL [--schema S] --state-dir D
     python -m bench.botproc echo --api-url URL
 
-Runs until SIGTERM; then prints one JSON line with what it knows about the run.
+Runs until SIGTERM (svodka stops as `svodka run` does: it finishes what is in flight); then
+prints one JSON line with what it knows about the run.
 """
 
 from __future__ import annotations
@@ -65,9 +66,13 @@ async def run_echo(args: argparse.Namespace) -> dict[str, Any]:
 
 
 async def run_svodka(args: argparse.Namespace) -> dict[str, Any]:
-    from bot.app import build_app
+    """The bot as `svodka run` serves it (bot.commands.run.serve: migration, app, instance,
+    frozen heap, stop on SIGTERM), on the benchmark's clock and database, without the
+    scheduler (see `Launch`)."""
+    from bot.commands.run import Launch, serve
     from bot.config import load_settings
-    from storage.db import open_database
+    from bot.logs import setup_logging
+    from bot.runtime.instance import Options
 
     settings = load_settings(
         _env_file=None,
@@ -79,18 +84,17 @@ async def run_svodka(args: argparse.Namespace) -> dict[str, Any]:
         send_rps=1000,
         log_level="WARNING",
     )
-    options: dict[str, Any] = {}
+    setup_logging(settings.log_level, [TOKEN])
+    engine_options: dict[str, Any] = {}
     if args.schema:
-        options["connect_args"] = {"server_settings": {"search_path": args.schema}}
-    db = open_database(settings.database_url, **options)
-    app = build_app(
-        settings=settings, db=db, clock=ShiftedClock(SCHOOL_WEEK), state_dir=Path(args.state_dir)
+        engine_options["connect_args"] = {"server_settings": {"search_path": args.schema}}
+    launch = Launch(
+        clock=ShiftedClock(SCHOOL_WEEK),
+        state_dir=Path(args.state_dir),
+        engine_options=engine_options,
+        scheduler=False,
     )
-    try:
-        await _until_terminated(app.run_long_poll())
-    finally:
-        await app.close()
-        await db.dispose()
+    _, app = await serve(settings, Options(), launch)
     stats = app.pipeline.stats
     return {"processed": stats.processed, "failed": stats.failed, "shed": stats.shed,
             "duplicates": stats.duplicates, "max_backlog": stats.max_backlog}  # fmt: skip
@@ -112,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--schema")
     parser.add_argument("--state-dir", default=".")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    if args.kind == "echo":
+        logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     os.chdir(args.state_dir)  # vkbottle writes ./.vkbottle/
     runner = run_svodka if args.kind == "svodka" else run_echo
     profile_to = os.environ.get("BENCH_CPROFILE")

@@ -15,21 +15,25 @@ from bot.logs import setup_logging
 from bot.services.districts import UnknownDistrict
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from bot.commands import COMMAND_MODULES
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser for `argv`: with its command's module registered, or every module's when
+    there is no command to find (`--help`)."""
+    from bot.commands import command_modules
 
+    command = next((arg for arg in argv or [] if not arg.startswith("-")), None)
     parser = argparse.ArgumentParser(
         prog="svodka",
         description="svodka: еженедельный мониторинг Сферума для управлений образования в VK.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in COMMAND_MODULES:
+    for module in command_modules(command):
         module.register(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(argv).parse_args(argv)
     try:
         settings = load_settings()
     except ConfigError as exc:

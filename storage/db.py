@@ -21,6 +21,12 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from storage import sqlite_driver
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Connections per process, without overflow. No code holds a connection while it waits for
+# another (a test run that flagged every such checkout found only the tests' own), so the
+# handlers in flight share them without deadlock. The 10 overflow connections of the default
+# pool cost 0,7–1 MiB each for good (statement caches; on SQLite an aiosqlite thread each,
+# with its malloc arena) and bought no throughput (bench/README.md, "Memory").
+POOL_SIZE = 5
 
 
 class WriteInReadSession(RuntimeError):
@@ -97,10 +103,14 @@ def open_database(url: str, **engine_kwargs: Any) -> Database:
 
 def create_engine(url: str, **engine_kwargs: Any) -> AsyncEngine:
     parsed = make_url(url)
+    in_memory = parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:")
+    if not in_memory:  # an in-memory SQLite database has a single connection anyway
+        engine_kwargs.setdefault("pool_size", POOL_SIZE)
+        engine_kwargs.setdefault("max_overflow", 0)
     if parsed.get_backend_name() != "sqlite":
         engine_kwargs.setdefault("pool_pre_ping", True)
         return create_async_engine(url, **engine_kwargs)
-    if parsed.database and parsed.database != ":memory:":
+    if not in_memory:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_async_engine(url, **engine_kwargs)
     _tune_sqlite(engine)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from bot.clock import FakeClock
 from storage.db import Database, open_database
@@ -42,13 +45,44 @@ def database_url(engine: str, tmp_path: Path) -> tuple[str, dict]:
 @pytest.fixture(params=ENGINES)
 async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
     async with migrated(request.param, tmp_path) as database:
+        nested = watch_nested_checkouts(database)
         yield database
+    _refuse_nested(request, nested)
 
 
 @pytest.fixture
-async def sqlite_db(tmp_path: Path) -> AsyncIterator[Database]:
+async def sqlite_db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
     async with migrated("sqlite", tmp_path) as database:
+        nested = watch_nested_checkouts(database)
         yield database
+    _refuse_nested(request, nested)
+
+
+def watch_nested_checkouts(database: Database) -> list[str]:
+    """Names the tasks that took a connection while holding one of the same pool. The pool
+    has no overflow (storage/db.py): enough handlers doing that at once would deadlock."""
+    nested: list[str] = []
+    holders: dict[int, asyncio.Task[Any]] = {}
+    pool = database.engine.sync_engine.pool
+
+    @event.listens_for(pool, "checkout")
+    def _checkout(_dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            if task in holders.values():
+                nested.append(task.get_name())
+            holders[id(record)] = task
+
+    @event.listens_for(pool, "checkin")
+    def _checkin(_dbapi_connection: Any, record: Any) -> None:
+        holders.pop(id(record), None)
+
+    return nested
+
+
+def _refuse_nested(request: pytest.FixtureRequest, nested: list[str]) -> None:
+    if request.node.get_closest_marker("nested_connections") is None:
+        assert not nested, f"a task took a second connection while holding one: {nested}"
 
 
 @asynccontextmanager

@@ -12,15 +12,12 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from aiohttp import web
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, text
 
 from bot.clock import Clock
 from bot.metrics import CONTENT_TYPE, Metrics
 from bot.vk.api import SvodkaAPI, describe
 from storage.db import Database
-from storage.migrate import alembic_config
+from storage.migrate import HEADS, schema_heads
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +40,6 @@ class Health:
         self._api = api
         self._metrics = metrics
         self._backlog = backlog
-        self._heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
 
     async def readiness(self) -> dict[str, str]:
         """Each check's verdict: "ok" or a short reason; ready when all are "ok"."""
@@ -51,7 +47,7 @@ class Health:
         try:
             current = await asyncio.wait_for(self._schema_heads(), CHECK_TIMEOUT_S)
             checks["database"] = "ok"
-            checks["migrations"] = "ok" if current == self._heads else "not at head"
+            checks["migrations"] = "ok" if current == HEADS else "not at head"
         except Exception as exc:
             checks["database"] = f"unreachable ({type(exc).__name__})"
             checks["migrations"] = "unknown"
@@ -59,12 +55,8 @@ class Health:
         return checks
 
     async def _schema_heads(self) -> set[str]:
-        def heads(connection: Connection) -> set[str]:
-            connection.execute(text("SELECT 1"))
-            return set(MigrationContext.configure(connection).get_current_heads())
-
         async with self._db.engine.connect() as connection:
-            return await connection.run_sync(heads)
+            return await connection.run_sync(schema_heads)
 
     async def _vk(self) -> str:
         last = self._metrics.last_vk_success

@@ -1,10 +1,13 @@
+import argparse
 import csv
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from bot.cli import main
+from bot.cli import build_parser, main
+from bot.commands import OWNER
 from tests.utils import sergokala
 
 
@@ -22,6 +25,23 @@ def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     for command in ("migrate", "demo", "import", "invites", "official"):
         assert command in out
+
+
+def _tree(parser: argparse.ArgumentParser) -> dict[str, Any]:
+    """Every command and subcommand a parser knows, nested."""
+    return {
+        name: _tree(sub)
+        for action in parser._actions
+        if isinstance(action, argparse._SubParsersAction)
+        for name, sub in action.choices.items()
+    }
+
+
+def test_a_command_line_knows_its_command_as_help_does() -> None:
+    everything = _tree(build_parser([]))
+    assert set(everything) == set(OWNER)
+    for command, subcommands in everything.items():
+        assert _tree(build_parser([command, "--help"]))[command] == subcommands, command
 
 
 def test_import_twice_then_invites(database: Path, capsys: pytest.CaptureFixture[str]) -> None:

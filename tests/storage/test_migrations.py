@@ -1,8 +1,12 @@
+from pathlib import Path
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
-from storage.db import Database
+from storage.db import Database, open_database
+from storage.migrate import HEADS, alembic_config, schema_heads, upgrade_if_behind
 from storage.models import Base
 
 
@@ -15,6 +19,33 @@ async def test_migrations_match_the_models(db: Database) -> None:
         assert await connection.run_sync(diff) == []
 
 
+def test_heads_is_the_head_of_the_scripts() -> None:
+    # A new migration must move HEADS too, or `svodka run` would not apply it.
+    assert set(ScriptDirectory.from_config(alembic_config()).get_heads()) == HEADS
+
+
+async def test_a_database_is_upgraded_only_when_behind(tmp_path: Path) -> None:
+    db = open_database(f"sqlite+aiosqlite:///{tmp_path}/fresh.db")
+    try:
+        assert await upgrade_if_behind(db.engine)
+        async with db.engine.connect() as connection:
+            assert await connection.run_sync(schema_heads) == HEADS
+        assert not await upgrade_if_behind(db.engine)
+    finally:
+        await db.dispose()
+
+
+async def test_schema_heads_reads_what_alembic_reads(db: Database) -> None:
+    def both(connection):
+        return schema_heads(connection), set(
+            MigrationContext.configure(connection).get_current_heads()
+        )
+
+    async with db.engine.connect() as connection:
+        ours, alembics = await connection.run_sync(both)
+    assert ours == alembics == HEADS
+
+
 async def test_sqlite_is_tuned_for_concurrency(sqlite_db: Database) -> None:
     async with sqlite_db.engine.connect() as connection:
         mode = await connection.exec_driver_sql("PRAGMA journal_mode")
@@ -25,6 +56,7 @@ async def test_sqlite_is_tuned_for_concurrency(sqlite_db: Database) -> None:
         assert keys.scalar() == 1
 
 
+@pytest.mark.nested_connections
 async def test_sqlite_reads_do_not_take_the_write_lock(sqlite_db: Database) -> None:
     from sqlalchemy import text
 
