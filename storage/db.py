@@ -58,7 +58,7 @@ class Database:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     reads: async_sessionmaker[AsyncSession]
-    # PostgreSQL: a pool of 4 AUTOCOMMIT connections for `read_connection` (a pool of its
+    # PostgreSQL: a pool of 2 AUTOCOMMIT connections for `read_connection` (a pool of its
     # own: switching a shared connection's level back and forth slowed every transaction).
     autocommit: AsyncEngine | None = None
 
@@ -91,7 +91,7 @@ def open_database(url: str, **engine_kwargs: Any) -> Database:
     read_engine = engine.execution_options(read_only=True)
     autocommit = None
     if engine.dialect.name != "sqlite":
-        hot_reads = {"pool_size": 4, **engine_kwargs}  # no overflow either (see POOL_SIZE)
+        hot_reads = {"pool_size": 2, **engine_kwargs}  # no overflow either (see POOL_SIZE)
         autocommit = create_engine(url, isolation_level="AUTOCOMMIT", **hot_reads)
     return Database(
         engine,
