@@ -6,12 +6,12 @@ import asyncio
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event, insert, select
+from sqlalchemy import insert, select
 
 from bot.scheduler.retention import purge_events
 from storage.db import Database
 from storage.models import InboundEvent
-from tests.integration.scheduler.world import World
+from tests.integration.scheduler.world import World, write_transactions_of_idle_ticks
 
 DAY = timedelta(days=1)
 
@@ -72,20 +72,7 @@ async def test_an_idle_tick_with_events_to_keep_writes_nothing(world: World) -> 
     await _mixed(world)
     scheduler = world.scheduler()
     await scheduler.tick()
-    write_transactions = 0
-
-    def count(connection: Any) -> None:
-        nonlocal write_transactions
-        write_transactions += not connection.get_execution_options().get("read_only", False)
-
-    engine = world.db.engine.sync_engine
-    event.listen(engine, "begin", count)
-    try:
-        for _ in range(3):
-            report = await scheduler.tick()
-            assert report.rows_written == 0
-    finally:
-        event.remove(engine, "begin", count)
+    write_transactions = await write_transactions_of_idle_ticks(world, scheduler)
     assert write_transactions == 0
     assert len(await _left(world.db)) == 4
 

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
-
-from sqlalchemy import event
 
 from tests.integration.scheduler.world import (
     CHAT_PEER,
@@ -14,6 +11,7 @@ from tests.integration.scheduler.world import (
     deputy_vk,
     head_vk,
     moscow,
+    write_transactions_of_idle_ticks,
 )
 
 
@@ -79,20 +77,7 @@ async def test_idle_tick_writes_nothing(world: World) -> None:
     await scheduler.run_due(moscow("2024-10-21 10:00"))
     rows = await world.row_count()
     sent = len(world.emulator.sent_items())
-    write_transactions = 0
-
-    def count(connection: Any) -> None:
-        nonlocal write_transactions
-        write_transactions += not connection.get_execution_options().get("read_only", False)
-
-    engine = world.db.engine.sync_engine
-    event.listen(engine, "begin", count)
-    try:
-        for _ in range(3):
-            report = await scheduler.tick()
-            assert report.rows_written == 0
-    finally:
-        event.remove(engine, "begin", count)
+    write_transactions = await write_transactions_of_idle_ticks(world, scheduler)
     # Not even an empty one: on SQLite it would hold check-ins behind the write lock.
     assert write_transactions == 0
     assert await world.row_count() == rows

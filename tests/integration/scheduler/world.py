@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from bot.app import AppContext
 from bot.clock import FakeClock
@@ -150,6 +150,28 @@ class World:
 
     def texts(self, peer_id: int) -> list[str]:
         return [item["text"] for item in self.emulator.sent_items(peer_id)]
+
+
+async def write_transactions_of_idle_ticks(
+    world: World, scheduler: Scheduler, ticks: int = 3
+) -> int:
+    """Run ticks that must write no row; return how many write transactions they began
+    (connections without the read-only option): on SQLite each is a BEGIN IMMEDIATE."""
+    began = 0
+
+    def count(connection: Any) -> None:
+        nonlocal began
+        began += not connection.get_execution_options().get("read_only", False)
+
+    engine = world.db.engine.sync_engine
+    event.listen(engine, "begin", count)
+    try:
+        for _ in range(ticks):
+            report = await scheduler.tick()
+            assert report.rows_written == 0
+    finally:
+        event.remove(engine, "begin", count)
+    return began
 
 
 def moscow(text: str) -> datetime:
