@@ -8,12 +8,12 @@ in order. Pure: no I/O.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-MAX_CALLS = 25
+from bot.vk.execute import MAX_CALLS, calls_code
+
 MAX_PEERS = 100
 _ID_SPACE = 2**63
 
@@ -40,12 +40,7 @@ class Request:
     calls: list[Call] = field(default_factory=list)
 
     def code(self) -> str:
-        # json.dumps makes every user-supplied string a valid, escaped VKScript literal.
-        sends = ",".join(
-            f"API.messages.send({json.dumps(call.params, ensure_ascii=False)})"
-            for call in self.calls
-        )
-        return f"return [{sends}];"
+        return calls_code(("messages.send", call.params) for call in self.calls)
 
 
 @dataclass(frozen=True)
