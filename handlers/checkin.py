@@ -21,7 +21,7 @@ from bot.app import AppContext
 from bot.domain.file_answers import MAX_FILE_BYTES
 from bot.domain.form import looks_like_form
 from bot.domain.textnorm import fold
-from bot.runtime.replies import reply
+from bot.runtime.replies import answer_press, reply
 from bot.runtime.state import NOT_READ, read_for_this_update
 from bot.services.access import Actor
 from bot.services.dialog import (
@@ -126,11 +126,13 @@ async def checkin_button(event: MessageEvent, app: AppContext, intent: Intent) -
     outcome = await _step(app, event.user_id, intent)
     notice = outcome.notice
     snackbar = notice if notice and len(notice) <= SNACKBAR_LIMIT else None
-    data = json.dumps({"type": "show_snackbar", "text": snackbar}) if snackbar else None
     try:
-        # VK shows a spinner on the button until this answer comes.
-        await app.api.messages.send_message_event_answer(
-            event_id=event.event_id, user_id=event.user_id, peer_id=event.peer_id, event_data=data
+        await answer_press(
+            app.api,
+            event_id=event.event_id,
+            user_id=event.user_id,
+            peer_id=event.peer_id,
+            snackbar=snackbar,
         )
     except VKAPIError as exc:
         logger.info("button answer not accepted: %s", describe(exc))

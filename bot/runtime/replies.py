@@ -1,17 +1,18 @@
-"""Sending replies from handlers so that a re-handled update never messages twice."""
+"""Replies and button answers from handlers; a re-handled update never messages twice."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from typing import Any
 
-from vkbottle import API
 from vkbottle.exception_factory import VKAPIError
 
 from bot.domain.text_split import split_message
 from bot.runtime.inbound import current_event
-from bot.vk.api import describe
+from bot.vk.api import SvodkaAPI, describe
+from bot.vk.batcher import ApiCall
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ def _next_random_id() -> int:
 
 
 async def reply(
-    api: API,
+    api: SvodkaAPI,
     peer_id: int,
     text: str,
     *,
@@ -48,23 +49,35 @@ async def reply(
     Returns False when VK refuses for good (the person blocked the bot, no rights in a chat).
     """
     chunks = split_message(text)
+    calls: list[ApiCall] = []
     for number, chunk in enumerate(chunks, start=1):
-        last = number == len(chunks)
         params: dict[str, Any] = {
             "peer_id": peer_id,
             "random_id": _next_random_id(),
             "message": chunk,
             **extra,
         }
-        if last and keyboard is not None:
+        if number == len(chunks) and keyboard is not None:
             params["keyboard"] = keyboard
-        if last and attachment:
+        if number == len(chunks) and attachment:
             params["attachment"] = attachment
-        try:
-            await api.messages.send(**params)
-        except VKAPIError as exc:
-            if exc.code in UNDELIVERABLE:
-                logger.info("reply not delivered: %s", describe(exc))
+        calls.append(("messages.send", params))
+    for sent in await api.batcher.call(calls):
+        if isinstance(sent, VKAPIError):
+            if sent.code in UNDELIVERABLE:
+                logger.info("reply not delivered: %s", describe(sent))
                 return False
-            raise
+            raise sent
     return True
+
+
+async def answer_press(
+    api: SvodkaAPI, *, event_id: str, user_id: int, peer_id: int, snackbar: str | None = None
+) -> None:
+    """Answer a callback button (VK shows a spinner on it until then), with a snackbar."""
+    params: dict[str, Any] = {"event_id": event_id, "user_id": user_id, "peer_id": peer_id}
+    if snackbar:
+        params["event_data"] = json.dumps({"type": "show_snackbar", "text": snackbar})
+    [answered] = await api.batcher.call([("messages.sendMessageEventAnswer", params)])
+    if isinstance(answered, VKAPIError):
+        raise answered

@@ -13,6 +13,7 @@ from vkbottle import API
 from vkbottle.api.request_rescheduler import ABCRequestRescheduler
 from vkbottle.exception_factory import VKAPIError
 
+from bot.vk.batcher import CallBatcher
 from bot.vk.ratelimit import RateLimiter
 
 logger = logging.getLogger(__name__)
@@ -57,17 +58,25 @@ class SvodkaAPI(API):
         self.limiter = limiter
         self.attempts = attempts
         self.backoff_s = backoff_s
+        self.batcher = CallBatcher(self)
 
     async def request(
-        self, method: str, data: dict[str, Any], version: str | None = None
+        self,
+        method: str,
+        data: dict[str, Any],
+        version: str | None = None,
+        *,
+        acquired: bool = False,
     ) -> dict[str, Any]:
-        """Retries transient failures a few times with jittered backoff.
+        """Retries transient failures a few times with jittered backoff; `acquired`: the
+        caller has taken the rate limit's turn for the first attempt.
 
         Safe for messages.send only because every send carries a random_id that VK
         deduplicates; callers that need more patience (the outbox) retry on their own.
         """
         for attempt in range(1, self.attempts + 1):
-            await self.limiter.acquire()
+            if attempt > 1 or not acquired:
+                await self.limiter.acquire()
             try:
                 return await super().request(method, data, version)
             except Exception as exc:
