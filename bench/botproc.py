@@ -80,8 +80,8 @@ async def run_svodka(args: argparse.Namespace) -> dict[str, Any]:
         vk_group_id=GROUP_ID,
         vk_api_url=args.api_url,
         database_url=args.database_url,
-        # The emulator runs without a limit: measure the bot, not VK's 20 requests/s.
-        send_rps=1000,
+        # Without a limit by default: measure the bot, not VK's 20 requests/s.
+        send_rps=args.send_rps,
         log_level="WARNING",
     )
     setup_logging(settings.log_level, [TOKEN])
@@ -115,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url")
     parser.add_argument("--schema")
     parser.add_argument("--state-dir", default=".")
+    parser.add_argument("--send-rps", type=float, default=1000)
     args = parser.parse_args(argv)
     if args.kind == "echo":
         logging.basicConfig(level=logging.WARNING, stream=sys.stderr)

@@ -124,7 +124,8 @@ class Emulator:
     """`python -m bot.emulator` in its own process, so that it does not share an event loop
     (or a core's worth of Python) with the bot being measured."""
 
-    def __init__(self) -> None:
+    def __init__(self, rps: float = 0) -> None:
+        self.rps = rps  # VK's error 6 above this many requests a second; 0: no limit
         self.process: asyncio.subprocess.Process | None = None
         self.base_url = ""
 
@@ -135,7 +136,7 @@ class Emulator:
     async def __aenter__(self) -> Emulator:
         self.process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot.emulator", "--port", "0", "--token", TOKEN,
-            "--group-id", str(GROUP_ID), "--rps", "0",
+            "--group-id", str(GROUP_ID), "--rps", str(self.rps),
             stderr=asyncio.subprocess.PIPE,
         )  # fmt: skip
         assert self.process.stderr is not None

@@ -46,13 +46,15 @@ class Sizes:
     paced_heads: int
     warmup_heads: int
     script: Script
+    send_rps: float = 0  # svodka's SEND_RPS and its emulator's limit; 0: no limit
     reply_timeout: float = 300.0
 
     @property
     def params(self) -> dict[str, Any]:
         steps = len(self.script.steps(0, self.steps))
         return {"heads": self.heads, "steps": steps, "schools": self.schools,
-                "paced_rate": self.paced_rate, "script": self.script.name}  # fmt: skip
+                "paced_rate": self.paced_rate, "script": self.script.name,
+                **({"send_rps": self.send_rps} if self.send_rps else {})}  # fmt: skip
 
 
 @dataclass
@@ -84,10 +86,12 @@ async def measure(kind: str, target: Target | None, sizes: Sizes, heads: list[in
     warmup, rest = heads[: sizes.warmup_heads], heads[sizes.warmup_heads :]
     saturated, paced = rest[: sizes.heads], rest[sizes.heads :]
     echo = kind == "echo"
+    # The echo bot keeps to no limit: it is the framework's capacity.
+    rps = 0 if echo else sizes.send_rps
     with tempfile.TemporaryDirectory() as state_dir:
-        async with Emulator() as emulator, aiohttp.ClientSession() as http:
+        async with Emulator(rps) as emulator, aiohttp.ClientSession() as http:
             client = EmulatorClient(emulator.base_url, http)
-            bot = await _spawn_bot(kind, emulator.api_url, target, state_dir)
+            bot = await _spawn_bot(kind, emulator.api_url, target, state_dir, rps)
             try:
                 if await client.wait_pollers(1, wait=60) < 1:
                     raise RuntimeError(f"the {kind} bot did not start polling")
@@ -156,10 +160,12 @@ class _Pacer:
 
 
 async def _spawn_bot(
-    kind: str, api_url: str, target: Target | None, state_dir: str
+    kind: str, api_url: str, target: Target | None, state_dir: str, send_rps: float
 ) -> asyncio.subprocess.Process:
     argv = [sys.executable, "-m", "bench.botproc", kind, "--api-url", api_url,
             "--state-dir", state_dir]  # fmt: skip
+    if send_rps:
+        argv += ["--send-rps", str(send_rps)]
     if target is not None:
         argv += ["--database-url", target.url]
         if target.schema:
@@ -245,12 +251,16 @@ def parse_args(argv: list[str] | None) -> tuple[Sizes, list[str]]:
     parser.add_argument("--warmup-heads", type=int, help="heads run before measuring (50)")
     parser.add_argument("--script", choices=sorted(SCRIPTS), default=DEFAULT_SCRIPT)
     parser.add_argument("--engines", default="sqlite,postgresql")
+    parser.add_argument(
+        "--send-rps", type=float, default=0,
+        help="svodka's SEND_RPS, and error 6 above it from its emulator (0: no limit)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     defaults = (20, 3, 200, 20.0, 10, 5) if args.quick else (1000, 10, 40_000, 50.0, 100, 50)
     given = (args.heads, args.steps, args.schools, args.paced_rate, args.paced_heads,
              args.warmup_heads)  # fmt: skip
     values = [g if g is not None else d for g, d in zip(given, defaults, strict=True)]
-    sizes = Sizes(*values, script=SCRIPTS[args.script])  # type: ignore[arg-type]
+    sizes = Sizes(*values, script=SCRIPTS[args.script], send_rps=args.send_rps)  # type: ignore[arg-type]
     return sizes, [e for e in args.engines.split(",") if e]
 
 
