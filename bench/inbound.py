@@ -177,7 +177,8 @@ async def _spawn_bot(
 
 def _records(engine: str, run: Run, base: Run, sizes: Sizes) -> list[Result]:
     params = {"engine": engine, **sizes.params}
-    name = f"inbound.{engine}"
+    limit = f"_at_{sizes.send_rps:g}rps" if sizes.send_rps else ""
+    name = f"inbound{limit}.{engine}"
     latency = [
         (f"{label}_ms{suffix}", percentile(values, q), percentile(base_values, q))
         for suffix, values, base_values in [
@@ -194,7 +195,7 @@ def _records(engine: str, run: Run, base: Run, sizes: Sizes) -> list[Result]:
         *[Result(name, metric, round(value, 1), "ms", round(baseline, 1),
                  {**params, **({"goal": "< 250"} if metric == "p99_ms" else {})})
           for metric, value, baseline in latency],
-        Result(f"memory.{engine}", "peak_rss_mib", round(run.peak_rss_mib, 1), "MiB",
+        Result(f"memory{limit}.{engine}", "peak_rss_mib", round(run.peak_rss_mib, 1), "MiB",
                round(base.peak_rss_mib, 1), {**params, "goal": "ratio <= 1.5"}),
     ]  # fmt: skip
 

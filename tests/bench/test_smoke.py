@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bench.__main__ import options_by_benchmark
 from bench.inbound import parse_args, run_all
 
 FIELDS = {"name", "metric", "value", "baseline", "ratio", "unit", "params"}
 
 
-async def test_inbound_reports_every_metric_beside_its_baseline() -> None:
+@pytest.mark.parametrize(
+    ("limit", "names"),
+    [([], {"inbound.sqlite", "memory.sqlite"}),
+     (["--send-rps", "20"], {"inbound_at_20rps.sqlite", "memory_at_20rps.sqlite"})],
+    ids=["unlimited", "at_vk_limit"],
+)  # fmt: skip
+async def test_inbound_reports_every_metric_beside_its_baseline(
+    limit: list[str], names: set[str]
+) -> None:
     sizes, _ = parse_args(["--quick", "--heads", "3", "--paced-heads", "2", "--warmup-heads", "1",
-                           "--paced-rate", "100", "--schools", "20"])  # fmt: skip
+                           "--paced-rate", "100", "--schools", "20", *limit])  # fmt: skip
 
     records = [r.as_dict() for r in await run_all(sizes, ["sqlite"])]
 
+    assert {r["name"] for r in records} == names
     assert {r["metric"] for r in records} >= {"messages_per_s", "p99_ms", "peak_rss_mib"}
     for record in records:
         assert set(record) == FIELDS
