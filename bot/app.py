@@ -14,7 +14,6 @@ from typing import Any
 
 from vkbottle import Bot
 from vkbottle.bot import BotLabeler, Message
-from vkbottle.dispatch.middlewares import BaseMiddleware
 from vkbottle.exception_factory import ErrorHandler
 from vkbottle.polling import BotPolling
 
@@ -22,7 +21,8 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.metrics import Metrics
 from bot.runtime.access import actor_middleware, prefetch_actor
-from bot.runtime.inbound import InboundPipeline
+from bot.runtime.inbound import InboundPipeline, current_event
+from bot.runtime.middleware import Middleware
 from bot.runtime.replies import reply
 from bot.runtime.routing import resolved, resolved_basement
 from bot.runtime.state import DatabaseStateDispenser
@@ -88,8 +88,8 @@ class App:
         await self.context.api.http_client.close()
 
 
-def _context_middleware(context: AppContext) -> type[BaseMiddleware[Any]]:
-    class ContextMiddleware(BaseMiddleware[Any]):
+def _context_middleware(context: AppContext) -> type[Middleware[Any]]:
+    class ContextMiddleware(Middleware[Any]):
         async def pre(self) -> None:
             self.send({"app": context})
 
@@ -162,11 +162,20 @@ def _install(bot: Bot, labeler: BotLabeler) -> None:
 def _apologise(context: AppContext) -> Any:
     async def on_error(error: Exception, *args: Any, **_: Any) -> None:
         logger.error("handler failed: %s", describe(error), exc_info=error)
-        event = args[0] if args else None
-        if isinstance(event, Message) and event.peer_id:
+        peer_id = _peer_of(args[0] if args else None)
+        if peer_id:
             try:
-                await reply(context.api, event.peer_id, texts.SOMETHING_WENT_WRONG)
+                await reply(context.api, peer_id, texts.SOMETHING_WENT_WRONG)
             except Exception as exc:  # the apology must never raise out of the handler
                 logger.warning("apology not sent: %s", describe(exc))
 
     return on_error
+
+
+def _peer_of(event: Any) -> int | None:
+    """Where a failed message came from: a handler fails with the message; what fails
+    before the handlers (the state read, a middleware) reaches us without it."""
+    if isinstance(event, Message):
+        return event.peer_id
+    update = current_event.get()
+    return update.message_peer if update is not None else None

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 from vkbottle.bot import Message
-from vkbottle.dispatch.middlewares import BaseMiddleware
 from vkbottle.dispatch.rules import ABCRule
 
 from bot.domain.commands import parse_command
+from bot.runtime.middleware import Middleware
 from bot.services.access import Action, Actor, authorize, load_actor
 
 CHAT_PEER_START = 2_000_000_000
@@ -39,8 +39,8 @@ def prefetch_actor(admin_ids: list[int]) -> Callable[[AsyncConnection, int], Awa
     return prefetch
 
 
-def actor_middleware(context: AppContext) -> type[BaseMiddleware[Message]]:
-    class ActorMiddleware(BaseMiddleware[Message]):
+def actor_middleware(context: AppContext) -> type[Middleware[Message]]:
+    class ActorMiddleware(Middleware[Message]):
         async def pre(self) -> None:
             message = self.event
             actor = _prefetched.get()

@@ -39,6 +39,8 @@ class EventContext:
 
     event_id: str
     replies: int = 0
+    # Where a message came from (message_new only): for an apology if handling it fails.
+    message_peer: int | None = None
     # The author's dialog state as the state dispenser read it for this update (vk_id, row).
     dialog: tuple[int, Seen | None] | None = None
 
@@ -70,6 +72,13 @@ def person_of(update: dict[str, Any]) -> int | None:
     if update.get("type") == "message_new":
         return (obj.get("message") or {}).get("from_id")
     return obj.get("user_id")
+
+
+def _peer_of(update: dict[str, Any]) -> int | None:
+    if update.get("type") != "message_new":
+        return None
+    peer_id = ((update.get("object") or {}).get("message") or {}).get("peer_id")
+    return peer_id if isinstance(peer_id, int) else None
 
 
 class InboundPipeline:
@@ -234,7 +243,8 @@ class InboundPipeline:
             self._marker = None
 
     async def _run(self, update: dict[str, Any]) -> None:
-        token = current_event.set(EventContext(str(update.get("event_id") or "")))
+        context = EventContext(str(update.get("event_id") or ""), message_peer=_peer_of(update))
+        token = current_event.set(context)
         started = time.perf_counter()
         try:
             await self._handle(update)
