@@ -50,7 +50,7 @@ async def create(
 ) -> None:
     """A state for a person who has none (IntegrityError if somebody stored one meanwhile)."""
     values = {"who": vk_id, "new_state": state, "new_payload": payload, "now": now}
-    await session.execute(_CREATE, values)
+    await (await session.connection()).execute(_CREATE, values)
 
 
 async def put_if_unchanged(
@@ -64,10 +64,11 @@ async def put_if_unchanged(
 ) -> bool:
     """Overwrite the state read at `version`; False if it changed (or went) since."""
     values = {"who": vk_id, "seen": version, "new_state": state, "new_payload": payload, "now": now}
-    return (await session.execute(_PUT_IF_UNCHANGED, values)).rowcount == 1
+    return (await (await session.connection()).execute(_PUT_IF_UNCHANGED, values)).rowcount == 1
 
 
-# Built once: these run on nearly every check-in step (building costs more than running).
+# Built once and run on the session's connection, not through the ORM's bulk-DML path
+# (≈ 0,1 ms a statement): these run on nearly every check-in step.
 _NEW_VALUES = {
     "state": bindparam("new_state", type_=DialogState.state.type),
     "payload": bindparam("new_payload", type_=DialogState.payload.type),
@@ -83,9 +84,9 @@ _PUT_IF_UNCHANGED = (
         DialogState.version == bindparam("seen", type_=DialogState.version.type),
     )
     .values(version=DialogState.version + 1, **_NEW_VALUES)
-    .execution_options(synchronize_session=False)
 )
 
 
 async def drop(session: AsyncSession, vk_id: int) -> None:
+    # Through the ORM: a state loaded into this session (`get`) must be marked deleted too.
     await session.execute(delete(DialogState).where(DialogState.vk_id == vk_id))
