@@ -74,7 +74,7 @@ def person_of(update: dict[str, Any]) -> int | None:
     return obj.get("user_id")
 
 
-def _peer_of(update: dict[str, Any]) -> int | None:
+def _message_peer(update: dict[str, Any]) -> int | None:
     if update.get("type") != "message_new":
         return None
     peer_id = ((update.get("object") or {}).get("message") or {}).get("peer_id")
@@ -243,7 +243,9 @@ class InboundPipeline:
             self._marker = None
 
     async def _run(self, update: dict[str, Any]) -> None:
-        context = EventContext(str(update.get("event_id") or ""), message_peer=_peer_of(update))
+        context = EventContext(
+            str(update.get("event_id") or ""), message_peer=_message_peer(update)
+        )
         token = current_event.set(context)
         started = time.perf_counter()
         try:
