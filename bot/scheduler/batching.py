@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.vk.execute import MAX_CALLS, calls_code
+from bot.vk.execute import MAX_CALLS, CallFailed, call_results, calls_code
 
 MAX_PEERS = 100
 _ID_SPACE = 2**63
@@ -108,23 +108,19 @@ def read(request: Request, body: dict[str, Any]) -> list[Result]:
     `peer_ids` call reports failed recipients inside its items. A row with several parts
     counts as sent only if every part went out.
     """
-    slots = body.get("response")
-    if not isinstance(slots, list) or len(slots) != len(request.calls):
-        raise ValueError("execute answered with an unexpected shape")
-    errors = iter(body.get("execute_errors") or [])
+    slots = call_results(body, len(request.calls))
     outcome: dict[int, Result] = {}
     for call, slot in zip(request.calls, slots, strict=True):
-        for result in _read_call(call, slot, errors):
+        for result in _read_call(call, slot):
             previous = outcome.get(result.row_id)
             if previous is None or previous.ok:
                 outcome[result.row_id] = result
     return list(outcome.values())
 
 
-def _read_call(call: Call, slot: Any, errors: Iterator[dict[str, Any]]) -> list[Result]:
-    if slot is False:
-        code = int(next(errors, {}).get("error_code") or 0) or None
-        return [Result(item.row_id, item.peer_id, error_code=code) for item in call.rows]
+def _read_call(call: Call, slot: Any) -> list[Result]:
+    if isinstance(slot, CallFailed):
+        return [Result(item.row_id, item.peer_id, error_code=slot.code) for item in call.rows]
     if "peer_ids" not in call.params:
         item = call.rows[0]
         return [Result(item.row_id, item.peer_id, message_id=int(slot))]

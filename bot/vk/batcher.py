@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from vkbottle.exception_factory import VKAPIError
 
-from bot.vk.execute import MAX_CALLS, calls_code
+from bot.vk.execute import MAX_CALLS, CallFailed, call_results, calls_code
 
 if TYPE_CHECKING:
     from bot.vk.api import SvodkaAPI
@@ -123,11 +123,11 @@ class CallBatcher:
             method, params = calls[0]
             return [(await self._api.request(method, params, acquired=True))["response"]]
         body = await self._api.request("execute", {"code": calls_code(calls)}, acquired=True)
-        slots = body.get("response")
-        if not isinstance(slots, list) or len(slots) != len(calls):
-            raise VKAPIError[1](error_msg="execute answered with an unexpected shape")
-        errors = iter(body.get("execute_errors") or [])
-        return [_refusal(next(errors, {})) if slot is False else slot for slot in slots]
+        try:
+            slots = call_results(body, len(calls))
+        except ValueError as exc:
+            raise VKAPIError[1](error_msg=str(exc)) from exc
+        return [_refusal(slot) if isinstance(slot, CallFailed) else slot for slot in slots]
 
     async def _alone(self, calls: list[ApiCall]) -> list[Any]:
         """One caller's calls, one request each, with the API's retries."""
@@ -140,6 +140,5 @@ class CallBatcher:
         return results
 
 
-def _refusal(error: dict[str, Any]) -> VKAPIError:
-    code = int(error.get("error_code") or 1)
-    return VKAPIError[code](error_msg=str(error.get("error_msg") or "execute: call failed"))
+def _refusal(failed: CallFailed) -> VKAPIError:
+    return VKAPIError[failed.code or 1](error_msg=failed.message or "execute: call failed")
