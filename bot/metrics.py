@@ -112,6 +112,10 @@ class _CallObserver(ABCResponseValidator):
             self._count(method, error.get("error_code"))
             return response
         self._metrics.last_vk_success = self._clock.now()
+        # Calls that failed inside an `execute`: the request itself succeeded.
+        for failure in response.get("execute_errors") or ():
+            if isinstance(failure, dict):
+                self._count(str(failure.get("method") or method), failure.get("error_code"))
         items = response.get("response")
         if isinstance(items, list):
             # peer_ids sends report each recipient's failure inside the response.

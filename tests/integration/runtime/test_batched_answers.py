@@ -8,11 +8,14 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
 from vkbottle.exception_factory import VKAPIError
 
+from bot.clock import FakeClock
 from bot.emulator import Emulator, start_emulator
+from bot.metrics import Metrics
 from bot.runtime.replies import answer_press, reply
 from bot.vk.api import SvodkaAPI, make_api
 from tests.utils.harness import GROUP_ID, TOKEN
@@ -118,11 +121,17 @@ async def test_a_long_reply_keeps_its_parts_together_and_in_order(vk: Vk) -> Non
 
 
 async def test_a_person_who_refuses_messages_fails_only_their_reply(vk: Vk) -> None:
+    metrics = Metrics()
+    metrics.watch(vk.api, FakeClock(datetime(2026, 9, 7, tzinfo=UTC)))
     await vk.emulator.set_allowed(PEOPLE[3], False)
     delivered = await _everybody(vk)
     assert delivered == [person != PEOPLE[3] for person in PEOPLE]
     assert vk.texts(PEOPLE[3]) == []
     assert all(vk.texts(person) == [f"Ответ {person}"] for person in PEOPLE if person != PEOPLE[3])
+    # The refusal came inside an `execute` that succeeded: still counted as the send's error.
+    page = metrics.render().decode()
+    assert 'svodka_vk_errors_total{code="901",method="messages.send"} 1.0' in page
+    assert 'method="execute"' not in page
 
 
 async def test_a_transient_error_inside_execute_sends_that_reply_again_once(vk: Vk) -> None:
