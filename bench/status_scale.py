@@ -74,13 +74,15 @@ async def _fast(db: Database, table: str, columns: list[str], rows: list[tuple])
     """The two big tables bypass SQLAlchemy's per-row processing: COPY on PostgreSQL, a
     plain executemany on SQLite (values already in the stored form)."""
     async with db.engine.begin() as connection:
-        raw = (await connection.get_raw_connection()).driver_connection
         if db.is_sqlite:
+            # Through SQLAlchemy's cursor, so the rows go in the transaction begun here
+            # (our SQLite driver sends BEGIN with a transaction's first statement).
             marks = ", ".join("?" for _ in columns)
-            await raw.executemany(
+            await connection.exec_driver_sql(
                 f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows
             )
         else:
+            raw = (await connection.get_raw_connection()).driver_connection
             await raw.copy_records_to_table(table, records=rows, columns=columns)
 
 
