@@ -32,10 +32,18 @@ def compute_indicators(
 ) -> list[IndicatorValue]:
     """The indicators of one answer set."""
     result = []
+    get = answers.get
     for ind in questionnaire.indicators:
-        n, d = _count(answers.get(ind.numerator)), _count(answers.get(ind.denominator))
-        complete = n is not None and d is not None
-        result.append(_value(ind, n, d, 1 if complete else 0))
+        n, d = get(ind.numerator), get(ind.denominator)
+        # `type() is int` keeps bools out, like _count: a year's export runs this for each
+        # school and week, so the common case skips the calls.
+        if type(n) is int and type(d) is int:
+            ratio = n / d if d else None
+            value = IndicatorValue(ind.key, ind.label, n, d, ratio, ind.goal, ind.warn_below)
+        else:
+            n, d = _count(n), _count(d)
+            value = _value(ind, n, d, 1 if n is not None and d is not None else 0)
+        result.append(value)
     return result
 
 

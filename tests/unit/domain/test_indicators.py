@@ -35,6 +35,9 @@ def test_one_school(sferum):
 def test_booleans_and_strings_are_not_counts(sferum):
     values = _by_key(compute_indicators(sferum, {"staff_total": True, "staff_registered": "44"}))
     assert values["staff_registered_pct"].ratio is None
+    half = _by_key(compute_indicators(sferum, {"staff_total": 50, "staff_registered": True}))
+    staff = half["staff_registered_pct"]
+    assert (staff.numerator, staff.denominator, staff.ratio, staff.count) == (None, 50, None, 0)
 
 
 def test_district_is_weighted_not_a_mean_of_schools(sferum):
