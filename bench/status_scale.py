@@ -254,7 +254,7 @@ async def measure(db: Database, *, engine: str, repeat: int, params: dict[str, A
     cases = [
         ("status_district", status, status_sql, repeat, GOAL_P95_MS),
         ("status_region", region, region_sql, repeat, None),
-        ("export_year_csv", year_export, export_sql, max(3, repeat // 10), None),
+        ("export_year_csv", year_export, export_sql, max(5, repeat // 3), None),
     ]
     records = []
     for metric, work, baseline, times, goal in cases:
