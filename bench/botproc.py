@@ -1,8 +1,9 @@
-"""A bot under test, in a process of its own: svodka as `svodka run` serves it, or the
-bare vkbottle echo bot that is the baseline.
+"""A bot under test, in a process of its own: svodka as `svodka run` serves it, the bare
+vkbottle echo bot that is the baseline, or the floor (the echo bot storing each step).
 
     python -m bench.botproc svodka --api-url URL --database-url URL [--schema S] --state-dir D
     python -m bench.botproc echo --api-url URL
+    python -m bench.botproc floor --api-url URL --database-url URL [--schema S]
 
 Runs until SIGTERM (svodka stops as `svodka run` does: it finishes what is in flight); then
 prints one JSON line with what it knows about the run.
@@ -65,6 +66,67 @@ async def run_echo(args: argparse.Namespace) -> dict[str, Any]:
     return {}
 
 
+async def run_floor(args: argparse.Namespace) -> dict[str, Any]:
+    """The echo bot plus the least a step of a dialog stores: the person's row read and
+    written in one transaction (SQLAlchemy Core on svodka's engine set-up), then the reply.
+    What any bot on this stack pays per step before it does anything of its own."""
+    from sqlalchemy import BigInteger, Column, Integer, MetaData, Table, Text, func, select
+
+    from storage.db import create_engine
+
+    steps = Table(
+        "bench_floor",
+        MetaData(),
+        Column("vk_id", BigInteger, primary_key=True),
+        Column("step", Integer, nullable=False),
+        Column("text", Text, nullable=False),
+    )
+    engine = create_engine(args.database_url, **_engine_options(args))
+    async with engine.begin() as connection:
+        await connection.run_sync(steps.metadata.create_all)
+
+    async def remember(vk_id: int, text: str) -> None:
+        async with engine.begin() as connection:
+            found = select(steps.c.step).where(steps.c.vk_id == vk_id)
+            step = (await connection.execute(found)).scalar()
+            if step is None:
+                await connection.execute(steps.insert().values(vk_id=vk_id, step=1, text=text))
+            else:
+                update = steps.update().where(steps.c.vk_id == vk_id)
+                await connection.execute(update.values(step=step + 1, text=text))
+
+    class LocalAPI(API):
+        API_URL = args.api_url
+
+    bot = Bot(api=LocalAPI(TOKEN))
+
+    @bot.on.message()
+    async def echo(message: Message) -> None:
+        await remember(message.from_id, message.text)
+        await message.answer(message.text)
+
+    @bot.on.raw_event(GroupEventType.MESSAGE_EVENT, dataclass=MessageEvent)
+    async def pressed(event: MessageEvent) -> None:
+        await remember(event.user_id, str(event.payload))
+        await event.send_empty_answer()
+        await event.send_message(str(event.payload))
+
+    try:
+        await _until_terminated(bot.run_polling())
+        async with engine.connect() as connection:
+            stored = await connection.scalar(select(func.sum(steps.c.step)))
+    finally:
+        await bot.api.http_client.close()
+        await engine.dispose()
+    return {"steps_stored": stored or 0}
+
+
+def _engine_options(args: argparse.Namespace) -> dict[str, Any]:
+    if not args.schema:
+        return {}
+    return {"connect_args": {"server_settings": {"search_path": args.schema}}}
+
+
 async def run_svodka(args: argparse.Namespace) -> dict[str, Any]:
     """The bot as `svodka run` serves it (bot.commands.run.serve: migration, app, instance,
     frozen heap, stop on SIGTERM), on the benchmark's clock and database, without the
@@ -85,13 +147,10 @@ async def run_svodka(args: argparse.Namespace) -> dict[str, Any]:
         log_level="WARNING",
     )
     setup_logging(settings.log_level, [TOKEN])
-    engine_options: dict[str, Any] = {}
-    if args.schema:
-        engine_options["connect_args"] = {"server_settings": {"search_path": args.schema}}
     launch = Launch(
         clock=ShiftedClock(SCHOOL_WEEK),
         state_dir=Path(args.state_dir),
-        engine_options=engine_options,
+        engine_options=_engine_options(args),
         scheduler=False,
     )
     _, app = await serve(settings, Options(), launch)
@@ -110,17 +169,17 @@ async def _until_terminated(coroutine: Any) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("kind", choices=["svodka", "echo"])
+    parser.add_argument("kind", choices=["svodka", "echo", "floor"])
     parser.add_argument("--api-url", required=True)
     parser.add_argument("--database-url")
     parser.add_argument("--schema")
     parser.add_argument("--state-dir", default=".")
     parser.add_argument("--send-rps", type=float, default=1000)
     args = parser.parse_args(argv)
-    if args.kind == "echo":
+    if args.kind != "svodka":
         logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     os.chdir(args.state_dir)  # vkbottle writes ./.vkbottle/
-    runner = run_svodka if args.kind == "svodka" else run_echo
+    runner = {"svodka": run_svodka, "echo": run_echo, "floor": run_floor}[args.kind]
     profile_to = os.environ.get("BENCH_CPROFILE")
     if profile_to:
         import cProfile

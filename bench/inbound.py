@@ -85,9 +85,10 @@ async def measure(kind: str, target: Target | None, sizes: Sizes, heads: list[in
     `sizes.heads` are the saturated phase, the rest the paced one."""
     warmup, rest = heads[: sizes.warmup_heads], heads[sizes.warmup_heads :]
     saturated, paced = rest[: sizes.heads], rest[sizes.heads :]
-    echo = kind == "echo"
-    # The echo bot keeps to no limit: it is the framework's capacity.
-    rps = 0 if echo else sizes.send_rps
+    # The echo bot and the floor answer each step with one message and keep to no limit:
+    # they are the framework's capacity, without and with storing a step.
+    one_reply = kind != "svodka"
+    rps = 0 if one_reply else sizes.send_rps
     with tempfile.TemporaryDirectory() as state_dir:
         async with Emulator(rps) as emulator, aiohttp.ClientSession() as http:
             client = EmulatorClient(emulator.base_url, http)
@@ -97,17 +98,19 @@ async def measure(kind: str, target: Target | None, sizes: Sizes, heads: list[in
                     raise RuntimeError(f"the {kind} bot did not start polling")
                 run = Run()
                 async with LoadDriver(client, reply_timeout_s=sizes.reply_timeout) as driver:
-                    await _dialogs(driver, sizes, warmup, echo=echo)
+                    await _dialogs(driver, sizes, warmup, one_reply=one_reply)
                     driver.latencies_s.clear()
                     async with RssSampler(bot.pid):
                         cpu_before, started = cpu_seconds(bot.pid), time.perf_counter()
-                        await _dialogs(driver, sizes, saturated, echo=echo)
+                        await _dialogs(driver, sizes, saturated, one_reply=one_reply)
                         run.seconds = time.perf_counter() - started
                         run.cpu_s = cpu_seconds(bot.pid) - cpu_before
                         run.messages = len(driver.latencies_s)
                         run.saturated_ms = [1000 * s for s in driver.latencies_s]
                         driver.latencies_s.clear()
-                        await _dialogs(driver, sizes, paced, rate=sizes.paced_rate, echo=echo)
+                        await _dialogs(
+                            driver, sizes, paced, rate=sizes.paced_rate, one_reply=one_reply
+                        )
                         run.paced_ms = [1000 * s for s in driver.latencies_s]
                         run.peak_rss_mib = RssSampler(bot.pid).peak_mib()
             finally:
@@ -118,17 +121,23 @@ async def measure(kind: str, target: Target | None, sizes: Sizes, heads: list[in
 
 
 async def _dialogs(
-    driver: LoadDriver, sizes: Sizes, vk_ids: Any, *, rate: float | None = None, echo: bool
+    driver: LoadDriver,
+    sizes: Sizes,
+    vk_ids: Any,
+    *,
+    rate: float | None = None,
+    one_reply: bool,
 ) -> None:
     """Every head in `vk_ids` runs its dialog; with `rate`, the steps of all heads together
-    go out at that many per second. The echo bot answers every step with one message."""
+    go out at that many per second. With `one_reply`, a bot answers each step with one
+    message (the echo bot, the floor)."""
     pace = _Pacer(rate) if rate else None
 
     async def dialog(vk_id: int) -> None:
         for step in sizes.script.steps(vk_id, sizes.steps):
             if pace:
                 await pace.turn()
-            replies = 1 if echo else step.replies
+            replies = 1 if one_reply else step.replies
             await driver.ask(
                 vk_id, step.text, payload=step.payload, replies=replies, press=step.press
             )
@@ -212,12 +221,31 @@ async def run_all(sizes: Sizes, engines: list[str]) -> list[Result]:
                     heads = await _seeded(target, sizes, seeded)
                     run = await measure("svodka", target, sizes, heads)
                     run.report["responses"] = await _responses(target)
+                    # At VK's limit the reply rate is VK's, not the stack's: no floor.
+                    floor = None if sizes.send_rps else await measure("floor", target, sizes, heads)
             except DatabaseUnavailable as exc:
                 logger.warning("%s skipped: %s", engine, exc)
                 continue
         logger.info("%s: %.0f msg/s", engine, run.per_second)
         results += _records(engine, run, base, sizes)
+        if floor is not None:
+            logger.info("%s floor: %.0f msg/s", engine, floor.per_second)
+            results += _floor_records(engine, run, floor, base, sizes)
     return results
+
+
+def _floor_records(engine: str, run: Run, floor: Run, base: Run, sizes: Sizes) -> list[Result]:
+    """The floor against the echo bot (what storing a step costs the bare framework), and
+    svodka against the floor (what svodka costs above that)."""
+    params = {"engine": engine, **sizes.params}
+    return [
+        Result(f"inbound_floor.{engine}", "messages_per_s", round(floor.per_second, 1), "msg/s",
+               round(base.per_second, 1), {**params, "bot": floor.report}),
+        Result(f"inbound_floor.{engine}", "cpu_ms_per_message", round(floor.cpu_ms_per_message, 3),
+               "ms", round(base.cpu_ms_per_message, 3), params),
+        Result(f"inbound.{engine}", "messages_per_s_vs_floor", round(run.per_second, 1), "msg/s",
+               round(floor.per_second, 1), params),
+    ]  # fmt: skip
 
 
 async def _seeded(target: Target, sizes: Sizes, heads: int) -> list[int]:

@@ -12,7 +12,7 @@ FIELDS = {"name", "metric", "value", "baseline", "ratio", "unit", "params"}
 
 @pytest.mark.parametrize(
     ("limit", "names"),
-    [([], {"inbound.sqlite", "memory.sqlite"}),
+    [([], {"inbound.sqlite", "memory.sqlite", "inbound_floor.sqlite"}),
      (["--send-rps", "20"], {"inbound_at_20rps.sqlite", "memory_at_20rps.sqlite"})],
     ids=["unlimited", "at_vk_limit"],
 )  # fmt: skip
@@ -30,13 +30,17 @@ async def test_inbound_reports_every_metric_beside_its_baseline(
         assert set(record) == FIELDS
         assert record["value"] > 0
         assert record["baseline"] > 0
-    throughput = next(r for r in records if r["metric"] == "messages_per_s")
-    bot = throughput["params"]["bot"]
+    throughput = {r["name"]: r for r in records if r["metric"] == "messages_per_s"}
+    bot = throughput[f"inbound{'_at_20rps' if limit else ''}.sqlite"]["params"]["bot"]
     assert bot["failed"] == 0
     assert sizes.script.name == "checkin"
     steps = len(sizes.script.steps(0, sizes.steps))
     assert bot["processed"] == (1 + 3 + 2) * steps  # warm-up, saturated and paced heads
     assert bot["responses"] == 1 + 3 + 2  # every head's check-in was stored
+    if not limit:  # the floor stored every step it answered
+        assert throughput["inbound_floor.sqlite"]["params"]["bot"]["steps_stored"] == (
+            (1 + 3 + 2) * steps
+        )
 
 
 def test_sizes_reach_the_benchmark_as_options() -> None:
