@@ -4,9 +4,9 @@
 `Cmd` matches slash commands; `Can` lets a handler through only for actors the permission
 table allows (the guard labeler answers everyone else).
 
-The roles are read together with the dialog state (`prefetch_actor`, run by the state
-dispenser on its read connection): a second read per message cost as much as the
-rest of handling a plain message under a burst.
+The roles are read with the dialog state, in the same statement (`read_dialog_and_actor`,
+the state dispenser's read): a second read per message cost as much as the rest of
+handling a plain message under a burst.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from vkbottle.dispatch.rules import ABCRule
 
 from bot.domain.commands import parse_command
 from bot.runtime.middleware import Middleware
-from bot.services.access import Action, Actor, authorize, load_actor
+from bot.services.access import Action, Actor, authorize, load_actor, load_actor_and_dialog
+from storage.repos.dialogs import Seen
 
 CHAT_PEER_START = 2_000_000_000
 
@@ -32,11 +33,17 @@ if TYPE_CHECKING:
 _prefetched: ContextVar[Actor | None] = ContextVar("prefetched_actor", default=None)
 
 
-def prefetch_actor(admin_ids: list[int]) -> Callable[[AsyncConnection, int], Awaitable[None]]:
-    async def prefetch(connection: AsyncConnection, vk_id: int) -> None:
-        _prefetched.set(await load_actor(connection, vk_id, admin_ids))
+def read_dialog_and_actor(
+    admin_ids: list[int],
+) -> Callable[[AsyncConnection, int], Awaitable[Seen | None]]:
+    """The state dispenser's read: the dialog state, with the actor kept for the middleware."""
 
-    return prefetch
+    async def read(connection: AsyncConnection, vk_id: int) -> Seen | None:
+        actor, dialog = await load_actor_and_dialog(connection, vk_id, admin_ids)
+        _prefetched.set(actor)
+        return dialog
+
+    return read
 
 
 def actor_middleware(context: AppContext) -> type[Middleware[Message]]:

@@ -15,22 +15,21 @@ from storage.db import Database
 from storage.repos import dialogs
 from storage.repos.dialogs import Seen
 
-# More to read about the person at the start of every message, in the same session: one
-# read per message instead of one per concern (see bot/runtime/access.py).
-AlsoRead = Callable[[AsyncConnection, int], Awaitable[None]]
+# How the person's dialog state is read at the start of every message: with more about the
+# person in the same statement, one read per message serves every concern
+# (see bot/runtime/access.py).
+ReadDialog = Callable[[AsyncConnection, int], Awaitable[Seen | None]]
 
 
 class DatabaseStateDispenser(ABCStateDispenser):
-    def __init__(self, db: Database, clock: Clock, also_read: AlsoRead | None = None) -> None:
+    def __init__(self, db: Database, clock: Clock, read: ReadDialog = dialogs.peek) -> None:
         self._db = db
         self._clock = clock
-        self._also_read = also_read
+        self._read = read
 
     async def get(self, peer_id: int) -> StatePeer | None:
         async with self._db.read_connection() as connection:
-            row = await dialogs.peek(connection, peer_id)
-            if self._also_read is not None:
-                await self._also_read(connection, peer_id)
+            row = await self._read(connection, peer_id)
         event = current_event.get()
         if event is not None:
             event.dialog = (peer_id, row)

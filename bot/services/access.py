@@ -8,14 +8,16 @@ that acts on a particular district or school asks `authorize(actor, action, dist
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, literal, null, select, union_all
+from sqlalchemy import Row, Select, and_, bindparam, literal, null, select, union_all
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from storage.models import Chat, Official, Person, School, SchoolStaff
+from storage.models import Chat, DialogState, Official, Person, School, SchoolStaff
+from storage.repos.dialogs import Seen
 
 
 class Action(StrEnum):
@@ -216,11 +218,13 @@ def districts_for(actor: Actor, action: Action) -> frozenset[int] | None:
 Reader = AsyncSession | AsyncConnection
 
 
-def _actor_query() -> Select[Any]:
+def _actor_query(*, with_dialog: bool) -> Select[Any]:
     """The person, their schools and the districts they are an official of in one query:
-    every dialog step starts here (kind "s": a staff row or the bare person, "o": official).
+    every dialog step starts here (kind "s": a staff row or the bare person, "o": official;
+    with the dialog, "d": the person's dialog state, in its own three columns).
     Built once: constructing a UNION costs more than running it."""
-    vk_id = bindparam("vk_id")
+    vk_id = bindparam("vk_id", type_=Person.vk_id.type)
+    no_dialog = (null(), null(), null())
     staff = (
         select(
             literal("s").label("kind"),
@@ -229,21 +233,39 @@ def _actor_query() -> Select[Any]:
             School.district_id,
             SchoolStaff.role,
             School.name,
+            *no_dialog,
         )
         .outerjoin(SchoolStaff, SchoolStaff.person_id == Person.id)
         .outerjoin(School, and_(School.id == SchoolStaff.school_id, School.archived_at.is_(None)))
         .where(Person.vk_id == vk_id)
     )
     officials = (
-        select(literal("o").label("kind"), Person.id, null(), Official.district_id, null(), null())
+        select(literal("o"), Person.id, null(), Official.district_id, null(), null(), *no_dialog)
         .join(Official, Official.person_id == Person.id)
         .where(Person.vk_id == vk_id)
     )
-    both = union_all(staff, officials).subquery()
+    branches = [staff, officials]
+    if with_dialog:
+        # First: a UNION's columns take their names and types from its first SELECT, and
+        # the payload's type is what turns the stored JSON back into a dict.
+        dialog = select(
+            literal("d").label("kind"),
+            null().label("id"),
+            null().label("school_id"),
+            null().label("district_id"),
+            null().label("role"),
+            null().label("name"),
+            DialogState.state,
+            DialogState.payload,
+            DialogState.version,
+        ).where(DialogState.vk_id == vk_id)
+        branches.insert(0, dialog)
+    both = union_all(*branches).subquery()
     return select(both).order_by(both.c.kind, both.c.name)
 
 
-_ACTOR_QUERY = _actor_query()
+_ACTOR_QUERY = _actor_query(with_dialog=False)
+_ACTOR_AND_DIALOG_QUERY = _actor_query(with_dialog=True)
 
 
 async def load_actor(
@@ -251,6 +273,22 @@ async def load_actor(
 ) -> Actor:
     chat = await _chat_grant(session, peer_id)
     found = (await session.execute(_ACTOR_QUERY, {"vk_id": vk_id})).all()
+    return _actor(vk_id, admin_ids, found, chat)
+
+
+async def load_actor_and_dialog(
+    reader: Reader, vk_id: int, admin_ids: list[int]
+) -> tuple[Actor, Seen | None]:
+    """A person's roles and dialog state in one statement: every private message starts
+    here, and a statement is what a step pays most for."""
+    found = (await reader.execute(_ACTOR_AND_DIALOG_QUERY, {"vk_id": vk_id})).all()
+    dialog = next((Seen(r.state, r.payload, r.version) for r in found if r.kind == "d"), None)
+    return _actor(vk_id, admin_ids, found, None), dialog
+
+
+def _actor(
+    vk_id: int, admin_ids: list[int], found: Sequence[Row[Any]], chat: ChatGrant | None
+) -> Actor:
     rows = [r for r in found if r.kind == "s"]
     if not rows:
         return Actor(vk_id, None, vk_id in admin_ids, frozenset(), (), chat)
