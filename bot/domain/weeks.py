@@ -79,6 +79,19 @@ def iso_week_of(moment: datetime, tz: ZoneInfo) -> IsoWeek:
     return IsoWeek.containing(moment.astimezone(tz).date())
 
 
+# Wall clocks run from UTC−12 to UTC+14.
+_WALL_CLOCK_OFFSETS = (timedelta(hours=-12), timedelta(hours=14))
+
+
+def weeks_anywhere(moment: datetime) -> list[IsoWeek]:
+    """The weeks `moment` falls in on some wall clock: one, or two around Monday's midnight.
+    What `iso_week_of` gives for any time zone, known before the time zone is."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("moment must be timezone-aware")
+    utc = moment.astimezone(UTC)
+    return sorted({IsoWeek.containing((utc + offset).date()) for offset in _WALL_CLOCK_OFFSETS})
+
+
 def weeks_to_plan(now: datetime, tz: ZoneInfo) -> list[IsoWeek]:
     """Weeks whose rounds can have moments due in the current week, oldest first.
 

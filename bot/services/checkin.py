@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.questionnaire import Question, Questionnaire
 from bot.domain.rules import check_rules
+from bot.domain.weeks import weeks_anywhere
 from bot.services.requests import LATE_WINDOW, asks_school
 from bot.services.rounds import calendar_of, round_for_week, round_questionnaire
 from storage.models import Campaign, District, Round, School, SchoolStaff
@@ -61,20 +62,28 @@ class SubmitResult:
 
 async def open_rounds(*, session: AsyncSession, school_id: int, now: datetime) -> list[OpenRound]:
     """Every round the school may answer now: this week's, then one-off requests by deadline."""
-    found = (await session.execute(_SCHOOL_AND_DISTRICT, {"school_id": school_id})).first()
-    if found is None or found[0].archived_at is not None:
-        raise CheckinRefused("no_school", str(school_id))
-    school, district = found
-    calendar = calendar_of(district)
-    week = calendar.week_of(now)
-    has_weekly = calendar.plan(week) is not None  # none in a week of holidays
-    rounds = await rounds_repo.open_in_district(
+    # One statement: the weekly rounds of every week `now` may fall in are read before the
+    # district's time zone is known, and its own week is picked here.
+    found = await rounds_repo.school_with_open_rounds(
         session,
-        district_id=district.id,
-        period=str(week) if has_weekly else None,
+        school_id=school_id,
+        periods=[str(week) for week in weeks_anywhere(now)],
         opened_by=now,
         ends_after=now - LATE_WINDOW,
     )
+    if not found or found[0][0].archived_at is not None:
+        raise CheckinRefused("no_school", str(school_id))
+    school, district = found[0][0], found[0][1]
+    calendar = calendar_of(district)
+    week = calendar.week_of(now)
+    has_weekly = calendar.plan(week) is not None  # none in a week of holidays
+    rounds = [
+        (c, r)
+        for _, _, c, r in found
+        if c is not None
+        and r is not None
+        and (c.kind == requests_repo.KIND or (has_weekly and r.period == str(week)))
+    ]
     weekly = next(((c, r) for c, r in rounds if c.kind != requests_repo.KIND), None)
     if weekly is None and has_weekly:  # the week's first step, before the scheduler's tick
         round_ = await round_for_week(session, district, week, now)
@@ -91,14 +100,6 @@ async def open_round(*, session: AsyncSession, school_id: int, now: datetime) ->
     """The weekly round the school answers now; None in a week without one (holidays)."""
     rounds = await open_rounds(session=session, school_id=school_id, now=now)
     return next((o for o in rounds if o.request_title is None), None)
-
-
-# Every check-in step runs it: built once (building a statement costs more than running it).
-_SCHOOL_AND_DISTRICT = (
-    select(School, District)
-    .join(District, District.id == School.district_id)
-    .where(School.id == bindparam("school_id", type_=School.id.type))
-)
 
 
 async def _opened(

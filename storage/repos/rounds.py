@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, bindparam, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Campaign, Questionnaire, Round
+from storage.models import Campaign, District, Questionnaire, Round, School
 from storage.repos.requests import KIND as REQUEST
 from storage.upsert import insert_ignore
 
@@ -91,42 +92,56 @@ _WEEKLY_ROUND_OF = (
 )
 
 
-async def open_in_district(
+async def school_with_open_rounds(
     session: AsyncSession,
     *,
-    district_id: int,
-    period: str | None,
+    school_id: int,
+    periods: Sequence[str],
     opened_by: datetime,
     ends_after: datetime,
-) -> list[tuple[Campaign, Round]]:
-    """The district's weekly round of `period` (if it exists) and its request rounds opened
-    by `opened_by` with a deadline after `ends_after`, by deadline: one query for what a
-    check-in step may answer."""
-    params = {"district_id": district_id, "period": period, "opened_by": opened_by,
+) -> list[tuple[School, District, Campaign | None, Round | None]]:
+    """The school and its district, each with one of the district's weekly rounds of
+    `periods` or its request rounds opened by `opened_by` with a deadline after
+    `ends_after`, by deadline: one query for what a check-in step may answer. No rows: no
+    such school; a row without a round: a campaign with nothing open."""
+    params = {"school_id": school_id, "periods": list(periods), "opened_by": opened_by,
               "ends_after": ends_after}  # fmt: skip
-    found = await session.execute(_OPEN_IN_DISTRICT, params)
-    return [(campaign, round_) for campaign, round_ in found]
+    found = await session.execute(_SCHOOL_WITH_OPEN_ROUNDS, params)
+    return [(school, district, campaign, round_) for school, district, campaign, round_ in found]
 
 
 # Every check-in step runs it: built once (building a statement costs more than running it).
-_OPEN_IN_DISTRICT = (
-    select(Campaign, Round)
-    .join(Round, Round.campaign_id == Campaign.id)
-    .where(
-        Campaign.district_id == bindparam("district_id", type_=Campaign.district_id.type),
-        or_(
-            and_(
+_SCHOOL_WITH_OPEN_ROUNDS = (
+    select(School, District, Campaign, Round)
+    .join(District, District.id == School.district_id)
+    .outerjoin(
+        Campaign,
+        and_(
+            Campaign.district_id == District.id,
+            or_(
                 Campaign.kind == "weekly",
-                Round.period == bindparam("period", type_=Round.period.type),
-            ),
-            and_(
-                Campaign.kind == REQUEST,
-                Campaign.closed_at.is_(None),
-                Round.opens_at <= bindparam("opened_by", type_=Round.opens_at.type),
-                Round.deadline_at > bindparam("ends_after", type_=Round.deadline_at.type),
+                and_(Campaign.kind == REQUEST, Campaign.closed_at.is_(None)),
             ),
         ),
     )
+    .outerjoin(
+        Round,
+        and_(
+            Round.campaign_id == Campaign.id,
+            or_(
+                and_(
+                    Campaign.kind == "weekly",
+                    Round.period.in_(bindparam("periods", expanding=True)),
+                ),
+                and_(
+                    Campaign.kind == REQUEST,
+                    Round.opens_at <= bindparam("opened_by", type_=Round.opens_at.type),
+                    Round.deadline_at > bindparam("ends_after", type_=Round.deadline_at.type),
+                ),
+            ),
+        ),
+    )
+    .where(School.id == bindparam("school_id", type_=School.id.type))
     .order_by(Round.deadline_at, Round.id)
 )
 

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.weeks import IsoWeek, iso_week_of, weeks_in_year, weeks_to_plan
+from bot.domain.weeks import IsoWeek, iso_week_of, weeks_anywhere, weeks_in_year, weeks_to_plan
 
 MSK = ZoneInfo("Europe/Moscow")
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -78,6 +78,25 @@ def test_iso_week_depends_on_zone():
     moment = datetime(2024, 10, 27, 20, 30, tzinfo=UTC)
     assert iso_week_of(moment, MSK) == IsoWeek(2024, 43)
     assert iso_week_of(moment, VLADIVOSTOK) == IsoWeek(2024, 44)
+
+
+def test_the_weeks_anywhere_hold_every_zone_s_week():
+    zones = [ZoneInfo(name) for name in ("Etc/GMT+12", "America/Los_Angeles", "UTC",
+             "Europe/Kaliningrad", "Europe/Moscow", "Asia/Kamchatka", "Pacific/Kiritimati")]  # fmt: skip
+    sunday_evening_utc = datetime(2024, 10, 27, 8, 0, tzinfo=UTC)
+    for hour in range(0, 40):
+        moment = sunday_evening_utc + timedelta(hours=hour)
+        anywhere = weeks_anywhere(moment)
+        assert {iso_week_of(moment, zone) for zone in zones} <= set(anywhere)
+        assert len(anywhere) in (1, 2)
+    # Midweek every wall clock is in the same week.
+    assert weeks_anywhere(datetime(2024, 10, 23, 12, tzinfo=UTC)) == [IsoWeek(2024, 43)]
+    # Sunday 12:00 UTC is Monday already on Kiritimati (UTC+14).
+    assert weeks_anywhere(datetime(2024, 10, 27, 12, tzinfo=UTC)) == [
+        IsoWeek(2024, 43), IsoWeek(2024, 44)
+    ]  # fmt: skip
+    with pytest.raises(ValueError, match="aware"):
+        weeks_anywhere(datetime(2024, 10, 21, 9))
 
 
 def test_iso_week_of_rejects_naive():
