@@ -20,6 +20,8 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.clock import Clock
 from storage.db import Database
 from storage.repos import events
@@ -31,6 +33,7 @@ Handler = Callable[[dict[str, Any]], Awaitable[None]]
 FloodNotice = Callable[[int], Awaitable[None]]
 # Told how each update ended ("ok", "failed", "shed") and how long its handler took.
 Observer = Callable[[str, float], None]
+AlsoWrite = Callable[[AsyncSession], Awaitable[None]]
 
 
 @dataclass
@@ -111,12 +114,19 @@ class InboundPipeline:
         self._marker: asyncio.Task[None] | None = None
         self.stats = PipelineStats()
 
-    async def submit(self, updates: Iterable[dict[str, Any]]) -> None:
-        """Accept a batch from the poller; returns once it is queued (or deduplicated)."""
+    async def submit(
+        self, updates: Iterable[dict[str, Any]], *, also: AlsoWrite | None = None
+    ) -> None:
+        """Accept a batch from the poller; returns once it is queued (or deduplicated).
+        `also` writes more in the transaction that stores the batch (the poller's position:
+        stored with the batch, never before it, at no extra transaction)."""
         batch = [u for u in updates if isinstance(u, dict)]
         if not batch:
+            if also is not None:
+                async with self._db.sessions.begin() as session:
+                    await also(session)
             return
-        fresh = await self._fresh(batch)
+        fresh = await self._fresh(batch, also)
         for update in fresh:
             await self._enqueue(update)
         # Counted once queued, so that "received and idle" means "handled".
@@ -164,11 +174,15 @@ class InboundPipeline:
         if self._marker is not None:
             await asyncio.gather(self._marker, return_exceptions=True)
 
-    async def _fresh(self, batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    async def _fresh(
+        self, batch: list[dict[str, Any]], also: AlsoWrite | None
+    ) -> list[dict[str, Any]]:
         ids = [str(u.get("event_id") or "") for u in batch]
         stored = [(i, u) for i, u in zip(ids, batch, strict=True) if i]
         async with self._db.sessions.begin() as session:
             new_ids = await events.claim_new(session, stored, self._clock.now())
+            if also is not None:
+                await also(session)
         fresh, taken = [], set()
         for update, event_id in zip(batch, ids, strict=True):
             if not event_id:

@@ -12,6 +12,7 @@ import contextlib
 import logging
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from vkbottle.polling import BotPolling
 
 from bot.app import App
@@ -125,10 +126,12 @@ class LongPollReader:
         updates = event.get("updates") or []
         stats = self._app.pipeline.stats
         before = stats.duplicates
-        await self._app.pipeline.submit(updates)
-        self._app.metrics.received("longpoll", len(updates), stats.duplicates - before)
-        async with self._app.context.db.sessions.begin() as session:
+
+        async def store_position(session: AsyncSession) -> None:
             await app_state.put(session, self._position_key, {"ts": str(event["ts"])})
+
+        await self._app.pipeline.submit(updates, also=store_position)
+        self._app.metrics.received("longpoll", len(updates), stats.duplicates - before)
 
     async def _position(self) -> str | None:
         async with self._app.context.db.reads() as session:

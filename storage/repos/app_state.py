@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import AppState
-from storage.upsert import insert_ignore
 
 
 async def get(session: AsyncSession, key: str) -> dict[str, Any] | None:
@@ -16,5 +16,16 @@ async def get(session: AsyncSession, key: str) -> dict[str, Any] | None:
 
 
 async def put(session: AsyncSession, key: str, value: dict[str, Any]) -> None:
-    if not await insert_ignore(session, AppState, [{"key": key, "value": value}], ["key"]):
-        await session.execute(update(AppState).where(AppState.key == key).values(value=value))
+    """Set the value, inserted or replaced in one statement (the Long Poll reader stores its
+    position after every batch)."""
+    await session.execute(_UPSERTS[session.bind.dialect.name], {"key": key, "value": value})
+
+
+def _upsert(dialect: Any) -> Any:
+    statement = dialect.insert(AppState)
+    return statement.on_conflict_do_update(
+        index_elements=[AppState.key], set_={"value": statement.excluded.value}
+    )
+
+
+_UPSERTS = {"postgresql": _upsert(postgresql), "sqlite": _upsert(sqlite)}

@@ -1,11 +1,16 @@
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.clock import FakeClock
+from bot.runtime.inbound import InboundPipeline
 from bot.texts import common as texts
 from storage.db import Database
 from storage.models import InboundEvent
+from storage.repos import app_state
 from tests.utils.harness import running_bot
 
 # Known people get the "unknown command" hint; strangers get the bot's introduction instead.
@@ -73,3 +78,36 @@ async def test_updates_sent_while_the_bot_was_down_are_handled_after_restart(
         await bot.start()
         await bot.settle()
         assert bot.texts(100) == [texts.UNKNOWN_COMMAND] * 2
+
+
+async def test_the_poller_s_position_is_stored_in_the_transaction_of_its_batch(
+    db: Database, clock: FakeClock
+) -> None:
+    handled: list[str] = []
+
+    async def handle(update: dict[str, Any]) -> None:
+        handled.append(update["event_id"])
+
+    def position(ts: str, *, fail: bool = False) -> Callable[[Any], Awaitable[None]]:
+        async def store(session: Any) -> None:
+            await app_state.put(session, "longpoll:test", {"ts": ts})
+            if fail:
+                raise OSError("the database went away")
+
+        return store
+
+    pipeline = InboundPipeline(db=db, clock=clock, handle=handle)
+    update = {"type": "message_new", "event_id": "e1", "object": {"message": {"from_id": 5}}}
+    await pipeline.submit([update], also=position("11"))
+    await pipeline.submit([], also=position("12"))  # an empty answer moves the position too
+    with pytest.raises(OSError, match="went away"):
+        await pipeline.submit([dict(update, event_id="e2")], also=position("13", fail=True))
+    await pipeline.idle()
+    await pipeline.close()
+
+    assert handled == ["e1"]
+    async with db.reads() as session:
+        assert await app_state.get(session, "longpoll:test") == {"ts": "12"}
+        # Neither the batch nor the position of the failed write was kept: e2 comes again.
+        stored = await session.scalars(select(InboundEvent.event_id))
+        assert list(stored) == ["e1"]
