@@ -167,6 +167,24 @@ async def _until_terminated(coroutine: Any) -> None:
         await task
 
 
+def _count_statements() -> dict[str, int]:
+    """SQL statements and commits of every engine in this process, as they happen: what a
+    step costs the database side, counted instead of timed (steady on a noisy host)."""
+    from sqlalchemy import Engine, event
+
+    counts = {"statements": 0, "commits": 0}
+
+    def statement(*_: Any) -> None:
+        counts["statements"] += 1
+
+    def commit(*_: Any) -> None:
+        counts["commits"] += 1
+
+    event.listen(Engine, "before_cursor_execute", statement)
+    event.listen(Engine, "commit", commit)
+    return counts
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("kind", choices=["svodka", "echo", "floor"])
@@ -180,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
         logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     os.chdir(args.state_dir)  # vkbottle writes ./.vkbottle/
     runner = {"svodka": run_svodka, "echo": run_echo, "floor": run_floor}[args.kind]
+    statements = _count_statements()
     profile_to = os.environ.get("BENCH_CPROFILE")
     if profile_to:
         import cProfile
@@ -189,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
         profiler.dump_stats(f"{profile_to}.{args.kind}")
     else:
         report = asyncio.run(runner(args))
+    if args.kind != "echo":
+        report.update(statements)
     sys.stdout.write(json.dumps(report) + "\n")
     return 0
 

@@ -245,7 +245,15 @@ def _floor_records(engine: str, run: Run, floor: Run, base: Run, sizes: Sizes) -
                "ms", round(base.cpu_ms_per_message, 3), params),
         Result(f"inbound.{engine}", "messages_per_s_vs_floor", round(run.per_second, 1), "msg/s",
                round(floor.per_second, 1), params),
+        *[Result(f"inbound.{engine}", f"{what}_per_message", _per_message(run, what, "processed"),
+                 "", _per_message(floor, what, "steps_stored"), params)
+          for what in ("statements", "commits")],
     ]  # fmt: skip
+
+
+def _per_message(run: Run, what: str, handled: str) -> float:
+    """Counted by the bot over its whole run (start-up, warm-up and both phases)."""
+    return round(run.report[what] / max(1, run.report[handled]), 3)
 
 
 async def _seeded(target: Target, sizes: Sizes, heads: int) -> list[int]:

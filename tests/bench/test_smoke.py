@@ -37,6 +37,7 @@ async def test_inbound_reports_every_metric_beside_its_baseline(
     steps = len(sizes.script.steps(0, sizes.steps))
     assert bot["processed"] == (1 + 3 + 2) * steps  # warm-up, saturated and paced heads
     assert bot["responses"] == 1 + 3 + 2  # every head's check-in was stored
+    assert bot["statements"] > 0 and bot["commits"] > 0
     if not limit:  # the floor stored every step it answered
         assert throughput["inbound_floor.sqlite"]["params"]["bot"]["steps_stored"] == (
             (1 + 3 + 2) * steps
