@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, or_, select, text
+from sqlalchemy import Select, and_, bindparam, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Campaign, District, Questionnaire, Round, School
@@ -103,47 +103,46 @@ async def school_with_open_rounds(
     """The school and its district, each with one of the district's weekly rounds of
     `periods` or its request rounds opened by `opened_by` with a deadline after
     `ends_after`, by deadline: one query for what a check-in step may answer. No rows: no
-    such school; a row without a round: a campaign with nothing open."""
+    such school; a row without a campaign: a round that is not open (drop it)."""
     params = {"school_id": school_id, "periods": list(periods), "opened_by": opened_by,
               "ends_after": ends_after}  # fmt: skip
     found = await session.execute(_SCHOOL_WITH_OPEN_ROUNDS, params)
     return [(school, district, campaign, round_) for school, district, campaign, round_ in found]
 
 
+def _school_with_open_rounds() -> Select[Any]:
+    """The district's rounds are found by the rounds' own index (district, period); a round
+    whose campaign does not match keeps no campaign, and the caller drops it. (Joining the
+    campaigns first would make a row of every request the district ever sent; joining
+    campaigns to rounds inside the outer join makes SQLite read every round there is.)"""
+    periods = bindparam("periods", expanding=True)
+    opened_by = bindparam("opened_by", type_=Round.opens_at.type)
+    ends_after = bindparam("ends_after", type_=Round.deadline_at.type)
+    is_open = and_(Round.opens_at <= opened_by, Round.deadline_at > ends_after)
+    return (
+        select(School, District, Campaign, Round)
+        .join(District, District.id == School.district_id)
+        .outerjoin(
+            Round, and_(Round.district_id == District.id, or_(Round.period.in_(periods), is_open))
+        )
+        .outerjoin(
+            Campaign,
+            and_(
+                Campaign.id == Round.campaign_id,
+                Campaign.district_id == District.id,
+                or_(
+                    and_(Campaign.kind == "weekly", Round.period.in_(periods)),
+                    and_(Campaign.kind == REQUEST, Campaign.closed_at.is_(None), is_open),
+                ),
+            ),
+        )
+        .where(School.id == bindparam("school_id", type_=School.id.type))
+        .order_by(Round.deadline_at, Round.id)
+    )
+
+
 # Every check-in step runs it: built once (building a statement costs more than running it).
-_SCHOOL_WITH_OPEN_ROUNDS = (
-    select(School, District, Campaign, Round)
-    .join(District, District.id == School.district_id)
-    .outerjoin(
-        Campaign,
-        and_(
-            Campaign.district_id == District.id,
-            or_(
-                Campaign.kind == "weekly",
-                and_(Campaign.kind == REQUEST, Campaign.closed_at.is_(None)),
-            ),
-        ),
-    )
-    .outerjoin(
-        Round,
-        and_(
-            Round.campaign_id == Campaign.id,
-            or_(
-                and_(
-                    Campaign.kind == "weekly",
-                    Round.period.in_(bindparam("periods", expanding=True)),
-                ),
-                and_(
-                    Campaign.kind == REQUEST,
-                    Round.opens_at <= bindparam("opened_by", type_=Round.opens_at.type),
-                    Round.deadline_at > bindparam("ends_after", type_=Round.deadline_at.type),
-                ),
-            ),
-        ),
-    )
-    .where(School.id == bindparam("school_id", type_=School.id.type))
-    .order_by(Round.deadline_at, Round.id)
-)
+_SCHOOL_WITH_OPEN_ROUNDS = _school_with_open_rounds()
 
 
 async def round_of(session: AsyncSession, campaign_id: int, period: str) -> Round | None:
