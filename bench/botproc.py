@@ -70,7 +70,17 @@ async def run_floor(args: argparse.Namespace) -> dict[str, Any]:
     """The echo bot plus the least a step of a dialog stores: the person's row read and
     written in one transaction (SQLAlchemy Core on svodka's engine set-up), then the reply.
     What any bot on this stack pays per step before it does anything of its own."""
-    from sqlalchemy import BigInteger, Column, Integer, MetaData, Table, Text, func, select
+    from sqlalchemy import (
+        BigInteger,
+        Column,
+        Integer,
+        MetaData,
+        Table,
+        Text,
+        bindparam,
+        func,
+        select,
+    )
 
     from storage.db import create_engine
 
@@ -85,15 +95,18 @@ async def run_floor(args: argparse.Namespace) -> dict[str, Any]:
     async with engine.begin() as connection:
         await connection.run_sync(steps.metadata.create_all)
 
+    # Built once, as svodka builds its hot statements: the floor pays no more than it must.
+    find = select(steps.c.step).where(steps.c.vk_id == bindparam("vk_id"))
+    add = steps.insert()
+    advance = steps.update().where(steps.c.vk_id == bindparam("who"))
+
     async def remember(vk_id: int, text: str) -> None:
         async with engine.begin() as connection:
-            found = select(steps.c.step).where(steps.c.vk_id == vk_id)
-            step = (await connection.execute(found)).scalar()
+            step = (await connection.execute(find, {"vk_id": vk_id})).scalar()
             if step is None:
-                await connection.execute(steps.insert().values(vk_id=vk_id, step=1, text=text))
+                await connection.execute(add, {"vk_id": vk_id, "step": 1, "text": text})
             else:
-                update = steps.update().where(steps.c.vk_id == vk_id)
-                await connection.execute(update.values(step=step + 1, text=text))
+                await connection.execute(advance, {"who": vk_id, "step": step + 1, "text": text})
 
     class LocalAPI(API):
         API_URL = args.api_url
