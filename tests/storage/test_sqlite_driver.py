@@ -1,17 +1,29 @@
-"""The one-trip SQLite cursor behaves as the DB-API cursor SQLAlchemy expects."""
+"""The SQLite driver behaves as the DB-API connection SQLAlchemy expects, runs a step's
+statements on the event loop's thread, and leaves to its own thread what may take long."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+from collections.abc import AsyncIterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
-from storage.db import open_database
+import storage.db
+from storage.db import Database, open_database
 from storage.sqlite_driver import OneTripConnection
+
+# Far more of SQLite's steps than a statement may take on the event loop's thread.
+LONG_READ_ROWS = 300_000
+LONG_READ = text(
+    "SELECT count(*) FROM (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+    f" WHERE i < {LONG_READ_ROWS}) SELECT i FROM n)"
+)
 
 
 async def test_statements_rows_counts_and_errors(tmp_path: Path) -> None:
@@ -45,39 +57,175 @@ async def test_statements_rows_counts_and_errors(tmp_path: Path) -> None:
         await db.dispose()
 
 
-async def test_no_trip_to_end_what_is_not_begun_and_rollback_still_undoes(
+class Trips:
+    """Records the statements that go to the connection's thread instead of running inline
+    (but for the PRAGMAs that set up a new connection)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.made: list[str] = []
+        self.made_one = asyncio.Event()
+        to_thread = OneTripConnection._execute
+
+        async def counted(
+            connection: OneTripConnection, function: Any, *args: Any, **kwargs: Any
+        ) -> Any:
+            work = function.args[-1] if isinstance(function, partial) else None
+            sql = work.args[2] if isinstance(work, partial) else getattr(work, "__name__", "")
+            if sql and not sql.startswith("PRAGMA"):
+                self.made.append(sql.split()[0])
+                self.made_one.set()
+            return await to_thread(connection, function, *args, **kwargs)
+
+        monkeypatch.setattr(OneTripConnection, "_execute", counted)
+
+
+@pytest.fixture
+async def driver_db(tmp_path: Path) -> AsyncIterator[Database]:
+    db = open_database(f"sqlite+aiosqlite:///{tmp_path}/driver.db")
+    async with db.sessions.begin() as session:
+        await session.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY)"))
+    try:
+        yield db
+    finally:
+        await db.dispose()
+
+
+async def test_a_step_s_statements_run_inline_and_rollback_still_undoes(
+    driver_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = driver_db
+    trips = Trips(monkeypatch)
+    async with db.sessions.begin() as session:
+        await session.execute(text("INSERT INTO t (id) VALUES (1)"))
+        await session.execute(text("SELECT count(*) FROM t"))
+    async with db.sessions.begin():
+        pass  # begun and ended without a statement: nothing to send, nothing left over
+    async with db.read_connection() as connection:
+        assert (await connection.execute(text("SELECT count(*) FROM t"))).scalar() == 1
+    with pytest.raises(RuntimeError):
+        async with db.sessions.begin() as session:
+            await session.execute(text("INSERT INTO t (id) VALUES (2)"))
+            raise RuntimeError("the step failed")
+    async with db.reads() as session:
+        assert (await session.execute(text("SELECT count(*) FROM t"))).scalar() == 1
+    assert trips.made == []
+
+
+async def test_a_long_read_goes_to_the_thread_and_leaves_the_loop_free(
+    driver_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = driver_db
+    trips = Trips(monkeypatch)
+    ticks = 0
+    done = asyncio.Event()
+
+    async def tick() -> None:
+        nonlocal ticks
+        while not done.is_set():
+            ticks += 1
+            await asyncio.sleep(0)
+
+    async def long_reads() -> tuple[int, int, int]:
+        try:
+            async with db.read_connection() as connection:
+                alone = (await connection.execute(LONG_READ)).scalar()
+            async with db.reads() as session:  # its BEGIN went inline with the first try
+                in_reads = (await session.execute(LONG_READ)).scalar()
+                await session.execute(text("SELECT count(*) FROM t"))
+            async with db.sessions.begin() as session:
+                await session.execute(text("INSERT INTO t (id) VALUES (7)"))
+                in_write = (await session.execute(LONG_READ)).scalar()
+            return alone, in_reads, in_write
+        finally:
+            seen_meanwhile.append(ticks)
+            done.set()
+
+    seen_meanwhile: list[int] = []
+    counts, _ = await asyncio.gather(long_reads(), tick())
+    assert counts == (LONG_READ_ROWS,) * 3
+    assert trips.made == ["SELECT"] * 3
+    assert seen_meanwhile[0] > 0, "the loop stood still while SQLite counted"
+    async with db.reads() as session:
+        assert (await session.execute(text("SELECT count(*) FROM t"))).scalar() == 1
+
+
+async def test_write_transactions_of_one_process_take_turns_without_waiting_in_sqlite(
+    driver_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = driver_db
+    trips = Trips(monkeypatch)
+
+    async def write(first: int) -> None:
+        async with db.sessions.begin() as session:
+            await session.execute(text(f"INSERT INTO t (id) VALUES ({first})"))
+            for _ in range(3):
+                await asyncio.sleep(0)  # the others run meanwhile
+            await session.execute(text(f"INSERT INTO t (id) VALUES ({first + 1})"))
+
+    await asyncio.gather(*(write(first) for first in range(10, 60, 10)))
+    async with db.reads() as session:
+        assert (await session.execute(text("SELECT count(*) FROM t"))).scalar() == 10
+    assert trips.made == []
+
+
+async def test_another_process_s_lock_is_waited_out_on_the_thread(
+    tmp_path: Path, driver_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = driver_db
+    trips = Trips(monkeypatch)
+    other = sqlite3.connect(tmp_path / "driver.db", timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("INSERT INTO t (id) VALUES (1)")
+
+        async def write() -> None:
+            async with db.sessions.begin() as session:
+                await session.execute(text("INSERT INTO t (id) VALUES (2)"))
+
+        writing = asyncio.create_task(write())
+        await trips.made_one.wait()  # met the lock inline; now waiting on the thread
+        other.execute("COMMIT")
+        await writing
+    finally:
+        other.close()
+    async with db.reads() as session:
+        assert (await session.execute(text("SELECT count(*) FROM t"))).scalar() == 2
+    assert trips.made == ["INSERT"]
+
+
+async def test_a_lock_held_too_long_fails_the_waiting_write(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    db = open_database(f"sqlite+aiosqlite:///{tmp_path}/trips.db")
-    trips: list[str] = []
-    to_thread = OneTripConnection._execute
-
-    async def counted(self: OneTripConnection, function: Any, *args: Any, **kwargs: Any) -> Any:
-        trips.append(getattr(function, "__name__", "statement"))
-        return await to_thread(self, function, *args, **kwargs)
-
+    monkeypatch.setattr(storage.db, "SQLITE_BUSY_TIMEOUT_MS", 50)
+    db = open_database(f"sqlite+aiosqlite:///{tmp_path}/short.db")
+    other = sqlite3.connect(tmp_path / "short.db", timeout=0, isolation_level=None)
     try:
         async with db.sessions.begin() as session:
             await session.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY)"))
-        monkeypatch.setattr(OneTripConnection, "_execute", counted)
-        async with db.sessions.begin() as session:
-            await session.execute(text("INSERT INTO t (id) VALUES (1)"))
-        # BEGIN IMMEDIATE with the INSERT, COMMIT — and no rollback for the pool's reset.
-        assert trips == ["statement", "commit"]
-        trips.clear()
-        async with db.sessions.begin():
-            pass  # begun and ended without a statement: nothing to send, nothing left over
-        assert trips == []
-        async with db.read_connection() as connection:
-            assert (await connection.execute(text("SELECT count(*) FROM t"))).scalar() == 1
-        assert trips == ["statement"]  # no BEGIN, no ROLLBACK: the SELECT alone
-        with pytest.raises(RuntimeError):
+        holding, release = asyncio.Event(), asyncio.Event()
+
+        async def hold() -> None:
+            async with db.sessions.begin() as session:
+                await session.execute(text("INSERT INTO t (id) VALUES (1)"))
+                holding.set()
+                await release.wait()
+
+        holder = asyncio.create_task(hold())
+        await holding.wait()
+        with pytest.raises(OperationalError, match="locked"):  # this process's turn
             async with db.sessions.begin() as session:
                 await session.execute(text("INSERT INTO t (id) VALUES (2)"))
-                raise RuntimeError("the step failed")
+        release.set()
+        await holder
+        other.execute("BEGIN IMMEDIATE")
+        with pytest.raises(OperationalError, match="locked"):  # another process's lock
+            async with db.sessions.begin() as session:
+                await session.execute(text("INSERT INTO t (id) VALUES (3)"))
+        other.execute("ROLLBACK")
         async with db.reads() as session:
-            assert (await session.execute(text("SELECT count(*) FROM t"))).scalar() == 1
+            assert (await session.execute(text("SELECT id FROM t"))).scalars().all() == [1]
     finally:
+        other.close()
         await db.dispose()
 
 
