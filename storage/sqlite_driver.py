@@ -207,6 +207,8 @@ class OneTripConnection(aiosqlite.Connection):
         return self._read_steps_left <= 0  # true interrupts the statement
 
     async def _on_thread(self, method: str, sql: str, parameters: Any, begin: str | None) -> Result:
+        # Nothing inline overtakes this: were the step cancelled while it waits, SQLAlchemy
+        # closes the connection, and the thread runs the close after the statement.
         run = partial(_run, self._conn, method, sql, parameters, begin)
         return await self._execute(partial(_waiting, self._conn, self.busy_wait_ms, run))
 

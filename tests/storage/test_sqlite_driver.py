@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -58,25 +57,21 @@ async def test_statements_rows_counts_and_errors(tmp_path: Path) -> None:
 
 
 class Trips:
-    """Records the statements that go to the connection's thread instead of running inline
-    (but for the PRAGMAs that set up a new connection)."""
+    """Records the statements sent to the connection's thread instead of run inline (but
+    for the PRAGMAs that set up a new connection)."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.made: list[str] = []
         self.made_one = asyncio.Event()
-        to_thread = OneTripConnection._execute
+        to_thread = OneTripConnection._on_thread
 
-        async def counted(
-            connection: OneTripConnection, function: Any, *args: Any, **kwargs: Any
-        ) -> Any:
-            work = function.args[-1] if isinstance(function, partial) else None
-            sql = work.args[2] if isinstance(work, partial) else getattr(work, "__name__", "")
-            if sql and not sql.startswith("PRAGMA"):
+        async def counted(connection: OneTripConnection, method: str, sql: str, *rest: Any) -> Any:
+            if not sql.startswith("PRAGMA"):
                 self.made.append(sql.split()[0])
                 self.made_one.set()
-            return await to_thread(connection, function, *args, **kwargs)
+            return await to_thread(connection, method, sql, *rest)
 
-        monkeypatch.setattr(OneTripConnection, "_execute", counted)
+        monkeypatch.setattr(OneTripConnection, "_on_thread", counted)
 
 
 @pytest.fixture
@@ -191,6 +186,32 @@ async def test_another_process_s_lock_is_waited_out_on_the_thread(
     async with db.reads() as session:
         assert (await session.execute(text("SELECT count(*) FROM t"))).scalar() == 2
     assert trips.made == ["INSERT"]
+
+
+async def test_a_step_cancelled_while_it_waits_for_another_s_lock_leaves_nothing_behind(
+    tmp_path: Path, driver_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = driver_db
+    trips = Trips(monkeypatch)
+    other = sqlite3.connect(tmp_path / "driver.db", timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+
+        async def write(row: int) -> None:
+            async with db.sessions.begin() as session:
+                await session.execute(text(f"INSERT INTO t (id) VALUES ({row})"))
+
+        cancelled = asyncio.create_task(write(1))
+        await trips.made_one.wait()  # its INSERT waits on the thread
+        cancelled.cancel()
+        other.execute("COMMIT")  # the INSERT goes through there, then its ROLLBACK
+        with pytest.raises(asyncio.CancelledError):
+            await cancelled
+        await write(2)
+    finally:
+        other.close()
+    async with db.reads() as session:
+        assert (await session.execute(text("SELECT id FROM t"))).scalars().all() == [2]
 
 
 async def test_a_lock_held_too_long_fails_the_waiting_write(
