@@ -9,22 +9,25 @@ cannot wait on anyone:
 
 - in a write transaction: the process's write transactions on one database take turns on
   an asyncio lock (`write_turn`), so BEGIN IMMEDIATE meets no writer of this process;
-- a SELECT: WAL readers wait on nobody, and a read that runs longer than a
-  small budget of SQLite's VM steps is interrupted and run again on the thread, so a year's
-  export never freezes the loop.
+- a SELECT: WAL readers wait on nobody, and a read that runs longer than a small budget of
+  SQLite's VM steps is interrupted and run again on the thread, so a year's export never
+  freezes the loop.
 
 What may wait goes to the thread with SQLite's busy timeout, where waiting blocks nobody:
 a statement that met another process's lock (SQLITE_BUSY inline, where the timeout is 0),
-and writes outside a transaction. A transaction's BEGIN travels with its first statement,
-and a COMMIT or ROLLBACK with no transaction open (the pool's reset) does nothing.
+and writes outside a transaction; so do bulk writes (an executemany of many rows). A long
+run of inline statements lets the loop run every few milliseconds, so a planning tick still
+shares it with the check-ins. A transaction's BEGIN travels with its first statement, and a
+COMMIT or ROLLBACK with no transaction open (the pool's reset) does nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Sized
 from functools import partial
 from typing import Any, TypeVar
 
@@ -35,6 +38,11 @@ WRITE_BEGIN = "BEGIN IMMEDIATE"
 # every PROGRESS_STEP of them: enough for any lookup by key, far too few for a report.
 PROGRESS_STEP = 1_000
 INLINE_READ_STEPS = 200_000
+# An executemany of more rows than this goes to the thread (bulk inserts of a planning tick).
+INLINE_ROWS = 100
+# Statements run inline do not let the event loop run between them; a job of many (a
+# planning tick) lets it run at least this often, as it did when each went to the thread.
+SHARE_LOOP_EVERY_S = 0.005
 _BUSY, _INTERRUPTED = sqlite3.SQLITE_BUSY, sqlite3.SQLITE_INTERRUPT
 
 Result = tuple[Any, int, int | None, list[Any]]
@@ -130,8 +138,9 @@ class OneTripConnection(aiosqlite.Connection):
             await self._take_write_turn()
         in_transaction = begin is not None or self._conn.in_transaction
         reads = _is_read(sql)
-        if not (in_transaction or reads):
+        if not (in_transaction or reads) or _many_rows(method, parameters):
             return await self._on_thread(method, sql, parameters, begin)
+        await _loop_share.give_if_due()
         try:
             return self._inline(method, sql, parameters, begin, reads)
         except sqlite3.OperationalError as exc:
@@ -225,6 +234,28 @@ def connect(database: str, *, busy_wait_ms: int, **kwargs: Any) -> OneTripConnec
     # process alive.
     connection._thread.daemon = True
     return connection
+
+
+class _LoopShare:
+    """When the event loop last got its turn from a run of inline statements."""
+
+    def __init__(self) -> None:
+        self.given_at = 0.0
+
+    async def give_if_due(self) -> None:
+        now = time.perf_counter()
+        if now - self.given_at >= SHARE_LOOP_EVERY_S:
+            self.given_at = now
+            await asyncio.sleep(0)
+
+
+_loop_share = _LoopShare()
+
+
+def _many_rows(method: str, parameters: Any) -> bool:
+    return method == "executemany" and (
+        not isinstance(parameters, Sized) or len(parameters) > INLINE_ROWS
+    )
 
 
 def _is_read(sql: str) -> bool:

@@ -144,6 +144,39 @@ async def test_a_long_read_goes_to_the_thread_and_leaves_the_loop_free(
         assert (await session.execute(text("SELECT count(*) FROM t"))).scalar() == 1
 
 
+async def test_a_long_run_of_inline_statements_lets_the_loop_run_meanwhile(
+    driver_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = driver_db
+    trips = Trips(monkeypatch)
+    ticks, done = 0, asyncio.Event()
+
+    async def tick() -> None:
+        nonlocal ticks
+        while not done.is_set():
+            ticks += 1
+            await asyncio.sleep(0)
+
+    async def many_statements() -> int:
+        async with db.sessions.begin() as session:
+            await session.execute(text("INSERT INTO t (id) VALUES (0)"))
+            before = ticks
+            for row in range(1, 3_000):
+                await session.execute(text(f"INSERT INTO t (id) VALUES ({row})"))
+            meanwhile = ticks - before
+            await session.execute(
+                text("INSERT INTO t (id) VALUES (:id)"), [{"id": -row} for row in range(1, 501)]
+            )
+        done.set()
+        return meanwhile
+
+    ticks_meanwhile, _ = await asyncio.gather(many_statements(), tick())
+    assert ticks_meanwhile >= 2, "3 000 statements in a row kept the loop to themselves"
+    assert trips.made == ["INSERT"]  # the 500 rows at once went to the thread; the rest inline
+    async with db.reads() as session:
+        assert (await session.execute(text("SELECT count(*) FROM t"))).scalar() == 3_500
+
+
 async def test_write_transactions_of_one_process_take_turns_without_waiting_in_sqlite(
     driver_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
