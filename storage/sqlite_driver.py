@@ -16,8 +16,9 @@ cannot wait on anyone:
 What may wait goes to the thread with SQLite's busy timeout, where waiting blocks nobody:
 a statement that met another process's lock (SQLITE_BUSY inline, where the timeout is 0),
 and writes outside a transaction; so do bulk writes (an executemany of many rows). A long
-run of inline statements lets the loop run every few milliseconds, so a planning tick still
-shares it with the check-ins. A transaction's BEGIN travels with its first statement, and a
+run of inline statements lets the loop run every few milliseconds (but not inside a write
+transaction, where the others could only queue for its turn), so a report still shares the
+loop with the check-ins. A transaction's BEGIN travels with its first statement, and a
 COMMIT or ROLLBACK with no transaction open (the pool's reset) does nothing.
 """
 
@@ -40,8 +41,9 @@ PROGRESS_STEP = 1_000
 INLINE_READ_STEPS = 200_000
 # An executemany of more rows than this goes to the thread (bulk inserts of a planning tick).
 INLINE_ROWS = 100
-# Statements run inline do not let the event loop run between them; a job of many (a
-# planning tick) lets it run at least this often, as it did when each went to the thread.
+# Statements run inline do not let the event loop run between them; a run of many in one
+# session (a report's queries) lets it run at least this often, as it did when each went to
+# the thread. (A session's begin and end let it run anyway.)
 SHARE_LOOP_EVERY_S = 0.005
 _BUSY, _INTERRUPTED = sqlite3.SQLITE_BUSY, sqlite3.SQLITE_INTERRUPT
 
@@ -134,13 +136,14 @@ class OneTripConnection(aiosqlite.Connection):
 
     async def run(self, method: str, sql: str, parameters: Any) -> Result:
         begin, self.pending_begin = self.pending_begin, None
+        if self._turn is None:
+            await _loop_share.give_if_due()
         if begin == WRITE_BEGIN:
             await self._take_write_turn()
         in_transaction = begin is not None or self._conn.in_transaction
         reads = _is_read(sql)
         if not (in_transaction or reads) or _many_rows(method, parameters):
             return await self._on_thread(method, sql, parameters, begin)
-        await _loop_share.give_if_due()
         try:
             return self._inline(method, sql, parameters, begin, reads)
         except sqlite3.OperationalError as exc:
