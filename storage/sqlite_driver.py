@@ -115,6 +115,8 @@ def write_turn(database: str) -> asyncio.Lock:
 
 
 class OneTripConnection(aiosqlite.Connection):
+    """aiosqlite's connection, running what cannot wait inline (see the module's doc)."""
+
     # The BEGIN of a transaction goes with its first statement.
     pending_begin: str | None = None
     # How long a statement may wait for another's lock, on the thread (SQLite's busy timeout
@@ -129,10 +131,6 @@ class OneTripConnection(aiosqlite.Connection):
 
     def cursor(self) -> OneTripCursor:  # type: ignore[override]
         return OneTripCursor(self)
-
-    @property
-    def sqlite(self) -> sqlite3.Connection:
-        return self._conn
 
     async def run(self, method: str, sql: str, parameters: Any) -> Result:
         begin, self.pending_begin = self.pending_begin, None
