@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import text
@@ -16,6 +16,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 import storage.db
 from storage.db import Database, open_database
 from storage.sqlite_driver import OneTripConnection
+
+T = TypeVar("T")
 
 # Far more of SQLite's steps than a statement may take on the event loop's thread.
 LONG_READ_ROWS = 300_000
@@ -74,8 +76,54 @@ class Trips:
         monkeypatch.setattr(OneTripConnection, "_on_thread", counted)
 
 
+class LoopTurns:
+    """Counts the turns the event loop gives another task while some work runs."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    async def during(self, work: Awaitable[T]) -> T:
+        done = asyncio.Event()
+
+        async def take_turns() -> None:
+            while not done.is_set():
+                self.count += 1
+                await asyncio.sleep(0)
+
+        other = asyncio.create_task(take_turns())
+        try:
+            return await work
+        finally:
+            done.set()
+            await other
+
+
+async def rows_in_t(db: Database) -> int:
+    async with db.reads() as session:
+        return (await session.execute(text("SELECT count(*) FROM t"))).scalar_one()
+
+
+async def insert(db: Database, row: int) -> None:
+    async with db.sessions.begin() as session:
+        await session.execute(text(f"INSERT INTO t (id) VALUES ({row})"))
+
+
 @pytest.fixture
-async def driver_db(tmp_path: Path) -> AsyncIterator[Database]:
+def other_process(tmp_path: Path, db: Database) -> Iterator[sqlite3.Connection]:
+    """Another process's connection to `db`'s file: a lock of its own, and no waiting."""
+    other = sqlite3.connect(tmp_path / "driver.db", timeout=0, isolation_level=None)
+    yield other
+    other.close()
+
+
+@pytest.fixture
+def trips(monkeypatch: pytest.MonkeyPatch) -> Trips:
+    return Trips(monkeypatch)
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    """One SQLite file (this module's own: conftest's `db` runs on every engine)."""
     db = open_database(f"sqlite+aiosqlite:///{tmp_path}/driver.db")
     async with db.sessions.begin() as session:
         await session.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY)"))
@@ -86,10 +134,8 @@ async def driver_db(tmp_path: Path) -> AsyncIterator[Database]:
 
 
 async def test_a_step_s_statements_run_inline_and_rollback_still_undoes(
-    driver_db: Database, monkeypatch: pytest.MonkeyPatch
+    db: Database, trips: Trips
 ) -> None:
-    db = driver_db
-    trips = Trips(monkeypatch)
     async with db.sessions.begin() as session:
         await session.execute(text("INSERT INTO t (id) VALUES (1)"))
         await session.execute(text("SELECT count(*) FROM t"))
@@ -101,88 +147,60 @@ async def test_a_step_s_statements_run_inline_and_rollback_still_undoes(
         async with db.sessions.begin() as session:
             await session.execute(text("INSERT INTO t (id) VALUES (2)"))
             raise RuntimeError("the step failed")
-    async with db.reads() as session:
-        assert (await session.execute(text("SELECT count(*) FROM t"))).scalar() == 1
+    assert await rows_in_t(db) == 1
     assert trips.made == []
 
 
 async def test_a_long_read_goes_to_the_thread_and_leaves_the_loop_free(
-    driver_db: Database, monkeypatch: pytest.MonkeyPatch
+    db: Database, trips: Trips
 ) -> None:
-    db = driver_db
-    trips = Trips(monkeypatch)
-    ticks = 0
-    done = asyncio.Event()
+    turns = LoopTurns()
 
-    async def tick() -> None:
-        nonlocal ticks
-        while not done.is_set():
-            ticks += 1
-            await asyncio.sleep(0)
+    async def long_reads() -> tuple[tuple[int, int, int], int]:
+        async with db.read_connection() as connection:
+            alone = (await connection.execute(LONG_READ)).scalar()
+        async with db.reads() as session:  # its BEGIN went inline with the first try
+            in_reads = (await session.execute(LONG_READ)).scalar()
+            await session.execute(text("SELECT count(*) FROM t"))
+        async with db.sessions.begin() as session:
+            await session.execute(text("INSERT INTO t (id) VALUES (7)"))
+            in_write = (await session.execute(LONG_READ)).scalar()
+        return (alone, in_reads, in_write), turns.count
 
-    async def long_reads() -> tuple[int, int, int]:
-        try:
-            async with db.read_connection() as connection:
-                alone = (await connection.execute(LONG_READ)).scalar()
-            async with db.reads() as session:  # its BEGIN went inline with the first try
-                in_reads = (await session.execute(LONG_READ)).scalar()
-                await session.execute(text("SELECT count(*) FROM t"))
-            async with db.sessions.begin() as session:
-                await session.execute(text("INSERT INTO t (id) VALUES (7)"))
-                in_write = (await session.execute(LONG_READ)).scalar()
-            return alone, in_reads, in_write
-        finally:
-            seen_meanwhile.append(ticks)
-            done.set()
-
-    seen_meanwhile: list[int] = []
-    counts, _ = await asyncio.gather(long_reads(), tick())
+    counts, turns_meanwhile = await turns.during(long_reads())
     assert counts == (LONG_READ_ROWS,) * 3
     assert trips.made == ["SELECT"] * 3
-    assert seen_meanwhile[0] > 0, "the loop stood still while SQLite counted"
-    async with db.reads() as session:
-        assert (await session.execute(text("SELECT count(*) FROM t"))).scalar() == 1
+    assert turns_meanwhile > 0, "the loop stood still while SQLite counted"
+    assert await rows_in_t(db) == 1
 
 
 async def test_a_long_run_of_inline_statements_lets_the_loop_run_meanwhile(
-    driver_db: Database, monkeypatch: pytest.MonkeyPatch
+    db: Database, trips: Trips
 ) -> None:
-    db = driver_db
-    trips = Trips(monkeypatch)
-    ticks, done = 0, asyncio.Event()
-
-    async def tick() -> None:
-        nonlocal ticks
-        while not done.is_set():
-            ticks += 1
-            await asyncio.sleep(0)
+    turns = LoopTurns()
 
     async def many_statements() -> int:
         async with db.reads() as session:  # the queries of a report, say
             await session.execute(text("SELECT count(*) FROM t"))
-            before = ticks
+            before = turns.count
             for row in range(3_000):
                 await session.execute(text("SELECT id FROM t WHERE id = :id"), {"id": row})
-            meanwhile = ticks - before
+            meanwhile = turns.count - before
         async with db.sessions.begin() as session:
             await session.execute(
                 text("INSERT INTO t (id) VALUES (:id)"), [{"id": row} for row in range(1, 501)]
             )
-        done.set()
         return meanwhile
 
-    ticks_meanwhile, _ = await asyncio.gather(many_statements(), tick())
-    assert ticks_meanwhile >= 2, "3 000 statements in a row kept the loop to themselves"
+    turns_meanwhile = await turns.during(many_statements())
+    assert turns_meanwhile >= 2, "3 000 statements in a row kept the loop to themselves"
     assert trips.made == ["INSERT"]  # the 500 rows at once went to the thread; the rest inline
-    async with db.reads() as session:
-        assert (await session.execute(text("SELECT count(*) FROM t"))).scalar() == 500
+    assert await rows_in_t(db) == 500
 
 
 async def test_write_transactions_of_one_process_take_turns_without_waiting_in_sqlite(
-    driver_db: Database, monkeypatch: pytest.MonkeyPatch
+    db: Database, trips: Trips
 ) -> None:
-    db = driver_db
-    trips = Trips(monkeypatch)
 
     async def write(first: int) -> None:
         async with db.sessions.begin() as session:
@@ -192,58 +210,34 @@ async def test_write_transactions_of_one_process_take_turns_without_waiting_in_s
             await session.execute(text(f"INSERT INTO t (id) VALUES ({first + 1})"))
 
     await asyncio.gather(*(write(first) for first in range(10, 60, 10)))
-    async with db.reads() as session:
-        assert (await session.execute(text("SELECT count(*) FROM t"))).scalar() == 10
+    assert await rows_in_t(db) == 10
     assert trips.made == []
 
 
 async def test_another_process_s_lock_is_waited_out_on_the_thread(
-    tmp_path: Path, driver_db: Database, monkeypatch: pytest.MonkeyPatch
+    db: Database, trips: Trips, other_process: sqlite3.Connection
 ) -> None:
-    db = driver_db
-    trips = Trips(monkeypatch)
-    other = sqlite3.connect(tmp_path / "driver.db", timeout=0, isolation_level=None)
-    try:
-        other.execute("BEGIN IMMEDIATE")
-        other.execute("INSERT INTO t (id) VALUES (1)")
-
-        async def write() -> None:
-            async with db.sessions.begin() as session:
-                await session.execute(text("INSERT INTO t (id) VALUES (2)"))
-
-        writing = asyncio.create_task(write())
-        await trips.made_one.wait()  # met the lock inline; now waiting on the thread
-        other.execute("COMMIT")
-        await writing
-    finally:
-        other.close()
-    async with db.reads() as session:
-        assert (await session.execute(text("SELECT count(*) FROM t"))).scalar() == 2
+    other_process.execute("BEGIN IMMEDIATE")
+    other_process.execute("INSERT INTO t (id) VALUES (1)")
+    writing = asyncio.create_task(insert(db, 2))
+    await trips.made_one.wait()  # met the lock inline; now waiting on the thread
+    other_process.execute("COMMIT")
+    await writing
+    assert await rows_in_t(db) == 2
     assert trips.made == ["INSERT"]
 
 
 async def test_a_step_cancelled_while_it_waits_for_another_s_lock_leaves_nothing_behind(
-    tmp_path: Path, driver_db: Database, monkeypatch: pytest.MonkeyPatch
+    db: Database, trips: Trips, other_process: sqlite3.Connection
 ) -> None:
-    db = driver_db
-    trips = Trips(monkeypatch)
-    other = sqlite3.connect(tmp_path / "driver.db", timeout=0, isolation_level=None)
-    try:
-        other.execute("BEGIN IMMEDIATE")
-
-        async def write(row: int) -> None:
-            async with db.sessions.begin() as session:
-                await session.execute(text(f"INSERT INTO t (id) VALUES ({row})"))
-
-        cancelled = asyncio.create_task(write(1))
-        await trips.made_one.wait()  # its INSERT waits on the thread
-        cancelled.cancel()
-        other.execute("COMMIT")  # the INSERT goes through there, then its ROLLBACK
-        with pytest.raises(asyncio.CancelledError):
-            await cancelled
-        await write(2)
-    finally:
-        other.close()
+    other_process.execute("BEGIN IMMEDIATE")
+    cancelled = asyncio.create_task(insert(db, 1))
+    await trips.made_one.wait()  # its INSERT waits on the thread
+    cancelled.cancel()
+    other_process.execute("COMMIT")  # the INSERT goes through there, then its ROLLBACK
+    with pytest.raises(asyncio.CancelledError):
+        await cancelled
+    await insert(db, 2)
     async with db.reads() as session:
         assert (await session.execute(text("SELECT id FROM t"))).scalars().all() == [2]
 
