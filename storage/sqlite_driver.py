@@ -108,7 +108,7 @@ _write_turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asy
 def write_turn(database: str) -> asyncio.Lock:
     """The lock this process's write transactions on `database` take turns on (one per
     event loop: an asyncio lock belongs to one)."""
-    if database in ("", ":memory:") or "mode=memory" in database:
+    if database in ("", ":memory:"):
         return asyncio.Lock()  # each such connection is a database of its own
     turns = _write_turns.setdefault(asyncio.get_running_loop(), {})
     return turns.setdefault(database, asyncio.Lock())
