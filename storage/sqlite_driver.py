@@ -185,8 +185,6 @@ class OneTripConnection(aiosqlite.Connection):
         return super().stop()
 
     async def _take_write_turn(self) -> None:
-        if self._turn is not None:
-            return  # a BEGIN that met another process's lock is being tried again
         turn = write_turn(self.database)
         try:
             async with asyncio.timeout(self.busy_wait_ms / 1000):
