@@ -158,13 +158,12 @@ class OneTripConnection(aiosqlite.Connection):
         self.pending_begin = None  # a transaction without statements never began
         try:
             if self._conn.in_transaction:
-                commit = self._conn.commit
                 try:
-                    commit()
+                    self._conn.commit()
                 except sqlite3.OperationalError as exc:
                     if _code(exc) != _BUSY:
                         raise
-                    await self._execute(partial(_waiting, self._conn, self.busy_wait_ms, commit))
+                    await self._wait_on_thread(self._conn.commit)
         finally:
             self._end_write_turn()
 
@@ -217,8 +216,11 @@ class OneTripConnection(aiosqlite.Connection):
     async def _on_thread(self, method: str, sql: str, parameters: Any, begin: str | None) -> Result:
         # Nothing inline overtakes this: were the step cancelled while it waits, SQLAlchemy
         # closes the connection, and the thread runs the close after the statement.
-        run = partial(_run, self._conn, method, sql, parameters, begin)
-        return await self._execute(partial(_waiting, self._conn, self.busy_wait_ms, run))
+        return await self._wait_on_thread(partial(_run, self._conn, method, sql, parameters, begin))
+
+    async def _wait_on_thread(self, work: Callable[[], T]) -> T:
+        """`work` on the connection's thread, where it may wait for another's lock."""
+        return await self._execute(partial(_waiting, self._conn, self.busy_wait_ms, work))
 
 
 def connect(database: str, *, busy_wait_ms: int, **kwargs: Any) -> OneTripConnection:
