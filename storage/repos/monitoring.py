@@ -27,7 +27,7 @@ async def answered_ratios(session: AsyncSession, now: datetime) -> dict[str, flo
     latest = (
         select(Round.district_id, func.max(Round.opens_at).label("opens_at"))
         .join(Campaign, Campaign.id == Round.campaign_id)
-        .where(Campaign.kind == "weekly", Round.opens_at <= now, Round.skipped.is_(False))
+        .where(Campaign.of_kind("weekly"), Round.opens_at <= now, Round.skipped.is_(False))
         .group_by(Round.district_id)
         .subquery()
     )

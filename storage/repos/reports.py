@@ -218,7 +218,7 @@ _WEEKLY_ROUNDS = (
     .join(Campaign, Campaign.id == Round.campaign_id)
     .where(
         Round.district_id == bindparam("district_id", type_=Round.district_id.type),
-        Campaign.kind == "weekly",
+        Campaign.of_kind("weekly"),
         Round.period <= bindparam("upto_period", type_=Round.period.type),
     )
     .order_by(Round.period.desc())
@@ -244,7 +244,7 @@ async def weekly_rounds_of_period(
     query = (
         select(Round)
         .join(Campaign, Campaign.id == Round.campaign_id)
-        .where(Campaign.kind == "weekly", Round.period.in_(list(periods)))
+        .where(Campaign.of_kind("weekly"), Round.period.in_(list(periods)))
     )
     return list(await session.scalars(query))
 

@@ -64,7 +64,7 @@ _ROUNDS_SINCE = (
     select(Campaign, Round)
     .join(Round, Round.campaign_id == Campaign.id)
     .where(
-        Campaign.kind == KIND,
+        Campaign.of_kind(KIND),
         Campaign.district_id == bindparam("district_id", type_=Campaign.district_id.type),
         Campaign.closed_at.is_(None),
         Round.opens_at <= bindparam("opened_by", type_=Round.opens_at.type),
@@ -79,7 +79,7 @@ async def upcoming_deadlines(session: AsyncSession, after: datetime) -> list[Rou
     query = (
         select(Round)
         .join(Campaign, Campaign.id == Round.campaign_id)
-        .where(Campaign.kind == KIND, Campaign.closed_at.is_(None), Round.deadline_at > after)
+        .where(Campaign.of_kind(KIND), Campaign.closed_at.is_(None), Round.deadline_at > after)
     )
     return list(await session.scalars(query))
 
@@ -99,7 +99,7 @@ async def recent(
         select(Campaign, Round)
         .join(Round, Round.campaign_id == Campaign.id)
         .where(
-            Campaign.kind == KIND,
+            Campaign.of_kind(KIND),
             Campaign.district_id.in_(district_ids),
             Round.opens_at <= opened_by,
             Round.deadline_at > ends_after,

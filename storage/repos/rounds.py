@@ -36,7 +36,7 @@ async def questionnaire(session: AsyncSession, questionnaire_id: int) -> Questio
 async def weekly_campaign(session: AsyncSession, district_id: int) -> Campaign | None:
     query = (
         select(Campaign)
-        .where(Campaign.district_id == district_id, Campaign.kind == "weekly")
+        .where(Campaign.district_id == district_id, Campaign.of_kind("weekly"))
         .order_by(Campaign.id)
         .limit(1)
     )
@@ -84,7 +84,7 @@ _WEEKLY_ROUND_OF = (
     .join(Campaign, Campaign.id == Round.campaign_id)
     .where(
         Campaign.district_id == bindparam("district_id", type_=Campaign.district_id.type),
-        Campaign.kind == "weekly",
+        Campaign.of_kind("weekly"),
         Round.period == bindparam("period", type_=Round.period.type),
     )
     .order_by(Campaign.id)
@@ -131,8 +131,8 @@ def _school_with_open_rounds() -> Select[Any]:
                 Campaign.id == Round.campaign_id,
                 Campaign.district_id == District.id,
                 or_(
-                    and_(Campaign.kind == "weekly", Round.period.in_(periods)),
-                    and_(Campaign.kind == REQUEST, Campaign.closed_at.is_(None), is_open),
+                    and_(Campaign.of_kind("weekly"), Round.period.in_(periods)),
+                    and_(Campaign.of_kind(REQUEST), Campaign.closed_at.is_(None), is_open),
                 ),
             ),
         )

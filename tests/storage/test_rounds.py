@@ -1,10 +1,15 @@
-from datetime import UTC, datetime
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import event
 
 from bot.clock import FakeClock
 from bot.domain.weeks import IsoWeek
 from bot.services import rounds
 from storage.db import Database
-from storage.repos import districts
+from storage.repos import districts, monitoring, reports, requests
+from storage.repos import rounds as rounds_repo
 
 
 async def _district(db: Database, clock: FakeClock, **values):
@@ -61,3 +66,40 @@ async def test_weekly_campaigns_of_many_districts_in_one_connection(
             )
             made.append(await rounds.weekly_campaign(session, district, clock.now()))
     assert len({campaign.id for campaign in made}) == 8
+
+
+async def test_campaign_kind_is_written_into_the_sql(sqlite_db: Database, clock: FakeClock) -> None:
+    # SQLite checks a bound kind against the partial index's `kind = 'weekly'` and then
+    # prepares the statement again each time it is bound: ≈ 60 µs a check-in step.
+    sent: list[str] = []
+
+    @event.listens_for(sqlite_db.engine.sync_engine, "before_cursor_execute")
+    def _sent(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        sent.append(statement)
+
+    district_id = await _district(sqlite_db, clock)
+    now = clock.now()
+    week_ago = now - timedelta(days=7)
+    async with sqlite_db.sessions.begin() as session:
+        district = await districts.get(session, district_id)
+        await rounds.current_round(session, district, now)
+        await rounds_repo.weekly_round_of(session, district_id, "2024-W43")
+        await rounds_repo.school_with_open_rounds(
+            session, school_id=1, periods=["2024-W43"], opened_by=now, ends_after=week_ago
+        )
+        await requests.rounds_since(
+            session, district_id=district_id, opened_by=now, ends_after=week_ago
+        )
+        await requests.upcoming_deadlines(session, now)
+        await requests.recent(
+            session, district_ids=[district_id], opened_by=now, ends_after=week_ago
+        )
+        await monitoring.answered_ratios(session, now)
+        await reports.weekly_rounds(session, district_id=district_id, upto_period="2024-W43",
+                                    limit=5)  # fmt: skip
+        await reports.weekly_rounds_of_period(session, periods=["2024-W43"])
+    on_kind = [s for s in sent if "campaigns.kind" in s]
+    assert len(on_kind) >= 9
+    assert not [s for s in on_kind if re.search(r"campaigns\.kind\s*(=|!=|<>|IN)\s*\(?\?", s)]
+    assert all("campaigns.kind = 'weekly'" in s or "campaigns.kind = 'request'" in s
+               for s in on_kind)  # fmt: skip
