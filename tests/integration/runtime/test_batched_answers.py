@@ -68,6 +68,14 @@ async def test_a_reply_alone_is_one_plain_send(vk: Vk) -> None:
     assert vk.texts(PEOPLE[0]) == ["Один ответ"]
 
 
+async def test_a_reply_arrives_as_written(vk: Vk) -> None:
+    text = "Спасибо! 48,68 % & = + / ? # 😀 «ё»\nвторая строка"
+    keyboard = json.dumps({"one_time": False, "buttons": [[{"action": {"label": "Отправить"}}]]})
+    assert await reply(vk.api, PEOPLE[0], text, keyboard=keyboard)
+    assert vk.texts(PEOPLE[0]) == [text]
+    assert json.loads(vk.emulator.calls[0]["params"]["keyboard"]) == json.loads(keyboard)
+
+
 async def test_replies_asked_for_at_once_go_out_in_executes_of_25(vk: Vk) -> None:
     assert await _everybody(vk) == [True] * len(PEOPLE)
     assert vk.emulator.counters["requests"] == 2  # 25 + 5
