@@ -9,6 +9,7 @@ import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from vkbottle.exception_factory import VKAPIError
@@ -82,6 +83,45 @@ async def test_replies_asked_for_at_once_go_out_in_executes_of_25(vk: Vk) -> Non
     assert [c["method"] for c in vk.emulator.calls].count("execute") == 2
     for person in PEOPLE:
         assert vk.texts(person) == [f"Ответ {person}"]
+
+
+def _hold_requests(vk: Vk) -> tuple[asyncio.Event, list[str]]:
+    """Requests wait at the door until the event is set; the list names those that came."""
+    door, came = asyncio.Event(), []
+    send = vk.api.request
+
+    async def held(method: str, data: dict, version: str | None = None, **kw: Any) -> Any:
+        came.append(method)
+        await door.wait()
+        return await send(method, data, version, **kw)
+
+    vk.api.request = held  # type: ignore[method-assign]
+    return door, came
+
+
+async def test_replies_asked_for_while_a_request_is_out_wait_and_go_together(vk: Vk) -> None:
+    door, came = _hold_requests(vk)
+    first = asyncio.create_task(reply(vk.api, PEOPLE[0], "Первый"))
+    await asyncio.sleep(0.01)
+    later = [asyncio.create_task(reply(vk.api, p, f"Ответ {p}")) for p in PEOPLE[1:4]]
+    await asyncio.sleep(0.01)
+    assert came == ["messages.send"]  # the three wait for the first request to come back
+    door.set()
+    assert await asyncio.gather(first, *later) == [True] * 4
+    assert came == ["messages.send", "execute"]
+    assert [vk.texts(p) for p in PEOPLE[1:4]] == [[f"Ответ {p}"] for p in PEOPLE[1:4]]
+
+
+async def test_a_full_execute_does_not_wait_for_the_request_out(vk: Vk) -> None:
+    door, came = _hold_requests(vk)
+    first = asyncio.create_task(reply(vk.api, PEOPLE[0], "Первый"))
+    await asyncio.sleep(0.01)
+    rest = [asyncio.create_task(reply(vk.api, p, f"Ответ {p}")) for p in PEOPLE[1:]]
+    await asyncio.sleep(0.01)
+    assert came == ["messages.send", "execute"]  # 25 of the 29 went at once
+    door.set()
+    assert await asyncio.gather(first, *rest) == [True] * len(PEOPLE)
+    assert came == ["messages.send", "execute", "execute"]
 
 
 async def test_button_answers_travel_with_the_replies(vk: Vk) -> None:
