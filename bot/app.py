@@ -115,7 +115,9 @@ def build_app(
     # redirect_arguments: the error handler gets the message too, so it can apologise; the
     # same instance must reach the labeler's views, which is where handlers fail.
     errors = ErrorHandler(redirect_arguments=True)
-    dispenser = DatabaseStateDispenser(db, clock, read=read_dialog_and_actor(settings.admin_ids))
+    dispenser = DatabaseStateDispenser(
+        db, clock, read=read_dialog_and_actor(db, settings.admin_ids)
+    )
     bot = Bot(api=api, state_dispenser=dispenser, error_handler=errors)
     # Dialogs belong to a person, not to a chat: key the state by the author.
     bot.labeler.message_view.state_source_key = "from_id"

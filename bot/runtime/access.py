@@ -5,8 +5,8 @@
 table allows (the guard labeler answers everyone else).
 
 The roles are read with the dialog state, in the same statement (`read_dialog_and_actor`,
-the state dispenser's read): a second read per message cost as much as the rest of
-handling a plain message under a burst.
+the state dispenser's read, one for all the updates started at the same moment): a second
+read per message cost as much as the rest of handling a plain message under a burst.
 """
 
 from __future__ import annotations
@@ -15,13 +15,14 @@ from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
 from vkbottle.bot import Message
 from vkbottle.dispatch.rules import ABCRule
 
 from bot.domain.commands import parse_command
 from bot.runtime.middleware import Middleware
-from bot.services.access import Action, Actor, authorize, load_actor, load_actor_and_dialog
+from bot.runtime.read_together import ReadTogether
+from bot.services.access import Action, Actor, authorize, load_actor, load_actors_and_dialogs
+from storage.db import Database
 from storage.repos.dialogs import Seen
 
 CHAT_PEER_START = 2_000_000_000
@@ -34,12 +35,19 @@ _prefetched: ContextVar[Actor | None] = ContextVar("prefetched_actor", default=N
 
 
 def read_dialog_and_actor(
-    admin_ids: list[int],
-) -> Callable[[AsyncConnection, int], Awaitable[Seen | None]]:
-    """The state dispenser's read: the dialog state, with the actor kept for the middleware."""
+    db: Database, admin_ids: list[int]
+) -> Callable[[int], Awaitable[Seen | None]]:
+    """The state dispenser's read: the dialog state, with the actor kept for the middleware.
+    The people of updates handled together are read together."""
 
-    async def read(connection: AsyncConnection, vk_id: int) -> Seen | None:
-        actor, dialog = await load_actor_and_dialog(connection, vk_id, admin_ids)
+    async def read_many(vk_ids: list[int]) -> dict[int, tuple[Actor, Seen | None]]:
+        async with db.read_connection() as connection:
+            return await load_actors_and_dialogs(connection, vk_ids, admin_ids)
+
+    together = ReadTogether(read_many)
+
+    async def read(vk_id: int) -> Seen | None:
+        actor, dialog = await together.read(vk_id)
         _prefetched.set(actor)
         return dialog
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
 from vkbottle import ABCStateDispenser, BaseStateGroup
 from vkbottle.dispatch.dispenser.base import StatePeer
 
@@ -18,18 +17,17 @@ from storage.repos.dialogs import Seen
 # How the person's dialog state is read at the start of every message: with more about the
 # person in the same statement, one read per message serves every concern
 # (see bot/runtime/access.py).
-ReadDialog = Callable[[AsyncConnection, int], Awaitable[Seen | None]]
+ReadDialog = Callable[[int], Awaitable[Seen | None]]
 
 
 class DatabaseStateDispenser(ABCStateDispenser):
-    def __init__(self, db: Database, clock: Clock, read: ReadDialog = dialogs.peek) -> None:
+    def __init__(self, db: Database, clock: Clock, read: ReadDialog) -> None:
         self._db = db
         self._clock = clock
         self._read = read
 
     async def get(self, peer_id: int) -> StatePeer | None:
-        async with self._db.read_connection() as connection:
-            row = await self._read(connection, peer_id)
+        row = await self._read(peer_id)
         event = current_event.get()
         if event is not None:
             event.dialog = (peer_id, row)

@@ -8,7 +8,7 @@ that acts on a particular district or school asks `authorize(actor, action, dist
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -222,12 +222,18 @@ def _actor_query(*, with_dialog: bool) -> Select[Any]:
     """The person, their schools and the districts they are an official of in one query:
     every dialog step starts here (kind "s": a staff row or the bare person, "o": official;
     with the dialog, "d": the person's dialog state, in its own three columns).
+    With the dialog it reads several people (`vk_ids`), each row naming its person.
     Built once: constructing a UNION costs more than running it."""
-    vk_id = bindparam("vk_id", type_=Person.vk_id.type)
+    people = bindparam("vk_ids", expanding=True)
+    if with_dialog:
+        of_person = Person.vk_id.in_(people)
+    else:
+        of_person = Person.vk_id == bindparam("vk_id", type_=Person.vk_id.type)
     no_dialog = (null(), null(), null())
     staff = (
         select(
             literal("s").label("kind"),
+            Person.vk_id,
             Person.id,
             SchoolStaff.school_id,
             School.district_id,
@@ -237,12 +243,21 @@ def _actor_query(*, with_dialog: bool) -> Select[Any]:
         )
         .outerjoin(SchoolStaff, SchoolStaff.person_id == Person.id)
         .outerjoin(School, and_(School.id == SchoolStaff.school_id, School.archived_at.is_(None)))
-        .where(Person.vk_id == vk_id)
+        .where(of_person)
     )
     officials = (
-        select(literal("o"), Person.id, null(), Official.district_id, null(), null(), *no_dialog)
+        select(
+            literal("o"),
+            Person.vk_id,
+            Person.id,
+            null(),
+            Official.district_id,
+            null(),
+            null(),
+            *no_dialog,
+        )
         .join(Official, Official.person_id == Person.id)
-        .where(Person.vk_id == vk_id)
+        .where(of_person)
     )
     branches = [staff, officials]
     if with_dialog:
@@ -250,6 +265,7 @@ def _actor_query(*, with_dialog: bool) -> Select[Any]:
         # the payload's type is what turns the stored JSON back into a dict.
         dialog = select(
             literal("d").label("kind"),
+            DialogState.vk_id.label("vk_id"),
             null().label("id"),
             null().label("school_id"),
             null().label("district_id"),
@@ -258,14 +274,14 @@ def _actor_query(*, with_dialog: bool) -> Select[Any]:
             DialogState.state,
             DialogState.payload,
             DialogState.version,
-        ).where(DialogState.vk_id == vk_id)
+        ).where(DialogState.vk_id.in_(people))
         branches.insert(0, dialog)
     both = union_all(*branches).subquery()
     return select(both).order_by(both.c.kind, both.c.name)
 
 
 _ACTOR_QUERY = _actor_query(with_dialog=False)
-_ACTOR_AND_DIALOG_QUERY = _actor_query(with_dialog=True)
+_ACTORS_AND_DIALOGS_QUERY = _actor_query(with_dialog=True)
 
 
 async def load_actor(
@@ -276,14 +292,22 @@ async def load_actor(
     return _actor(vk_id, admin_ids, found, chat)
 
 
-async def load_actor_and_dialog(
-    reader: Reader, vk_id: int, admin_ids: list[int]
-) -> tuple[Actor, Seen | None]:
-    """A person's roles and dialog state in one statement: every private message starts
-    here, and a statement is what a step pays most for."""
-    found = (await reader.execute(_ACTOR_AND_DIALOG_QUERY, {"vk_id": vk_id})).all()
-    dialog = next((Seen(r.state, r.payload, r.version) for r in found if r.kind == "d"), None)
-    return _actor(vk_id, admin_ids, found, None), dialog
+async def load_actors_and_dialogs(
+    reader: Reader, vk_ids: Collection[int], admin_ids: list[int]
+) -> dict[int, tuple[Actor, Seen | None]]:
+    """Each person's roles and dialog state, all in one statement: every private message
+    starts here, and a statement is what a step pays most for."""
+    found = (await reader.execute(_ACTORS_AND_DIALOGS_QUERY, {"vk_ids": list(vk_ids)})).all()
+    rows: dict[int, list[Row[Any]]] = {vk_id: [] for vk_id in vk_ids}
+    for row in found:
+        rows[row.vk_id].append(row)
+    return {
+        vk_id: (
+            _actor(vk_id, admin_ids, mine, None),
+            next((Seen(r.state, r.payload, r.version) for r in mine if r.kind == "d"), None),
+        )
+        for vk_id, mine in rows.items()
+    }
 
 
 def _actor(

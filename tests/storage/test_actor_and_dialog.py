@@ -4,7 +4,7 @@ the same as reading them apart, on both engines."""
 from __future__ import annotations
 
 from bot.clock import FakeClock
-from bot.services.access import load_actor, load_actor_and_dialog
+from bot.services.access import load_actor, load_actors_and_dialogs
 from storage.db import Database
 from storage.models import District
 from storage.repos import dialogs
@@ -22,7 +22,7 @@ async def _read_apart(db: Database, vk_id: int, admin_ids: list[int]) -> tuple:
 
 async def _read_together(db: Database, vk_id: int, admin_ids: list[int]) -> tuple:
     async with db.read_connection() as connection:
-        return await load_actor_and_dialog(connection, vk_id, admin_ids)
+        return (await load_actors_and_dialogs(connection, [vk_id], admin_ids))[vk_id]
 
 
 async def test_roles_and_dialog_in_one_read_match_the_reads_apart(
@@ -41,10 +41,16 @@ async def test_roles_and_dialog_in_one_read_match_the_reads_apart(
         await dialogs.create(session, vk_id=STRANGER_VK, state="onboarding", payload={},
                              now=clock.now())  # fmt: skip
 
-    for vk_id in (HEAD_VK, OFFICIAL_VK, STRANGER_VK, 999):
+    people = (HEAD_VK, OFFICIAL_VK, STRANGER_VK, 999)
+    for vk_id in people:
         assert await _read_together(db, vk_id, [OFFICIAL_VK]) == await _read_apart(
             db, vk_id, [OFFICIAL_VK]
         )
+    async with db.read_connection() as connection:
+        everybody = await load_actors_and_dialogs(connection, people, [OFFICIAL_VK])
+    assert everybody == {
+        vk_id: await _read_apart(db, vk_id, [OFFICIAL_VK]) for vk_id in people
+    }  # fmt: skip
 
     actor, dialog = await _read_together(db, HEAD_VK, [])
     assert sorted(actor.school_ids) == sorted(district.school_ids)

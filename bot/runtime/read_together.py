@@ -1,0 +1,56 @@
+"""Reads asked for in the same turn of the event loop go to the database as one statement.
+
+Under a burst the pipeline starts a Long Poll batch's updates together, and each first
+reads its author's roles and dialog state: one statement for all of them instead of one
+each took ≈ 5 % off a check-in step's CPU (bench/README.md). A read asked for alone goes
+out alone, one turn of the loop later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Generic, TypeVar
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class ReadTogether(Generic[K, V]):
+    def __init__(self, read_many: Callable[[list[K]], Awaitable[dict[K, V]]]) -> None:
+        self._read_many = read_many
+        self._asked: dict[K, list[asyncio.Future[V]]] = {}
+        self._reads: set[asyncio.Task[None]] = set()
+
+    async def read(self, key: K) -> V:
+        loop = asyncio.get_running_loop()
+        if not self._asked:
+            # After what is ready to run now: the other updates of the batch ask meanwhile.
+            loop.call_soon(self._start)
+        done: asyncio.Future[V] = loop.create_future()
+        self._asked.setdefault(key, []).append(done)
+        return await done
+
+    def _start(self) -> None:
+        asked, self._asked = self._asked, {}
+        task = asyncio.create_task(self._read(asked))
+        self._reads.add(task)
+        task.add_done_callback(self._reads.discard)
+
+    async def _read(self, asked: dict[K, list[asyncio.Future[V]]]) -> None:
+        try:
+            found = await self._read_many(list(asked))
+        except Exception as exc:
+            for waiting in asked.values():
+                for done in waiting:
+                    if not done.done():
+                        done.set_exception(exc)
+        else:
+            for key, waiting in asked.items():
+                for done in waiting:
+                    if not done.done():  # not given up on (a cancelled update)
+                        done.set_result(found[key])
+        finally:
+            for waiting in asked.values():
+                for done in waiting:
+                    done.cancel()  # only those still waiting: the read itself was cancelled

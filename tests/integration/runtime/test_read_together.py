@@ -1,0 +1,50 @@
+"""Messages that arrive together have their authors' roles and dialog states read together,
+and each author still gets their own answer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+
+from bot.clock import FakeClock
+from storage.db import Database
+from tests.utils.factories import make_district, make_staff
+from tests.utils.harness import running_bot
+
+HEADS = [101, 102, 103, 104, 105]
+SCHOOLS = tuple((f"МКОУ «СОШ № {n}»", f"СОШ № {n}") for n in range(1, len(HEADS) + 1))
+
+
+async def test_heads_writing_at_once_are_read_in_one_statement(
+    db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    district = await make_district(db, now=clock.now(), schools=SCHOOLS)
+    for vk_id, school_id in zip(HEADS, district.school_ids, strict=True):
+        await make_staff(db, vk_id=vk_id, school_ids=[school_id], now=clock.now())
+    reads: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if "dialog_states.vk_id IN" in statement:
+            reads.append(statement)
+
+    async with running_bot(db, clock, tmp_path) as bot:
+        for vk_id in HEADS:
+            bot.user(vk_id)
+        for vk_id in HEADS:
+            await bot.say(vk_id, "Заполнить")
+        # PostgreSQL reads through a pool of its own (storage/db.py).
+        engine = (db.autocommit or db.engine).sync_engine
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            marks = bot.last_sent_id()
+            for vk_id, answer in zip(HEADS, ("41", "42", "43", "44", "45"), strict=True):
+                await bot.emulator.deliver_message(vk_id, answer)
+            await bot.settle()
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        for vk_id in HEADS:
+            [question] = bot.texts(vk_id, marks)
+            assert question.startswith("Вопрос 2 из 10"), question
+    assert len(reads) == 1
