@@ -27,7 +27,7 @@ from bot.domain.questionnaire import Questionnaire
 from bot.keyboards import empty_keyboard
 from bot.services import checkin_flow as flow
 from bot.services import checkin_screens as screens
-from bot.services.access import Actor, load_actor
+from bot.services.access import Actor, load_actor, load_actors_and_dialogs
 from bot.services.checkin import (
     CheckinRefused,
     OpenRound,
@@ -108,8 +108,8 @@ async def handle(
         try:
             async with db.sessions.begin() as session:
                 if known is None:
-                    actor = await load_actor(session, vk_id, list(admin_ids))
-                    known = Known(actor, await dialogs.peek(session, vk_id))
+                    read = await load_actors_and_dialogs(session, [vk_id], list(admin_ids))
+                    known = Known(*read[vk_id])
                 return await _Conversation(session, known, now).step(intent)
         except (IntegrityError, _StaleDraft) as exc:
             # Another step of this person (another instance, or a state read before a

@@ -56,6 +56,29 @@ async def test_a_step_on_what_was_read_does_not_read_it_again(
     assert (version, draft.answers["staff_total"]) == (1, 45)
 
 
+async def test_a_step_without_a_read_reads_roles_and_dialog_in_one_statement(
+    db: Database, clock: FakeClock
+) -> None:
+    # A button press comes without the read a message gets at its start.
+    await one_head(db, clock)
+    await handle(db=db, vk_id=HEAD_VK, admin_ids=[], intent=Intent("start"), now=clock.now())
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        outcome = await _step(db, clock, "45", None)
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
+    assert outcome.screens[-1].text.startswith("Вопрос 2 из 10")
+    reads = [s for s in statements if "dialog_states" in s or "school_staff" in s]
+    assert len(reads) == 2  # the read, then the draft written back
+    assert "dialog_states" in reads[0] and "school_staff" in reads[0]
+    assert reads[1].lstrip().startswith("UPDATE dialog_states")
+
+
 async def test_a_step_on_a_stale_read_runs_again_on_what_was_stored(
     db: Database, clock: FakeClock
 ) -> None:
