@@ -27,6 +27,22 @@ async def _step(db: Database, clock: FakeClock, text: str, known: Known | None) 
     )
 
 
+async def _step_sending(
+    db: Database, clock: FakeClock, text: str, known: Known | None
+) -> tuple[Outcome, list[str]]:
+    """The step's outcome and the SQL statements it sent."""
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        return await _step(db, clock, text, known), statements
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
+
+
 async def _draft(db: Database) -> tuple[int, Draft]:
     async with db.reads() as session:
         row = (await session.scalars(select(DialogState))).one()
@@ -38,17 +54,7 @@ async def test_a_step_on_what_was_read_does_not_read_it_again(
 ) -> None:
     await one_head(db, clock)
     await handle(db=db, vk_id=HEAD_VK, admin_ids=[], intent=Intent("start"), now=clock.now())
-    known = await _known(db)
-    statements: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
-    try:
-        outcome = await _step(db, clock, "45", known)
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
+    outcome, statements = await _step_sending(db, clock, "45", await _known(db))
     assert outcome.screens[-1].text.startswith("Вопрос 2 из 10")
     assert not [s for s in statements if s.lstrip().startswith("SELECT") and "dialog_states" in s]
     assert not [s for s in statements if "school_staff" in s]
@@ -62,16 +68,7 @@ async def test_a_step_without_a_read_reads_roles_and_dialog_in_one_statement(
     # A button press comes without the read a message gets at its start.
     await one_head(db, clock)
     await handle(db=db, vk_id=HEAD_VK, admin_ids=[], intent=Intent("start"), now=clock.now())
-    statements: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
-    try:
-        outcome = await _step(db, clock, "45", None)
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
+    outcome, statements = await _step_sending(db, clock, "45", None)
     assert outcome.screens[-1].text.startswith("Вопрос 2 из 10")
     reads = [s for s in statements if "dialog_states" in s or "school_staff" in s]
     assert len(reads) == 2  # the read, then the draft written back
