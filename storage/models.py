@@ -166,7 +166,7 @@ class Campaign(Base):
         """`kind = '<kind>'` with the kind written into the SQL. A bound value here would
         make SQLite prepare the statement again on every run: the planner checks the value
         against the partial index's `kind = 'weekly'`, and binding it again expires the
-        statement (≈ 60 µs a check-in step, bench/README.md)."""
+        statement (60–130 µs a check-in step, bench/README.md)."""
         return cls.kind == literal(kind, literal_execute=True)
 
 

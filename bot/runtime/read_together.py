@@ -2,7 +2,7 @@
 
 Under a burst the pipeline starts a Long Poll batch's updates together, and each first
 reads its author's roles and dialog state: one statement for all of them instead of one
-each took ≈ 5 % off a check-in step's CPU (bench/README.md). A read asked for alone goes
+each took 2–8 % off a check-in step's CPU (bench/README.md). A read asked for alone goes
 out alone, one turn of the loop later.
 """
 
@@ -17,6 +17,8 @@ V = TypeVar("V")
 
 
 class ReadTogether(Generic[K, V]):
+    """`read_many` gets each key asked for once and answers every one of them."""
+
     def __init__(self, read_many: Callable[[list[K]], Awaitable[dict[K, V]]]) -> None:
         self._read_many = read_many
         self._asked: dict[K, list[asyncio.Future[V]]] = {}
@@ -51,6 +53,7 @@ class ReadTogether(Generic[K, V]):
                     if not done.done():  # not given up on (a cancelled update)
                         done.set_result(found[key])
         finally:
+            # Were the read itself cancelled (the bot stopping), its askers stop with it.
             for waiting in asked.values():
                 for done in waiting:
-                    done.cancel()  # only those still waiting: the read itself was cancelled
+                    done.cancel()

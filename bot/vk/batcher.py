@@ -10,8 +10,8 @@ Batches form by themselves: a request takes what waits once the rate limit lets 
 While a request is in flight, what is asked for meanwhile waits for it to come back, unless
 a full `execute` waits, which goes at once (a few in flight at most). A call made while
 nothing is in flight goes at once, as itself. Under a burst on the bench's emulator this
-halved the requests and took 15 % off a check-in step's CPU (bench/README.md); against VK
-a reply waits at most one round trip more. Every send keeps its own `random_id`, so a
+took 10–14 % off a check-in step's CPU (bench/README.md); against VK a reply waits at most
+one round trip more. Every send keeps its own `random_id`, so a
 request sent again after a failure cannot message anybody twice.
 """
 

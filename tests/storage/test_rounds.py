@@ -70,7 +70,7 @@ async def test_weekly_campaigns_of_many_districts_in_one_connection(
 
 async def test_campaign_kind_is_written_into_the_sql(sqlite_db: Database, clock: FakeClock) -> None:
     # SQLite checks a bound kind against the partial index's `kind = 'weekly'` and then
-    # prepares the statement again each time it is bound: ≈ 60 µs a check-in step.
+    # prepares the statement again each time it is bound: 60–130 µs a check-in step.
     sent: list[str] = []
 
     @event.listens_for(sqlite_db.engine.sync_engine, "before_cursor_execute")
