@@ -224,8 +224,8 @@ def _actor_query(*, with_dialog: bool) -> Select[Any]:
     with the dialog, "d": the person's dialog state, in its own three columns).
     With the dialog it reads several people (`vk_ids`), each row naming its person.
     Built once: constructing a UNION costs more than running it."""
-    people = bindparam("vk_ids", expanding=True)
     if with_dialog:
+        people = bindparam("vk_ids", expanding=True)
         of_person = Person.vk_id.in_(people)
     else:
         of_person = Person.vk_id == bindparam("vk_id", type_=Person.vk_id.type)
