@@ -91,8 +91,9 @@ def open_database(url: str, **engine_kwargs: Any) -> Database:
     read_engine = engine.execution_options(read_only=True)
     autocommit = None
     if engine.dialect.name != "sqlite":
-        hot_reads = {"pool_size": 2, **engine_kwargs}  # no overflow either (see POOL_SIZE)
-        autocommit = create_engine(url, isolation_level="AUTOCOMMIT", **hot_reads)
+        # No overflow either (see POOL_SIZE); AUTOCOMMIT whatever the caller's own engine has.
+        hot_reads = {"pool_size": 2, **engine_kwargs, "isolation_level": "AUTOCOMMIT"}
+        autocommit = create_engine(url, **hot_reads)
     return Database(
         engine,
         async_sessionmaker(engine, expire_on_commit=False),

@@ -4,10 +4,12 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 
 from storage.db import Database, open_database
 from storage.migrate import HEADS, alembic_config, schema_heads, upgrade_if_behind
 from storage.models import Base
+from tests.conftest import database_url
 
 
 async def test_migrations_match_the_models(db: Database) -> None:
@@ -93,3 +95,14 @@ async def test_a_read_session_refuses_to_write(db: Database) -> None:
             await session.execute(select(DialogState))  # autoflush
     async with db.reads() as session:
         assert (await session.scalars(select(DialogState.state))).all() == ["s"]
+
+
+async def test_a_database_opened_in_autocommit_keeps_its_hot_read_pool(tmp_path: Path) -> None:
+    # Tools open an administrative connection so (tests/reliability/test_sandbox_kill.py).
+    url, _ = database_url("postgresql", tmp_path)
+    database = open_database(url, isolation_level="AUTOCOMMIT")
+    try:
+        async with database.read_connection() as connection:
+            assert (await connection.execute(text("SELECT 1"))).scalar() == 1
+    finally:
+        await database.dispose()
