@@ -20,7 +20,7 @@ from vkbottle.dispatch.rules import ABCRule
 
 from bot.domain.commands import parse_command
 from bot.runtime.middleware import Middleware
-from bot.runtime.read_together import ReadTogether
+from bot.runtime.together import Together
 from bot.services.access import Action, Actor, authorize, load_actor, load_actors_and_dialogs
 from storage.db import Database
 from storage.repos.dialogs import Seen
@@ -44,10 +44,10 @@ def read_dialog_and_actor(
         async with db.read_connection() as connection:
             return await load_actors_and_dialogs(connection, vk_ids, admin_ids)
 
-    together = ReadTogether(read_many)
+    together = Together(read_many)
 
     async def read(vk_id: int) -> Seen | None:
-        actor, dialog = await together.read(vk_id)
+        actor, dialog = await together.ask(vk_id)
         _prefetched.set(actor)
         return dialog
 

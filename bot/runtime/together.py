@@ -1,9 +1,10 @@
-"""Reads asked for in the same turn of the event loop go to the database as one statement.
+"""Database calls asked for in the same turn of the event loop go to the database as one.
 
 Under a burst the pipeline starts a Long Poll batch's updates together, and each first
 reads its author's roles and dialog state: one statement for all of them instead of one
-each took 2–8 % off a check-in step's CPU (bench/README.md). A read asked for alone goes
-out alone, one turn of the loop later.
+each took 2–8 % off a check-in step's CPU (bench/README.md). The steps then go on in step,
+so their next reads and writes meet again. A call asked for alone goes out alone, one turn
+of the loop later.
 """
 
 from __future__ import annotations
@@ -16,15 +17,15 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 
-class ReadTogether(Generic[K, V]):
-    """`read_many` gets each key asked for once and answers every one of them."""
+class Together(Generic[K, V]):
+    """`run_many` gets each key asked for once and answers every one of them."""
 
-    def __init__(self, read_many: Callable[[list[K]], Awaitable[dict[K, V]]]) -> None:
-        self._read_many = read_many
+    def __init__(self, run_many: Callable[[list[K]], Awaitable[dict[K, V]]]) -> None:
+        self._run_many = run_many
         self._asked: dict[K, list[asyncio.Future[V]]] = {}
-        self._reads: set[asyncio.Task[None]] = set()
+        self._running: set[asyncio.Task[None]] = set()
 
-    async def read(self, key: K) -> V:
+    async def ask(self, key: K) -> V:
         loop = asyncio.get_running_loop()
         if not self._asked:
             # After what is ready to run now: the other updates of the batch ask meanwhile.
@@ -35,13 +36,13 @@ class ReadTogether(Generic[K, V]):
 
     def _start(self) -> None:
         asked, self._asked = self._asked, {}
-        task = asyncio.create_task(self._read(asked))
-        self._reads.add(task)
-        task.add_done_callback(self._reads.discard)
+        task = asyncio.create_task(self._run(asked))
+        self._running.add(task)
+        task.add_done_callback(self._running.discard)
 
-    async def _read(self, asked: dict[K, list[asyncio.Future[V]]]) -> None:
+    async def _run(self, asked: dict[K, list[asyncio.Future[V]]]) -> None:
         try:
-            found = await self._read_many(list(asked))
+            found = await self._run_many(list(asked))
         except Exception as exc:
             for waiting in asked.values():
                 for done in waiting:
@@ -53,7 +54,7 @@ class ReadTogether(Generic[K, V]):
                     if not done.done():  # not given up on (a cancelled update)
                         done.set_result(found[key])
         finally:
-            # Were the read itself cancelled (the bot stopping), its askers stop with it.
+            # Were the call itself cancelled (the bot stopping), its askers stop with it.
             for waiting in asked.values():
                 for done in waiting:
                     done.cancel()
