@@ -14,8 +14,8 @@ from functools import lru_cache
 from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.pool import Pool
 
 from bot.domain.calendar_days import DayCalendar, load_school_calendar
 from bot.domain.questionnaire import Questionnaire, default_questionnaire
@@ -69,12 +69,13 @@ def _calendar(
 
 
 # Stored questionnaire versions never change, so each is parsed once per database. Keyed by
-# the engine because row ids repeat across databases (tests, the demo beside a sandbox).
-_parsed: WeakKeyDictionary[Engine, dict[int, Questionnaire]] = WeakKeyDictionary()
+# the engine's pool because row ids repeat across databases (tests, the demo beside a
+# sandbox), and the pool is what an engine shares with its copies of other options (reads).
+_parsed: WeakKeyDictionary[Pool, dict[int, Questionnaire]] = WeakKeyDictionary()
 
 
 async def round_questionnaire(session: AsyncSession, round_: Round) -> Questionnaire:
-    cache = _parsed.setdefault(session.bind.sync_engine, {})
+    cache = _parsed.setdefault(session.bind.sync_engine.pool, {})
     found = cache.get(round_.questionnaire_id)
     if found is None:  # every dialog step asks for it: no query once parsed
         row = await repo.questionnaire(session, round_.questionnaire_id)
