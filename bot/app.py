@@ -9,6 +9,7 @@ import asyncio
 import logging
 import uuid
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,8 @@ from bot.runtime.middleware import Middleware
 from bot.runtime.replies import reply
 from bot.runtime.routing import resolved, resolved_basement
 from bot.runtime.state import DatabaseStateDispenser
+from bot.runtime.together import Together
+from bot.services.draft_steps import DraftSteps, overwrite_drafts, read_open_rounds
 from bot.texts import common as texts
 from bot.vk.api import SvodkaAPI, describe, make_api
 from storage.db import Database
@@ -42,6 +45,8 @@ class AppContext:
     clock: Clock
     api: SvodkaAPI
     instance_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    # Check-in steps that only change a draft, batched with the others of the moment.
+    drafts: DraftSteps | None = None
 
     def is_admin(self, vk_id: int) -> bool:
         return vk_id in self.settings.admin_ids
@@ -107,7 +112,9 @@ def build_app(
     from handlers import labelers
 
     api = make_api(settings.require_token(), settings.vk_api_url, settings.send_rps)
-    context = AppContext(settings=settings, db=db, clock=clock, api=api)
+    context = AppContext(
+        settings=settings, db=db, clock=clock, api=api, drafts=_drafts_together(db, clock)
+    )
     if instance_id:
         context.instance_id = instance_id
     metrics = Metrics()
@@ -146,6 +153,14 @@ def build_app(
         skip_old_events=False,
     )
     return App(context=context, bot=bot, pipeline=pipeline, polling=polling, metrics=metrics)
+
+
+def _drafts_together(db: Database, clock: Clock) -> DraftSteps:
+    # The rounds as of the batch's moment: the steps' own moments differ by less than a turn
+    # of the event loop.
+    rounds = Together(lambda school_ids: read_open_rounds(db, school_ids, clock.now()))
+    overwrites = Together(partial(overwrite_drafts, db))
+    return DraftSteps(open_rounds=rounds.ask, overwrite=overwrites.ask)
 
 
 def _install(bot: Bot, labeler: BotLabeler) -> None:

@@ -149,6 +149,7 @@ async def _step(app: AppContext, vk_id: int, intent: Intent, known: Known | None
         intent=intent,
         now=app.clock.now(),
         known=known,
+        drafts=app.drafts,
     )
 
 

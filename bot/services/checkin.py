@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.questionnaire import Question, Questionnaire
 from bot.domain.rules import check_rules
-from bot.domain.weeks import weeks_anywhere
+from bot.domain.weeks import IsoWeek, weeks_anywhere
 from bot.services.requests import LATE_WINDOW, asks_school
 from bot.services.rounds import calendar_of, round_for_week, round_questionnaire
 from storage.models import Campaign, District, Round, School, SchoolStaff
@@ -62,38 +62,82 @@ class SubmitResult:
 
 async def open_rounds(*, session: AsyncSession, school_id: int, now: datetime) -> list[OpenRound]:
     """Every round the school may answer now: this week's, then one-off requests by deadline."""
-    # One statement: the weekly rounds of every week `now` may fall in are read before the
-    # district's time zone is known, and its own week is picked here.
-    found = await rounds_repo.school_with_open_rounds(
-        session,
-        school_id=school_id,
-        periods=[str(week) for week in weeks_anywhere(now)],
-        opened_by=now,
-        ends_after=now - LATE_WINDOW,
-    )
+    found = await rounds_repo.school_with_open_rounds(session, school_id=school_id, **_window(now))
     if not found or found[0][0].archived_at is not None:
         raise CheckinRefused("no_school", str(school_id))
-    school, district = found[0][0], found[0][1]
-    calendar = calendar_of(district)
-    week = calendar.week_of(now)
-    has_weekly = calendar.plan(week) is not None  # none in a week of holidays
-    rounds = [
-        (c, r)
-        for _, _, c, r in found
-        if c is not None
-        and r is not None
-        and (c.kind == requests_repo.KIND or (has_weekly and r.period == str(week)))
-    ]
-    weekly = next(((c, r) for c, r in rounds if c.kind != requests_repo.KIND), None)
-    if weekly is None and has_weekly:  # the week's first step, before the scheduler's tick
-        round_ = await round_for_week(session, district, week, now)
+    answerable = _Answerable.of(found, now)
+    opened = answerable.rounds
+    if answerable.weekly_unmade:  # the week's first step, before the scheduler's tick
+        round_ = await round_for_week(session, answerable.district, answerable.week, now)
         assert round_ is not None
-        weekly = (await requests_repo.campaign_of(session, round_), round_)
-    requests = [
-        (c, r) for c, r in rounds if c.kind == requests_repo.KIND and asks_school(c, school_id)
-    ]
-    opened = [weekly] if weekly is not None and not weekly[1].skipped else []
-    return [await _opened(session, c, r, school, district) for c, r in opened + requests]
+        if not round_.skipped:
+            opened = [(await requests_repo.campaign_of(session, round_), round_), *opened]
+    return [await _opened(session, c, r, answerable) for c, r in opened]
+
+
+async def open_rounds_of_schools(
+    *, session: AsyncSession, school_ids: Sequence[int], now: datetime
+) -> dict[int, list[OpenRound] | None]:
+    """`open_rounds` of several schools in one query and without writing: None for a school
+    that cannot be answered without a write first (this week's round not made yet) or at
+    all (no such school)."""
+    found = await rounds_repo.schools_with_open_rounds(
+        session, school_ids=school_ids, **_window(now)
+    )
+    by_school: dict[int, list[OpenRound] | None] = {}
+    for school_id in school_ids:
+        rows = found.get(school_id)
+        answerable = None if not rows or rows[0][0].archived_at else _Answerable.of(rows, now)
+        if answerable is None or answerable.weekly_unmade:
+            by_school[school_id] = None
+        else:
+            by_school[school_id] = [
+                await _opened(session, c, r, answerable) for c, r in answerable.rounds
+            ]
+    return by_school
+
+
+def _window(now: datetime) -> dict[str, Any]:
+    # The weekly rounds of every week `now` may fall in are read before the district's time
+    # zone is known (one statement), and its own week is picked in `_Answerable`.
+    return {
+        "periods": [str(week) for week in weeks_anywhere(now)],
+        "opened_by": now,
+        "ends_after": now - LATE_WINDOW,
+    }
+
+
+@dataclass(frozen=True)
+class _Answerable:
+    """What a school may answer now, from the rows of `school_with_open_rounds`."""
+
+    school: School
+    district: District
+    week: IsoWeek
+    rounds: list[tuple[Campaign, Round]]  # this week's round (unless skipped), then requests
+    weekly_unmade: bool  # this week has a round, but it is not made yet
+
+    @classmethod
+    def of(
+        cls, found: Sequence[tuple[School, District, Campaign | None, Round | None]], now: datetime
+    ) -> _Answerable:
+        school, district = found[0][0], found[0][1]
+        calendar = calendar_of(district)
+        week = calendar.week_of(now)
+        has_weekly = calendar.plan(week) is not None  # none in a week of holidays
+        rounds = [
+            (c, r)
+            for _, _, c, r in found
+            if c is not None
+            and r is not None
+            and (c.kind == requests_repo.KIND or (has_weekly and r.period == str(week)))
+        ]
+        weekly = next(((c, r) for c, r in rounds if c.kind != requests_repo.KIND), None)
+        requests = [
+            (c, r) for c, r in rounds if c.kind == requests_repo.KIND and asks_school(c, school.id)
+        ]
+        opened = [weekly] if weekly is not None and not weekly[1].skipped else []
+        return cls(school, district, week, opened + requests, weekly is None and has_weekly)
 
 
 async def open_round(*, session: AsyncSession, school_id: int, now: datetime) -> OpenRound | None:
@@ -103,10 +147,10 @@ async def open_round(*, session: AsyncSession, school_id: int, now: datetime) ->
 
 
 async def _opened(
-    session: AsyncSession, campaign: Campaign, round_: Round, school: School, district: District
+    session: AsyncSession, campaign: Campaign, round_: Round, answerable: _Answerable
 ) -> OpenRound:
     questionnaire = await round_questionnaire(session, round_)
-    return OpenRound(round_, questionnaire, school, district, campaign)
+    return OpenRound(round_, questionnaire, answerable.school, answerable.district, campaign)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,9 @@ stored draft naming a school the person does not run is refused.
 
 A message comes with the person's roles and dialog state already read (`Known`, one read
 per message for every handler): the step trusts them and writes the draft only if its
-version is still the one read, else runs again on fresh reads.
+version is still the one read, else runs again on fresh reads. A step that only changes
+the draft needs no transaction of its own and runs with the others of the moment
+(bot/services/draft_steps.py); one that would do more runs again in a transaction.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -42,13 +44,14 @@ from bot.services.checkin import (
 )
 from bot.services.checkin_flow import Draft
 from bot.services.checkin_screens import RoundView, Screen
+from bot.services.draft_steps import DraftSteps
 from bot.texts import checkin as texts
 from bot.texts import requests as request_texts
 from storage.db import Database
 from storage.models import Round
 from storage.repos import dialogs
 from storage.repos import requests as requests_repo
-from storage.repos.dialogs import Seen
+from storage.repos.dialogs import Overwrite, Seen
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +91,10 @@ class _StaleDraft(Exception):
     """The dialog state changed after it was read: the step must run on fresh reads."""
 
 
+class _NeedsTransaction(Exception):
+    """A step run without a transaction would do more than change the draft."""
+
+
 @dataclass
 class Outcome:
     screens: list[Screen] = field(default_factory=list)
@@ -102,8 +109,17 @@ async def handle(
     intent: Intent,
     now: datetime,
     known: Known | None = None,
+    drafts: DraftSteps | None = None,
 ) -> Outcome:
     """Run one step of the person's check-in and say what to show them."""
+    if known is not None and drafts is not None:
+        try:
+            return await _DraftOnly(drafts, known, now).step(intent)
+        except _NeedsTransaction:
+            pass  # nothing written yet
+        except _StaleDraft:
+            logger.info("check-in step of a person conflicted (_StaleDraft, without a transaction)")
+            known = None
     for attempt in (1, 2, 3):
         try:
             async with db.sessions.begin() as session:
@@ -152,7 +168,7 @@ class _Conversation:
             return await self._without_draft(
                 intent, choosing=row is not None and row.state == CHOOSING
             )
-        rounds = await open_rounds(session=self.session, school_id=draft.school_id, now=self.now)
+        rounds = await self._open_rounds(draft.school_id)
         opened = next((o for o in rounds if o.round.id == draft.round_id), None)
         if opened is None:
             await self._drop()
@@ -348,6 +364,9 @@ class _Conversation:
         ids = [i for i in self.actor.school_ids if i != exclude]
         return await school_statuses(session=self.session, school_ids=ids, now=self.now)
 
+    async def _open_rounds(self, school_id: int) -> list[OpenRound]:
+        return await open_rounds(session=self.session, school_id=school_id, now=self.now)
+
     def _only_school(self) -> int | None:
         ids = self.actor.school_ids
         return ids[0] if len(ids) == 1 else None
@@ -368,6 +387,46 @@ class _Conversation:
     async def _drop(self) -> None:
         await dialogs.drop(self.session, self.actor.vk_id)
         self.seen = None
+
+
+class _DraftOnly(_Conversation):
+    """A step on the draft in progress with no transaction of its own: it reads the rounds
+    and writes the draft with the other steps of the moment. Whatever would do more than
+    write the draft once asks for a transaction before it writes anything."""
+
+    def __init__(self, drafts: DraftSteps, known: Known, now: datetime) -> None:
+        super().__init__(cast(AsyncSession, None), known, now)  # only the methods below read
+        self.drafts = drafts
+        self.wrote = False
+
+    async def _open_rounds(self, school_id: int) -> list[OpenRound]:
+        rounds = await self.drafts.open_rounds(school_id)
+        if rounds is None:  # this week's round is not made yet, or the school is gone
+            raise _NeedsTransaction
+        return rounds
+
+    async def _write(self, state: str, payload: dict[str, Any]) -> None:
+        if self.seen is None:
+            raise _NeedsTransaction
+        # A second write would be a step of two transactions: no path here makes one.
+        assert not self.wrote, "a step without a transaction writes its draft once"
+        overwrite = Overwrite(self.actor.vk_id, self.seen.version, state, payload, self.now)
+        if not await self.drafts.overwrite(overwrite):
+            raise _StaleDraft
+        self.wrote = True
+        self.seen = Seen(state, payload, self.seen.version + 1)
+
+    async def _drop(self) -> None:
+        raise _NeedsTransaction
+
+    async def _start(self, *_args: Any, **_kwargs: Any) -> Outcome:
+        raise _NeedsTransaction
+
+    async def _without_draft(self, intent: Intent, *, choosing: bool) -> Outcome:
+        raise _NeedsTransaction
+
+    async def _submit(self, draft: Draft, opened: OpenRound, view: RoundView) -> Outcome:
+        raise _NeedsTransaction
 
 
 def _choose(

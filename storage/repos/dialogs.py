@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -53,6 +55,17 @@ async def create(
     await (await session.connection()).execute(_CREATE, values)
 
 
+@dataclass(frozen=True, eq=False)  # each asked for once: compared by identity
+class Overwrite:
+    """A state to store over the one read at `version`."""
+
+    vk_id: int
+    version: int
+    state: str
+    payload: dict[str, Any]
+    now: datetime
+
+
 async def put_if_unchanged(
     session: AsyncSession,
     *,
@@ -63,8 +76,18 @@ async def put_if_unchanged(
     now: datetime,
 ) -> bool:
     """Overwrite the state read at `version`; False if it changed (or went) since."""
-    values = {"who": vk_id, "seen": version, "new_state": state, "new_payload": payload, "now": now}
-    return (await (await session.connection()).execute(_PUT_IF_UNCHANGED, values)).rowcount == 1
+    return (await overwrite_all(session, [Overwrite(vk_id, version, state, payload, now)]))[0]
+
+
+async def overwrite_all(session: AsyncSession, overwrites: Sequence[Overwrite]) -> list[bool]:
+    """`put_if_unchanged` of each in turn: whether each was stored."""
+    connection = await session.connection()
+    stored = []
+    for o in overwrites:
+        values = {"who": o.vk_id, "seen": o.version, "new_state": o.state,
+                  "new_payload": o.payload, "now": o.now}  # fmt: skip
+        stored.append((await connection.execute(_PUT_IF_UNCHANGED, values)).rowcount == 1)
+    return stored
 
 
 # Built once and run on the session's connection, not through the ORM's bulk-DML path

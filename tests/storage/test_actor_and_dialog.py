@@ -8,6 +8,7 @@ from bot.services.access import load_actor, load_actors_and_dialogs
 from storage.db import Database
 from storage.models import District
 from storage.repos import dialogs
+from storage.repos.dialogs import Overwrite
 from tests.utils.factories import make_district, make_staff
 from tests.utils.report_factories import official
 
@@ -62,3 +63,26 @@ async def test_roles_and_dialog_in_one_read_match_the_reads_apart(
     )  # fmt: skip
     actor, dialog = await _read_together(db, STRANGER_VK, [])
     assert (actor.person_id, dialog) == (None, dialogs.Seen("onboarding", {}, 0))
+
+
+async def test_drafts_written_together_each_only_over_the_version_read(
+    db: Database, clock: FakeClock
+) -> None:
+    now = clock.now()
+    async with db.sessions.begin() as session:
+        for vk_id in (HEAD_VK, OFFICIAL_VK):
+            await dialogs.create(session, vk_id=vk_id, state="s", payload={"n": 0}, now=now)
+    async with db.sessions.begin() as session:
+        stored = await dialogs.overwrite_all(
+            session,
+            [
+                Overwrite(HEAD_VK, 0, "s", {"n": 1}, now),
+                Overwrite(OFFICIAL_VK, 5, "s", {"n": 1}, now),  # changed since version 5
+                Overwrite(STRANGER_VK, 0, "s", {"n": 1}, now),  # has no state
+            ],
+        )
+    assert stored == [True, False, False]
+    async with db.reads() as session:
+        assert await dialogs.peek(session, HEAD_VK) == ("s", {"n": 1}, 1)
+        assert await dialogs.peek(session, OFFICIAL_VK) == ("s", {"n": 0}, 0)
+        assert await dialogs.peek(session, STRANGER_VK) is None

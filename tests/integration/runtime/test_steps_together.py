@@ -1,5 +1,6 @@
 """Messages that arrive together have their authors' roles and dialog states read together,
-and each author still gets their own answer."""
+and the answers typed into drafts read their rounds and write the drafts together; each
+author still gets their own answer."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from typing import Any
 from sqlalchemy import event
 
 from bot.clock import FakeClock
+from bot.services.checkin_flow import Draft
 from storage.db import Database
+from storage.repos import dialogs
 from tests.utils.factories import make_district, make_staff
 from tests.utils.harness import running_bot
 
@@ -48,3 +51,50 @@ async def test_heads_writing_at_once_are_read_in_one_statement(
             [question] = bot.texts(vk_id, marks)
             assert question.startswith("Вопрос 2 из 10"), question
     assert len(reads) == 1
+
+
+async def test_answers_typed_at_once_share_a_rounds_read_and_a_write_transaction(
+    db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    district = await make_district(db, now=clock.now(), schools=SCHOOLS)
+    for vk_id, school_id in zip(HEADS, district.school_ids, strict=True):
+        await make_staff(db, vk_id=vk_id, school_ids=[school_id], now=clock.now())
+    sent: list[tuple[int, str]] = []  # (connection, statement or COMMIT)
+
+    def record(conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        sent.append((id(conn), statement))
+
+    def commit(conn: Any) -> None:
+        sent.append((id(conn), "COMMIT"))
+
+    async with running_bot(db, clock, tmp_path) as bot:
+        for vk_id in HEADS:
+            bot.user(vk_id)
+        for vk_id in HEADS:
+            await bot.say(vk_id, "Заполнить")
+        engine = db.engine.sync_engine
+        event.listen(engine, "before_cursor_execute", record)
+        event.listen(engine, "commit", commit)
+        try:
+            marks = bot.last_sent_id()
+            for vk_id, answer in zip(HEADS, ("41", "42", "43", "44", "45"), strict=True):
+                await bot.emulator.deliver_message(vk_id, answer)
+            await bot.settle()
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+            event.remove(engine, "commit", commit)
+        for vk_id in HEADS:
+            [question] = bot.texts(vk_id, marks)
+            assert question.startswith("Вопрос 2 из 10"), question
+    assert len([s for _, s in sent if "FROM schools" in s]) == 1
+    writes = [(conn, s) for conn, s in sent if s.lstrip().startswith("UPDATE dialog_states")]
+    assert len(writes) == len(HEADS)
+    # All five in one transaction: one after another on one connection, no commit between.
+    on_it = [s for conn, s in sent if conn == writes[0][0]]
+    first = on_it.index(writes[0][1])
+    assert on_it[first : first + len(HEADS)] == [s for _, s in writes]
+    async with db.reads() as session:
+        for vk_id, answer in zip(HEADS, (41, 42, 43, 44, 45), strict=True):
+            seen = await dialogs.peek(session, vk_id)
+            assert seen is not None
+            assert Draft.from_payload(seen.payload).answers == {"staff_total": answer}
