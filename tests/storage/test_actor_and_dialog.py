@@ -76,13 +76,29 @@ async def test_drafts_written_together_each_only_over_the_version_read(
         stored = await dialogs.overwrite_all(
             session,
             [
-                Overwrite(HEAD_VK, 0, "s", {"n": 1}, now),
+                Overwrite(HEAD_VK, 0, "s", {"n": 1, "text": "Всё хорошо 👍"}, now),
                 Overwrite(OFFICIAL_VK, 5, "s", {"n": 1}, now),  # changed since version 5
                 Overwrite(STRANGER_VK, 0, "s", {"n": 1}, now),  # has no state
             ],
         )
     assert stored == [True, False, False]
     async with db.reads() as session:
-        assert await dialogs.peek(session, HEAD_VK) == ("s", {"n": 1}, 1)
+        assert await dialogs.peek(session, HEAD_VK) == ("s", {"n": 1, "text": "Всё хорошо 👍"}, 1)
         assert await dialogs.peek(session, OFFICIAL_VK) == ("s", {"n": 0}, 0)
         assert await dialogs.peek(session, STRANGER_VK) is None
+
+
+async def test_two_drafts_of_one_person_written_together_store_only_the_first(
+    db: Database, clock: FakeClock
+) -> None:
+    now = clock.now()
+    async with db.sessions.begin() as session:
+        await dialogs.create(session, vk_id=HEAD_VK, state="s", payload={"n": 0}, now=now)
+    async with db.sessions.begin() as session:
+        stored = await dialogs.overwrite_all(
+            session,
+            [Overwrite(HEAD_VK, 0, "s", {"n": 1}, now), Overwrite(HEAD_VK, 0, "s", {"n": 2}, now)],
+        )
+    assert stored == [True, False]
+    async with db.reads() as session:
+        assert await dialogs.peek(session, HEAD_VK) == ("s", {"n": 1}, 1)
