@@ -73,6 +73,17 @@ class Database:
         # SQLite: the driver's connection is in autocommit mode unless a transaction begins.
         return self.engine.execution_options(read_only=True, no_transaction=True)
 
+    @cached_property
+    def _read_sessions(self) -> async_sessionmaker[AsyncSession]:
+        return async_sessionmaker(
+            self._read_engine, expire_on_commit=False, sync_session_class=ReadSession
+        )
+
+    def read_session(self) -> AsyncSession:
+        """A `reads()` session on `read_connection`'s engine, for hot lookups that want ORM
+        objects: each statement reads its own snapshot, with no BEGIN and ROLLBACK sent."""
+        return self._read_sessions()
+
     def read_connection(self) -> AsyncConnection:
         """A bare read-only connection for hot lookups that need no common snapshot (the
         dialog state and roles of each inbound message). Outside a transaction each

@@ -395,7 +395,8 @@ class _DraftOnly(_Conversation):
     write the draft once asks for a transaction before it writes anything."""
 
     def __init__(self, drafts: DraftSteps, known: Known, now: datetime) -> None:
-        super().__init__(cast(AsyncSession, None), known, now)  # only the methods below read
+        # No session: every path that would use one asks for a transaction first (below).
+        super().__init__(cast(AsyncSession, None), known, now)
         self.drafts = drafts
         self.wrote = False
 

@@ -8,7 +8,8 @@ needs none: the rounds may be read outside it (each statement of a READ COMMITTE
 transaction reads a snapshot of its own anyway; a submission checks its round again in its
 own), and the draft is written by one conditional UPDATE. So the steps started together
 read the rounds of all their schools in one statement and write their drafts in one
-transaction; the composition root (bot/app.py) batches the calls.
+transaction; the composition root (bot/app.py) batches the calls. A batch that fails fails
+each of its steps, as a failed transaction failed its one step.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ class DraftSteps:
 async def read_open_rounds(
     db: Database, school_ids: Sequence[int], now: datetime
 ) -> dict[int, list[OpenRound] | None]:
-    async with db.reads() as session:
+    async with db.read_session() as session:
         return await open_rounds_of_schools(session=session, school_ids=school_ids, now=now)
 
 
