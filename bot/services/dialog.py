@@ -1,8 +1,8 @@
-"""The check-in conversation: one step per incoming message or button, one transaction each.
+"""The check-in conversation: one step per incoming message or button, stored before it
+is answered.
 
-The draft lives in `dialog_states` (keyed by the person's VK id), written in the same
-transaction as the step that changed it, so a restart or a pause of days resumes exactly
-there. Access is decided here on every step from the person's staff roles: a button or a
+The draft lives in `dialog_states` (keyed by the person's VK id), written with everything
+else the step changed, at once, so a restart or a pause of days resumes exactly there. Access is decided here on every step from the person's staff roles: a button or a
 stored draft naming a school the person does not run is refused.
 
 A message comes with the person's roles and dialog state already read (`Known`, one read
