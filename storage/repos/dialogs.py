@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, delete, insert, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage.models import DialogState
@@ -132,7 +133,7 @@ _OVERWRITE_ALL_POSTGRESQL = text(
     WHERE d.vk_id = v.vk_id AND d.version = v.version
     RETURNING d.vk_id
     """
-)
+).bindparams(bindparam("nows", type_=ARRAY(DialogState.updated_at.type)))  # UTC, as elsewhere
 
 
 async def drop(session: AsyncSession, vk_id: int) -> None:
