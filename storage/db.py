@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
+from time import monotonic
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -27,6 +28,13 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 # pool cost 0,7–1 MiB each for good (statement caches; on SQLite an aiosqlite thread each,
 # with its malloc arena) and bought no throughput (bench/README.md, "Memory").
 POOL_SIZE = 5
+# A PostgreSQL connection back in the pool for less than this is used without a ping first.
+# Under load every connection comes back within milliseconds, and SQLAlchemy's pre-ping
+# cost each checkout a round trip (three on a connection in a transaction: BEGIN, ";",
+# ROLLBACK) — a third of the bot's trips to the database (bench/README.md, ninth session).
+# What dies in the meantime is found by the first statement, which fails that one piece of
+# work and renews the pool; a restart of the server takes longer than this.
+PING_AFTER_IDLE_S = 1.0
 
 
 class WriteInReadSession(RuntimeError):
@@ -120,13 +128,39 @@ def create_engine(url: str, **engine_kwargs: Any) -> AsyncEngine:
         engine_kwargs.setdefault("pool_size", POOL_SIZE)
         engine_kwargs.setdefault("max_overflow", 0)
     if parsed.get_backend_name() != "sqlite":
-        engine_kwargs.setdefault("pool_pre_ping", True)
-        return create_async_engine(url, **engine_kwargs)
+        engine = create_async_engine(url, **engine_kwargs)
+        _ping_after_idle(engine)
+        return engine
     if not in_memory:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_async_engine(url, **engine_kwargs)
     _tune_sqlite(engine)
     return engine
+
+
+def _ping_after_idle(engine: AsyncEngine) -> None:
+    """SQLAlchemy's pre-ping, for connections that sat in the pool for PING_AFTER_IDLE_S or
+    longer: a dead one is replaced, and every connection older than it renewed, before the
+    work that checked it out sends anything."""
+    dialect = engine.sync_engine.dialect
+
+    @event.listens_for(engine.sync_engine.pool, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            record.info["idle_since"] = monotonic()
+
+    @event.listens_for(engine.sync_engine.pool, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")  # none yet: connected for this checkout
+        if idle_since is None or monotonic() - idle_since < PING_AFTER_IDLE_S:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as error:
+            if not dialect.is_disconnect(error, dbapi_connection, None):
+                raise
+            # The pool retries the checkout with a new connection, as after a failed pre-ping.
+            raise exc.InvalidatePoolError(str(error)) from error
 
 
 def _tune_sqlite(engine: AsyncEngine) -> None:
