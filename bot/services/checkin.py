@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.questionnaire import Question, Questionnaire
@@ -195,8 +195,7 @@ async def previous_answers(
     *, session: AsyncSession, round_: Round, school_id: int
 ) -> dict[str, Any] | None:
     """The school's answers in the latest earlier round of the campaign (for prefill)."""
-    response = await responses.latest_before(session, round_, school_id)
-    return None if response is None else await responses.answers_of(session, response.id)
+    return await responses.answers_before(session, round_, school_id)
 
 
 async def submit(
@@ -226,7 +225,7 @@ async def submit(
     clean = complete_answers(questionnaire, answers)
     late = now > round_.deadline_at
 
-    response, created = await responses.claim(
+    response_id, revision = await responses.claim(
         session,
         round_id=round_id,
         school_id=school_id,
@@ -234,22 +233,26 @@ async def submit(
         late=late,
         now=now,
     )
-    if not created:
-        response.revision += 1
-        response.author_id, response.late, response.submitted_at = author_person_id, late, now
-    await responses.replace_answers(session, response.id, clean)
-    responses.add_revision(session, response, clean)
-    await session.flush()
+    await responses.replace_answers(session, response_id, clean, first=revision == 1)
+    await responses.add_revision(
+        session,
+        response_id=response_id,
+        revision=revision,
+        author_id=author_person_id,
+        answers=clean,
+        late=late,
+        submitted_at=now,
+    )
     logger.info(
         "response %d: round %d, school %d, revision %d%s",
-        response.id,
+        response_id,
         round_id,
         school_id,
-        response.revision,
+        revision,
         " (late)" if late else "",
     )
     previous = await previous_answers(session=session, round_=round_, school_id=school_id)
-    return SubmitResult(response.id, response.revision, late, clean, previous)
+    return SubmitResult(response_id, revision, late, clean, previous)
 
 
 def missing_questions(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> list[Question]:
@@ -295,8 +298,13 @@ def value_fits(question: Question, value: Any) -> bool:
 
 
 async def _require_staff(session: AsyncSession, person_id: int, school_id: int) -> None:
-    query = select(SchoolStaff.id).where(
-        SchoolStaff.person_id == person_id, SchoolStaff.school_id == school_id
-    )
-    if await session.scalar(query) is None:
+    params = {"person_id": person_id, "school_id": school_id}
+    if await session.scalar(_STAFF_OF_SCHOOL, params) is None:
         raise CheckinRefused("not_staff", f"person {person_id}, school {school_id}")
+
+
+# Built once: every submission checks it (see storage/repos/responses.py).
+_STAFF_OF_SCHOOL = select(SchoolStaff.id).where(
+    SchoolStaff.person_id == bindparam("person_id"),
+    SchoolStaff.school_id == bindparam("school_id"),
+)

@@ -10,11 +10,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Answer, Response, ResponseRevision, Round
-from storage.upsert import insert_ignore
 
 
 async def of_round(session: AsyncSession, round_id: int, school_id: int) -> Response | None:
@@ -27,20 +27,17 @@ async def answers_of(session: AsyncSession, response_id: int) -> dict[str, Any]:
     return {key: value for key, value in await session.execute(query)}
 
 
-async def latest_before(session: AsyncSession, round_: Round, school_id: int) -> Response | None:
-    """The school's response in the latest earlier round of the same campaign."""
-    query = (
-        select(Response)
-        .join(Round, Round.id == Response.round_id)
-        .where(
-            Response.school_id == school_id,
-            Round.campaign_id == round_.campaign_id,
-            Round.opens_at < round_.opens_at,
-        )
-        .order_by(Round.opens_at.desc())
-        .limit(1)
-    )
-    return await session.scalar(query)
+async def answers_before(
+    session: AsyncSession, round_: Round, school_id: int
+) -> dict[str, Any] | None:
+    """The school's answers in the latest earlier round of the same campaign, if any."""
+    params = {
+        "school_id": school_id,
+        "campaign_id": round_.campaign_id,
+        "opens_at": round_.opens_at,
+    }
+    found = {key: value for key, value in await session.execute(_ANSWERS_BEFORE, params)}
+    return found or None
 
 
 async def claim(
@@ -51,60 +48,60 @@ async def claim(
     author_id: int,
     late: bool,
     now: datetime,
-) -> tuple[Response, bool]:
-    """The response row of (round, school), locked for this transaction; True if just created.
+) -> tuple[int, int]:
+    """(id, revision) of the school's response in the round as this submission leaves it:
+    a new row at revision 1, or the row there at its next revision, by this author, late or
+    not, at `now`.
 
-    The insert is ON CONFLICT DO NOTHING and the read locks the row (FOR UPDATE on
-    PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers), so two submissions
-    at once never make two rows and never read the same revision number.
+    One statement (INSERT … ON CONFLICT DO UPDATE … RETURNING): two submissions at once
+    never make two rows and never share a revision — PostgreSQL locks the row it updates,
+    SQLite's BEGIN IMMEDIATE serialises writers.
     """
-    created = await insert_ignore(
-        session,
-        Response,
-        [
-            {
-                "round_id": round_id,
-                "school_id": school_id,
-                "author_id": author_id,
-                "revision": 1,
-                "late": late,
-                "submitted_at": now,
-            }
-        ],
-        ["round_id", "school_id"],
-    )
-    query = (
-        select(Response)
-        .where(Response.round_id == round_id, Response.school_id == school_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    return (await session.scalars(query)).one(), created == 1
+    params = {
+        "round_id": round_id,
+        "school_id": school_id,
+        "author_id": author_id,
+        "revision": 1,
+        "late": late,
+        "submitted_at": now,
+    }
+    claimed = await session.execute(_CLAIM[session.bind.dialect.name], params)
+    response_id, revision = claimed.one()
+    return response_id, revision
 
 
 async def replace_answers(
-    session: AsyncSession, response_id: int, answers: Mapping[str, Any]
+    session: AsyncSession, response_id: int, answers: Mapping[str, Any], *, first: bool
 ) -> None:
-    await session.execute(delete(Answer).where(Answer.response_id == response_id))
-    session.add_all(
-        Answer(response_id=response_id, key=key, value=value, num=numeric(value))
-        for key, value in answers.items()
-    )
+    """The response's answers become `answers`; `first`: it was made by this submission
+    (revision 1), so it has none to delete."""
+    if not first:
+        await session.execute(_DELETE_ANSWERS, {"response_id": response_id})
+    rows = [{"response_id": response_id, "key": key, "value": value, "num": numeric(value)}
+            for key, value in answers.items()]  # fmt: skip
+    if rows:
+        await session.execute(_INSERT_ANSWERS, rows)
 
 
-def add_revision(
-    session: AsyncSession, response: Response, answers: Mapping[str, Any]
-) -> ResponseRevision:
-    revision = ResponseRevision(
-        response_id=response.id,
-        revision=response.revision,
-        author_id=response.author_id,
-        answers=dict(answers),
-        late=response.late,
-        submitted_at=response.submitted_at,
-    )
-    session.add(revision)
-    return revision
+async def add_revision(
+    session: AsyncSession,
+    *,
+    response_id: int,
+    revision: int,
+    author_id: int,
+    answers: Mapping[str, Any],
+    late: bool,
+    submitted_at: datetime,
+) -> None:
+    row = {
+        "response_id": response_id,
+        "revision": revision,
+        "author_id": author_id,
+        "answers": dict(answers),
+        "late": late,
+        "submitted_at": submitted_at,
+    }
+    await session.execute(_INSERT_REVISION, row)
 
 
 def numeric(value: Any) -> float | None:
@@ -113,3 +110,40 @@ def numeric(value: Any) -> float | None:
     if isinstance(value, int | float):
         return float(value)
     return None
+
+
+# The statements of a submission, built once: every check-in ends with them, and building
+# them (and the ORM's unit of work for its rows) was most of a submission's time (py-spy).
+def _claim(dialect: Any) -> Any:
+    table = Response.__table__
+    insert = dialect.insert(table)
+    return insert.on_conflict_do_update(
+        index_elements=[table.c.round_id, table.c.school_id],
+        set_={
+            "revision": table.c.revision + 1,
+            "author_id": insert.excluded.author_id,
+            "late": insert.excluded.late,
+            "submitted_at": insert.excluded.submitted_at,
+        },
+    ).returning(table.c.id, table.c.revision)
+
+
+_LATEST_BEFORE = (
+    select(Response.id)
+    .join(Round, Round.id == Response.round_id)
+    .where(
+        Response.school_id == bindparam("school_id"),
+        Round.campaign_id == bindparam("campaign_id"),
+        Round.opens_at < bindparam("opens_at", type_=Round.opens_at.type),
+    )
+    .order_by(Round.opens_at.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+_ANSWERS_BEFORE = select(Answer.key, Answer.value).where(Answer.response_id == _LATEST_BEFORE)
+_CLAIM = {"postgresql": _claim(postgresql), "sqlite": _claim(sqlite)}
+_DELETE_ANSWERS = delete(Answer.__table__).where(
+    Answer.__table__.c.response_id == bindparam("response_id")
+)
+_INSERT_ANSWERS = insert(Answer.__table__)
+_INSERT_REVISION = insert(ResponseRevision.__table__)

@@ -13,6 +13,7 @@ from storage.models import Answer
 from tests.integration.checkin.helpers import (
     DEPUTY_VK,
     STORED,
+    answered_last_week,
     one_head,
     stored_answers,
     stored_responses,
@@ -51,7 +52,7 @@ async def test_resubmission_keeps_history_and_the_latest_counts(
     clock.advance(timedelta(days=4, hours=8))  # Friday 17:00 MSK, past the deadline
     second = await _submit(db, clock, round_id, setup.school_id, setup.head_id, staff_total=46)
 
-    assert (first.revision, first.late) == (1, False)
+    assert (first.revision, first.late, first.previous) == (1, False, None)
     assert (second.revision, second.late) == (2, True)
     [response] = await stored_responses(db)
     assert (response.revision, response.late) == (2, True)
@@ -63,6 +64,30 @@ async def test_resubmission_keeps_history_and_the_latest_counts(
         (1, False, 45),
         (2, True, 46),
     ]
+
+
+async def test_a_resubmission_keeps_only_the_answers_it_gives(
+    db: Database, clock: FakeClock
+) -> None:
+    setup = await one_head(db, clock)
+    round_id = await _round_id(db, setup.school_id, clock)
+    await _submit(db, clock, round_id, setup.school_id, setup.head_id, comment="Всё хорошо 👍")
+    await _submit(db, clock, round_id, setup.school_id, setup.head_id)
+
+    [response] = await stored_responses(db)
+    assert await stored_answers(db, response.id) == STORED
+
+
+async def test_a_submission_brings_the_answers_of_the_week_before(
+    db: Database, clock: FakeClock
+) -> None:
+    setup = await one_head(db, clock)
+    await answered_last_week(db, clock, setup, staff_total=44, comment="Прошлая неделя")
+    round_id = await _round_id(db, setup.school_id, clock)
+
+    result = await _submit(db, clock, round_id, setup.school_id, setup.head_id)
+
+    assert result.previous == {**STORED, "staff_total": 44, "comment": "Прошлая неделя"}
 
 
 async def test_numbers_are_copied_for_sql_sums(db: Database, clock: FakeClock) -> None:
