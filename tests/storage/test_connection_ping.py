@@ -69,28 +69,32 @@ async def _kill(url: str, pid: int) -> None:
         await side.dispose()
 
 
+async def _killed_in_the_pool(
+    pg: Database, which: str, monotonic: FakeMonotonic, idle_s: float
+) -> tuple[AsyncEngine, int]:
+    """The engine's one connection, used, killed while back in the pool, then `idle_s`
+    passes; returns the engine and the killed connection's server pid."""
+    engine = ENGINES[which](pg)
+    first = await _pid(engine)
+    await _kill(pg.engine.url.render_as_string(hide_password=False), first)
+    monotonic.now += idle_s
+    return engine, first
+
+
 @pytest.mark.parametrize("which", ENGINES)
 async def test_a_dead_connection_idle_long_enough_is_replaced_before_use(
     pg: Database, monotonic: FakeMonotonic, which: str
 ) -> None:
-    engine = ENGINES[which](pg)
-    first = await _pid(engine)
-    await _kill(str(pg.engine.url.render_as_string(hide_password=False)), first)
-    monotonic.now += PING_AFTER_IDLE_S
+    engine, first = await _killed_in_the_pool(pg, which, monotonic, PING_AFTER_IDLE_S)
 
-    second = await _pid(engine)
-
-    assert second != first
+    assert await _pid(engine) != first
 
 
 @pytest.mark.parametrize("which", ENGINES)
 async def test_a_connection_back_moments_ago_is_used_without_a_ping(
     pg: Database, monotonic: FakeMonotonic, which: str
 ) -> None:
-    engine = ENGINES[which](pg)
-    first = await _pid(engine)
-    await _kill(str(pg.engine.url.render_as_string(hide_password=False)), first)
-    monotonic.now += PING_AFTER_IDLE_S / 2
+    engine, first = await _killed_in_the_pool(pg, which, monotonic, PING_AFTER_IDLE_S / 2)
 
     with pytest.raises(DBAPIError) as failed:
         await _pid(engine)
