@@ -116,14 +116,14 @@ def numeric(value: Any) -> float | None:
 # them (and the ORM's unit of work for its rows) was most of a submission's time (py-spy).
 def _claim(dialect: Any) -> Any:
     table = Response.__table__
-    insert = dialect.insert(table)
-    return insert.on_conflict_do_update(
+    new_row = dialect.insert(table)
+    return new_row.on_conflict_do_update(
         index_elements=[table.c.round_id, table.c.school_id],
         set_={
             "revision": table.c.revision + 1,
-            "author_id": insert.excluded.author_id,
-            "late": insert.excluded.late,
-            "submitted_at": insert.excluded.submitted_at,
+            "author_id": new_row.excluded.author_id,
+            "late": new_row.excluded.late,
+            "submitted_at": new_row.excluded.submitted_at,
         },
     ).returning(table.c.id, table.c.revision)
 
