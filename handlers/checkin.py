@@ -13,15 +13,14 @@ from dataclasses import replace
 from typing import Any
 
 from vkbottle import GroupEventType
-from vkbottle.bot import BotLabeler, Message, MessageEvent
+from vkbottle.bot import BotLabeler, Message
 from vkbottle.dispatch.rules import ABCRule
-from vkbottle.exception_factory import VKAPIError
 
 from bot.app import AppContext
 from bot.domain.file_answers import MAX_FILE_BYTES
 from bot.domain.form import looks_like_form
 from bot.domain.textnorm import fold
-from bot.runtime.replies import answer_press, reply
+from bot.runtime.replies import reply
 from bot.runtime.state import NOT_READ, read_for_this_update
 from bot.services.access import Actor
 from bot.services.dialog import (
@@ -35,8 +34,8 @@ from bot.services.dialog import (
     is_staff,
 )
 from bot.texts import checkin as texts
+from bot.texts import common
 from bot.texts import requests as request_texts
-from bot.vk.api import describe
 from bot.vk.documents import (
     DocumentTooBig,
     DocumentUnavailable,
@@ -45,6 +44,7 @@ from bot.vk.documents import (
     incoming_doc,
     upload_document,
 )
+from handlers.presses import SNACKBAR_LIMIT, ButtonPress, answer
 
 logger = logging.getLogger(__name__)
 labeler = BotLabeler()
@@ -59,7 +59,6 @@ TYPED = {
     "к проверке": "review",
     "как на прошлой неделе": "prev",
 }
-SNACKBAR_LIMIT = 90
 
 
 def parse_intent(text: str, payload: Any) -> tuple[Intent, bool]:
@@ -100,8 +99,8 @@ class CheckinMessage(ABCRule[Message]):
         return False
 
 
-class CheckinButton(ABCRule[MessageEvent]):
-    async def check(self, event: MessageEvent) -> dict[str, Any] | bool:
+class CheckinButton(ABCRule[ButtonPress]):
+    async def check(self, event: ButtonPress) -> dict[str, Any] | bool:
         if event.peer_id != event.user_id:
             return False
         intent, ours = parse_intent("", event.payload)
@@ -121,21 +120,17 @@ async def checkin_message(message: Message, app: AppContext, intent: Intent, act
     await _show(app, message.peer_id, outcome)
 
 
-@labeler.raw_event(GroupEventType.MESSAGE_EVENT, MessageEvent, CheckinButton())
-async def checkin_button(event: MessageEvent, app: AppContext, intent: Intent) -> None:
-    outcome = await _step(app, event.user_id, intent)
+@labeler.raw_event(GroupEventType.MESSAGE_EVENT, ButtonPress, CheckinButton())
+async def checkin_button(event: ButtonPress, app: AppContext, intent: Intent) -> None:
+    try:
+        outcome = await _step(app, event.user_id, intent)
+    except Exception:
+        # The press is answered even so (the failure itself goes on to the error handler).
+        await answer(app, event, common.BUTTON_FAILED)
+        raise
     notice = outcome.notice
     snackbar = notice if notice and len(notice) <= SNACKBAR_LIMIT else None
-    try:
-        await answer_press(
-            app.api,
-            event_id=event.event_id,
-            user_id=event.user_id,
-            peer_id=event.peer_id,
-            snackbar=snackbar,
-        )
-    except VKAPIError as exc:
-        logger.info("button answer not accepted: %s", describe(exc))
+    await answer(app, event, snackbar)
     if notice and not snackbar:
         await reply(app.api, event.peer_id, notice)
     await _show(app, event.peer_id, outcome)

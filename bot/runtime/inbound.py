@@ -47,6 +47,7 @@ class EventContext:
 
     event_id: str
     replies: int = 0
+    press_answered: bool = False  # a callback button's press takes one answer
     # Where a message came from (message_new only): for an apology if handling it fails.
     message_peer: int | None = None
     # The author's dialog state as the state dispenser read it for this update (vk_id, row).

@@ -75,6 +75,9 @@ async def answer_press(
     api: SvodkaAPI, *, event_id: str, user_id: int, peer_id: int, snackbar: str | None = None
 ) -> None:
     """Answer a callback button (VK shows a spinner on it until then), with a snackbar."""
+    context = current_event.get()
+    if context is not None:
+        context.press_answered = True
     params: dict[str, Any] = {"event_id": event_id, "user_id": user_id, "peer_id": peer_id}
     if snackbar:
         params["event_data"] = json.dumps({"type": "show_snackbar", "text": snackbar})

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+import handlers.checkin
 from bot.clock import FakeClock
 from bot.domain.questionnaire import default_questionnaire
 from bot.services.checkin_flow import Draft
@@ -139,6 +140,86 @@ async def test_forged_buttons_are_refused_and_nothing_leaks(
     assert {item["peer_id"] for item in sent} == {HEAD_VK}
     assert thanks["text"].startswith("Спасибо!")
     await _assert_nothing_foreign_or_invalid(db, ours)
+
+
+CHAT_PEER = 2_000_000_001
+# Callback-button events a client can forge, answered by the catch-all: other features'
+# payloads (their buttons are text buttons, so they never come as a press), a command that
+# is not a string, no command, JSON that is not an object.
+STALE_PAYLOADS: list[Any] = [
+    *({"c": "adm", "a": action} for action in ("unbound", "districts", "help")),
+    {"c": "adm"},
+    {"c": "onb_yes"},
+    *({"c": "rq", "v": value} for value in ("1", ["x"])),
+    {"c": "rq"},
+    *({"c": command} for command in (1, None, True, 1.5, ["send"], {"c": "send"})),
+    *({"c": command} for command in ("garbage", "x" * 250, "SEND", " send")),
+    {},
+    {"x": "garbage"},
+    *("garbage", "[1, 2]", "42", "null", [], ["send"], 7),
+]
+# The check-in's own buttons pressed out of place, answered by the check-in.
+CHECKIN_PAYLOADS: list[Any] = [
+    *({"c": command} for command in ("send", "fix", "review", "back")),
+    {"c": "edit", "k": "x"},
+    {"c": "school", "s": -1},
+    {"c": "start", "s": "1"},
+    {"c": "prev", "k": 5},
+]
+# (payload, peer, answered by the catch-all): in a group chat even the check-in's are stale.
+FORGED_PRESSES: list[tuple[Any, int, bool]] = [
+    *((payload, HEAD_VK, True) for payload in STALE_PAYLOADS),
+    *((payload, CHAT_PEER, True) for payload in ({"c": "send"}, {"c": "fix"}, {"c": "adm"}, {})),
+    *((payload, HEAD_VK, False) for payload in CHECKIN_PAYLOADS),
+]
+
+
+async def test_every_button_press_is_answered_once(
+    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    """A press nobody answers keeps the VK client's spinner turning."""
+    await _two_districts(sqlite_db, clock.now())
+    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+        bot.emulator.flood_limit = 1_000
+        bot.user(HEAD_VK)
+        await bot.say(HEAD_VK, "Заполнить")
+        pressed = []
+        for payload, peer, stale in FORGED_PRESSES:
+            event = await bot.emulator.press_button(HEAD_VK, peer, payload, 0)
+            pressed.append((event["event_id"], payload, stale))
+            await bot.settle()  # one at a time: 39 at once would be shed as a flood
+        calls = bot.emulator.calls_log("messages.sendMessageEventAnswer")
+        texts_sent = bot.texts(HEAD_VK)
+    answers: dict[str, list[dict[str, Any]]] = {}
+    for call in calls:
+        answers.setdefault(call["params"]["event_id"], []).append(call["params"])
+    unanswered = [payload for event_id, payload, _ in pressed if event_id not in answers]
+    assert unanswered == [], f"{len(unanswered)} of {len(pressed)} presses left spinning"
+    assert all(len(answers[event_id]) == 1 for event_id, _, _ in pressed)
+    snackbar = {"type": "show_snackbar", "text": common.STALE_BUTTON}
+    for event_id, payload, stale in pressed:
+        shown = json.loads(answers[event_id][0].get("event_data") or "{}")
+        assert (shown == snackbar) is stale, payload
+    assert common.SOMETHING_WENT_WRONG not in texts_sent
+
+
+async def test_a_press_whose_step_fails_is_answered_once(
+    sqlite_db: Database, clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _two_districts(sqlite_db, clock.now())
+
+    async def failing_step(**_: Any) -> None:
+        raise RuntimeError("the database is gone")
+
+    monkeypatch.setattr(handlers.checkin, "handle", failing_step)
+    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+        bot.user(HEAD_VK)
+        event = await bot.emulator.press_button(HEAD_VK, HEAD_VK, {"c": "send"}, 0)
+        await bot.settle()
+        calls = bot.emulator.calls_log("messages.sendMessageEventAnswer")
+    [answered] = [c["params"] for c in calls if c["params"]["event_id"] == event["event_id"]]
+    snackbar = {"type": "show_snackbar", "text": common.BUTTON_FAILED}
+    assert json.loads(answered["event_data"]) == snackbar
 
 
 async def test_replayed_and_out_of_order_button_presses_change_nothing(
