@@ -1,13 +1,14 @@
 """The whole questionnaire in one message: `label: value` or `key=value` lines."""
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from weakref import WeakKeyDictionary
 
 from bot.domain import messages_ru as msg
 from bot.domain.answers import AnswerError, AnswerValue, parse_answer
 from bot.domain.questionnaire import Question, Questionnaire, default_questionnaire
-from bot.domain.rules import check_rules
+from bot.domain.rules import check_answer_in_context, check_rules
 from bot.domain.textnorm import clean, fold
 
 # "1. ", "2) ", "- ", "• " in front of a line: people number or bullet their lists.
@@ -34,16 +35,23 @@ class FormResult:
     values: dict[str, AnswerValue | None] = field(default_factory=dict)
     errors: list[FormError] = field(default_factory=list)
     unknown_lines: list[int] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)  # the line each value came from
 
 
-def parse_form(questionnaire: Questionnaire, text: str) -> FormResult:
-    """Values for the lines that name a question; errors and unknown lines by line number.
+def parse_form(
+    questionnaire: Questionnaire,
+    text: str,
+    *,
+    given: Mapping[str, object] | None = None,
+) -> FormResult:
+    """The values of the lines that name a question; errors and unknown lines by line number.
 
-    Values are kept even for questions whose depends_on answer is «Нет»; what to ask next
-    is Questionnaire.applicable's call. Cross-field rules are checked on what was given.
+    A value is kept when it is the first one for its question and agrees with the rest of
+    the form and with the answers `given` earlier (as the form changes them); the others are
+    errors. Values are kept even for questions whose depends_on answer is «Нет»; what to ask next
+    is Questionnaire.applicable's call.
     """
     result = FormResult()
-    line_of: dict[str, int] = {}
     matcher = _Matcher.of(questionnaire)
     for line_no, line in enumerate(clean(text).split("\n"), start=1):
         if not line:
@@ -56,24 +64,52 @@ def parse_form(questionnaire: Questionnaire, text: str) -> FormResult:
             message = msg.FORM_AMBIGUOUS.format(labels=labels)
             result.errors.append(FormError(line_no, None, message))
         else:
-            question, raw = found
-            key = question.key
-            try:
-                value = parse_answer(question, raw)
-            except AnswerError as exc:
-                result.errors.append(FormError(line_no, key, str(exc)))
-                continue
-            # The first value wins; a second one is reported, not silently taken.
-            if key in line_of:
-                message = msg.FORM_DUPLICATE.format(label=question.label, first=line_of[key])
-                result.errors.append(FormError(line_no, key, message))
-                continue
-            line_of[key] = line_no
-            result.values[key] = value
+            _take(result, line_no, *found)
     for v in check_rules(questionnaire, result.values):
-        result.errors.append(FormError(line_of[v.key], v.key, v.message))
+        _drop(result, v.key, v.message)
+    _drop_contradicting(questionnaire, result, given or {})
     result.errors.sort(key=lambda e: e.line_no)
     return result
+
+
+def _take(result: FormResult, line_no: int, question: Question, raw: str) -> None:
+    key = question.key
+    try:
+        value = parse_answer(question, raw)
+    except AnswerError as exc:
+        result.errors.append(FormError(line_no, key, str(exc)))
+        return
+    # The first value stands; a second one is reported, not silently taken.
+    if key in result.lines:
+        message = msg.FORM_DUPLICATE.format(label=question.label, first=result.lines[key])
+        result.errors.append(FormError(line_no, key, message))
+        return
+    result.lines[key] = line_no
+    result.values[key] = value
+
+
+def _drop_contradicting(
+    questionnaire: Questionnaire, result: FormResult, given: Mapping[str, object]
+) -> None:
+    """Move to the errors each value that contradicts an earlier answer the form leaves as it
+    was, judged against the form's own values where it changes them. One at a time: dropping
+    a value brings back the earlier answer, which the values checked before may contradict."""
+    while True:
+        answers = {**given, **result.values}
+        for key, value in result.values.items():
+            violations = check_answer_in_context(questionnaire, answers, key, value)
+            if violations:
+                _drop(result, key, violations[0].message)
+                break
+        else:
+            return
+
+
+def _drop(result: FormResult, key: str, message: str) -> None:
+    """A value refused after all: its line is reported instead (once, if two rules refuse it)."""
+    if key in result.values:
+        result.errors.append(FormError(result.lines.pop(key), key, message))
+        del result.values[key]
 
 
 def looks_like_form(

@@ -159,19 +159,9 @@ def pick_by_number(qn: Questionnaire, draft: Draft, text: str) -> str | None:
 
 def apply_form(qn: Questionnaire, draft: Draft, text: str) -> FormOutcome:
     """Take every valid `label: value` line; the problems of the others, by line."""
-    result = parse_form(qn, text)
+    result = parse_form(qn, text, given=draft.answers)
+    draft.answers.update(result.values)
     problems = [describe_error(qn, e) for e in result.errors]
-    rejected = {e.key for e in result.errors}
-    accepted = 0
-    for key, value in result.values.items():
-        if key in rejected:
-            continue
-        violations = check_answer_in_context(qn, draft.answers, key, value)
-        if violations:
-            problems.append(violations[0].message)
-            continue
-        draft.answers[key] = value
-        accepted += 1
     problems += [
         texts.FORM_UNKNOWN_LINE.format(line_no=n)
         for n in result.unknown_lines[:_UNKNOWN_LINES_SHOWN]
@@ -181,7 +171,7 @@ def apply_form(qn: Questionnaire, draft: Draft, text: str) -> FormOutcome:
         problems.append(texts.FORM_UNKNOWN_MORE.format(n=extra))
     draft.editing = False
     advance(qn, draft)
-    return FormOutcome(accepted, problems)
+    return FormOutcome(len(result.values), problems)
 
 
 def _store(qn: Questionnaire, draft: Draft, value: Any) -> str | None:

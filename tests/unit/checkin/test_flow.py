@@ -78,16 +78,27 @@ def test_a_form_keeps_what_fits_with_earlier_answers() -> None:
     outcome = flow.apply_form(QN, draft, "Педагогов в Сферуме: 50\nОбучающихся всего: 300")
     assert outcome.accepted == 1
     assert outcome.problems == [
-        "Педагогов в Сферуме не может быть больше, чем педагогов всего (45)."
+        "Строка 1, «Педагогов в Сферуме»: Педагогов в Сферуме не может быть больше, "
+        "чем педагогов всего (45)."
     ]
     assert draft.answers == {"staff_total": 45, "students_total": 300}
     assert draft.key == "staff_registered"
 
 
-def test_draft_survives_json_and_rejects_other_shapes() -> None:
-    draft = fresh(staff_total=45)
-    flow.answer(QN, draft, "45")
-    assert Draft.from_payload(draft.to_payload()) == draft
-    assert Draft.from_payload({}) is None
-    assert Draft.from_payload({**draft.to_payload(), "step": "elsewhere"}) is None
-    assert Draft.from_payload({**draft.to_payload(), "round": "x"}) is None
+def test_a_form_is_judged_by_its_own_values_where_it_changes_earlier_answers() -> None:
+    """Lowering «Педагогов всего» and «Педагогов в Сферуме» together is no contradiction."""
+    draft = fresh()
+    for text in ("45", "40"):
+        flow.answer(QN, draft, text)
+    outcome = flow.apply_form(QN, draft, "Педагогов в Сферуме: 30\nПедагогов всего: 35")
+    assert (outcome.accepted, outcome.problems) == (2, [])
+    assert draft.answers == {"staff_total": 35, "staff_registered": 30}
+
+
+def test_a_repeated_line_keeps_the_first_value() -> None:
+    draft = fresh()
+    outcome = flow.apply_form(QN, draft, "staff_total=40\nstaff_total=20\nstaff_registered=38")
+    assert outcome.problems == [
+        "Строка 2, «Педагогов всего»: «Педагогов всего» уже указано в строке 1."
+    ]
+    assert draft.answers == {"staff_total": 40, "staff_registered": 38}

@@ -88,7 +88,9 @@ def test_errors_unknown_lines_and_rules(sferum):
 Обучающихся всего: 300
 """
     result = parse_form(sferum, text)
-    assert result.values == {"staff_total": 45, "staff_registered": 50, "students_total": 300}
+    # «Педагогов в Сферуме: 50» breaks a rule: reported, and not among the values.
+    assert result.values == {"staff_total": 45, "students_total": 300}
+    assert result.lines == {"staff_total": 3, "students_total": 8}
     assert result.unknown_lines == [1]
     assert [(e.line_no, e.key) for e in result.errors] == [
         (4, "staff_registered"),
@@ -151,3 +153,44 @@ def test_crlf_and_empty_message(sferum):
 def test_looks_like_form(sferum, text, is_form):
     assert looks_like_form(text) is is_form
     assert looks_like_form(text, sferum) is is_form
+
+
+def test_a_repeated_key_keeps_the_first_value(sferum):
+    result = parse_form(sferum, "staff_total=40\nstaff_total=20\nstaff_registered=42")
+    assert result.values == {"staff_total": 40}
+    assert [(e.line_no, e.key) for e in result.errors] == [
+        (2, "staff_total"),
+        (3, "staff_registered"),
+    ]
+    # The later error cites the value that stands, not an older one.
+    assert result.errors[1].message == (
+        "Педагогов в Сферуме не может быть больше, чем педагогов всего (40)."
+    )
+
+
+def test_values_are_judged_against_earlier_answers_as_the_form_changes_them(sferum):
+    given = {"staff_total": 45, "staff_registered": 40, "teachers_with_chat": 30}
+    both = parse_form(sferum, "staff_total=35\nstaff_registered=30", given=given)
+    assert (both.values, both.errors) == ({"staff_total": 35, "staff_registered": 30}, [])
+    alone = parse_form(sferum, "staff_total=35", given=given)
+    assert alone.values == {}
+    assert alone.errors == [
+        FormError(
+            1,
+            "staff_total",
+            "Педагогов всего не может быть меньше, чем педагогов в Сферуме (40).",
+        )
+    ]
+
+
+def test_a_refused_value_brings_back_the_earlier_answer_for_the_others(sferum):
+    """42 fits the form's own 50, but 50 is refused (above 45): against the 40 that stays,
+    42 is refused too, so nothing contradicting is ever stored."""
+    given = {"staff_total": 45, "staff_registered": 40}
+    result = parse_form(sferum, "teachers_with_chat=42\nstaff_registered=50", given=given)
+    assert result.values == {}
+    assert [(e.line_no, e.key) for e in result.errors] == [
+        (1, "teachers_with_chat"),
+        (2, "staff_registered"),
+    ]
+    assert "(40)" in result.errors[0].message
