@@ -1,7 +1,7 @@
 """The whole questionnaire in one message: `label: value` or `key=value` lines."""
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from weakref import WeakKeyDictionary
 
@@ -21,6 +21,12 @@ _PUNCT = re.compile(r"[,.;:!?«»\"'()]")
 _MAX_LABEL_WORDS = 12
 # A bit of a label is enough only when it cannot be mistaken: «Педагогов в сф».
 _MIN_PREFIX = 4
+# An indicator's value as the review shows it: «91,11 %», «73,17 % (▼ 1,83 п. п.)».
+_PERCENTAGE = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)? ?%")
+# The review shows «—» for a question left unanswered; copied back, it is still no answer.
+_NO_ANSWER_MARKS = frozenset({msg.NO_ANSWER, "-", "–"})
+# The bot's own lines are short; a longer line is never one, and is not matched against them.
+_MAX_FRAME_LINE = 1000
 
 
 @dataclass(frozen=True)
@@ -38,23 +44,43 @@ class FormResult:
     lines: dict[str, int] = field(default_factory=dict)  # the line each value came from
 
 
+class Frame:
+    """The bot's own lines around the answers on a screen people copy back to answer (the
+    review): templates whose {fields} match anything. A line that fits one is skipped."""
+
+    def __init__(self, templates: Iterable[str]) -> None:
+        patterns = [
+            ".+".join(re.escape(part) for part in re.split(r"\{[^{}]*\}", line))
+            for template in templates
+            for line in fold(template).split("\n")
+            if line
+        ]
+        self._pattern = re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)")
+
+    def covers(self, line: str) -> bool:
+        return len(line) <= _MAX_FRAME_LINE and self._pattern.fullmatch(fold(line)) is not None
+
+
 def parse_form(
     questionnaire: Questionnaire,
     text: str,
     *,
     given: Mapping[str, object] | None = None,
+    frame: Frame | None = None,
 ) -> FormResult:
     """The values of the lines that name a question; errors and unknown lines by line number.
 
     A value is kept when it is the first one for its question and agrees with the rest of
     the form and with the answers `given` earlier (as the form changes them); the others are
-    errors. Values are kept even for questions whose depends_on answer is «Нет»; what to ask next
+    errors. Lines of the bot's own screen (`frame`) and indicator lines («Педагогов в
+    Сферуме: 91,11 %») are skipped: people answer by copying last week's review.
+    Values are kept even for questions whose depends_on answer is «Нет»; what to ask next
     is Questionnaire.applicable's call.
     """
     result = FormResult()
     matcher = _Matcher.of(questionnaire)
     for line_no, line in enumerate(clean(text).split("\n"), start=1):
-        if not line:
+        if not line or (frame is not None and frame.covers(line)) or matcher.is_indicator(line):
             continue
         found = matcher.match(line)
         if found is None:
@@ -74,6 +100,8 @@ def parse_form(
 
 def _take(result: FormResult, line_no: int, question: Question, raw: str) -> None:
     key = question.key
+    if question.type == "text" and raw.strip() in _NO_ANSWER_MARKS:
+        raw = ""
     try:
         value = parse_answer(question, raw)
     except AnswerError as exc:
@@ -150,6 +178,9 @@ class _Matcher:
         self.labels = [(_norm(q.label), q) for q in questionnaire.questions]
         self.exact = {q.key: q for q in questionnaire.questions}
         self.exact.update(self.labels)
+        # A percentage is an answer to a percent question, never an indicator line.
+        percent = {label for label, q in self.labels if q.type == "percent"}
+        self.indicators = {_norm(i.label) for i in questionnaire.indicators} - percent
 
     @staticmethod
     def of(questionnaire: Questionnaire) -> "_Matcher":
@@ -159,6 +190,18 @@ class _Matcher:
         if matcher is None:
             matcher = _MATCHERS[questionnaire] = _Matcher(questionnaire)
         return matcher
+
+    def is_indicator(self, line: str) -> bool:
+        """«• Педагогов в Сферуме: 91,11 %»: an indicator's label with a percentage. Under a
+        label a question shares, only with the review's «•»: typed without it, a percentage
+        is a wrong answer to the question, and the person is told so."""
+        copied = line.startswith("•")
+        line = _BULLET.sub("", line, count=1)
+        sep = _SEPARATOR.search(line)
+        if sep is None or _PERCENTAGE.match(line, sep.end()) is None:
+            return False
+        name = _norm(line[: sep.start()])
+        return name in self.indicators and (copied or name not in self.exact)
 
     def match(self, line: str) -> tuple[Question, str] | list[Question] | None:
         """(question, raw value); the candidates when the name fits several; None if no question."""

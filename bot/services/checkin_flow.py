@@ -10,17 +10,52 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.domain import messages_ru as msg
 from bot.domain.answers import AnswerError, parse_answer
 from bot.domain.file_answers import FileAnswerError, read_table
-from bot.domain.form import describe_error, parse_form
+from bot.domain.form import Frame, describe_error, parse_form
 from bot.domain.questionnaire import Questionnaire
 from bot.domain.rules import check_answer_in_context
 from bot.services.checkin import missing_questions, value_fits
 from bot.texts import checkin as texts
+from bot.texts import requests as request_texts
 
 ASK, REVIEW, PICK = "ask", "review", "pick"
 # Unknown lines are listed one by one up to this many; the rest are counted.
 _UNKNOWN_LINES_SHOWN = 3
+# What the bot writes around the answers on the screens a head may copy back as the answer:
+# the review (and the form report above it), the thank-you, the start of a round.
+_SCREEN_FRAME = Frame(
+    [
+        texts.INTRO,
+        texts.INTRO_LATE,
+        texts.RESUME,
+        texts.RESUBMIT,
+        texts.REVIEW,
+        texts.REVIEW_INDICATORS,
+        texts.REVIEW_HINT,
+        texts.FORM_ACCEPTED,
+        texts.FORM_NOTHING,
+        texts.FORM_PROBLEMS,
+        texts.FORM_UNKNOWN_LINE,
+        texts.FORM_UNKNOWN_MORE,
+        texts.FORM_NAMES,
+        texts.LEFT_TO_ANSWER,
+        texts.THANKS,
+        texts.THANKS_UPDATED,
+        texts.THANKS_LATE,
+        texts.THANKS_INDICATORS,
+        texts.THANKS_INDICATORS_CHANGE,
+        texts.THANKS_EDIT,
+        msg.FORM_LINE,
+        msg.FORM_LINE_NO_KEY,
+        request_texts.INTRO,
+        request_texts.INTRO_LATE,
+        request_texts.REVIEW,
+        request_texts.THANKS,
+        request_texts.THANKS_UPDATED,
+    ]
+)
 
 
 @dataclass
@@ -66,6 +101,7 @@ class Draft:
 class FormOutcome:
     accepted: int
     problems: list[str]
+    names: list[str] = field(default_factory=list)  # the question labels, if a line named none
 
 
 def applicable(qn: Questionnaire, draft: Draft) -> list[str]:
@@ -159,7 +195,7 @@ def pick_by_number(qn: Questionnaire, draft: Draft, text: str) -> str | None:
 
 def apply_form(qn: Questionnaire, draft: Draft, text: str) -> FormOutcome:
     """Take every valid `label: value` line; the problems of the others, by line."""
-    result = parse_form(qn, text, given=draft.answers)
+    result = parse_form(qn, text, given=draft.answers, frame=_SCREEN_FRAME)
     draft.answers.update(result.values)
     problems = [describe_error(qn, e) for e in result.errors]
     problems += [
@@ -169,9 +205,10 @@ def apply_form(qn: Questionnaire, draft: Draft, text: str) -> FormOutcome:
     if len(result.unknown_lines) > _UNKNOWN_LINES_SHOWN:
         extra = len(result.unknown_lines) - _UNKNOWN_LINES_SHOWN
         problems.append(texts.FORM_UNKNOWN_MORE.format(n=extra))
+    names = [q.label for q in qn.applicable(draft.answers)] if result.unknown_lines else []
     draft.editing = False
     advance(qn, draft)
-    return FormOutcome(len(result.values), problems)
+    return FormOutcome(len(result.values), problems, names)
 
 
 def _store(qn: Questionnaire, draft: Draft, value: Any) -> str | None:

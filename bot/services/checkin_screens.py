@@ -231,6 +231,8 @@ def form_report(outcome: FormOutcome, missing: int) -> str:
     ]
     if outcome.problems:
         lines += [texts.FORM_PROBLEMS, *outcome.problems]
+    if outcome.names:
+        lines.append(texts.FORM_NAMES.format(names="; ".join(f"«{n}»" for n in outcome.names)))
     if missing:
         lines.append(texts.LEFT_TO_ANSWER.format(n=missing))
     return "\n".join(lines)

@@ -4,6 +4,8 @@ import pytest
 
 from bot.domain.questionnaire import default_questionnaire
 from bot.services import checkin_flow as flow
+from bot.services import checkin_screens as screens
+from bot.services.checkin import SubmitResult
 from bot.services.checkin_flow import Draft
 from bot.texts import checkin as texts
 
@@ -102,3 +104,40 @@ def test_a_repeated_line_keeps_the_first_value() -> None:
         "Строка 2, «Педагогов всего»: «Педагогов всего» уже указано в строке 1."
     ]
     assert draft.answers == {"staff_total": 40, "staff_registered": 38}
+
+
+COMPLETE = {q.key: 1 for q in QN.questions if q.type == "int"} | {"foreign_messengers": False}
+
+
+def _answered(**answers: object) -> Draft:
+    draft = fresh()
+    draft.answers.update(answers)
+    flow.advance(QN, draft)
+    return draft
+
+
+ANSWERS = {**COMPLETE, "staff_total": 45, "staff_registered": 41, "comment": None}
+VIEW = screens.RoundView(
+    school="Аймаумахи", week="21–27 октября", deadline="пятница", overdue=False
+)
+
+
+@pytest.mark.parametrize("before", [None, screens.form_report(flow.FormOutcome(10, []), 0)])
+def test_the_review_screen_copied_back_is_read_line_by_line(before: str | None) -> None:
+    review = screens.review(QN, _answered(**ANSWERS), VIEW, before=before).text
+    thanks = screens.thanks(QN, SubmitResult(1, 2, True, ANSWERS, COMPLETE), VIEW)
+    assert "Показатели:\n• Педагогов в Сферуме: 91,11 %" in review
+    assert "• Педагогов в Сферуме: 91,11 % (▼ 8,89 п. п.)" in thanks
+    copy = review.replace("1. Педагогов всего: 45", "1. Педагогов всего: 50")
+    draft = fresh()
+    outcome = flow.apply_form(QN, draft, f"{thanks}\n\n{copy}")
+    assert (outcome.accepted, outcome.problems, outcome.names) == (len(ANSWERS), [], [])
+    assert draft.answers == {**ANSWERS, "staff_total": 50}
+    assert draft.step == flow.REVIEW
+
+
+def test_a_line_naming_no_question_brings_the_list_of_names() -> None:
+    draft = fresh()
+    outcome = flow.apply_form(QN, draft, "Педагогов всего: 45\nПогода: ясно")
+    assert outcome.problems == [texts.FORM_UNKNOWN_LINE.format(line_no=2)]
+    assert outcome.names == [q.label for q in QN.applicable({})]

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.domain.form import FormError, describe_error, looks_like_form, parse_form
+from bot.domain.form import FormError, Frame, describe_error, looks_like_form, parse_form
 
 BRIEF_EXAMPLE = """Педагогов всего: 45
 педагогов в сферуме - 40
@@ -194,3 +194,63 @@ def test_a_refused_value_brings_back_the_earlier_answer_for_the_others(sferum):
         (2, "staff_registered"),
     ]
     assert "(40)" in result.errors[0].message
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "• Педагогов в Сферуме: 91,11 %",
+        "• Обучающихся, активных в Сферуме: 51,33 % (▲ 11,33 п. п.)",
+        "Педагогов с групповым чатом: 73,17 %",  # an indicator's own label: no question's
+        "• Педагогов, активных за неделю: 48,78 % (▼ 1,22 п. п.)",
+    ],
+)
+def test_indicator_lines_are_skipped(sferum, line):
+    result = parse_form(sferum, f"Педагогов всего: 45\n{line}")
+    assert (result.values, result.errors, result.unknown_lines) == ({"staff_total": 45}, [], [])
+
+
+def test_a_percentage_typed_for_a_count_is_still_an_error(sferum):
+    """Without the review's «•», a question's label with a percentage is a wrong answer."""
+    result = parse_form(sferum, "Педагогов в Сферуме: 91 %")
+    assert [e.key for e in result.errors] == ["staff_registered"]
+
+
+def test_a_percent_question_takes_a_percentage_under_an_indicators_label():
+    from bot.domain.questionnaire import parse_questionnaire
+
+    qn = parse_questionnaire(
+        'id = "p"\nversion = 1\ntitle = "Т"\n'
+        '[[questions]]\nkey = "a"\nlabel = "Всего"\ntype = "int"\n'
+        '[[questions]]\nkey = "b"\nlabel = "Часть"\ntype = "int"\n'
+        '[[questions]]\nkey = "share"\nlabel = "Доля"\ntype = "percent"\n'
+        '[[indicators]]\nkey = "share_pct"\nlabel = "Доля"\nnumerator = "b"\ndenominator = "a"\n',
+        "p.toml",
+    )
+    assert parse_form(qn, "• Доля: 48,5 %").values == {"share": 48.5}
+
+
+@pytest.mark.parametrize("mark", ["—", "-", "–"])
+def test_a_dash_for_a_text_answer_is_no_answer(sferum, mark):
+    """The review shows «—» for a skipped comment; copied back, it stays unanswered."""
+    assert parse_form(sferum, f"10. Комментарий: {mark}").values == {"comment": None}
+    assert parse_form(sferum, f"Используются ли иностранные мессенджеры: {mark}").values == {
+        "foreign_messengers": False
+    }
+
+
+def test_the_frame_skips_the_bots_own_lines_whatever_fills_them(sferum):
+    frame = Frame(["Проверьте ответы — {school}, неделя {week}:", "Всё верно?\nПринято: {n}."])
+    text = "\n".join(
+        [
+            "Проверьте ответы — МКОУ «Другая СОШ», неделя 28 октября – 3 ноября:",
+            "ВСЁ ВЕРНО?",
+            "Принято: 10.",
+            "Педагогов всего: 45",
+            "Проверьте ответы",
+        ]
+    )
+    result = parse_form(sferum, text, frame=frame)
+    assert (result.values, result.unknown_lines) == ({"staff_total": 45}, [5])
+    assert not frame.covers("Проверьте ответы — " + "x" * 2000 + ", неделя 1:")
+    assert not Frame([]).covers("")

@@ -1,0 +1,114 @@
+"""Last week's review screen copied, edited and sent back as the answer."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from bot.clock import FakeClock
+from bot.domain.questionnaire import default_questionnaire
+from bot.texts import checkin as texts
+from storage.db import Database
+from storage.models import Round
+from tests.integration.checkin.helpers import (
+    FORM,
+    HEAD_VK,
+    STORED,
+    TYPED,
+    button,
+    one_head,
+    stored_answers,
+    stored_responses,
+)
+from tests.utils.harness import BotHarness, running_bot
+
+FORM_WITHOUT_COMMENT = FORM.rsplit("\n", 1)[0]
+# Week 2024-W44 as the head sees it.
+NEXT_WEEK = "неделя 28 октября – 3 ноября"
+
+
+async def _period_of(db: Database, round_id: int) -> str:
+    async with db.reads() as session:
+        return (await session.scalars(select(Round.period).where(Round.id == round_id))).one()
+
+
+async def _review_of_week_one(bot: BotHarness, how: str) -> dict[str, Any]:
+    """The review screen as the bot sent it, answered by form or one question at a time."""
+    if how == "form":
+        _, review = await bot.say(HEAD_VK, FORM)
+        return review
+    screen = (await bot.say(HEAD_VK, "Заполнить"))[-1]
+    for answer in TYPED:
+        screen = (await bot.say(HEAD_VK, answer))[-1]
+    [review] = await bot.press(HEAD_VK, button(screen, texts.SKIP))
+    return review
+
+
+def _edited(review: str, changes: dict[int, str]) -> str:
+    """The review text with the values of some numbered lines replaced, as a head edits it."""
+    lines = review.split("\n")
+    for i, line in enumerate(lines):
+        number = re.match(r"(\d+)\. ", line)
+        if number and int(number[1]) in changes:
+            lines[i] = line.rsplit(": ", 1)[0] + ": " + changes[int(number[1])]
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("how", ["form", "step_by_step"])
+async def test_last_weeks_review_copied_and_edited_is_read_line_by_line(
+    db: Database, clock: FakeClock, tmp_path: Path, how: str
+) -> None:
+    await one_head(db, clock)
+    async with running_bot(db, clock, tmp_path) as bot:
+        bot.user(HEAD_VK)
+        review = await _review_of_week_one(bot, how)
+        assert "\nПоказатели:\n• Педагогов в Сферуме: 88,89 %" in review["text"]
+        await bot.press(HEAD_VK, button(review, texts.SEND))
+        clock.advance(timedelta(days=7))
+        copy = _edited(review["text"], {1: "46", 2: "41", 6: "160", 9: "Да"})
+        intro, question = await bot.say(HEAD_VK, copy)
+        # Every question line read; the header, the hint and the percentages ignored.
+        assert intro["text"].startswith("Отчёт за неделю 28 октября – 3 ноября")
+        assert question["text"].startswith("Принято ответов: 10.\n")
+        assert texts.FORM_PROBLEMS not in question["text"]
+        # «Да» opens the question that depends on it.
+        assert "Какие иностранные мессенджеры" in question["text"]
+        [review] = await bot.say(HEAD_VK, "Telegram")
+        assert review["text"].startswith(f"Проверьте ответы — Аймаумахи, {NEXT_WEEK}:")
+        [thanks] = await bot.press(HEAD_VK, button(review, texts.SEND))
+        assert thanks["text"].startswith("Спасибо! Отчёт принят")
+    this_week = (await stored_responses(db))[-1]
+    expected = {
+        **STORED,
+        "staff_total": 46,
+        "staff_registered": 41,
+        "students_active": 160,
+        "foreign_messengers": True,
+        "foreign_messengers_which": "Telegram",
+    }
+    if how == "form":
+        expected["comment"] = "всё хорошо"
+    assert await stored_answers(db, this_week.id) == expected
+
+
+async def test_a_line_the_bot_cannot_match_is_answered_with_the_question_names(
+    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    await one_head(sqlite_db, clock)
+    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+        bot.user(HEAD_VK)
+        _, review = await bot.say(HEAD_VK, FORM)
+        copy = review["text"].replace("7. Классов всего: 11", "7. Классов в школе: 12")
+        [reply] = await bot.say(HEAD_VK, copy)
+    lines = reply["text"].split("\n")
+    unknown = lines.index(texts.FORM_UNKNOWN_LINE.format(line_no=10))
+    names = lines[unknown + 1]
+    questions = default_questionnaire().questions
+    labels = [q.label for q in questions if q.key != "foreign_messengers_which"]
+    assert names == texts.FORM_NAMES.format(names="; ".join(f"«{label}»" for label in labels))
+    assert len([line for line in lines if line.startswith("Строка")]) == 1, lines
