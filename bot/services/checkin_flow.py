@@ -197,6 +197,7 @@ def apply_form(qn: Questionnaire, draft: Draft, text: str) -> FormOutcome:
     """Take every valid `label: value` line; the problems of the others, by line."""
     result = parse_form(qn, text, given=draft.answers, frame=_SCREEN_FRAME)
     draft.answers.update(result.values)
+    _skip_left_out(qn, draft, refused={e.key for e in result.errors})
     problems = [describe_error(qn, e) for e in result.errors]
     problems += [
         texts.FORM_UNKNOWN_LINE.format(line_no=n)
@@ -209,6 +210,18 @@ def apply_form(qn: Questionnaire, draft: Draft, text: str) -> FormOutcome:
     draft.editing = False
     advance(qn, draft)
     return FormOutcome(len(result.values), problems, names)
+
+
+def _skip_left_out(qn: Questionnaire, draft: Draft, *, refused: set[str | None]) -> None:
+    """A form that answers every required question leaves the optional ones it does not
+    mention unanswered («—» on the review) rather than asked one by one: the head said all
+    they meant to. One the form tried to answer is asked again."""
+    missing = missing_questions(qn, draft.answers)
+    if any(q.required for q in missing):
+        return
+    for question in missing:
+        if question.key not in refused:
+            draft.answers[question.key] = None
 
 
 def _store(qn: Questionnaire, draft: Draft, value: Any) -> str | None:

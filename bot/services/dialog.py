@@ -172,7 +172,13 @@ class _Conversation:
         opened = next((o for o in rounds if o.round.id == draft.round_id), None)
         if opened is None:
             await self._drop()
-            note = texts.NEW_WEEK if await self._weekly(draft.round_id) else request_texts.CLOSED
+            weekly = await self._weekly(draft.round_id)
+            # Answers sent in one message name their questions: they go to the round open
+            # now instead of being lost with the draft of the closed one.
+            if intent.command is None and looks_like_form(intent.text, min_lines=1):
+                note = texts.NEW_WEEK_FORM if weekly else request_texts.CLOSED
+                return await self._start(draft.school_id, None, note=note, then=intent)
+            note = texts.NEW_WEEK if weekly else request_texts.CLOSED
             return await self._start(draft.school_id, None, note=note)
         return await self._continue(draft, opened, intent)
 

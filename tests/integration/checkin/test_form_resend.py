@@ -1,4 +1,5 @@
-"""Last week's review screen copied, edited and sent back as the answer."""
+"""Answers in one message that must not be lost or refused: a form sent to last week's open
+dialog, a form without the optional comment, last week's review screen copied and edited."""
 
 from __future__ import annotations
 
@@ -35,6 +36,59 @@ NEXT_WEEK = "неделя 28 октября – 3 ноября"
 async def _period_of(db: Database, round_id: int) -> str:
     async with db.reads() as session:
         return (await session.scalars(select(Round.period).where(Round.id == round_id))).one()
+
+
+async def test_a_form_sent_to_last_weeks_open_dialog_counts_for_this_week(
+    db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    await one_head(db, clock)
+    async with running_bot(db, clock, tmp_path) as bot:
+        bot.user(HEAD_VK)
+        await bot.say(HEAD_VK, "Заполнить")
+        await bot.say(HEAD_VK, TYPED[0])  # and the head leaves the dialog for a week
+        clock.advance(timedelta(days=7))
+        intro, review = await bot.say(HEAD_VK, FORM)
+        assert intro["text"].startswith(
+            texts.NEW_WEEK_FORM + "\nОтчёт за неделю 28 октября – 3 ноября"
+        )
+        assert review["text"].startswith(
+            f"Принято ответов: 10.\n\nПроверьте ответы — Аймаумахи, {NEXT_WEEK}:"
+        )
+        [thanks] = await bot.press(HEAD_VK, button(review, texts.SEND))
+        assert thanks["text"].startswith(f"Спасибо! Отчёт принят: Аймаумахи, {NEXT_WEEK}.")
+    [response] = await stored_responses(db)
+    assert await _period_of(db, response.round_id) == "2024-W44"
+    assert await stored_answers(db, response.id) == {**STORED, "comment": "всё хорошо"}
+
+
+async def test_a_form_without_the_optional_comment_goes_straight_to_review(
+    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    await one_head(sqlite_db, clock)
+    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+        bot.user(HEAD_VK)
+        _, review = await bot.say(HEAD_VK, FORM_WITHOUT_COMMENT)
+        assert review["text"].startswith("Принято ответов: 9.\n\nПроверьте ответы")
+        assert "\n10. Комментарий: —\n" in review["text"]
+        [thanks] = await bot.press(HEAD_VK, button(review, texts.SEND))
+        assert thanks["text"].startswith("Спасибо! Отчёт принят")
+    [response] = await stored_responses(sqlite_db)
+    assert await stored_answers(sqlite_db, response.id) == STORED
+
+
+async def test_a_partial_form_still_asks_the_rest_and_then_the_comment(
+    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    """Only a form that leaves nothing required unanswered skips the optional questions."""
+    await one_head(sqlite_db, clock)
+    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+        bot.user(HEAD_VK)
+        partial = "\n".join(FORM_WITHOUT_COMMENT.split("\n")[:-1])  # no foreign_messengers
+        _, question = await bot.say(HEAD_VK, partial)
+        assert "Осталось ответить: 2." in question["text"]
+        assert "Вопрос 9 из 10. Используются ли иностранные мессенджеры" in question["text"]
+        [question] = await bot.say(HEAD_VK, "Нет")
+        assert question["text"].startswith("Вопрос 10 из 10. Комментарий")
 
 
 async def _review_of_week_one(bot: BotHarness, how: str) -> dict[str, Any]:

@@ -109,6 +109,42 @@ def test_a_repeated_line_keeps_the_first_value() -> None:
 COMPLETE = {q.key: 1 for q in QN.questions if q.type == "int"} | {"foreign_messengers": False}
 
 
+def test_a_form_with_every_required_answer_leaves_the_optional_ones_unanswered() -> None:
+    draft = fresh()
+    form = "\n".join(f"{key}={value}" for key, value in COMPLETE.items()).replace("False", "нет")
+    outcome = flow.apply_form(QN, draft, form)
+    assert outcome.accepted == len(COMPLETE)
+    assert draft.step == flow.REVIEW
+    assert draft.answers == {**COMPLETE, "comment": None}
+
+
+@pytest.mark.parametrize(
+    ("given", "form", "asked"),
+    [
+        ({}, "staff_total=1", "staff_registered"),  # required ones are still missing
+        (COMPLETE, "foreign_messengers=да", "foreign_messengers_which"),  # opened by the «Да»
+        (COMPLETE, "comment=" + "x" * 5000, "comment"),  # the form tried to answer it
+    ],
+)
+def test_a_form_that_leaves_required_or_refused_questions_asks_them(
+    given: dict[str, object], form: str, asked: str
+) -> None:
+    draft = fresh()
+    draft.answers.update(given)
+    flow.apply_form(QN, draft, form)
+    assert (draft.step, draft.key) == (flow.ASK, asked)
+    assert "comment" not in draft.answers
+
+
+def test_draft_survives_json_and_rejects_other_shapes() -> None:
+    draft = fresh(staff_total=45)
+    flow.answer(QN, draft, "45")
+    assert Draft.from_payload(draft.to_payload()) == draft
+    assert Draft.from_payload({}) is None
+    assert Draft.from_payload({**draft.to_payload(), "step": "elsewhere"}) is None
+    assert Draft.from_payload({**draft.to_payload(), "round": "x"}) is None
+
+
 def _answered(**answers: object) -> Draft:
     draft = fresh()
     draft.answers.update(answers)
