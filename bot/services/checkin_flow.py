@@ -21,8 +21,6 @@ from bot.texts import checkin as texts
 from bot.texts import requests as request_texts
 
 ASK, REVIEW, PICK = "ask", "review", "pick"
-# Unknown lines are listed one by one up to this many; the rest are counted.
-_UNKNOWN_LINES_SHOWN = 3
 # What the bot writes around the answers on the screens a head may copy back as the answer:
 # the review (and the form report above it), the thank-you, the start of a round.
 _SCREEN_FRAME = Frame(
@@ -38,7 +36,7 @@ _SCREEN_FRAME = Frame(
         texts.FORM_NOTHING,
         texts.FORM_PROBLEMS,
         texts.FORM_UNKNOWN_LINE,
-        texts.FORM_UNKNOWN_MORE,
+        texts.FORM_MORE,
         texts.FORM_NAMES,
         texts.LEFT_TO_ANSWER,
         texts.THANKS,
@@ -100,7 +98,7 @@ class Draft:
 @dataclass(frozen=True)
 class FormOutcome:
     accepted: int
-    problems: list[str]
+    problems: list[str]  # by line
     names: list[str] = field(default_factory=list)  # the question labels, if a line named none
 
 
@@ -198,18 +196,13 @@ def apply_form(qn: Questionnaire, draft: Draft, text: str) -> FormOutcome:
     result = parse_form(qn, text, given=draft.answers, frame=_SCREEN_FRAME)
     draft.answers.update(result.values)
     _skip_left_out(qn, draft, refused={e.key for e in result.errors})
-    problems = [describe_error(qn, e) for e in result.errors]
-    problems += [
-        texts.FORM_UNKNOWN_LINE.format(line_no=n)
-        for n in result.unknown_lines[:_UNKNOWN_LINES_SHOWN]
-    ]
-    if len(result.unknown_lines) > _UNKNOWN_LINES_SHOWN:
-        extra = len(result.unknown_lines) - _UNKNOWN_LINES_SHOWN
-        problems.append(texts.FORM_UNKNOWN_MORE.format(n=extra))
+    problems = [(e.line_no, describe_error(qn, e)) for e in result.errors]
+    problems += [(n, texts.FORM_UNKNOWN_LINE.format(line_no=n)) for n in result.unknown_lines]
+    problems.sort(key=lambda problem: problem[0])
     names = [q.label for q in qn.applicable(draft.answers)] if result.unknown_lines else []
     draft.editing = False
     advance(qn, draft)
-    return FormOutcome(len(result.values), problems, names)
+    return FormOutcome(len(result.values), [text for _, text in problems], names)
 
 
 def _skip_left_out(qn: Questionnaire, draft: Draft, *, refused: set[str | None]) -> None:

@@ -31,6 +31,9 @@ from bot.texts import requests as request_texts
 _MAX_CHOICE_BUTTONS = 8
 # Types whose last-week value makes sense to repeat with one tap.
 _PREFILLED = frozenset({"int", "percent", "yes_no", "choice"})
+# Problems of one form listed one by one; the rest are counted, so that a message of
+# thousands of bad lines gets one reply (58 KB of one line repeated got 32 replies before).
+_FORM_PROBLEMS_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -230,7 +233,9 @@ def form_report(outcome: FormOutcome, missing: int) -> str:
         texts.FORM_ACCEPTED.format(n=outcome.accepted) if outcome.accepted else texts.FORM_NOTHING
     ]
     if outcome.problems:
-        lines += [texts.FORM_PROBLEMS, *outcome.problems]
+        lines += [texts.FORM_PROBLEMS, *outcome.problems[:_FORM_PROBLEMS_SHOWN]]
+        if len(outcome.problems) > _FORM_PROBLEMS_SHOWN:
+            lines.append(texts.FORM_MORE.format(n=len(outcome.problems) - _FORM_PROBLEMS_SHOWN))
     if outcome.names:
         lines.append(texts.FORM_NAMES.format(names="; ".join(f"«{n}»" for n in outcome.names)))
     if missing:

@@ -1,9 +1,11 @@
-"""Answers in one message written to break the form reader: the same question twice.
-The first value stands."""
+"""Answers in one message written to break the form reader: the same question twice, tens of
+kilobytes of lines. The first value stands; whatever the message, it gets one reply."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+import pytest
 
 from bot.clock import FakeClock
 from bot.texts import checkin as texts
@@ -49,3 +51,38 @@ async def test_a_repeated_question_keeps_its_first_value(
         "staff_total": 40,
         "comment": "всё хорошо",
     }
+
+
+def _lines_to(size: int, lines: list[str]) -> str:
+    text = "\n".join(lines)
+    return "\n".join([text] * (size // len(text.encode()) + 1))
+
+
+# Measured before the cap: 57 KB of one repeated line got 56 replies, 4 KB got 6.
+FLOODS = {
+    "repeated_4kb": _lines_to(4_000, ["Педагогов всего: 45"]),
+    "repeated_57kb": _lines_to(57_000, ["Педагогов всего: 45"]),
+    # The longest problem texts: a name that fits four questions, a value of the wrong
+    # type, a line that names none (which brings the list of names).
+    "mixed_57kb": _lines_to(
+        57_000, ["Педагогов: 3", "Используются ли иностранные мессенджеры: может быть", "Погода"]
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FLOODS))
+async def test_a_huge_form_gets_one_reply_with_the_first_ten_problems(
+    sqlite_db: Database, clock: FakeClock, tmp_path: Path, name: str
+) -> None:
+    await one_head(sqlite_db, clock)
+    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+        bot.user(HEAD_VK)
+        await bot.say(HEAD_VK, "Заполнить")
+        replies = await bot.say(HEAD_VK, FLOODS[name])
+        assert len(replies) == 1, [len(r["text"]) for r in replies]
+        lines = replies[0]["text"].split("\n")
+        problems = lines[lines.index(texts.FORM_PROBLEMS) + 1 :]
+        assert [line for line in problems if line.startswith("Строка ")] == problems[:10]
+        assert problems[10].startswith("И ещё замечаний: ")
+        # The step goes on as after any form: the question on screen is still asked.
+        assert "Вопрос " in replies[0]["text"]

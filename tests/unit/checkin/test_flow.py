@@ -177,3 +177,16 @@ def test_a_line_naming_no_question_brings_the_list_of_names() -> None:
     outcome = flow.apply_form(QN, draft, "Педагогов всего: 45\nПогода: ясно")
     assert outcome.problems == [texts.FORM_UNKNOWN_LINE.format(line_no=2)]
     assert outcome.names == [q.label for q in QN.applicable({})]
+
+
+def test_the_report_of_a_form_lists_ten_problems_and_counts_the_rest() -> None:
+    outcome = flow.FormOutcome(0, [f"Строка {n}: нет." for n in range(1, 26)], ["А", "Б"])
+    lines = screens.form_report(outcome, 3).split("\n")
+    assert lines == [
+        texts.FORM_NOTHING,
+        texts.FORM_PROBLEMS,
+        *[f"Строка {n}: нет." for n in range(1, 11)],
+        texts.FORM_MORE.format(n=15),
+        texts.FORM_NAMES.format(names="«А»; «Б»"),
+        texts.LEFT_TO_ANSWER.format(n=3),
+    ]
