@@ -60,14 +60,22 @@ async def bind(message: Message, app: AppContext, actor: Actor, args: str) -> No
         await reply(app.api, message.peer_id, texts.BIND_NEEDS_ADMIN)
         return
     async with app.db.sessions.begin() as session:
-        await chats.bind(
+        bound = await chats.bind(
             session=session,
             peer_id=message.peer_id,
             district_id=choice.id,
             answers_status=answers_status,
-            person_id=actor.person_id,
+            actor=actor,
             now=app.clock.now(),
         )
+    if isinstance(bound, chats.HeldElsewhere):
+        await reply(app.api, message.peer_id, texts.BIND_TAKEN.format(district=bound.district))
+        warning = texts.BIND_TAKEN_WARNING.format(
+            district=choice.name, vk_id=actor.vk_id, own=bound.district
+        )
+        for vk_id in bound.officials:
+            await reply(app.api, vk_id, warning)
+        return
     done = texts.BOUND_WITH_STATUS if answers_status else texts.BOUND_SUMMARIES
     await reply(app.api, message.peer_id, done.format(district=choice.name))
 

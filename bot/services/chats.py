@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.access import Action, Actor, authorize
 from storage.models import Chat
 from storage.repos import audit
+from storage.repos import districts as district_repo
+from storage.repos.outbox import district_officials
 
 CHAT_PEER_START = 2_000_000_000
 
@@ -27,28 +31,38 @@ async def chats_of_district(session: AsyncSession, district_id: int) -> list[Cha
     return list(await session.scalars(query))
 
 
+@dataclass(frozen=True)
+class HeldElsewhere:
+    """The chat belongs to a district the person may not act for: it stays there."""
+
+    district: str
+    officials: tuple[int, ...]  # that district's officials (VK ids), to be told of the attempt
+
+
 async def bind(
     *,
     session: AsyncSession,
     peer_id: int,
     district_id: int,
     answers_status: bool,
-    person_id: int | None,
+    actor: Actor,
     now: datetime,
-) -> Chat:
+) -> Chat | HeldElsewhere:
     """Bind (or re-bind) the chat; a chat belongs to one district at a time."""
     chat = await chat_of(session, peer_id)
     previous = chat.district_id if chat else None
+    if chat is not None and not _may_move(actor, chat, district_id):
+        return await _refuse(session, chat, wanted=district_id, actor=actor, now=now)
     if chat is None:
         chat = Chat(peer_id=peer_id, district_id=district_id, bound_at=now)
         session.add(chat)
     chat.district_id, chat.answers_status = district_id, answers_status
-    chat.bound_by, chat.bound_at = person_id, now
+    chat.bound_by, chat.bound_at = actor.person_id, now
     audit.record(
         session,
         action="chat.bind",
         at=now,
-        actor_id=person_id,
+        actor_id=actor.person_id,
         district_id=district_id,
         peer_id=peer_id,
         answers_status=answers_status,
@@ -56,6 +70,34 @@ async def bind(
     )
     await session.flush()
     return chat
+
+
+def _may_move(actor: Actor, chat: Chat, district_id: int) -> bool:
+    """Moving a chat away from another district takes an admin or that district's own
+    official: otherwise any official sitting in a neighbour's chat could redirect its
+    summaries there."""
+    return chat.district_id == district_id or authorize(
+        actor, Action.BIND, district_id=chat.district_id
+    )
+
+
+async def _refuse(
+    session: AsyncSession, chat: Chat, *, wanted: int, actor: Actor, now: datetime
+) -> HeldElsewhere:
+    holder = chat.district_id
+    audit.record(
+        session,
+        action="chat.bind_refused",
+        at=now,
+        actor_id=actor.person_id,
+        district_id=holder,
+        peer_id=chat.peer_id,
+        wanted_district_id=wanted,
+    )
+    district = await district_repo.get(session, holder)
+    assert district is not None  # the chat row goes with its district (ON DELETE CASCADE)
+    officials = await district_officials(session, holder)
+    return HeldElsewhere(district.name, tuple(o.vk_id for o in officials if o.vk_id is not None))
 
 
 async def unbind(
