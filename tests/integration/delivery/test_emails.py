@@ -1,0 +1,56 @@
+"""/emails as an admin sets it: the Friday summary's workbook reaches each new address once,
+with the district's subject and an attachment that opens; the old address gets nothing."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from bot.clock import FakeClock
+from bot.scheduler import Scheduler
+from storage.db import Database
+from tests.integration.delivery.helpers import (
+    ADMIN,
+    FRIDAY_1701,
+    NEXT_MONDAY_0901,
+    Mailbox,
+    smtp_settings,
+)
+from tests.integration.requests.helpers import (
+    ADDRESS,
+    DISTRICT,
+    SUBJECT,
+    free_port,
+    seed,
+    smtp_server,
+)
+from tests.utils.harness import running_bot
+
+NEW = ["uo@example.ru", "metodist@example.ru"]
+
+
+async def test_addresses_set_by_emails_get_the_weekly_workbook_once(
+    db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    port, inbox = free_port(), Mailbox()
+    async with running_bot(db, clock, tmp_path, admin_ids=[ADMIN], **smtp_settings(port)) as bot:
+        await seed(db, bot.emulator, clock.now())
+        assert bot.app is not None
+        bot.user(ADMIN, "Админ", "А")
+        said = await bot.say(ADMIN, f"/emails {DISTRICT} {NEW[0]}, {NEW[1]}")
+        assert f"{NEW[0]}, {NEW[1]}" in said[-1]["text"]
+        with smtp_server(port, inbox):
+            await Scheduler(bot.app.context).run_due(FRIDAY_1701)
+            await Scheduler(bot.app.context).run_due(NEXT_MONDAY_0901)
+
+    assert sorted(inbox.envelopes) == sorted([[address] for address in NEW])
+    assert ADDRESS not in {letter["To"] for letter in inbox.messages}
+    for letter in inbox.messages:
+        assert letter["Subject"] == SUBJECT
+        assert "21.10–27.10.2024" in letter.get_body().get_content()
+        [attachment] = list(letter.iter_attachments())
+        assert attachment.get_filename() == "svodka-2024-W43.xlsx"
+        sheet = load_workbook(io.BytesIO(attachment.get_content())).worksheets[0]
+        assert sheet.max_row == 13  # header + 12 schools

@@ -1,0 +1,46 @@
+"""/official add and remove: the person is told once, and from then on the Monday escalation
+reaches the officials the district has at that moment, once each."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from bot.clock import FakeClock
+from bot.scheduler import Scheduler
+from storage.db import Database
+from tests.integration.delivery.helpers import ADMIN, NEXT_MONDAY_0901, once, received
+from tests.integration.requests.helpers import DISTRICT, OFFICIAL_VK, seed
+from tests.utils.harness import running_bot
+
+ADDED, REMOVED = 700, 701
+APPOINTED = "Вас назначили ответственным района «Сергокалинский район»"
+DISMISSED = "Вы больше не ответственный района «Сергокалинский район»"
+ESCALATION = "На прошлой неделе (21.10–27.10.2024) не ответили 12 из 12 школ района"
+
+
+async def test_appointed_official_is_told_and_gets_the_escalation_once(
+    db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    async with running_bot(db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+        await seed(db, bot.emulator, clock.now())
+        assert bot.app is not None
+        for vk_id in (ADMIN, ADDED, REMOVED):
+            bot.user(vk_id)
+            await bot.say(vk_id, "Здравствуйте")
+        await bot.say(ADMIN, f"/official add {ADDED} {DISTRICT}")
+        await bot.say(ADMIN, f"/official add {REMOVED} {DISTRICT}")
+        await bot.say(ADMIN, f"/official add {ADDED} {DISTRICT}")  # again: nothing new to say
+        await bot.say(ADMIN, f"/official remove {REMOVED} {DISTRICT}")
+        once(bot, ADDED, APPOINTED)
+        once(bot, REMOVED, APPOINTED)
+        once(bot, REMOVED, DISMISSED)
+
+        mark = bot.last_sent_id()
+        scheduler = Scheduler(bot.app.context)
+        await scheduler.run_due(NEXT_MONDAY_0901)
+        await scheduler.run_due(NEXT_MONDAY_0901 + timedelta(hours=6))
+        for official in (ADDED, OFFICIAL_VK):
+            once(bot, official, ESCALATION, mark)
+        assert bot.texts(REMOVED, mark) == []
+        assert not received(bot, ADMIN, ESCALATION)
