@@ -138,7 +138,14 @@ async def _advance(
             schools = texts.AUDIENCE_ALL.format(n=created.schools)
             if data["schools"] is not None:
                 schools = f"школ — {created.schools}"
-            return Reply(texts.CREATED.format(title=created.title, schools=schools))
+            text = texts.created(
+                title=created.title,
+                schools=schools,
+                reminders_at=created.reminders_at,
+                unreached=created.unreached,
+                tz=tz,
+            )
+            return Reply(text)
         case "confirm":
             return await _confirm(session, district, data, texts.PICK_BUTTON)
     data["step"] = None

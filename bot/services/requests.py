@@ -17,11 +17,12 @@ from importlib import resources
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.questionnaire import Questionnaire, parse_questionnaire
+from bot.domain.request_rounds import plan_request
 from bot.domain.textnorm import clean, fold
-from bot.services.rounds import store_questionnaire
+from bot.services.rounds import calendar_of, store_questionnaire
 from bot.texts import requests as texts
 from storage.models import Campaign, District, Round, School
-from storage.repos import audit, districts
+from storage.repos import audit, districts, people
 from storage.repos import requests as repo
 from storage.repos import rounds as rounds_repo
 
@@ -42,6 +43,8 @@ class CreatedRequest:
     round_id: int
     title: str
     schools: int  # how many schools are asked
+    reminders_at: tuple[datetime, ...]  # when non-responders will be reminded (may be none)
+    unreached: tuple[str, ...]  # asked schools with nobody in the bot to tell
 
 
 @functools.cache
@@ -110,7 +113,28 @@ async def create_request(
     )
     logger.info("request %d created in district %d", campaign.id, district.id)
     asked = len(audience) if audience is not None else len(active)
-    return CreatedRequest(campaign.id, round_.id, title, asked)
+    calendar = calendar_of(district)
+    plan = plan_request(
+        opens_at=round_.opens_at, deadline_at=deadline_at, tz=calendar.tz, calendar=calendar.days
+    )
+    unreached = await _unreached(session, district.id, audience)
+    return CreatedRequest(campaign.id, round_.id, title, asked, plan.reminders_at, unreached)
+
+
+async def _unreached(
+    session: AsyncSession, district_id: int, audience: Sequence[int] | None
+) -> tuple[str, ...]:
+    """The asked schools with neither a head nor a deputy in the bot: nobody gets the notice."""
+    headless = await people.schools_without(session, district_id=district_id, role="head")
+    without_deputy = {
+        school.id
+        for school in await people.schools_without(session, district_id=district_id, role="deputy")
+    }
+    return tuple(
+        school.short_name or school.name
+        for school in headless
+        if school.id in without_deputy and (audience is None or school.id in audience)
+    )
 
 
 async def resolve_schools(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -77,10 +78,10 @@ CONFIRM = (
 CONFIRM_YES = "Отправить"
 CANCEL = "Отмена"
 CANCELLED = "Запрос не создан."
-CREATED = (
-    "Запрос «{title}» создан: {schools}. Руководители получат его в течение минуты, "
-    "напоминания — за 2 дня до срока и утром в день срока."
-)
+CREATED = "Запрос «{title}» создан: {schools}. Руководители получат его в течение минуты."
+CREATED_REMINDERS = "Тем, кто не ответит, напомню {moments}."
+CREATED_NO_REMINDERS = "Напоминаний не будет: до срока слишком мало времени."
+CREATED_UNREACHED = "Не получат запрос — их руководителей ещё нет в боте: {schools}."
 AUDIENCE_ALL = "все школы района ({n})"
 TITLE_BAD = "Название должно быть от 3 до 300 символов. Напишите его ещё раз."
 DEADLINE_PAST = "Этот срок уже прошёл. Укажите будущую дату и время."
@@ -130,6 +131,27 @@ def deadline_words(moment: datetime, tz: ZoneInfo) -> str:
     """ "до 18:00 2 ноября" in the district's own time."""
     local = moment.astimezone(tz)
     return f"до {local:%H:%M} {local.day} {_MONTHS[local.month - 1]}"
+
+
+def created(
+    *,
+    title: str,
+    schools: str,
+    reminders_at: Sequence[datetime],
+    unreached: Sequence[str],
+    tz: ZoneInfo,
+) -> str:
+    """The official's confirmation: what will reach the heads, and when."""
+    moments = [f"{moment.astimezone(tz):%d.%m в %H:%M}" for moment in reminders_at]
+    lines = [CREATED.format(title=title, schools=schools)]
+    # At most two reminders (bot.domain.request_rounds): «22.10 в 09:00 и 24.10 в 09:00».
+    if moments:
+        lines.append(CREATED_REMINDERS.format(moments=" и ".join(moments)))
+    else:
+        lines.append(CREATED_NO_REMINDERS)
+    if unreached:
+        lines.append(CREATED_UNREACHED.format(schools=", ".join(unreached)))
+    return " ".join(lines)
 
 
 def fill_keyboard(round_id: int) -> str:

@@ -10,11 +10,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from openpyxl import load_workbook
+from sqlalchemy import delete
 
 from bot.clock import FakeClock
 from bot.scheduler import Scheduler
 from bot.texts import requests as texts
 from storage.db import Database
+from storage.models import SchoolStaff
 from tests.integration.delivery.helpers import (
     THURSDAY_0901,
     TUESDAY_0901,
@@ -40,6 +42,7 @@ from tests.utils.harness import BotHarness, running_bot
 
 TITLE = "Классные чаты к ноябрю"
 DEADLINE = datetime(2024, 10, 24, 15, 0, tzinfo=UTC)  # Thursday 18:00 in Moscow
+SAME_DAY_DEADLINE = datetime(2024, 10, 21, 15, 0, tzinfo=UTC)  # Monday 18:00 in Moscow
 ANSWERING = (0, 1, 2)
 SILENT = tuple(range(3, 12))
 
@@ -48,15 +51,19 @@ def _button(value: str) -> dict[str, str]:
     return {"c": "rq", "v": value}
 
 
-async def _send_request(bot: BotHarness) -> None:
-    """The official's whole dialog, typed and pressed as in VK."""
+async def _send_request(bot: BotHarness, deadline: str, schools: str | None = None) -> str:
+    """The official's whole dialog, typed and pressed as in VK; returns the last reply."""
     await bot.say(OFFICIAL_VK, "/request")
     await bot.say(OFFICIAL_VK, TITLE)
-    await bot.say(OFFICIAL_VK, "24.10.2024 18:00")
+    await bot.say(OFFICIAL_VK, deadline)
     await bot.say(OFFICIAL_VK, "Чаты классов", payload=_button("class_chats"))
-    await bot.say(OFFICIAL_VK, texts.ALL_SCHOOLS, payload=_button("all"))
+    if schools is None:
+        await bot.say(OFFICIAL_VK, texts.ALL_SCHOOLS, payload=_button("all"))
+    else:
+        await bot.say(OFFICIAL_VK, texts.CHOSEN_SCHOOLS, payload=_button("chosen"))
+        await bot.say(OFFICIAL_VK, schools)
     created = await bot.say(OFFICIAL_VK, texts.CONFIRM_YES, payload=_button("yes"))
-    assert "создан" in created[-1]["text"]
+    return str(created[-1]["text"])
 
 
 def _round_of(notice: dict) -> int:
@@ -81,7 +88,8 @@ async def test_request_notice_reminders_summary_and_letter_arrive_once(
         assert bot.app is not None
         scheduler = Scheduler(bot.app.context)
         await scheduler.run_due(clock.now())  # the weekly prompt of Monday 09:00 goes first
-        await _send_request(bot)
+        created = await _send_request(bot, "24.10.2024 18:00")
+        assert "Тем, кто не ответит, напомню 22.10 в 09:00 и 24.10 в 09:00." in created
         await scheduler.run_due(clock.now() + timedelta(minutes=1))
 
         notices = {}
@@ -97,6 +105,8 @@ async def test_request_notice_reminders_summary_and_letter_arrive_once(
 
         for moment in (TUESDAY_0901, THURSDAY_0901):
             mark = bot.last_sent_id()
+            await scheduler.run_due(moment - timedelta(minutes=2))  # 08:59: not yet
+            assert not received(bot, head_vk(SILENT[0]), "напоминаю: запрос", mark)
             await scheduler.run_due(moment)
             for index in SILENT:
                 once(bot, head_vk(index), f"напоминаю: запрос «{TITLE}»", mark)
@@ -115,3 +125,29 @@ async def test_request_notice_reminders_summary_and_letter_arrive_once(
     [attachment] = list(letter.iter_attachments())
     workbook = load_workbook(io.BytesIO(attachment.get_content()))
     assert workbook["Ответы"].max_row == 13  # header + 12 schools
+
+
+async def test_a_request_promises_only_what_reaches_the_heads(
+    db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    """Due the same evening: no reminder can go, and a school whose head has not joined the
+    bot cannot be told; the official's confirmation says both, and the heads get just that."""
+    async with running_bot(db, clock, tmp_path) as bot:
+        seeded = await seed(db, bot.emulator, clock.now())
+        assert bot.app is not None
+        async with db.sessions.begin() as session:
+            await session.execute(
+                delete(SchoolStaff).where(SchoolStaff.school_id == seeded.school_ids[1])
+            )
+        created = await _send_request(bot, "21.10.2024 18:00", "Дегвинская; Мургукская")
+        assert "школ — 2" in created
+        assert texts.CREATED_NO_REMINDERS in created
+        assert texts.CREATED_UNREACHED.format(schools="МКОУ «Мургукская СОШ»") in created
+        scheduler = Scheduler(bot.app.context)
+        await scheduler.run_due(SAME_DAY_DEADLINE + timedelta(hours=1))
+
+        once(bot, head_vk(0), f"просит заполнить запрос «{TITLE}»")
+        for index in range(1, 12):
+            assert not received(bot, head_vk(index), TITLE)
+        assert not received(bot, head_vk(0), "напоминаю: запрос")
+        once(bot, CHAT_PEER, f"Итоги запроса «{TITLE}»")
