@@ -136,7 +136,12 @@ class CallBatcher:
     async def _request(self, calls: list[ApiCall]) -> list[Any]:
         if len(calls) == 1:
             method, params = calls[0]
-            return [(await self._api.request(method, params, acquired=True))["response"]]
+            try:
+                return [(await self._api.request(method, params, acquired=True))["response"]]
+            except VKAPIError as exc:
+                if exc.code in _RETRY_ALONE:
+                    raise  # the API has retried it already: the request failed as a whole
+                return [exc]  # VK refused this call (901, 917, …), as inside an execute
         body = await self._api.request("execute", {"code": calls_code(calls)}, acquired=True)
         try:
             slots = call_results(body, len(calls))
