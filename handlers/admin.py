@@ -70,10 +70,12 @@ async def official(message: Message, app: AppContext, actor: Actor, args: str) -
         (False, False): texts.OFFICIAL_ABSENT,
     }
     values = {"vk_id": vk_id, "district": district.name}
-    await reply(app.api, message.peer_id, done[adding, changed].format(**values))
+    text = done[adding, changed].format(**values)
     if changed:
         notice = texts.YOU_ARE_OFFICIAL if adding else texts.YOU_ARE_NOT_OFFICIAL
-        await reply(app.api, vk_id, notice.format(**values))
+        if not await reply(app.api, vk_id, notice.format(**values)):
+            text += "\n" + texts.OFFICIAL_NOT_TOLD.format(vk_id=vk_id)
+    await reply(app.api, message.peer_id, text)
 
 
 @labeler.private_message(Cmd("unbound"))

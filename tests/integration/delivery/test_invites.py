@@ -101,3 +101,24 @@ async def test_every_admin_is_warned_once_as_the_head_is_promised(
             once(bot, admin, "(VK id 504) пытался использовать уже использованный код")
             once(bot, admin, f"VK id 505 ввёл код школы «{DEGVA}»")
             once(bot, admin, "VK id 506 ответил «Нет, это ошибка»")
+
+
+async def test_a_warning_vk_refuses_is_not_an_error_for_the_head(
+    db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    """The former head blocked the bot and the admin never wrote to it: VK refuses both
+    warnings (901), and the new head still just gets the welcome, not an apology."""
+    codes = await seed_district(db, clock)
+    async with running_bot(db, clock, tmp_path, admin_ids=[ADMIN, SECOND_ADMIN]) as bot:
+        bot.user(SECOND_ADMIN)
+        await _join(bot, 501, codes[DEGVA], "Старый")
+        await bot.emulator.set_allowed(501, False)
+        code = _code((await bot.say(SECOND_ADMIN, "/reissue Дегвинская"))[0]["text"])
+        bot.user(502, "Новый", "Ф")
+        welcome = await bot.say(502, code)
+        assert [item["text"][:20] for item in welcome] == ["Здравствуйте, Новый!"]
+        bot.user(503)
+        used = await bot.say(503, code)
+        assert [item["text"] for item in used] == [texts.USED_CODE]
+        assert bot.texts(ADMIN) == []
+        once(bot, SECOND_ADMIN, "(VK id 503) пытался использовать уже использованный код")

@@ -8,12 +8,13 @@ from pathlib import Path
 
 from bot.clock import FakeClock
 from bot.scheduler import Scheduler
+from bot.texts import admin as texts
 from storage.db import Database
 from tests.integration.delivery.helpers import ADMIN, NEXT_MONDAY_0901, once, received
 from tests.integration.requests.helpers import DISTRICT, OFFICIAL_VK, seed
 from tests.utils.harness import running_bot
 
-ADDED, REMOVED = 700, 701
+ADDED, REMOVED, SILENT = 700, 701, 702
 APPOINTED = "Вас назначили ответственным района «Сергокалинский район»"
 DISMISSED = "Вы больше не ответственный района «Сергокалинский район»"
 ESCALATION = "На прошлой неделе (21.10–27.10.2024) не ответили 12 из 12 школ района"
@@ -44,3 +45,27 @@ async def test_appointed_official_is_told_and_gets_the_escalation_once(
             once(bot, official, ESCALATION, mark)
         assert bot.texts(REMOVED, mark) == []
         assert not received(bot, ADMIN, ESCALATION)
+
+
+async def test_the_admin_learns_when_the_appointed_person_cannot_be_told(
+    db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    """VK lets a community write only to people who wrote to it first: an appointee who never
+    did is not told, so the admin is, and asks them to write to the bot."""
+    async with running_bot(db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+        await seed(db, bot.emulator, clock.now())
+        bot.user(ADMIN)
+        bot.user(ADDED)
+        bot.emulator.add_user(SILENT, "Молчун", "М", allows_messages=False)
+        added = await bot.say(ADMIN, f"/official add {SILENT} {DISTRICT}")
+        assert [item["text"] for item in added] == [
+            texts.OFFICIAL_ADDED.format(vk_id=SILENT, district=DISTRICT)
+            + "\n"
+            + texts.OFFICIAL_NOT_TOLD.format(vk_id=SILENT)
+        ]
+        told = await bot.say(ADMIN, f"/official add {ADDED} {DISTRICT}")
+        assert [item["text"] for item in told] == [
+            texts.OFFICIAL_ADDED.format(vk_id=ADDED, district=DISTRICT)
+        ]
+        assert bot.texts(SILENT) == []
+        once(bot, ADDED, APPOINTED)
