@@ -101,4 +101,6 @@ async def _emails(app: AppContext, actor: Actor, args: str) -> str:
         except UnknownDistrict:
             return texts.UNKNOWN_DISTRICT.format(name=name[:100])
     logger.info("district %d e-mail addresses set by an admin", district.id)
-    return texts.emails_report(district.name, addresses, district.email_subject)
+    return texts.emails_report(
+        district.name, addresses, district.email_subject, can_mail=bool(app.settings.smtp_host)
+    )

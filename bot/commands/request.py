@@ -108,5 +108,8 @@ async def emails_cmd(settings: Settings, clock: Clock, args: argparse.Namespace)
         except UnknownDistrict:
             console.print(texts.UNKNOWN_DISTRICT.format(name=args.name))
             return 2
-    Console().print(texts.emails_report(district.name, addresses, district.email_subject))
+    report = texts.emails_report(
+        district.name, addresses, district.email_subject, can_mail=bool(settings.smtp_host)
+    )
+    Console().print(report)
     return 0

@@ -96,6 +96,7 @@ NO_SCHOOLS = "Назовите хотя бы одну школу."
 # /emails — the admin's command.
 EMAILS_USAGE = "Напишите так: /emails Название района a@b.ru, c@d.ru (или «-», чтобы очистить)."
 EMAILS_SET = "Район «{district}»: сводки будут уходить на {emails}. Тема письма: «{subject}»."
+EMAILS_NO_SMTP = "Но почта у бота не настроена (SMTP_HOST): письма не уйдут, пока её не настроят."
 EMAILS_CLEARED = "Район «{district}»: рассылка сводок на почту отключена."
 EMAILS_BAD = "Не похоже на адрес электронной почты: «{address}»."
 EMAILS_TOO_MANY = "Можно указать не больше {n} адресов."
@@ -166,7 +167,9 @@ def fill_keyboard(round_id: int) -> str:
     return json.dumps({"inline": True, "buttons": [[button]]}, ensure_ascii=False)
 
 
-def emails_report(district: str, addresses: list[str], subject: str) -> str:
+def emails_report(district: str, addresses: list[str], subject: str, *, can_mail: bool) -> str:
+    """`can_mail`: SMTP is configured; without it no letter is ever planned."""
     if not addresses:
         return EMAILS_CLEARED.format(district=district)
-    return EMAILS_SET.format(district=district, emails=", ".join(addresses), subject=subject)
+    report = EMAILS_SET.format(district=district, emails=", ".join(addresses), subject=subject)
+    return report if can_mail else f"{report} {EMAILS_NO_SMTP}"

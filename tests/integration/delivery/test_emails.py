@@ -7,10 +7,13 @@ import io
 from pathlib import Path
 
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from bot.clock import FakeClock
 from bot.scheduler import Scheduler
+from bot.texts import requests as texts
 from storage.db import Database
+from storage.models import OutboxMessage
 from tests.integration.delivery.helpers import (
     ADMIN,
     FRIDAY_1701,
@@ -54,3 +57,24 @@ async def test_addresses_set_by_emails_get_the_weekly_workbook_once(
         assert attachment.get_filename() == "svodka-2024-W43.xlsx"
         sheet = load_workbook(io.BytesIO(attachment.get_content())).worksheets[0]
         assert sheet.max_row == 13  # header + 12 schools
+
+
+async def test_emails_without_smtp_says_no_letter_will_go(
+    db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    """With SMTP_HOST unset the bot plans no letter at all: the admin is told so, instead of
+    «сводки будут уходить на …»."""
+    async with running_bot(db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+        await seed(db, bot.emulator, clock.now())
+        assert bot.app is not None
+        bot.user(ADMIN, "Админ", "А")
+        said = await bot.say(ADMIN, f"/emails {DISTRICT} {NEW[0]}")
+        assert [item["text"] for item in said] == [
+            texts.EMAILS_SET.format(district=DISTRICT, emails=NEW[0], subject=SUBJECT)
+            + " "
+            + texts.EMAILS_NO_SMTP
+        ]
+        await Scheduler(bot.app.context).run_due(FRIDAY_1701)
+    async with db.reads() as session:
+        kinds = set(await session.scalars(select(OutboxMessage.kind)))
+    assert "summary" in kinds and "email" not in kinds
