@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -15,6 +14,7 @@ from bot.commands.context import migrated_database
 from bot.config import Settings
 from bot.domain import invite_codes
 from bot.domain.school_table import parse_school_table
+from bot.domain.spreadsheet_safety import SafeCsvWriter
 from bot.services import districts, invites, roles
 
 
@@ -109,7 +109,7 @@ async def print_invites(
     if settings.vk_group_id is None:
         Console(stderr=True).print("VK_GROUP_ID не задан: ссылки не сформированы, только коды.")
     if fmt == "csv":
-        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer = SafeCsvWriter(sys.stdout, lineterminator="\n")
         writer.writerow(["school", "code", "link"])
         for item in issued:
             writer.writerow([item.school, item.code, item.link or ""])

@@ -12,6 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from bot.domain.questionnaire import Column, Question
+from bot.domain.spreadsheet_safety import append_row
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -43,7 +44,7 @@ def build_template(question: Question) -> bytes:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = sheet_title(question.label)
-    sheet.append([column.label for column in question.columns])
+    append_row(sheet, [column.label for column in question.columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"

@@ -8,7 +8,6 @@ sheet with the district's indicators per week. CSV is for Russian Excel: UTF-8 w
 from __future__ import annotations
 
 import asyncio
-import csv
 import io
 from collections import defaultdict
 from collections.abc import Callable
@@ -19,10 +18,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.answers import format_answer
-from bot.domain.formatting import format_decimal
 from bot.domain.indicators import IndicatorValue, compute_indicators, sum_indicators
 from bot.domain.questionnaire import NUMERIC_TYPES, Question, Questionnaire
 from bot.domain.report_data import WeekPoint, as_count
+from bot.domain.spreadsheet_safety import SafeCsvWriter, append_row
 from bot.services.reports import questionnaire_of
 from bot.services.rounds import calendar_of
 from bot.texts import reports as t
@@ -165,20 +164,21 @@ def to_xlsx(table: ExportTable) -> bytes:
     _start(data, [*header, *(label for _, label in indicators)])
     for row in table.rows:
         late = row.get("late")
-        data.append(
+        append_row(
+            data,
             [
                 row["week"],
                 row["school"],
                 None if late is None else ("Да" if late else "Нет"),
                 *(_cell(qn, key, row.get(key)) for key, _ in answers),
                 *(_percent(data, row.get(key)) for key, _ in indicators),
-            ]
+            ],
         )
     summary = workbook.create_sheet(t.SHEET_SUMMARY)
     _start(summary, [t.COL_WEEK, t.COL_ANSWERED, *(label for _, label in indicators)])
     for point in table.weeks:
         ratios = [_percent(summary, v.ratio) for v in point.indicators]
-        summary.append([point.period, point.answered, *ratios])
+        append_row(summary, [point.period, point.answered, *ratios])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -192,7 +192,7 @@ def _start(sheet: Any, header: list[str]) -> None:
     for index, title in enumerate(header, start=1):
         width = MAX_WIDTH if index == 2 else min(MAX_WIDTH, max(10, len(title) + 2))
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.append(header)
+    append_row(sheet, header)
 
 
 def _percent(sheet: Any, ratio: float | None) -> WriteOnlyCell | None:
@@ -210,7 +210,7 @@ def to_csv(table: ExportTable) -> bytes:
     answers = _answer_columns(qn)
     indicators = [(ind.key, f"{ind.label}, %") for ind in qn.indicators]
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer = SafeCsvWriter(buffer, delimiter=";")
     writer.writerow(
         [
             t.COL_WEEK,
@@ -222,38 +222,25 @@ def to_csv(table: ExportTable) -> bytes:
     )
     columns = [(q.key, _csv_answer(q)) for q in (qn.question(key) for key, _ in answers)]
     indicator_keys = [key for key, _ in indicators]
-    shares: dict[float, str] = {}  # a school's shares repeat from week to week
     for row in table.rows:
         get = row.get
         late = get("late")
-        cells = [row["week"], row["school"], "" if late is None else ("Да" if late else "Нет")]
+        cells = [row["week"], row["school"], None if late is None else ("Да" if late else "Нет")]
         # Comprehensions and a call per answered cell only: a year of a large district is
         # 500 000 cells.
-        cells += ["" if (value := get(key)) is None else text(value) for key, text in columns]
-        cells += [_csv_percent(get(key), shares) for key in indicator_keys]
+        cells += [None if (value := get(key)) is None else cell(value) for key, cell in columns]
+        cells += [None if (ratio := get(key)) is None else ratio * 100 for key in indicator_keys]
         writer.writerow(cells)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def _csv_answer(question: Question) -> Callable[[Any], str]:
-    """`_cell` as text for the question's column (a decimal comma in numbers)."""
+def _csv_answer(question: Question) -> Callable[[Any], str | float]:
+    """`_cell` for the question's column: numbers as numbers (the writer puts a decimal comma
+    in), «Да» / «Нет» and text as the bot shows them."""
 
-    def text(value: Any) -> str:
-        if type(value) is int:  # bools are shown as «Да» / «Нет»
-            return str(value)
-        if type(value) is float:
-            return format_decimal(value)
+    def cell(value: Any) -> str | float:
+        if type(value) is int or type(value) is float:
+            return value
         return format_answer(question, value)
 
-    return text
-
-
-def _csv_percent(ratio: float | None, shown: dict[float, str]) -> str:
-    """The share in per cent, each distinct one formatted once (Decimal rounding is most of
-    a large export's time otherwise)."""
-    if ratio is None:
-        return ""
-    text = shown.get(ratio)
-    if text is None:
-        text = shown[ratio] = format_decimal(ratio * 100)
-    return text
+    return cell

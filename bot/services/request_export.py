@@ -1,7 +1,7 @@
 """The workbook of one round, for e-mail: a weekly round is the reports' export of its
 week; a one-off request has every asked school's answers on one sheet and a sheet per file
 question merging all schools' rows (Школа + the columns). Text that a spreadsheet would run
-as a formula is neutralised (`spreadsheet_safety`).
+as a formula is kept as text (`spreadsheet_safety`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.questionnaire import Question
-from bot.domain.spreadsheet_safety import safe_row
+from bot.domain.spreadsheet_safety import append_row
 from bot.domain.xlsx_template import sheet_title
 from bot.services.export import export_table, to_xlsx
 from bot.services.requests import asked_schools
@@ -80,12 +80,12 @@ async def round_workbook(*, session: AsyncSession, round_id: int) -> RoundWorkbo
     _header(sheet, [*fixed, *(q.label for q in plain)])
     for name, response, values in answered:
         if response is None:
-            sheet.append(safe_row([name, texts.NOT_ANSWERED]))
+            append_row(sheet, [name, texts.NOT_ANSWERED])
             continue
         submitted = f"{response.submitted_at.astimezone(tz):%d.%m.%Y %H:%M}"
         late = texts.YES if response.late else texts.NO
         cells = [_cell(values.get(q.key)) for q in plain]
-        sheet.append(safe_row([name, submitted, late, *cells]))
+        append_row(sheet, [name, submitted, late, *cells])
     _widths(sheet, 3 + len(plain))
     for question in tables:
         _table_sheet(workbook, question, answered)
@@ -115,12 +115,12 @@ def _table_sheet(
     for name, _response, values in answered:
         for row in values.get(question.key) or []:
             cells = [_cell(row.get(column.key)) for column in question.columns]
-            sheet.append(safe_row([name, *cells]))
+            append_row(sheet, [name, *cells])
     _widths(sheet, 1 + len(question.columns))
 
 
 def _header(sheet: Any, labels: list[str]) -> None:
-    sheet.append(labels)
+    append_row(sheet, labels)
     for cell in sheet[1]:
         from openpyxl.styles import Font
 
