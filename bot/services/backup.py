@@ -4,6 +4,8 @@ of 40 000 schools never sits in memory at once.
 
 Layout: a header line (format, schema revision), then `{"t": table, "r": {column: value}}`
 per row, then a footer with the row counts — a truncated file has no footer and is refused.
+`null` is SQL NULL; a JSON column whose document is JSON `null` is listed in the row's
+`"jn"`, so both come back as they were.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any, TextIO
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Table, delete, func, insert, select, text
+from sqlalchemy import JSON, Column, Connection, Table, delete, func, insert, null, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
@@ -64,10 +66,14 @@ async def dump(db: Database, path: Path) -> Summary:
             for table in tables():
                 counts[table.name] = 0
                 order = list(table.primary_key.columns)
-                result = await session.stream(select(table).order_by(*order))
-                async for rows in result.mappings().partitions(BATCH):
+                json_columns = _json_columns(table)
+                # The JSON type reads SQL NULL and JSON null alike as None: ask SQL which.
+                is_null = [column.is_(None) for column in json_columns]
+                query = select(table, *is_null).order_by(*order)
+                result = await session.stream(query)
+                async for rows in result.partitions(BATCH):
                     for row in rows:
-                        _write(out, {"t": table.name, "r": _encode(row)})
+                        _write(out, _record(table, json_columns, row))
                     counts[table.name] += len(rows)
             _write(out, {"end": True, "counts": counts})
     return Summary(revision, counts)
@@ -106,7 +112,7 @@ async def restore(db: Database, path: Path, *, force: bool = False) -> Summary:
         by_name = {table.name: table for table in tables()}
         batch: list[dict[str, Any]] = []
         current_table: Table | None = None
-        for name, row in _rows(path):
+        for name, row, json_nulls in _rows(path):
             table = by_name.get(name)
             if table is None:
                 raise BackupError(f"В копии неизвестная таблица «{name}».")
@@ -114,7 +120,7 @@ async def restore(db: Database, path: Path, *, force: bool = False) -> Summary:
                 await session.execute(insert(current_table), batch)
                 batch = []
             current_table = table
-            batch.append(_decode(table, row))
+            batch.append(_decode(table, row, json_nulls))
             if len(batch) >= BATCH:
                 await session.execute(insert(table), batch)
                 batch = []
@@ -144,13 +150,13 @@ def _inspect(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
     return header, footer["counts"]
 
 
-def _rows(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+def _rows(path: Path) -> Iterator[tuple[str, dict[str, Any], list[str]]]:
     with gzip.open(path, "rt", encoding="utf-8") as lines:
         next(lines)
         for line in lines:
             record = json.loads(line)
             if "t" in record:
-                yield record["t"], record["r"]
+                yield record["t"], record["r"], record.get("jn", [])
 
 
 def _write(out: TextIO, record: dict[str, Any]) -> None:
@@ -158,19 +164,40 @@ def _write(out: TextIO, record: dict[str, Any]) -> None:
     out.write("\n")
 
 
-def _encode(row: Any) -> dict[str, Any]:
-    return {
-        key: value.isoformat() if isinstance(value, datetime) else value
-        for key, value in row.items()
+def _json_columns(table: Table) -> list[Column[Any]]:
+    return [column for column in table.columns if isinstance(column.type, JSON)]
+
+
+def _record(table: Table, json_columns: list[Column[Any]], row: Any) -> dict[str, Any]:
+    """A row of `select(table, <json column> IS NULL…)` as a dump line."""
+    values = row[: len(table.columns)]
+    encoded = {
+        column.name: value.isoformat() if isinstance(value, datetime) else value
+        for column, value in zip(table.columns, values, strict=True)
     }
+    flags = row[len(table.columns) :]
+    record: dict[str, Any] = {"t": table.name, "r": encoded}
+    json_nulls = [
+        column.name
+        for column, sql_null in zip(json_columns, flags, strict=True)
+        if encoded[column.name] is None and not sql_null
+    ]
+    if json_nulls:
+        record["jn"] = json_nulls
+    return record
 
 
-def _decode(table: Table, row: dict[str, Any]) -> dict[str, Any]:
+def _decode(table: Table, row: dict[str, Any], json_nulls: list[str]) -> dict[str, Any]:
     decoded = {}
     for column in table.columns:
         value = row.get(column.name)
         if value is not None and isinstance(column.type, UtcDateTime):
             value = datetime.fromisoformat(value)
+        elif value is None and isinstance(column.type, JSON):
+            # The JSON type would write None as the document `null`; null() is SQL NULL. A
+            # NOT NULL column's None in a dump without "jn" (an older svodka) was `null` too.
+            json_null = column.name in json_nulls or not column.nullable
+            value = JSON.NULL if json_null else null()
         decoded[column.name] = value
     return decoded
 

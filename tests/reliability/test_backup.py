@@ -4,36 +4,101 @@ from __future__ import annotations
 
 import gzip
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import JSON, Text, cast, func, insert, null, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.cli import main
 from bot.clock import FakeClock
 from bot.services import backup
 from storage.db import Database
-from storage.models import Base, Person, School
+from storage.models import AppState, Base, Campaign, District, InboundEvent, Person, School
 from tests.conftest import migrated
 from tests.reliability.population import populate
 
 
-async def contents(db: Database) -> dict[str, list[dict[str, Any]]]:
+async def contents(db: Database) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table as SQL holds it: SQL NULL is None, a JSON column is
+    ("json", its document) — so the JSON document `null` and SQL NULL differ."""
     tables = {}
     async with db.reads() as session:
         for table in Base.metadata.sorted_tables:
-            query = select(table).order_by(*table.primary_key.columns)
-            tables[table.name] = [dict(row) for row in (await session.execute(query)).mappings()]
+            columns = [cast(c, Text) if isinstance(c.type, JSON) else c for c in table.columns]
+            query = select(*columns).order_by(*table.primary_key.columns)
+            json_at = [isinstance(c.type, JSON) for c in table.columns]
+            tables[table.name] = [
+                tuple(
+                    ("json", json.loads(v)) if is_json and v is not None else v
+                    for is_json, v in zip(json_at, row, strict=True)
+                )
+                for row in await session.execute(query)
+            ]
     return tables
+
+
+async def add_nulls(db: Database, now: datetime) -> None:
+    """Rows whose JSON columns hold SQL NULL and rows whose documents are JSON `null`."""
+    async with db.sessions.begin() as session:
+        rows = [
+            {"event_id": "ev-sql-null", "received_at": now, "payload": null()},
+            {"event_id": "ev-json-null", "received_at": now, "payload": JSON.NULL},
+        ]
+        await session.execute(insert(InboundEvent), rows)
+        await session.execute(insert(AppState), [{"key": "json-null", "value": JSON.NULL}])
+    async with db.reads() as session:
+        for column in (District.schedule, Campaign.audience, InboundEvent.payload):
+            assert await session.scalar(select(func.count()).where(column.is_(None)))
+
+
+async def test_restore_gives_every_row_back_exactly(
+    db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    """SQL NULL in a JSON column (a district's default schedule, a request to every school,
+    a handled update) stays SQL NULL; the document `null` stays a document."""
+    await populate(db, clock.now())
+    await add_nulls(db, clock.now())
+    original = await contents(db)
+    dump = tmp_path / "d.svodka.gz"
+    await backup.dump(db, dump)
+    (tmp_path / "copy").mkdir()
+    async with migrated("sqlite" if db.is_sqlite else "postgresql", tmp_path / "copy") as copy:
+        await backup.restore(copy, dump)
+        restored = await contents(copy)
+    for name, rows in original.items():
+        assert restored[name] == rows, name
+
+
+async def test_a_dump_of_an_older_svodka_without_json_null_marks_restores(
+    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    """Before "jn", every None was written alike: a nullable JSON column gets SQL NULL, a
+    NOT NULL one the document `null` (the only thing it could have held)."""
+    await populate(sqlite_db, clock.now())
+    await add_nulls(sqlite_db, clock.now())
+    dump = tmp_path / "d.gz"
+    await backup.dump(sqlite_db, dump)
+    lines = [json.loads(line) for line in gzip.decompress(dump.read_bytes()).splitlines()]
+    assert sum("jn" in line for line in lines) == 2
+    old = [json.dumps({k: v for k, v in line.items() if k != "jn"}) for line in lines]
+    dump.write_bytes(gzip.compress("\n".join(old).encode()))
+    (tmp_path / "old").mkdir()
+    async with migrated("sqlite", tmp_path / "old") as target:
+        await backup.restore(target, dump)
+        restored = await contents(target)
+    assert ("json-null", ("json", None)) in restored["app_state"]
+    payloads = {row[0]: row[2] for row in restored["inbound_events"]}
+    assert payloads["ev-sql-null"] is None and payloads["ev-json-null"] is None
 
 
 async def test_round_trip_sqlite_postgresql_sqlite_is_identical(
     sqlite_db: Database, clock: FakeClock, tmp_path: Path
 ) -> None:
     await populate(sqlite_db, clock.now())
+    await add_nulls(sqlite_db, clock.now())
     original = await contents(sqlite_db)
     first = tmp_path / "a.svodka.gz"
     summary = await backup.dump(sqlite_db, first)
