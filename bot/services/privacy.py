@@ -1,28 +1,28 @@
-"""Forgetting a person (152-ФЗ): their VK id, name, dialog, throttles and roles go; the
-school's numbers stay, still attributed to the (now anonymous) person row."""
+"""Forgetting a person (152-ФЗ): their VK id, name, dialog, throttles and roles go, and so
+do their id and name in every stored text — messages sent to others included; the school's
+numbers stay, still attributed to the (now anonymous) person row."""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import String, cast, delete, select, update
+from sqlalchemy import String, cast, delete, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.redaction import Redaction
 from storage.models import (
-    AuditEvent,
     DialogState,
     InboundEvent,
+    Lease,
     Official,
     OutboxMessage,
     SchoolStaff,
     Throttle,
 )
-from storage.repos import audit, people
-
-FORGOTTEN = "[удалено]"
+from storage.repos import audit, outbox, people
+from storage.repos import redaction as redaction_repo
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,9 @@ async def forget(
     """Idempotent: a second call finds nothing and changes nothing."""
     person = await people.by_vk_id(session, vk_id)
     roles = 0
+    names: tuple[str | None, str | None] = (None, None)
     if person is not None:
+        names = (person.first_name, person.last_name)
         for model in (Official, SchoolStaff):
             result = await session.execute(delete(model).where(model.person_id == person.id))
             roles += result.rowcount or 0
@@ -62,7 +64,7 @@ async def forget(
         person.forgotten_at = now
     dialogs = await session.execute(delete(DialogState).where(DialogState.vk_id == vk_id))
     throttles = await _drop_throttles(session, vk_id)
-    scrubbed = await _scrub_traces(session, vk_id)
+    scrubbed = await _scrub_traces(session, vk_id, *names)
     outcome = Forgotten(person is not None, roles, dialogs.rowcount or 0, throttles, scrubbed)
     if outcome.changed:
         audit.record(
@@ -87,40 +89,43 @@ async def _drop_throttles(session: AsyncSession, vk_id: int) -> int:
     return len(keys)
 
 
-async def _scrub_traces(session: AsyncSession, vk_id: int) -> int:
-    """The id where other features left it: audit details, handled updates, sent messages."""
-    needle = str(vk_id)
-    count = 0
-    entries = await session.scalars(
-        select(AuditEvent).where(cast(AuditEvent.details, String).contains(needle))
+async def _scrub_traces(
+    session: AsyncSession, vk_id: int, first_name: str | None, last_name: str | None
+) -> int:
+    """The person wherever other features left them: messages to them and about them (a
+    summary's mention, an official's escalation), audit details, others' dialog drafts,
+    handled updates. Returns the rows changed."""
+    about = Redaction.of_person(vk_id, first_name, last_name)
+    # Messages to the person: the row stays (it proves delivery), the address goes, and
+    # what was not sent yet never will be. All of it was written to the person, so a lone
+    # first name there is theirs («Здравствуйте, Патимат!»).
+    to_them = Redaction(vk_id, [*about.names, *filter(None, (first_name, last_name))])
+    messages = list(
+        await session.scalars(select(OutboxMessage).where(OutboxMessage.peer_id == vk_id))
     )
-    for entry in entries:
-        details = _replace_id(entry.details, vk_id)
-        if details != entry.details:
-            entry.details = details
-            count += 1
-    # Handled updates keep their id for deduplication; their body (texts, ids) is not needed.
+    for message in messages:
+        message.peer_id = None
+        message.payload = to_them.value(message.payload)
+        if message.status == outbox.PENDING:
+            message.status = outbox.CANCELLED
+    # Handled updates keep their id for deduplication; their body is not needed. Updates
+    # not handled yet are the queue: left as they are, or the message would be lost.
     handled = await session.execute(
         update(InboundEvent)
         .where(InboundEvent.processed_at.is_not(None), InboundEvent.payload.is_not(None))
-        .where(cast(InboundEvent.payload, String).contains(needle))
-        .values(payload=None)
+        .where(cast(InboundEvent.payload, String).contains(str(vk_id)))
+        .values(payload=null())
     )
-    count += handled.rowcount or 0
-    # Messages already sent to the person: the row stays (it proves delivery), the address goes.
-    sent = await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.peer_id == vk_id, OutboxMessage.sent_at.is_not(None))
-        .values(peer_id=None, payload={})
+    rewritten = await redaction_repo.rewrite(
+        session,
+        needles=about.needles(),
+        change=about.value,
+        # Who holds a claim or a lease: instance names, live coordination state.
+        skip=(
+            InboundEvent.payload,
+            InboundEvent.claimed_by,
+            OutboxMessage.claimed_by,
+            Lease.holder,
+        ),
     )
-    return count + (sent.rowcount or 0)
-
-
-def _replace_id(value: Any, vk_id: int) -> Any:
-    if isinstance(value, dict):
-        return {key: _replace_id(item, vk_id) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_replace_id(item, vk_id) for item in value]
-    if value == vk_id or value == str(vk_id):
-        return FORGOTTEN
-    return value
+    return len(messages) + (handled.rowcount or 0) + rewritten

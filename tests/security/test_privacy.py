@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
+import gzip
 import json
+import re
+import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 
 from bot.cli import main
 from bot.clock import FakeClock
-from bot.services import privacy
+from bot.services import backup, privacy, rounds
 from storage.db import Database
 from storage.models import (
     Answer,
     AuditEvent,
+    Base,
     DialogState,
+    District,
     InboundEvent,
     Invite,
     Official,
@@ -26,6 +32,7 @@ from storage.models import (
     SchoolStaff,
     Throttle,
 )
+from tests.integration.scheduler.world import CHAT_PEER, OFFICIAL_VK, World, head_vk, moscow
 from tests.reliability.population import HEAD_VK_ID, OTHER_VK_ID, populate
 from tests.utils import sergokala
 
@@ -120,3 +127,125 @@ def test_cli_forget(
     assert "ролей снято 1" in capsys.readouterr().out
     assert main(["forget", "777"]) == 0
     assert "ничего не хранится" in capsys.readouterr().out
+
+
+FORGOTTEN_VK = 731_955_028
+FIRST, LAST = "Патимат", "Алиева"
+
+
+async def test_forget_leaves_the_person_nowhere_in_the_database(
+    world: World, tmp_path: Path
+) -> None:
+    """A week has mentioned the head everywhere (the prompt and reminders to her, the
+    Friday summary in the chat, the Monday escalation to the official), others kept her in
+    a draft, an audit entry, an update and a comment; after `forget` neither her id nor her
+    name is anywhere: not in any row read as SQL text, not in the SQLite file after a
+    checkpoint and VACUUM, not in a backup."""
+    await world.seed()
+    await _rename_head(world, index=11)
+    await _traces_elsewhere(world)
+    scheduler = world.scheduler()
+    await scheduler.run_due(moscow("2024-10-21 12:00"))
+    for school in range(4):
+        await world.answer(school)
+    await scheduler.run_due(moscow("2024-10-28 09:01"))
+    assert f"[id{FORGOTTEN_VK}|{FIRST} {LAST}]" in world.texts(CHAT_PEER)[0]
+    assert f"{FIRST} {LAST}" in world.texts(OFFICIAL_VK)[-1]
+    assert _mentions(await _database_text(world.db))  # the check can see her before
+
+    async with world.db.sessions.begin() as session:
+        outcome = await privacy.forget(session=session, vk_id=FORGOTTEN_VK, now=world.clock.now())
+    assert outcome.person and outcome.scrubbed
+
+    assert _mentions(await _database_text(world.db)) == []
+    dump = tmp_path / "after.svodka.gz"
+    await backup.dump(world.db, dump)
+    assert _mentions(gzip.decompress(dump.read_bytes()).decode()) == []
+    if world.db.is_sqlite:
+        assert _mentions(await _sqlite_file_text(world.db)) == []
+    # Others are untouched: the rest of the summary, another head's mention.
+    summary = await _sent_text(world.db, "summary")
+    assert "(удалено)" in summary and f"[id{head_vk(10)}|Глава10 Ф]" in summary
+    assert "(удалено)" in await _sent_text(world.db, "escalation")
+
+
+async def _rename_head(world: World, index: int) -> None:
+    """Head `index` gets a real-looking id and name, so no other number or text matches."""
+    async with world.db.sessions.begin() as session:
+        head = await session.scalar(select(Person).where(Person.vk_id == head_vk(index)))
+        assert head is not None
+        head.vk_id, head.first_name, head.last_name = FORGOTTEN_VK, FIRST, LAST
+    world.emulator.add_user(FORGOTTEN_VK, FIRST, LAST)
+
+
+async def _traces_elsewhere(world: World) -> None:
+    now = world.clock.now()
+    mention = f"[id{FORGOTTEN_VK}|{FIRST} {LAST}]"
+    async with world.db.sessions.begin() as session:
+        session.add_all(
+            [
+                DialogState(
+                    vk_id=OFFICIAL_VK,
+                    state="request:audience",
+                    payload={"note": f"напомнить {mention}", "head_vk_ids": [FORGOTTEN_VK, 7]},
+                    updated_at=now,
+                ),
+                AuditEvent(
+                    at=now,
+                    action="invite.redeem",
+                    details={"vk_id": FORGOTTEN_VK, "by": f"{LAST} {FIRST}"},
+                ),
+                InboundEvent(
+                    event_id="ev-handled",
+                    received_at=now,
+                    processed_at=now,
+                    payload={"object": {"message": {"from_id": FORGOTTEN_VK, "text": "1"}}},
+                ),
+            ]
+        )
+        district = await session.get(District, world.district_id)
+        assert district is not None
+        round_ = await rounds.current_round(session, district, now)
+        assert round_ is not None
+        response = Response(round_id=round_.id, school_id=world.school_ids[5], submitted_at=now)
+        session.add(response)
+        await session.flush()
+        comment = f"{FIRST} {LAST} (id{FORGOTTEN_VK}) в отпуске, отвечает завуч"
+        session.add(Answer(response_id=response.id, key="comment", value=comment))
+
+
+async def _database_text(db: Database) -> str:
+    """Every value of every row as SQL renders it as text (numbers too), one per line."""
+    lines = []
+    async with db.reads() as session:
+        for table in Base.metadata.sorted_tables:
+            query = select(*(cast(column, Text) for column in table.columns))
+            for row in await session.execute(query):
+                lines += [value for value in row if value is not None]
+    return "\n".join(lines)
+
+
+async def _sqlite_file_text(db: Database) -> str:
+    """The database file's bytes once the WAL is folded in and free pages are dropped."""
+    await db.engine.dispose()
+    path = Path(db.engine.url.database or "")
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        connection.execute("VACUUM")
+    files = (path, path.with_name(path.name + "-wal"))
+    return b"".join(p.read_bytes() for p in files if p.exists()).decode(errors="replace")
+
+
+def _mentions(found: str) -> list[str]:
+    """The id (as a number of its own) and each part of the name, plain and as JSON
+    escapes them."""
+    needles = [re.escape(n) for n in {FIRST, LAST, json.dumps(FIRST)[1:-1], json.dumps(LAST)[1:-1]}]
+    pattern = re.compile(rf"(?<!\d){FORGOTTEN_VK}(?!\d)|{'|'.join(needles)}")
+    return [match.group(0) for match in pattern.finditer(found)]
+
+
+async def _sent_text(db: Database, kind: str) -> str:
+    async with db.reads() as session:
+        row = await session.scalar(select(OutboxMessage).where(OutboxMessage.kind == kind))
+    assert row is not None
+    return "\n".join(row.payload["texts"])
