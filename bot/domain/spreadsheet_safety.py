@@ -55,31 +55,31 @@ class SafeCsvWriter:
         self._line = io.StringIO()
         target = stream if lineterminator == CRLF else self._line
         self._writer = csv.writer(target, delimiter=delimiter, lineterminator=CRLF)
-        # A year of a large district repeats a few thousand shares over 500 000 cells:
-        # Decimal rounding each time would be most of the export's time.
-        self._decimals: dict[float, str] = {}
+        # A year of a large district is 500 000 cells of a few thousand distinct values
+        # (weeks, schools, «Да», counts, shares): each is rendered once, the rest is a dict
+        # lookup. Equal ints and floats render alike, so sharing entries is harmless.
+        self._rendered: dict[str | float | None, str] = {None: ""}
 
     def writerow(self, values: Iterable[str | float | None]) -> None:
-        self._writer.writerow([self._cell(value) for value in values])
+        get, render = self._rendered.get, self._render
+        self._writer.writerow([text if (text := get(v)) is not None else render(v) for v in values])
         if self._end != CRLF:
             self._stream.write(self._line.getvalue()[: -len(CRLF)] + self._end)
             self._line.seek(0)
             self._line.truncate()
 
-    def _cell(self, value: str | float | None) -> str:
+    def _render(self, value: str | float) -> str:
         # Exact types, not isinstance: a bool must not pass for a number (callers write «Да»).
         if type(value) is str:
-            return safe_text(value)
-        if type(value) is int:
-            return str(value)
-        if type(value) is float:
-            text = self._decimals.get(value)
-            if text is None:
-                text = self._decimals[value] = format_decimal(value)
-            return text
-        if value is None:
-            return ""
-        raise TypeError(f"not a spreadsheet value: {type(value).__name__}")
+            text = safe_text(value)
+        elif type(value) is int:
+            text = str(value)
+        elif type(value) is float:
+            text = format_decimal(value)
+        else:
+            raise TypeError(f"not a spreadsheet value: {type(value).__name__}")
+        self._rendered[value] = text
+        return text
 
 
 def append_row(sheet: Any, values: Iterable[Any]) -> None:

@@ -8,9 +8,9 @@ sheet with the district's indicators per week. CSV is for Russian Excel: UTF-8 w
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.answers import format_answer
 from bot.domain.indicators import IndicatorValue, compute_indicators, sum_indicators
-from bot.domain.questionnaire import NUMERIC_TYPES, Question, Questionnaire
+from bot.domain.questionnaire import NUMERIC_TYPES, Questionnaire
 from bot.domain.report_data import WeekPoint, as_count
 from bot.domain.spreadsheet_safety import SafeCsvWriter, append_row
 from bot.services.reports import questionnaire_of
@@ -220,27 +220,23 @@ def to_csv(table: ExportTable) -> bytes:
             *(label for _, label in indicators),
         ]
     )
-    columns = [(q.key, _csv_answer(q)) for q in (qn.question(key) for key, _ in answers)]
+    # Numbers go to the writer as they are (it puts the decimal comma in); the rest is shown
+    # as the bot shows it («Да» / «Нет», text).
+    columns = [
+        (q.key, None if q.type in NUMERIC_TYPES else functools.partial(format_answer, q))
+        for q in (qn.question(key) for key, _ in answers)
+    ]
     indicator_keys = [key for key, _ in indicators]
     for row in table.rows:
         get = row.get
         late = get("late")
         cells = [row["week"], row["school"], None if late is None else ("Да" if late else "Нет")]
-        # Comprehensions and a call per answered cell only: a year of a large district is
+        # Comprehensions and a call per text cell only: a year of a large district is
         # 500 000 cells.
-        cells += [None if (value := get(key)) is None else cell(value) for key, cell in columns]
+        cells += [
+            value if (value := get(key)) is None or show is None else show(value)
+            for key, show in columns
+        ]
         cells += [None if (ratio := get(key)) is None else ratio * 100 for key in indicator_keys]
         writer.writerow(cells)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _csv_answer(question: Question) -> Callable[[Any], str | float]:
-    """`_cell` for the question's column: numbers as numbers (the writer puts a decimal comma
-    in), «Да» / «Нет» and text as the bot shows them."""
-
-    def cell(value: Any) -> str | float:
-        if type(value) is int or type(value) is float:
-            return value
-        return format_answer(question, value)
-
-    return cell
