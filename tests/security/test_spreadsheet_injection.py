@@ -30,7 +30,6 @@ from bot.domain.spreadsheet_safety import looks_like_formula
 from bot.domain.weeks import IsoWeek
 from bot.domain.xlsx_template import build_template
 from bot.emulator import Emulator
-from bot.scheduler import Scheduler
 from bot.services import export
 from bot.services.checkin import submit
 from bot.services.request_export import round_workbook
@@ -39,7 +38,7 @@ from storage.db import Database, open_database
 from storage.migrate import upgrade
 from storage.models import District, School, SchoolStaff
 from tests.integration.checkin.helpers import FORM, HEAD_VK, STORED, one_head
-from tests.integration.requests.helpers import Inbox, free_port, new_request, seed, smtp_server
+from tests.integration.requests.helpers import Seeded, friday_letters, new_request, seed
 from tests.utils import report_factories as f
 from tests.utils.harness import running_bot
 
@@ -173,17 +172,10 @@ async def test_request_workbook_keeps_every_prefix_as_text(db: Database, clock: 
 async def test_emailed_weekly_workbook_keeps_every_prefix_as_text(
     db: Database, clock: FakeClock, tmp_path: Path
 ) -> None:
-    port = free_port()
-    inbox = Inbox()
-    settings = {"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_tls": "none"}
-    async with running_bot(db, clock, tmp_path, **settings) as bot:
-        seeded = await seed(db, bot.emulator, clock.now())
+    async def answer(seeded: Seeded) -> None:
         await _weekly_answers(db, clock, seeded.district_id, seeded.school_ids)
-        assert bot.app is not None
-        with smtp_server(port, inbox):
-            # Friday 25.10.2024 17:01 MSK: the summary and its e-mail are due.
-            await Scheduler(bot.app.context).run_due(datetime(2024, 10, 25, 14, 1, tzinfo=UTC))
-    [letter] = inbox.messages
+
+    [letter] = await friday_letters(db, clock, tmp_path, answer)
     [attachment] = list(letter.iter_attachments())
     assert_xlsx_inert(attachment.get_content(), HOSTILE)
 

@@ -7,11 +7,12 @@ import base64
 import contextlib
 import io
 import socket
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -20,10 +21,12 @@ from openpyxl import load_workbook
 from bot.clock import FakeClock
 from bot.domain.questionnaire import load_questionnaire
 from bot.domain.xlsx_template import build_template
+from bot.scheduler import Scheduler
 from bot.services.requests import CreatedRequest, builtin_questionnaires, create_request
 from storage.db import Database
 from storage.models import Chat, District, Official, Person, School, SchoolStaff
 from tests.fixtures.sergokala import SCHOOLS
+from tests.utils.harness import running_bot
 
 DISTRICT = "Сергокалинский район"
 CHAT_PEER = 2_000_000_001
@@ -152,3 +155,24 @@ def class_rows(count: int) -> list[list[Any]]:
     return [
         [f"{n}А", f"Учитель {n}", "да" if n % 2 else "нет", 20 + n] for n in range(1, count + 1)
     ]
+
+
+async def friday_letters(
+    db: Database,
+    clock: FakeClock,
+    tmp_path: Path,
+    prepare: Callable[[Seeded], Awaitable[None]] | None = None,
+) -> list[EmailMessage]:
+    """What the district's address receives by Friday 25.10.2024 17:01 MSK, when the weekly
+    summary and its workbook are due; `prepare` runs after the seeding."""
+    port = free_port()
+    inbox = Inbox()
+    settings = {"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_tls": "none"}
+    async with running_bot(db, clock, tmp_path, **settings) as bot:
+        seeded = await seed(db, bot.emulator, clock.now())
+        if prepare is not None:
+            await prepare(seeded)
+        assert bot.app is not None
+        with smtp_server(port, inbox):
+            await Scheduler(bot.app.context).run_due(datetime(2024, 10, 25, 14, 1, tzinfo=UTC))
+    return inbox.messages

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -21,6 +21,7 @@ from tests.integration.requests.helpers import (
     SUBJECT,
     Inbox,
     free_port,
+    friday_letters,
     new_request,
     seed,
     smtp_server,
@@ -75,16 +76,7 @@ async def test_smtp_down_then_back(
 async def test_friday_summary_workbook_is_emailed(
     db: Database, clock: FakeClock, tmp_path: Path
 ) -> None:
-    port = free_port()
-    inbox = Inbox()
-    settings = {"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_tls": "none"}
-    async with running_bot(db, clock, tmp_path, **settings) as bot:
-        await seed(db, bot.emulator, clock.now())
-        assert bot.app is not None
-        with smtp_server(port, inbox):
-            # Friday 25.10.2024 17:01 MSK: the weekly summary is due.
-            await Scheduler(bot.app.context).run_due(datetime(2024, 10, 25, 14, 1, tzinfo=UTC))
-    [letter] = inbox.messages
+    [letter] = await friday_letters(db, clock, tmp_path)
     assert letter["Subject"] == SUBJECT and "21.10–27.10.2024" in letter.get_body().get_content()
     [attachment] = list(letter.iter_attachments())
     assert attachment.get_filename() == "svodka-2024-W43.xlsx"
