@@ -19,7 +19,6 @@ can send mail (`mail=True`: SMTP_HOST is set); otherwise no e-mail row is planne
 from __future__ import annotations
 
 import hashlib
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,11 +26,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.outbox import Email, VkMessage
 from bot.domain.request_rounds import RequestPlan, plan_request
 from bot.domain.rounds import RoundPlan
-from bot.domain.text_split import split_message
 from bot.domain.weeks import IsoWeek, weeks_to_plan
 from bot.services import summary
+from bot.services.outbox import new_random_id, new_row
 from bot.services.rounds import DistrictCalendar, calendar_of, round_for_week
 from bot.texts import requests as request_texts
 from bot.texts import schedule as texts
@@ -43,11 +43,6 @@ from storage.repos import rounds as rounds_repo
 
 LATE_AFTER = timedelta(minutes=15)
 REPORT_VALID_FOR = timedelta(days=7)
-
-
-def new_random_id() -> int:
-    """63 random bits, never 0 (VK's "do not deduplicate")."""
-    return secrets.randbits(63) or 1
 
 
 @dataclass(frozen=True)
@@ -236,20 +231,18 @@ async def _rows(
     for key, peer_id, personal in candidates:
         text, keyboard, school_id = personal or (shared_text, None, None)
         rows.append(
-            {
-                "natural_key": key,
-                "kind": slot.kind,
-                "round_id": round_.id,
-                "school_id": school_id,
-                "peer_id": peer_id,
-                "payload": {"texts": split_message(text or ""), "keyboard": keyboard},
-                "random_id": new_random_id() if personal else shared_random_id,
-                "status": repo.PENDING,
-                "not_before": slot.at,
-                "not_after": slot.until,
-                "attempts": 0,
-                "created_at": now,
-            }
+            new_row(
+                kind=slot.kind,
+                payload=VkMessage.of(text or "", keyboard),
+                natural_key=key,
+                round_id=round_.id,
+                school_id=school_id,
+                peer_id=peer_id,
+                random_id=None if personal else shared_random_id,
+                not_before=slot.at,
+                not_after=slot.until,
+                now=now,
+            )
         )
     return rows
 
@@ -292,20 +285,15 @@ async def _email_rows(
     by_key = {_email_key(round_.id, address): address for address in district.emails}
     planned = await repo.existing_keys(session, list(by_key))
     return [
-        {
-            "natural_key": key,
-            "kind": "email",
-            "round_id": round_.id,
-            "school_id": None,
-            "peer_id": None,
-            "payload": {"to": address, "subject": district.email_subject},
-            "random_id": new_random_id(),
-            "status": repo.PENDING,
-            "not_before": slot.at,
-            "not_after": slot.until,
-            "attempts": 0,
-            "created_at": now,
-        }
+        new_row(
+            kind="email",
+            payload=Email(to=address, subject=district.email_subject),
+            natural_key=key,
+            round_id=round_.id,
+            not_before=slot.at,
+            not_after=slot.until,
+            now=now,
+        )
         for key, address in by_key.items()
         if key not in planned
     ]
