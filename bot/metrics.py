@@ -14,6 +14,7 @@ from vkbottle import API
 from vkbottle.api.response_validator import ABCResponseValidator, VKAPIErrorResponseValidator
 
 from bot.clock import Clock
+from bot.domain.outbox import FailReason
 from storage.db import Database
 from storage.repos import inbox, monitoring
 
@@ -42,6 +43,14 @@ class Metrics:
         self.vk_errors = Counter(
             "svodka_vk_errors", "VK API errors, by method and code", ["method", "code"], registry=r
         )
+        self.outbox_failed = Counter(
+            "svodka_outbox_failed",
+            "Outbox messages set aside for good, by reason",
+            ["reason"],
+            registry=r,
+        )
+        for reason in FailReason:  # every reason shows, at 0 until it happens
+            self.outbox_failed.labels(reason)
         self.outbox_backlog = Gauge(
             "svodka_outbox_backlog", "Outbox messages not sent yet, by kind", ["kind"], registry=r
         )
@@ -65,6 +74,9 @@ class Metrics:
         self.events_processed.labels(outcome).inc()
         if outcome != "shed":
             self.handler_seconds.observe(seconds)
+
+    def outbox_row_failed(self, reason: str) -> None:
+        self.outbox_failed.labels(reason).inc()
 
     def received(self, source: str, count: int, duplicates: int) -> None:
         self.events_received.labels(source).inc(count)

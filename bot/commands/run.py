@@ -112,7 +112,9 @@ async def serve(settings: Settings, options: Options, launch: Launch) -> tuple[b
         )
         # Every instance ticks: planning is serialised per district in the database, and
         # outbox rows are claimed, so the work splits without duplicates.
-        instance = Instance(app, options, [Scheduler(app.context)] if launch.scheduler else [])
+        instance = Instance(
+            app, options, [Scheduler(app.context, metrics=app.metrics)] if launch.scheduler else []
+        )
         freeze_startup_heap()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):

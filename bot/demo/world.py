@@ -90,7 +90,7 @@ class Stage:
         self.app = build_app(
             settings=settings, db=self.db, clock=self.clock, state_dir=self.state_dir
         )
-        self.scheduler = Scheduler(self.app.context)
+        self.scheduler = Scheduler(self.app.context, metrics=self.app.metrics)
         self._poller = asyncio.create_task(self.app.run_long_poll())
         await asyncio.wait_for(self.app.resumed.wait(), SETTLE_TIMEOUT_S)
         await self.emulator.longpoll.wait_for_pollers(1, SETTLE_TIMEOUT_S)

@@ -101,6 +101,15 @@ def pack(items: Sequence[Item]) -> list[Request]:
     return requests
 
 
+def split(request: Request) -> list[Request]:
+    """Each row (or peer_ids group) of `request` in a request of its own, its parts in order:
+    when VK refuses a whole request, this finds the row it was about."""
+    alone: dict[tuple[int, ...], Request] = {}
+    for call in request.calls:
+        alone.setdefault(tuple(item.row_id for item in call.rows), Request()).calls.append(call)
+    return list(alone.values())
+
+
 def read(request: Request, body: dict[str, Any]) -> list[Result]:
     """Per-row results of an executed request.
 
@@ -119,20 +128,28 @@ def read(request: Request, body: dict[str, Any]) -> list[Result]:
 
 
 def _read_call(call: Call, slot: Any) -> list[Result]:
+    """Anything VK answered that is not a message id or an error leaves the row's fate
+    unknown (sent again later, deduplicated by its random_id)."""
     if isinstance(slot, CallFailed):
         return [Result(item.row_id, item.peer_id, error_code=slot.code) for item in call.rows]
     if "peer_ids" not in call.params:
         item = call.rows[0]
-        return [Result(item.row_id, item.peer_id, message_id=int(slot))]
-    by_peer = {entry.get("peer_id"): entry for entry in slot if isinstance(entry, dict)}
+        return [Result(item.row_id, item.peer_id, message_id=_message_id(slot))]
+    entries = slot if isinstance(slot, list) else []
+    by_peer = {entry.get("peer_id"): entry for entry in entries if isinstance(entry, dict)}
     results = []
     for item in call.rows:
-        entry = by_peer.get(item.peer_id)
-        if entry is None:
-            results.append(Result(item.row_id, item.peer_id))
-        elif "error" in entry:
-            code = int(entry["error"].get("code") or 0) or None
+        entry = by_peer.get(item.peer_id, {})
+        error = entry.get("error")
+        if isinstance(error, dict):
+            code = error.get("code")
+            code = code if isinstance(code, int) and code else None
             results.append(Result(item.row_id, item.peer_id, error_code=code))
         else:
-            results.append(Result(item.row_id, item.peer_id, message_id=entry.get("message_id")))
+            message_id = _message_id(entry.get("message_id"))
+            results.append(Result(item.row_id, item.peer_id, message_id=message_id))
     return results
+
+
+def _message_id(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

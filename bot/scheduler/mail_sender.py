@@ -10,6 +10,9 @@ import logging
 from collections.abc import Sequence
 
 from bot.clock import Clock
+from bot.domain.outbox import Email, FailReason, UnreadablePayload, read
+from bot.scheduler import failures
+from bot.scheduler.failures import Failure, OnFailed
 from bot.scheduler.sender import MAX_ATTEMPTS, SendReport, backoff
 from bot.services.mail import (
     Attachment,
@@ -31,34 +34,50 @@ KIND = "email"
 
 
 class MailSender:
-    def __init__(self, *, db: Database, clock: Clock, holder: str, mailer: Mailer | None) -> None:
+    def __init__(
+        self,
+        *,
+        db: Database,
+        clock: Clock,
+        holder: str,
+        mailer: Mailer | None,
+        on_failed: OnFailed | None = None,
+    ) -> None:
         self.db, self.clock, self.holder, self.mailer = db, clock, holder, mailer
+        self.on_failed = on_failed
 
     async def send(self, rows: Sequence[OutboxMessage]) -> SendReport:
         report = SendReport()
         for row in rows:
+            failure: Failure | None = None
             error: str | None = None
-            permanent = False
             try:
-                await self._send_one(row)
+                await self._send_one(row, _email(row))
+            except UnreadablePayload as exc:
+                failure = Failure(row.id, row.kind, FailReason.UNREADABLE, str(exc))
             except MailRejected as exc:
-                error, permanent = str(exc), True
+                failure = Failure(row.id, row.kind, FailReason.MAIL_REJECTED, str(exc))
             except MailTemporary as exc:
                 error = str(exc)
+            except Exception as exc:
+                # Building the workbook failed (the database, a bug): tried again later,
+                # bounded by MAX_ATTEMPTS, and the next rows still go out.
+                logger.exception("e-mail %d could not be built", row.id)
+                error = type(exc).__name__
             report.requests += 1
-            await self._settle(row, error, permanent=permanent, report=report)
+            await self._settle(row, error, failure, report=report)
         return report
 
-    async def _send_one(self, row: OutboxMessage) -> None:
+    async def _send_one(self, row: OutboxMessage, email: Email) -> None:
         if self.mailer is None:
             raise MailRejected(texts.SMTP_NOT_CONFIGURED)
-        assert row.round_id is not None
+        assert row.round_id is not None  # _email checked it
         async with self.db.reads() as session:
             workbook = await round_workbook(session=session, round_id=row.round_id)
         message = build_message(
             sender=self.mailer.sender,
-            to=row.payload["to"],
-            subject=row.payload["subject"],
+            to=email.to,
+            subject=email.subject,
             body=_body(workbook),
             attachment=Attachment(workbook.filename, workbook.data),
             message_id=message_id_for(row.id, row.random_id, self.mailer.sender),
@@ -67,20 +86,18 @@ class MailSender:
         await self.mailer.send(message)
 
     async def _settle(
-        self, row: OutboxMessage, error: str | None, *, permanent: bool, report: SendReport
+        self, row: OutboxMessage, error: str | None, failure: Failure | None, *, report: SendReport
     ) -> None:
         now = self.clock.now()
+        if error is not None and row.attempts >= MAX_ATTEMPTS:
+            failure = Failure(row.id, row.kind, FailReason.EXHAUSTED, error)
         async with self.db.sessions.begin() as session:
-            if error is None:
+            if failure is not None:
+                marked = await failures.mark(session, [failure], self.holder)
+            elif error is None:
                 report.sent += 1
                 await repo.mark_sent(
                     session, ids_and_message_ids=[(row.id, 0)], holder=self.holder, now=now
-                )
-            elif permanent or row.attempts >= MAX_ATTEMPTS:
-                report.failed += 1
-                logger.warning("e-mail %d failed for good: %s", row.id, error)
-                await repo.mark_failed(
-                    session, row_id=row.id, holder=self.holder, error_code=None, error_text=error
                 )
             else:
                 report.retried += 1
@@ -92,6 +109,16 @@ class MailSender:
                     not_before=now + backoff(row.attempts),
                     error_code=None,
                 )
+        if failure is not None:
+            report.failed += len(marked)
+            failures.announce(marked, self.on_failed)
+
+
+def _email(row: OutboxMessage) -> Email:
+    payload = read(row.kind, row.payload)
+    if not isinstance(payload, Email) or row.round_id is None:
+        raise UnreadablePayload("not an e-mail of a round")
+    return payload
 
 
 def _body(workbook: RoundWorkbook) -> str:

@@ -109,7 +109,7 @@ async def start_sandbox(
         }
     )
     app = build_app(settings=bot_settings, db=db, clock=clock, state_dir=state_dir)
-    scheduler = Scheduler(app.context)
+    scheduler = Scheduler(app.context, metrics=app.metrics)
     poller = asyncio.create_task(app.run_long_poll())
     if emulator is not None:
         await emulator.longpoll.wait_for_pollers(1, 15.0)

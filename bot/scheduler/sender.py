@@ -2,24 +2,34 @@
 
 Every request takes a token from the API's limiter (SEND_RPS); up to `concurrency` requests
 are in flight so that latency does not cap throughput below the limit.
+
+One row never holds back the others: a row whose payload cannot be read is set aside before
+anything is sent, and when VK refuses a whole request of several rows for a reason that
+sending it again would not change, each row is sent again alone, so that only the row VK
+objects to fails.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Protocol
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from vkbottle.exception_factory import VKAPIError
 
 from bot.clock import Clock
-from bot.scheduler.batching import Item, Request, Result, pack, read
-from bot.texts import schedule as texts
-from bot.vk.api import NETWORK_ERRORS, SvodkaAPI, describe
+from bot.domain.outbox import FailReason, Payload, UnreadablePayload, VkMessage, read
+from bot.scheduler import failures
+from bot.scheduler.batching import Item, Request, Result, pack, split
+from bot.scheduler.batching import read as read_results
+from bot.scheduler.failures import Failure, OnFailed
+from bot.vk.api import NETWORK_ERRORS, SvodkaAPI, describe, is_transient
 from storage.db import Database
 from storage.models import OutboxMessage
 from storage.repos import outbox as repo
@@ -62,6 +72,51 @@ class KindSender(Protocol):
     async def send(self, rows: Sequence[OutboxMessage]) -> SendReport: ...
 
 
+class Composer(Protocol):
+    """Writes the message of a row whose text depends on the moment it is sent; None when
+    there is nothing to say (the row is then cancelled)."""
+
+    async def __call__(
+        self, session: AsyncSession, *, row: OutboxMessage, payload: Payload
+    ) -> VkMessage | None: ...
+
+
+@dataclass
+class _Rendered:
+    items: list[Item] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    unknown: list[Result] = field(default_factory=list)  # not written this time: try later
+    silent: list[int] = field(default_factory=list)  # nothing to say
+
+
+def verdict(row: OutboxMessage, result: Result) -> Failure | None:
+    """The failure for good a result means for its row, or None to try again later."""
+    code = result.error_code
+    detail = f"VK error {code}" if code else "VK did not confirm the message"
+    if code in PERMANENT_CODES:
+        return Failure(row.id, row.kind, FailReason.REFUSED, detail, code)
+    if code in REJECTED_CODES:
+        return Failure(row.id, row.kind, FailReason.REJECTED, detail, code)
+    if row.attempts >= MAX_ATTEMPTS:
+        return Failure(row.id, row.kind, FailReason.EXHAUSTED, detail, code)
+    return None
+
+
+def stored_item(row: OutboxMessage) -> Item:
+    """What VK is sent for a row whose message is stored in it; UnreadablePayload if it
+    holds none that this code can read."""
+    payload = read(row.kind, row.payload)
+    if not isinstance(payload, VkMessage):
+        raise UnreadablePayload(f"{row.kind!r} rows are written when they are sent")
+    return _item(row, payload)
+
+
+def _item(row: OutboxMessage, message: VkMessage) -> Item:
+    if row.peer_id is None:
+        raise UnreadablePayload("the row has no peer")
+    return Item(row.id, row.peer_id, row.random_id, message.texts, message.keyboard)
+
+
 class Sender:
     def __init__(
         self,
@@ -72,12 +127,16 @@ class Sender:
         holder: str,
         concurrency: int = 8,
         others: Mapping[str, KindSender] | None = None,
+        composers: Mapping[str, Composer] | None = None,
+        on_failed: OnFailed | None = None,
     ) -> None:
         self.api = api
         self.db = db
         self.clock = clock
         self.holder = holder
         self.others = dict(others or {})
+        self.composers = dict(composers or {})
+        self.on_failed = on_failed
         self._slots = asyncio.Semaphore(concurrency)
 
     async def send(self, rows: Sequence[OutboxMessage]) -> SendReport:
@@ -85,74 +144,111 @@ class Sender:
         for kind, sender in self.others.items():
             if of_kind := [row for row in rows if row.kind == kind]:
                 total.add(await sender.send(of_kind))
-        rows = [row for row in rows if row.kind not in self.others]
-        attempts = {row.id: row.attempts for row in rows}
-        requests = pack([_item(row) for row in rows])
-        reports = await asyncio.gather(*(self._send_one(r, attempts) for r in requests))
-        for report in reports:
+        claimed = {row.id: row for row in rows if row.kind not in self.others}
+        rendered = await self._render(list(claimed.values()))
+        if rendered.failures or rendered.unknown or rendered.silent:
+            total.add(
+                await self._settle(rendered.unknown, claimed, rendered.failures, rendered.silent)
+            )
+        requests = pack(rendered.items)
+        for report in await asyncio.gather(*(self._send_one(r, claimed) for r in requests)):
             total.add(report)
         return total
 
-    async def _send_one(self, request: Request, attempts: dict[int, int]) -> SendReport:
+    async def _render(self, rows: list[OutboxMessage]) -> _Rendered:
+        rendered = _Rendered()
+        async with contextlib.AsyncExitStack() as stack:
+            session: AsyncSession | None = None  # opened for the first row to compose
+            for row in rows:
+                try:
+                    if (compose := self.composers.get(row.kind)) is None:
+                        rendered.items.append(stored_item(row))
+                        continue
+                    payload = read(row.kind, row.payload)
+                    session = session or await stack.enter_async_context(self.db.reads())
+                    message = await compose(session, row=row, payload=payload)
+                    if message is None:
+                        rendered.silent.append(row.id)
+                    else:
+                        rendered.items.append(_item(row, message))
+                except UnreadablePayload as exc:
+                    failure = Failure(row.id, row.kind, FailReason.UNREADABLE, str(exc))
+                    rendered.failures.append(failure)
+                except Exception:
+                    # Not the payload's fault (the database, a bug): written again at the
+                    # next attempt, which MAX_ATTEMPTS bounds like any send.
+                    logger.exception("outbox row %d (%s) could not be written", row.id, row.kind)
+                    rendered.unknown.append(Result(row.id, row.peer_id or 0))
+        return rendered
+
+    async def _send_one(self, request: Request, claimed: dict[int, OutboxMessage]) -> SendReport:
+        results = await self._execute(request)
+        if results is None:
+            return await self._send_alone(split(request), claimed)
+        report = await self._settle(results, claimed)
+        report.requests = 1
+        return report
+
+    async def _execute(self, request: Request) -> list[Result] | None:
+        """Each row's result; None when VK refused a request of several rows as a whole."""
         async with self._slots:
             try:
                 body = await self.api.request("execute", {"code": request.code()})
-                results = read(request, body)
+                return read_results(request, body)
             except (VKAPIError, ValueError, *NETWORK_ERRORS) as exc:
-                code = exc.code if isinstance(exc, VKAPIError) else None
                 logger.warning("outbox request failed: %s", describe(exc))
-                results = [
+                if len(split(request)) > 1 and not is_transient(exc):
+                    return None
+                code = exc.code if isinstance(exc, VKAPIError) else None
+                return [
                     Result(item.row_id, item.peer_id, error_code=code)
                     for call in request.calls
                     for item in call.rows
                 ]
-        report = await self._settle(results, attempts)
-        report.requests = 1
+
+    async def _send_alone(
+        self, parts: list[Request], claimed: dict[int, OutboxMessage]
+    ) -> SendReport:
+        """VK refused a request of several rows as a whole, for a reason that sending it
+        again would not change: each row alone finds the one it was about (a repeat of a
+        row that did go out is dropped by VK, by its random_id)."""
+        report = SendReport(requests=1)
+        for part in await asyncio.gather(*(self._send_one(p, claimed) for p in parts)):
+            report.add(part)
         return report
 
-    async def _settle(self, results: list[Result], attempts: dict[int, int]) -> SendReport:
+    async def _settle(
+        self,
+        results: Sequence[Result],
+        claimed: dict[int, OutboxMessage],
+        failed: Sequence[Failure] = (),
+        silent: Sequence[int] = (),
+    ) -> SendReport:
         now = self.clock.now()
-        report = SendReport()
         sent = [(r.row_id, r.message_id or 0) for r in results if r.ok]
-        unreachable = [r.peer_id for r in results if r.error_code in (901, 902)]
+        retries, failed = [], list(failed)
+        for result in results:
+            if not result.ok:
+                failure = verdict(claimed[result.row_id], result)
+                if failure is None:
+                    retries.append(result)
+                else:
+                    failed.append(failure)
+        unreachable = [claimed[f.row_id].peer_id for f in failed if f.error_code in (901, 902)]
         async with self.db.sessions.begin() as session:
             await repo.mark_sent(session, ids_and_message_ids=sent, holder=self.holder, now=now)
-            report.sent = len(sent)
-            for result in results:
-                if result.ok:
-                    continue
-                code = result.error_code
-                tries = attempts[result.row_id]
-                if code in PERMANENT_CODES or code in REJECTED_CODES or tries >= MAX_ATTEMPTS:
-                    report.failed += 1
-                    await repo.mark_failed(
-                        session,
-                        row_id=result.row_id,
-                        holder=self.holder,
-                        error_code=code,
-                        error_text=texts.undelivered(code),
-                    )
-                else:
-                    report.retried += 1
-                    await repo.mark_retry(
-                        session,
-                        row_id=result.row_id,
-                        holder=self.holder,
-                        not_before=now + backoff(tries),
-                        error_code=code,
-                    )
-            await repo.mark_unreachable(session, unreachable)
-        if report.failed or report.retried:
-            logger.info("outbox: %d failed, %d to retry", report.failed, report.retried)
-        return report
-
-
-def _item(row: OutboxMessage) -> Item:
-    assert row.peer_id is not None
-    return Item(
-        row_id=row.id,
-        peer_id=row.peer_id,
-        random_id=row.random_id,
-        texts=tuple(row.payload["texts"]),
-        keyboard=row.payload.get("keyboard"),
-    )
+            for result in retries:
+                await repo.mark_retry(
+                    session,
+                    row_id=result.row_id,
+                    holder=self.holder,
+                    not_before=now + backoff(claimed[result.row_id].attempts),
+                    error_code=result.error_code,
+                )
+            marked = await failures.mark(session, failed, self.holder)
+            await repo.mark_cancelled(session, row_ids=silent, holder=self.holder)
+            await repo.mark_unreachable(session, [peer for peer in unreachable if peer])
+        failures.announce(marked, self.on_failed)
+        if retries:
+            logger.info("outbox: %d to retry", len(retries))
+        return SendReport(sent=len(sent), retried=len(retries), failed=len(marked))

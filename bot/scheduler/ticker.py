@@ -19,6 +19,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.app import AppContext
 from bot.clock import FakeClock
 from bot.domain.rounds import next_moment_from
+from bot.metrics import Metrics
 from bot.scheduler.claimer import claim
 from bot.scheduler.mail_sender import KIND as MAIL_KIND
 from bot.scheduler.mail_sender import MailSender
@@ -69,15 +70,20 @@ class Scheduler:
         interval_s: float = TICK_INTERVAL_S,
         claim_batch: int = CLAIM_BATCH,
         concurrency: int = 8,
+        metrics: Metrics | None = None,
     ) -> None:
         self.context = context
         self.interval_s = interval_s
         self.claim_batch = claim_batch
+        # Without the App's metrics (tests, benchmarks) the counts stay in a registry of
+        # their own.
+        self.metrics = metrics or Metrics()
         mail = MailSender(
             db=context.db,
             clock=context.clock,
             holder=context.instance_id,
             mailer=Mailer.from_settings(context.settings),
+            on_failed=self.metrics.outbox_row_failed,
         )
         self.sender = Sender(
             api=context.api,
@@ -86,6 +92,7 @@ class Scheduler:
             holder=context.instance_id,
             concurrency=concurrency,
             others={MAIL_KIND: mail},
+            on_failed=self.metrics.outbox_row_failed,
         )
         self._lock = asyncio.Lock()
         self._beat: AsyncIOScheduler | None = None

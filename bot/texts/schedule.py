@@ -37,10 +37,11 @@ ESCALATION_TITLE = "Мониторинг Сферума за {week}: не отв
 ESCALATION_HINT = "Свяжитесь, пожалуйста, с руководителями этих школ."
 
 SCHOOL_FORMS = ("школы", "школ", "школ")  # «из 12 школ», «из 1 школы»
-UNDELIVERED = "не удалось доставить"
+# Why VK would not deliver a message, by its error code.
 UNDELIVERED_REASONS = {
     7: "нет доступа к беседе",
     901: "руководитель не разрешил сообщения от сообщества",
+    902: "руководитель ограничил сообщения в настройках приватности",
     917: "бот не администратор беседы",
 }
 
@@ -77,11 +78,6 @@ def mention(vk_id: int, first_name: str | None, last_name: str | None) -> str:
     name = " ".join(part for part in (first_name, last_name) if part) or f"id{vk_id}"
     # Square brackets and bars would break VK's mention markup.
     return f"[id{vk_id}|{name.replace('[', '(').replace(']', ')').replace('|', ' ')}]"
-
-
-def undelivered(code: int | None) -> str:
-    reason = UNDELIVERED_REASONS.get(code or 0)
-    return f"{UNDELIVERED}: {reason}" if reason else UNDELIVERED
 
 
 def fill_keyboard() -> str:

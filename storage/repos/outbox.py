@@ -254,12 +254,20 @@ async def mark_retry(
 
 async def mark_failed(
     session: AsyncSession, *, row_id: int, holder: str, error_code: int | None, error_text: str
-) -> None:
-    await session.execute(
+) -> bool:
+    """Whether the row was still this holder's to settle (and is failed now)."""
+    result = await session.execute(
         _owned(row_id, holder).values(
             status=FAILED, claimed_until=None, error_code=error_code, error_text=error_text
         )
     )
+    return bool(result.rowcount)
+
+
+async def mark_cancelled(session: AsyncSession, *, row_ids: Sequence[int], holder: str) -> None:
+    """Rows that turned out to have nothing to say when their time came."""
+    for row_id in row_ids:
+        await session.execute(_owned(row_id, holder).values(status=CANCELLED, claimed_until=None))
 
 
 def _owned(row_id: int, holder: str) -> Any:

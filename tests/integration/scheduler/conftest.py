@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
 from bot.clock import FakeClock
+from bot.config import load_settings
 from bot.emulator import Emulator, start_emulator
+from bot.scheduler.sandbox import Sandbox, start_sandbox
 from storage.db import Database
 from tests.integration.scheduler.world import World
 from tests.utils.harness import TOKEN, emulator_settings
@@ -21,3 +24,15 @@ async def world(db: Database, clock: FakeClock) -> AsyncIterator[World]:
     finally:
         await built.close()
         await runner.cleanup()
+
+
+@pytest.fixture
+async def sandbox(db: Database, clock: FakeClock, tmp_path: Path) -> AsyncIterator[Sandbox]:
+    settings = load_settings(_env_file=None, send_rps=1000)
+    started = await start_sandbox(
+        settings=settings, db=db, start=clock.now(), host="127.0.0.1", port=0, state_dir=tmp_path
+    )
+    try:
+        yield started
+    finally:
+        await started.close()

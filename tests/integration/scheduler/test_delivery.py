@@ -12,7 +12,7 @@ from bot.scheduler import Scheduler
 from bot.scheduler.batching import pack
 from bot.scheduler.claimer import claim
 from bot.scheduler.planner import plan
-from bot.scheduler.sender import _item
+from bot.scheduler.sender import stored_item
 from storage.models import Person
 from tests.integration.scheduler.world import CHAT_PEER, OFFICIAL_VK, World, head_vk, moscow
 
@@ -73,7 +73,7 @@ async def test_crash_between_send_and_mark_is_resent_with_the_same_random_id(
     await plan(db=world.db, now=world.clock.now())
     # The "dead" instance claims and sends, then dies before marking anything.
     rows = await claim(db=world.db, now=world.clock.now(), holder="dead", limit=100)
-    for request in pack([_item(row) for row in rows]):
+    for request in pack([stored_item(row) for row in rows]):
         await scheduler.context.api.request("execute", {"code": request.code()})
     assert len(world.emulator.sent_items()) == EVERYONE
 
@@ -93,7 +93,7 @@ async def test_head_who_blocked_the_bot_is_reported_undelivered(world: World) ->
     rows = [row for row in await world.outbox() if row.peer_id == head_vk(5)]
     prompt = next(row for row in rows if row.kind == "prompt")
     assert (prompt.status, prompt.error_code) == ("failed", 901)
-    assert prompt.error_text.startswith("не удалось доставить")
+    assert prompt.error_text == "refused: VK error 901"
     assert {row.status for row in rows} == {"failed"}
     async with world.db.reads() as session:
         person = await session.scalar(select(Person).where(Person.vk_id == head_vk(5)))

@@ -2,34 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime
-from pathlib import Path
 
 import aiohttp
-import pytest
 
-from bot.clock import FakeClock
-from bot.config import load_settings
-from bot.scheduler.sandbox import Sandbox, start_sandbox, stored_clock
-from storage.db import Database
+from bot.scheduler.sandbox import Sandbox, stored_clock
 from tests.integration.scheduler.world import CHAT_PEER, World, head_vk, moscow
 
 
 def _when(body: dict) -> datetime:
     return datetime.fromisoformat(body["now"])
-
-
-@pytest.fixture
-async def sandbox(db: Database, clock: FakeClock, tmp_path: Path) -> AsyncIterator[Sandbox]:
-    settings = load_settings(_env_file=None, send_rps=1000)
-    started = await start_sandbox(
-        settings=settings, db=db, start=clock.now(), host="127.0.0.1", port=0, state_dir=tmp_path
-    )
-    try:
-        yield started
-    finally:
-        await started.close()
 
 
 async def test_moving_the_clock_carries_out_everything_due(sandbox: Sandbox) -> None:
