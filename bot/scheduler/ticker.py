@@ -27,6 +27,7 @@ from bot.scheduler.planner import plan
 from bot.scheduler.retention import purge_events
 from bot.scheduler.sender import Sender, SendReport
 from bot.scheduler.sweeper import SweepReport, sweep
+from bot.services import remind
 from bot.services.mail import Mailer
 from bot.services.planning import next_request_moment
 from bot.services.rounds import calendar_of
@@ -92,6 +93,7 @@ class Scheduler:
             holder=context.instance_id,
             concurrency=concurrency,
             others={MAIL_KIND: mail},
+            composers={remind.REPORT_KIND: remind.report_message},
             on_failed=self.metrics.outbox_row_failed,
         )
         self._lock = asyncio.Lock()

@@ -122,7 +122,11 @@ async def remind_now(*, db: Database, asker: Asker, args: str, now: datetime) ->
             scope = await resolve(session, asker=asker, args=args, action=REMIND)
             district = _one(scope)
             result = await remind.remind(
-                session=session, district=district, now=now, actor_id=scope.actor.person_id
+                session=session,
+                district=district,
+                now=now,
+                actor_id=scope.actor.person_id,
+                peer_id=asker.peer_id,
             )
     except Refusal as refusal:
         return refusal.text

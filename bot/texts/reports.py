@@ -90,6 +90,15 @@ REMIND_TEXT = (
     "отчёт по школе {school} до {deadline}. Ответить можно здесь, в этом чате."
 )
 SCHOOLS_FORMS = ("школе", "школам", "школам")
+# What the official who asked /remind is told when some schools could not be reached.
+REMIND_REPORT_TITLE = "Напоминание не дошло до {count} {schools}:"
+REMIND_REPORT_LINE = "• {school} — {reason}"
+REMIND_REPORT_OTHER = "сообщение не удалось отправить"
+REMIND_REPORT_HINT = "Свяжитесь с ними, пожалуйста, другим способом."
+REMIND_REPORT_PENDING = (
+    "Ещё пытаюсь доставить: {schools}. Если не получится, они появятся в /status "
+    "в строке «Не доставлено»."
+)
 
 # /chart, /export
 CHART_LINE_TITLE = "{district}: показатели по неделям"

@@ -315,6 +315,23 @@ async def has_due(session: AsyncSession, now: datetime) -> bool:
     return bool(await session.scalar(select(exists().where(_due(now)))))
 
 
+async def fates(
+    session: AsyncSession, *, round_id: int, key_prefix: str
+) -> list[tuple[str, str, int | None]]:
+    """(school name, status, VK error code) of the round's rows addressed to a school whose
+    natural key starts with `key_prefix` (the round's index narrows them first)."""
+    query = (
+        select(School.name, OutboxMessage.status, OutboxMessage.error_code)
+        .join(School, School.id == OutboxMessage.school_id)
+        .where(
+            OutboxMessage.round_id == round_id,
+            OutboxMessage.natural_key.startswith(key_prefix, autoescape=True),
+        )
+        .order_by(School.name, OutboxMessage.id)
+    )
+    return [(name, status, code) for name, status, code in await session.execute(query)]
+
+
 async def failed_schools(session: AsyncSession, round_id: int) -> set[int]:
     """Schools none of whose prompts could be delivered in the round."""
     query = select(OutboxMessage.school_id, OutboxMessage.status).where(

@@ -7,10 +7,12 @@ from sqlalchemy import select
 
 from bot.domain.formatting import format_percent
 from bot.domain.indicators import aggregate_indicators
+from bot.domain.outbox import RemindReport, VkMessage, read
 from bot.domain.questionnaire import default_questionnaire
 from bot.domain.report_render import rank_schools, render_rating
 from bot.domain.weeks import IsoWeek
 from bot.services import export, remind, reports
+from bot.services.outbox import new_row
 from bot.services.summary import escalation_text, summary_text
 from storage.db import Database
 from storage.models import (
@@ -262,30 +264,77 @@ async def test_export_summary_is_the_trend(db: Database) -> None:
 
 async def test_remind_queues_outbox_rows_once_an_hour(db: Database) -> None:
     district = await _two_schools(db)
+    asked = {"district": district, "actor_id": None, "peer_id": 909}
     async with db.sessions.begin() as s:
-        first = await remind.remind(session=s, district=district, now=NOW, actor_id=None)
+        first = await remind.remind(session=s, now=NOW, **asked)
     async with db.sessions.begin() as s:
-        again = await remind.remind(
-            session=s, district=district, now=NOW + timedelta(minutes=59), actor_id=None
-        )
+        again = await remind.remind(session=s, now=NOW + timedelta(minutes=59), **asked)
     async with db.sessions.begin() as s:
-        later = await remind.remind(
-            session=s, district=district, now=NOW + timedelta(minutes=61), actor_id=None
-        )
+        later = await remind.remind(session=s, now=NOW + timedelta(minutes=61), **asked)
     assert first.queued == ("Молчащая СОШ",)
     assert again.next_allowed_at == NOW + timedelta(hours=1)
     assert later.queued == ("Молчащая СОШ",)
     async with db.reads() as s:
         rows = list(await s.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
         audits = list(await s.scalars(select(AuditEvent.action)))
-    assert [r.peer_id for r in rows] == [303, 303]
-    row = rows[0]
-    assert row.kind == "reminder_manual" and row.status == "pending"
-    assert row.natural_key.endswith(":20241024T10")
+    assert [(r.kind, r.peer_id) for r in rows] == [
+        ("reminder_manual", 303),
+        ("remind_report", 909),
+    ] * 2
+    row, report = rows[:2]
+    assert row.status == "pending"
+    assert row.natural_key == f"reminder_manual:r{row.round_id}:20241024T10:s{row.school_id}:p303"
     assert 0 < row.random_id < 2**63
     assert row.not_before == NOW and row.not_after == datetime(2024, 10, 25, 13, tzinfo=UTC)
-    assert "Молчащая СОШ" in row.payload["text"] and "keyboard" in row.payload
+    message = read(row.kind, row.payload)
+    assert isinstance(message, VkMessage) and "Молчащая СОШ" in message.texts[0]
+    assert report.not_before == NOW + remind.REPORT_AFTER
+    batch = f"r{row.round_id}:20241024T10"
+    assert read(report.kind, report.payload) == RemindReport(batch=batch)
     assert audits.count("reports.remind") == 2
+
+
+async def test_the_remind_report_names_schools_no_reminder_reached(db: Database) -> None:
+    """Per school: any reminder sent — reached; all failed — named with the reason; some
+    still being tried — named as such."""
+    await _two_schools(db)
+    async with db.sessions.begin() as s:
+        schools = {school.name: school for school in await s.scalars(select(School))}
+        round_id = await s.scalar(select(Round.id).where(Round.period == "2024-W43"))
+        fates = {
+            ("Большая СОШ", 1): ("failed", 901),
+            ("Большая СОШ", 2): ("sent", None),
+            ("Малая СОШ", 3): ("pending", 10),
+            ("Молчащая СОШ", 4): ("failed", 901),
+            ("Молчащая СОШ", 5): ("failed", None),
+        }
+        for (name, peer), (status, code) in fates.items():
+            row = new_row(
+                kind=remind.KIND,
+                payload=VkMessage.of("Напоминание"),
+                natural_key=f"reminder_manual:r{round_id}:20241024T10:s{schools[name].id}:p{peer}",
+                round_id=round_id,
+                school_id=schools[name].id,
+                peer_id=peer,
+                not_before=NOW,
+                not_after=None,
+                now=NOW,
+            )
+            s.add(OutboxMessage(**{**row, "status": status, "error_code": code}))
+    report = OutboxMessage(round_id=round_id)
+    async with db.reads() as s:
+        payload = RemindReport(batch=f"r{round_id}:20241024T10")
+        message = await remind.report_message(s, row=report, payload=payload)
+        other = RemindReport(batch=f"r{round_id}:20241024T11")
+        nothing = await remind.report_message(s, row=report, payload=other)
+    assert message is not None and message.texts == (
+        "Напоминание не дошло до 1 школы:\n"
+        "• Молчащая СОШ — руководитель не разрешил сообщения от сообщества\n"
+        "Свяжитесь с ними, пожалуйста, другим способом.\n"
+        "Ещё пытаюсь доставить: Малая СОШ. Если не получится, они появятся в /status "
+        "в строке «Не доставлено».",
+    )
+    assert nothing is None
 
 
 async def test_escalation_lists_last_weeks_missing(db: Database) -> None:

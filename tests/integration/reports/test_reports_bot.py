@@ -135,8 +135,14 @@ async def test_remind_is_rate_limited_per_district(db, clock, tmp_path) -> None:
         )
         assert "в 10:00" in second["text"]
     async with db.reads() as s:
-        rows = list(await s.scalars(select(OutboxMessage.peer_id).order_by(OutboxMessage.peer_id)))
-    assert rows == [HEAD + 10, HEAD + 11]
+        query = select(OutboxMessage.kind, OutboxMessage.peer_id).order_by(OutboxMessage.peer_id)
+        rows = [tuple(row) for row in await s.execute(query)]
+    # The two heads, and the report on them to the official, all from the first /remind.
+    assert rows == [
+        ("reminder_manual", HEAD + 10),
+        ("reminder_manual", HEAD + 11),
+        ("remind_report", OFFICIAL),
+    ]
 
 
 async def test_export_and_chart_are_uploaded(db, clock, tmp_path) -> None:
