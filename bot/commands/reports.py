@@ -13,7 +13,7 @@ from bot.commands.context import migrated_database
 from bot.config import Settings
 from bot.domain.formatting import format_percent, plural_ru
 from bot.domain.report_data import DistrictWeek, RegionRow
-from bot.domain.report_render import DISTRICT_FORMS, week_label
+from bot.domain.report_render import DISTRICT_FORMS, undelivered_line, week_label
 from bot.domain.weeks import IsoWeek
 from bot.services import export, reports
 from bot.services.districts import require_district
@@ -58,14 +58,13 @@ async def print_status(settings: Settings, args: argparse.Namespace) -> int:
 
 def _district_table(week: DistrictWeek) -> Table:
     title = t.STATUS_TITLE.format(district=week.district, week=week_label(week.period))
-    table = Table(
-        title=title,
-        caption=t.ANSWERED.format(
-            answered=len(week.answered),
-            total=len(week.schools),
-            schools=plural_ru(len(week.schools), t.SCHOOLS_GEN),
-        ),
+    answered = t.ANSWERED.format(
+        answered=len(week.answered),
+        total=len(week.schools),
+        schools=plural_ru(len(week.schools), t.SCHOOLS_GEN),
     )
+    undelivered = undelivered_line(week)
+    table = Table(title=title, caption=f"{answered}\n{undelivered}" if undelivered else answered)
     table.add_column(t.COL_SCHOOL)
     table.add_column("Ответ")
     for value in week.indicators:

@@ -22,6 +22,8 @@ DISTRICT_FORMS = ("район", "района", "районов")
 # district of 60; with the rest counted, a district of 100 keeps /status in one message
 # (every school may lag on every indicator: 5 × 90 lines otherwise). /export has them all.
 BELOW_SHOWN = 5
+# Schools named in the «не доставлено» line; the rest are counted.
+UNDELIVERED_SHOWN = 10
 
 
 def week_label(period: str) -> str:
@@ -56,7 +58,23 @@ def render_status(week: DistrictWeek) -> str:
     lines += ["", *_missing_lines(week, mention=False)]
     if week.late:
         lines += ["", t.LATE_TITLE, *(t.LATE_LINE.format(school=s.name) for s in week.late)]
+    if undelivered := undelivered_line(week):
+        lines += ["", undelivered]
     return "\n".join(lines)
+
+
+def undelivered_line(week: DistrictWeek) -> str | None:
+    """«Не доставлено: N — …»: the schools a message of the week's round failed to reach
+    for good; None when every message went out."""
+    names = [s.name for s in week.schools if s.undelivered]
+    if not names:
+        return None
+    # One more school takes no more room than the words that would count it.
+    shown = names if len(names) <= UNDELIVERED_SHOWN + 1 else names[:UNDELIVERED_SHOWN]
+    schools = "; ".join(shown)
+    if hidden := len(names) - len(shown):
+        schools += t.UNDELIVERED_MORE.format(count=hidden)
+    return t.UNDELIVERED_LINE.format(count=len(names), schools=schools)
 
 
 def render_missing(week: DistrictWeek) -> str:

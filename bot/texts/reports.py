@@ -26,6 +26,8 @@ LATE_TITLE = "С опозданием:"
 LATE_LINE = "• {school}"
 NO_HEAD = "руководитель не подключён к боту"
 UNDELIVERED = "не удалось доставить"
+UNDELIVERED_LINE = "Не доставлено: {count} — {schools}."
+UNDELIVERED_MORE = " и ещё {count}"
 
 # The Friday summary to the district chat and the Monday escalation to officials.
 SUMMARY_TITLE = "Итоги за {week} — {district}"

@@ -7,11 +7,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from bot.cli import main
+from bot.domain.outbox import VkMessage
 from bot.domain.weeks import IsoWeek
+from bot.services.outbox import new_row
 from storage.db import open_database
 from storage.migrate import upgrade
+from storage.models import OutboxMessage, Round, School
 from tests.fixtures.sergokala import SCHOOLS, student_answers
 from tests.utils import report_factories as f
 
@@ -58,6 +62,37 @@ def test_status_prints_the_week(database: Path, capsys: pytest.CaptureFixture[st
     assert "Ответили 11 из 12 школ." in out
     assert main(["status"]) == 0
     assert DISTRICT in capsys.readouterr().out
+
+
+def test_status_names_the_schools_a_message_did_not_reach(
+    database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    asyncio.run(_refused_prompt(f"sqlite+aiosqlite:///{database}/cli.db", SCHOOLS[11].name))
+    assert main(["status", "--district", DISTRICT, "--week", "2024-W43"]) == 0
+    assert f"Не доставлено: 1 — {SCHOOLS[11].name}." in capsys.readouterr().out
+
+
+async def _refused_prompt(url: str, school_name: str) -> None:
+    """A prompt of the week's round to the school's head that VK refused for good."""
+    db = open_database(url)
+    try:
+        async with db.sessions.begin() as s:
+            school = await s.scalar(select(School).where(School.name == school_name))
+            round_id = await s.scalar(select(Round.id).where(Round.period == "2024-W43"))
+            row = new_row(
+                kind="prompt",
+                payload=VkMessage.of("Здравствуйте!"),
+                natural_key="test:refused",
+                round_id=round_id,
+                school_id=school.id,
+                peer_id=4242,
+                not_before=NOW,
+                not_after=None,
+                now=NOW,
+            )
+            s.add(OutboxMessage(**{**row, "status": "failed", "error_code": 901}))
+    finally:
+        await db.dispose()
 
 
 def test_status_refuses_bad_week_and_unknown_district(

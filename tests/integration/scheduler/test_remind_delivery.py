@@ -95,6 +95,11 @@ async def test_the_official_hears_in_the_same_chat_which_schools_were_not_reache
         assert world.texts(OFFICIAL_VK) == []  # told where it was asked, not privately
         assert len(_reminders(world, deputy_vk(0))) == 1
 
+        # /status names every school a message failed to reach for good, school 0's head too.
+        [status] = await _say(sandbox, OFFICIAL_VK, "/status")
+        failed = "; ".join(sorted([*names, SCHOOLS[0].name]))
+        assert f"Не доставлено: 3 — {failed}." in status.splitlines()
+
         # Nothing more is said later, and the blocked heads are not tried again.
         moved = await http.post("/_sandbox/clock", json={"advance_s": 3600})
         assert moved.status == 200
