@@ -9,14 +9,17 @@ from typing import Any
 
 import aiohttp
 import pytest
+from sqlalchemy import update
 
 from bot.domain.outbox import VkMessage
 from bot.metrics import Metrics
+from bot.scheduler.planner import plan
 from bot.scheduler.sandbox import Sandbox
 from bot.services.outbox import new_row
 from storage.models import OutboxMessage
 from storage.repos import outbox as repo
-from tests.integration.scheduler.world import World
+from tests.integration.requests.helpers import Inbox, free_port, smtp_server
+from tests.integration.scheduler.world import World, moscow
 
 GOOD = 50
 POISON_PEER = 5999
@@ -195,3 +198,34 @@ async def test_the_sandbox_clock_moves_on_past_a_poison_row(sandbox: Sandbox) ->
             assert [item["text"] for item in (await sent.json())["items"]] == [f"Сообщение {n}"]
     poison = await _row(world, "test:poison")
     assert poison.status == "failed" and poison.error_text.startswith("unreadable: ")
+
+
+async def test_an_unreadable_email_row_is_set_aside_and_the_other_letter_goes(
+    world: World,
+) -> None:
+    port = free_port()
+    smtp = {"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_tls": "none"}
+    world.settings = world.settings.model_copy(update=smtp)
+    await world.seed(emails=["uo@sergokala.ru", "monitoring@sergokala.ru"])
+    metrics = Metrics()
+    scheduler = world.scheduler(metrics=metrics)
+    await scheduler.run_due(moscow("2024-10-25 16:59"))
+    # Friday's letters, planned but not sent yet; then one of them is spoilt.
+    await plan(db=world.db, now=moscow("2024-10-25 17:00"), mail=True)
+    emails = [row for row in await world.outbox() if row.kind == "email"]
+    assert len(emails) == 2
+    async with world.db.sessions.begin() as session:
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == emails[0].id)
+            .values(payload={"to": ["uo@sergokala.ru"], "subject": None})
+        )
+
+    inbox = Inbox()
+    with smtp_server(port, inbox):
+        await scheduler.run_due(moscow("2024-10-25 17:02"))
+    [letter] = inbox.messages
+    assert letter["To"] == "monitoring@sergokala.ru"
+    bad = await _row(world, emails[0].natural_key)
+    assert bad.status == "failed" and bad.error_text.startswith("unreadable: to: Input should")
+    assert _failed_count(metrics, "unreadable") == 1
