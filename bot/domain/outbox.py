@@ -112,6 +112,16 @@ KINDS: dict[str, type[_Payload]] = {
 VK_KINDS = frozenset(kind for kind, model in KINDS.items() if model is not Email)
 
 
+def missing_address(kind: str, *, peer_id: int | None, round_id: int | None) -> str | None:
+    """What a row of `kind` lacks to be sent, if anything: a VK row its peer, an e-mail the
+    round whose workbook it carries."""
+    if kind in VK_KINDS and peer_id is None:
+        return "the row has no peer"
+    if kind == "email" and round_id is None:
+        return "the e-mail has no round"
+    return None
+
+
 def dump(kind: str, payload: Payload) -> dict[str, Any]:
     """The stored form of `payload` for a row of `kind`; ValueError if the row could not be
     read back."""

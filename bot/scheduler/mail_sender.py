@@ -10,7 +10,7 @@ import logging
 from collections.abc import Sequence
 
 from bot.clock import Clock
-from bot.domain.outbox import Email, FailReason, UnreadablePayload, read
+from bot.domain.outbox import Email, FailReason, UnreadablePayload, missing_address, read
 from bot.scheduler import failures
 from bot.scheduler.failures import Failure, OnFailed
 from bot.scheduler.sender import MAX_ATTEMPTS, SendReport, backoff
@@ -71,7 +71,7 @@ class MailSender:
     async def _send_one(self, row: OutboxMessage, email: Email) -> None:
         if self.mailer is None:
             raise MailRejected(texts.SMTP_NOT_CONFIGURED)
-        assert row.round_id is not None  # _email checked it
+        assert row.round_id is not None  # as _email checked
         async with self.db.reads() as session:
             workbook = await round_workbook(session=session, round_id=row.round_id)
         message = build_message(
@@ -116,8 +116,10 @@ class MailSender:
 
 def _email(row: OutboxMessage) -> Email:
     payload = read(row.kind, row.payload)
-    if not isinstance(payload, Email) or row.round_id is None:
-        raise UnreadablePayload("not an e-mail of a round")
+    if not isinstance(payload, Email):
+        raise UnreadablePayload(f"{row.kind!r} rows are not e-mails")
+    if missing := missing_address(row.kind, peer_id=row.peer_id, round_id=row.round_id):
+        raise UnreadablePayload(missing)
     return payload
 
 

@@ -24,7 +24,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from vkbottle.exception_factory import VKAPIError
 
 from bot.clock import Clock
-from bot.domain.outbox import FailReason, Payload, UnreadablePayload, VkMessage, read
+from bot.domain.outbox import (
+    FailReason,
+    Payload,
+    UnreadablePayload,
+    VkMessage,
+    missing_address,
+    read,
+)
 from bot.scheduler import failures
 from bot.scheduler.batching import Item, Request, Result, pack, split
 from bot.scheduler.batching import read as read_results
@@ -112,8 +119,9 @@ def stored_item(row: OutboxMessage) -> Item:
 
 
 def _item(row: OutboxMessage, message: VkMessage) -> Item:
-    if row.peer_id is None:
-        raise UnreadablePayload("the row has no peer")
+    if missing := missing_address(row.kind, peer_id=row.peer_id, round_id=row.round_id):
+        raise UnreadablePayload(missing)
+    assert row.peer_id is not None  # as missing_address checked
     return Item(row.id, row.peer_id, row.random_id, message.texts, message.keyboard)
 
 

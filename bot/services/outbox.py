@@ -29,8 +29,8 @@ def new_row(
     random_id: int | None = None,
 ) -> dict[str, Any]:
     """A pending row for `repo.insert`; ValueError if its payload could not be read back."""
-    if kind in payloads.VK_KINDS and peer_id is None:
-        raise ValueError(f"a {kind!r} row needs a peer")
+    if missing := payloads.missing_address(kind, peer_id=peer_id, round_id=round_id):
+        raise ValueError(missing)
     return {
         "natural_key": natural_key,
         "kind": kind,

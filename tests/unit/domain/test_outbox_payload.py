@@ -15,6 +15,7 @@ from bot.domain.outbox import (
     VkMessage,
     dump,
     keyboard_problem,
+    missing_address,
     read,
 )
 from bot.texts import requests as request_texts
@@ -138,3 +139,11 @@ def test_the_keyboards_the_bot_sends_fit_vk_rules() -> None:
     assert keyboard_problem(too_many) == "the keyboard has too many buttons"
     long_payload = json.dumps({"buttons": [[{"action": {"type": "text", "payload": "x" * 256}}]]})
     assert keyboard_problem(long_payload) == "a button payload is too long"
+
+
+def test_a_row_must_say_where_it_goes() -> None:
+    assert missing_address("prompt", peer_id=None, round_id=7) == "the row has no peer"
+    assert missing_address("remind_report", peer_id=None, round_id=7) == "the row has no peer"
+    assert missing_address("email", peer_id=None, round_id=None) == "the e-mail has no round"
+    assert missing_address("prompt", peer_id=100, round_id=None) is None
+    assert missing_address("email", peer_id=None, round_id=7) is None
