@@ -92,7 +92,7 @@ async def measure(kind: str, target: Target | None, sizes: Sizes, heads: list[in
     with tempfile.TemporaryDirectory() as state_dir:
         async with Emulator(rps) as emulator, aiohttp.ClientSession() as http:
             client = EmulatorClient(emulator.base_url, http)
-            bot = await _spawn_bot(kind, emulator.api_url, target, state_dir, rps)
+            bot = await spawn_bot(kind, emulator.api_url, target, state_dir, rps)
             try:
                 if await client.wait_pollers(1, wait=60) < 1:
                     raise RuntimeError(f"the {kind} bot did not start polling")
@@ -168,7 +168,7 @@ class _Pacer:
         self._task.cancel()
 
 
-async def _spawn_bot(
+async def spawn_bot(
     kind: str, api_url: str, target: Target | None, state_dir: str, send_rps: float
 ) -> asyncio.subprocess.Process:
     argv = [sys.executable, "-m", "bench.botproc", kind, "--api-url", api_url,
