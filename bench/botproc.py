@@ -141,13 +141,16 @@ def _engine_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 async def run_svodka(args: argparse.Namespace) -> dict[str, Any]:
-    """The bot as `svodka run` serves it (bot.commands.run.serve: migration, app, instance,
-    frozen heap, stop on SIGTERM), on the benchmark's clock and database, without the
-    scheduler (see `Launch`)."""
-    from bot.commands.run import Launch, serve
+    """The bot as `svodka run` serves it (migration, app, instance, stop on SIGTERM through
+    bot.commands.run.serve), on the benchmark's clock and database, without the scheduler:
+    its ticks would send the week's prompts into the dialogs measured (bench/tick.py and
+    bench/fanout.py time them)."""
+    from bot.app import build_app
+    from bot.commands.context import migrated_database
+    from bot.commands.run import serve
     from bot.config import load_settings
     from bot.logs import setup_logging
-    from bot.runtime.instance import Options
+    from bot.runtime.instance import Instance, Options
 
     settings = load_settings(
         _env_file=None,
@@ -160,13 +163,14 @@ async def run_svodka(args: argparse.Namespace) -> dict[str, Any]:
         log_level="WARNING",
     )
     setup_logging(settings.log_level, [TOKEN])
-    launch = Launch(
-        clock=ShiftedClock(SCHOOL_WEEK),
-        state_dir=Path(args.state_dir),
-        engine_options=_engine_options(args),
-        scheduler=False,
-    )
-    _, app = await serve(settings, Options(), launch)
+    async with migrated_database(settings, **_engine_options(args)) as db:
+        app = build_app(
+            settings=settings,
+            db=db,
+            clock=ShiftedClock(SCHOOL_WEEK),
+            state_dir=Path(args.state_dir),
+        )
+        await serve(Instance(app, Options()))
     stats = app.pipeline.stats
     return {"processed": stats.processed, "failed": stats.failed, "shed": stats.shed,
             "duplicates": stats.duplicates, "max_backlog": stats.max_backlog}  # fmt: skip

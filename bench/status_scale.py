@@ -28,7 +28,6 @@ from typing import Any
 from sqlalchemy import insert, text
 
 from bench.seed import postgres_url
-from bot.commands.run import freeze_startup_heap
 from bot.domain.questionnaire import default_questionnaire
 from bot.domain.report_render import render_region, render_status
 from bot.domain.weeks import IsoWeek
@@ -293,9 +292,6 @@ async def run_engine(engine: str, url: str | None, params: dict[str, Any], repea
             started = time.perf_counter()
             await generate(db, **params)
             print(f"{engine}: data in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-            # As `svodka run` after start-up: what lives on is out of the collector's full
-            # passes, which would otherwise walk the whole heap amid a measured report.
-            freeze_startup_heap()
             return await measure(db, engine=engine, repeat=repeat, params=params)
         finally:
             await db.dispose()
