@@ -7,7 +7,6 @@ import asyncio
 import logging
 import random
 from typing import Any
-from urllib.parse import urlencode
 
 import aiohttp
 from vkbottle import API
@@ -79,7 +78,7 @@ class SvodkaAPI(API):
             if attempt > 1 or not acquired:
                 await self.limiter.acquire()
             try:
-                return await self._post(method, data, version)
+                return await super().request(method, data, version)
             except Exception as exc:
                 if attempt == self.attempts or not is_transient(exc):
                     raise
@@ -89,24 +88,6 @@ class SvodkaAPI(API):
                 )
                 await asyncio.sleep(delay)
         raise AssertionError("unreachable")
-
-    async def _post(self, method: str, data: dict[str, Any], version: str | None) -> dict[str, Any]:
-        """vkbottle's `API.request` with the form encoded here, token and version in it
-        (out of the URL): aiohttp's FormData (a failed payload lookup, a multipart writer,
-        then the same `urlencode`) cost ≈ 2 % of a check-in step's CPU (bench/README.md)."""
-        data = await self.validate_request(data)
-        async with self.token_generator as token:
-            form = {**data, "access_token": token, "v": version or self.API_VERSION}
-            response = await self.http_client.request_text(
-                self.API_URL + method,
-                method="POST",
-                data=urlencode(form).encode("ascii"),
-                headers=_FORM_HEADERS,
-            )
-        return await self.validate_response(method, data, response)
-
-
-_FORM_HEADERS = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 def describe(exc: BaseException) -> str:
