@@ -20,19 +20,28 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from vkbottle.exception_factory import VKAPIError
 
 from bot.vk.execute import MAX_CALLS, CallFailed, call_results, calls_code
-
-if TYPE_CHECKING:
-    from bot.vk.api import SvodkaAPI
+from bot.vk.ratelimit import RateLimiter
 
 # A method and its parameters.
 ApiCall = tuple[str, dict[str, Any]]
 # Transient for one call inside `execute`: that caller's calls are made again on their own.
 _RETRY_ALONE = frozenset({1, 6, 9, 10})
+
+
+class Requester(Protocol):
+    """The API the batcher sends through (bot.vk.api.SvodkaAPI): its rate limit, and its
+    retrying request, told when the caller has already taken the limit's turn."""
+
+    limiter: RateLimiter
+
+    async def request(
+        self, method: str, data: dict[str, Any], version: str | None = None, *, acquired: bool = ...
+    ) -> dict[str, Any]: ...
 
 
 @dataclass
@@ -42,7 +51,7 @@ class _Waiting:
 
 
 class CallBatcher:
-    def __init__(self, api: SvodkaAPI, *, max_in_flight: int = 4) -> None:
+    def __init__(self, api: Requester, *, max_in_flight: int = 4) -> None:
         self._api = api
         self._max_in_flight = max_in_flight
         self._in_flight = 0
