@@ -28,9 +28,9 @@ from typing import Any
 from sqlalchemy import insert, text
 
 from bench.seed import postgres_url
-from bot.domain.questionnaire import default_questionnaire
 from bot.domain.report_render import render_region, render_status
 from bot.domain.weeks import IsoWeek
+from bot.resources import default_questionnaire
 from bot.services import export, reports
 from bot.services.rounds import store_questionnaire
 from storage.db import Database, open_database

@@ -20,6 +20,7 @@ from bot.app import AppContext
 from bot.domain.file_answers import MAX_FILE_BYTES
 from bot.domain.form import looks_like_form
 from bot.domain.textnorm import fold
+from bot.resources import default_questionnaire
 from bot.runtime.replies import reply
 from bot.runtime.state import NOT_READ, read_for_this_update
 from bot.services.access import Actor
@@ -93,7 +94,8 @@ class CheckinMessage(ABCRule[Message]):
         if state is not None and str(state.state) in (STATE, CHOOSING):
             return {"intent": intent}
         if (
-            looks_like_form(message.text) or incoming_doc(message.attachments) is not None
+            looks_like_form(message.text, default_questionnaire())
+            or incoming_doc(message.attachments) is not None
         ) and await is_staff(db=app.db, vk_id=message.from_id):
             return {"intent": intent}
         return False

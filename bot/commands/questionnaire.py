@@ -9,7 +9,8 @@ from pathlib import Path
 from bot.clock import Clock, RealClock
 from bot.commands.context import migrated_database
 from bot.config import Settings
-from bot.domain.questionnaire import QuestionnaireError, load_questionnaire
+from bot.domain.questionnaire import QuestionnaireError
+from bot.resources import load_questionnaire
 from bot.services.questionnaires import VersionConflict, adopt_weekly
 
 

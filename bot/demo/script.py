@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.demo import cast
 from bot.demo.world import Person, Stage
-from bot.domain.questionnaire import default_questionnaire
+from bot.resources import default_questionnaire
 
 
 @dataclass

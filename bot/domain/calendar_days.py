@@ -12,10 +12,11 @@ What `holidays.country_holidays("RU")` gives (checked with holidays 0.109):
   Kurban Bayram must be added by an admin as school-holiday ranges.
 Years the decrees have not covered yet get only the fixed holidays and their weekend rules.
 
-The bot reads those days from a packaged copy (`bot/calendars/public_ru.toml`, checked against
-the installed package by the calendar tests) and imports the package only for a year or a
-country the copy lacks: the package loads all of its ~250 countries to answer for one, ≈ 12 MiB
-that would stay in the bot process (bench/README.md, "Memory").
+The bot takes those days from a packaged copy (`bot/calendars/public_ru.toml`, read by
+bot.resources and checked against the installed package by the calendar tests) and imports the
+package only for a year or a country the copy lacks: the package loads all of its ~250
+countries to answer for one, ≈ 12 MiB that would stay in the bot process (bench/README.md,
+"Memory").
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from importlib import resources
 from typing import NamedTuple
 
 # User-facing messages (Russian); {item} is the admin's text.
@@ -63,24 +63,36 @@ class RangesError(ValueError):
 PUBLIC_HOLIDAY_YEARS = range(2020, 2036)
 
 
+@dataclass(frozen=True)
+class PublicHolidays:
+    """A country's public holidays: the days of a packaged copy for the years it covers, the
+    `holidays` package for any other year (or a country without a copy)."""
+
+    country: str
+    days: frozenset[date] = frozenset()
+    years: frozenset[int] = frozenset()
+
+    def __contains__(self, day: date) -> bool:
+        if day.year in self.years:
+            return day in self.days
+        return day in _from_package(self.country, day.year)
+
+
 @lru_cache(maxsize=64)
-def _public_holidays(country: str, year: int) -> frozenset[date]:
-    packaged = _packaged_public_holidays(country).get(year)
-    if packaged is not None:
-        return packaged
+def _from_package(country: str, year: int) -> frozenset[date]:
     import holidays
 
     return frozenset(holidays.country_holidays(country, years=year))
 
 
-@lru_cache(maxsize=8)
-def _packaged_public_holidays(country: str) -> dict[int, frozenset[date]]:
-    """`bot/calendars/public_<country>.toml` by year; empty for a country without one."""
-    path = resources.files("bot").joinpath("calendars", f"public_{country.lower()}.toml")
-    if not path.is_file():
-        return {}
-    years = tomllib.loads(path.read_text("utf-8"))["year"]
-    return {int(year): frozenset(days) for year, days in years.items()}
+def parse_public_holidays(country: str, text: str) -> PublicHolidays:
+    """The text of `bot/calendars/public_<country>.toml`: a list of days for each year."""
+    years = tomllib.loads(text)["year"]
+    return PublicHolidays(
+        country,
+        frozenset(day for days in years.values() for day in days),
+        frozenset(int(year) for year in years),
+    )
 
 
 def public_holidays_toml(country: str, years: Iterable[int] = PUBLIC_HOLIDAY_YEARS) -> str:
@@ -109,9 +121,9 @@ def public_holidays_toml(country: str, years: Iterable[int] = PUBLIC_HOLIDAY_YEA
 
 @dataclass(frozen=True)
 class DayCalendar:
-    """Public holidays of `country` plus inclusive school-holiday ranges of one district."""
+    """A country's public holidays plus inclusive school-holiday ranges of one district."""
 
-    country: str = "RU"
+    public_holidays: PublicHolidays
     school_holidays: Sequence[DateRange] = ()
 
     def __post_init__(self) -> None:
@@ -123,7 +135,7 @@ class DayCalendar:
         object.__setattr__(self, "school_holidays", ranges)
 
     def is_public_holiday(self, day: date) -> bool:
-        return day in _public_holidays(self.country, day.year)
+        return day in self.public_holidays
 
     def is_working_day(self, day: date) -> bool:
         """Mon–Fri and not a public holiday (what the district office works by)."""
@@ -174,20 +186,14 @@ def format_ranges_ru(ranges: Sequence[DateRange]) -> str:
     )
 
 
-@lru_cache(maxsize=8)
-def load_school_periods(name: str = "ru_schools") -> tuple[SchoolHolidayPeriod, ...]:
-    """Named school-holiday periods from `bot/calendars/<name>.toml`, in file order."""
-    text = resources.files("bot").joinpath("calendars", f"{name}.toml").read_text("utf-8")
+def parse_school_periods(text: str, source: str) -> tuple[SchoolHolidayPeriod, ...]:
+    """Named school-holiday periods from the text of a `bot/calendars/<name>.toml`, in file
+    order; `source` (the file's name) starts the error of a period that ends too early."""
     periods = tuple(
         SchoolHolidayPeriod(p["name"], p["start"], p["end"], p.get("estimate", False))
         for p in tomllib.loads(text)["period"]
     )
     for period in periods:
         if period.end < period.start:
-            raise ValueError(f"{name}.toml: {period.name} ends before it starts")
+            raise ValueError(f"{source}: {period.name} ends before it starts")
     return periods
-
-
-def load_school_calendar(name: str = "ru_schools") -> list[DateRange]:
-    """The (start, end) ranges of a packaged school-holiday calendar, for `DayCalendar`."""
-    return [(period.start, period.end) for period in load_school_periods(name)]

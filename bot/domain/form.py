@@ -7,7 +7,7 @@ from weakref import WeakKeyDictionary
 
 from bot.domain import messages_ru as msg
 from bot.domain.answers import AnswerError, AnswerValue, parse_answer
-from bot.domain.questionnaire import Question, Questionnaire, default_questionnaire
+from bot.domain.questionnaire import Question, Questionnaire
 from bot.domain.rules import check_answer_in_context, check_rules
 from bot.domain.textnorm import clean, fold
 
@@ -140,13 +140,11 @@ def _drop(result: FormResult, key: str, message: str) -> None:
         del result.values[key]
 
 
-def looks_like_form(
-    text: str, questionnaire: Questionnaire | None = None, *, min_lines: int = 2
-) -> bool:
+def looks_like_form(text: str, questionnaire: Questionnaire, *, min_lines: int = 2) -> bool:
     """True when at least `min_lines` lines name a question, so the dialog should parse a
     form. Inside a questionnaire one «label: value» line is enough: it is how people resend
     a line the bot refused."""
-    matcher = _Matcher.of(questionnaire or default_questionnaire())
+    matcher = _Matcher.of(questionnaire)
     named = 0
     for line in clean(text).split("\n"):
         if line and matcher.match(line) is not None:

@@ -1,11 +1,8 @@
 """The questionnaire model: declared in TOML, validated with pydantic, no eval anywhere."""
 
-import functools
 import string
 import tomllib
 from collections.abc import Mapping
-from importlib import resources
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -308,15 +305,3 @@ def parse_questionnaire(text: str, source: str) -> Questionnaire:
     except tomllib.TOMLDecodeError as exc:
         raise QuestionnaireError(f"{source}: invalid TOML: {exc}") from None
     return Questionnaire.from_dict(data, source)
-
-
-def load_questionnaire(path: str | Path) -> Questionnaire:
-    path = Path(path)
-    return parse_questionnaire(path.read_text(encoding="utf-8"), path.name)
-
-
-@functools.cache
-def default_questionnaire() -> Questionnaire:
-    """The packaged federal weekly Sferum questionnaire (parsed once per process)."""
-    text = resources.files("bot").joinpath("questionnaires/sferum.toml").read_text("utf-8")
-    return parse_questionnaire(text, "sferum.toml")

@@ -27,6 +27,7 @@ from bot.domain.answers import format_answer
 from bot.domain.form import looks_like_form
 from bot.domain.questionnaire import Questionnaire
 from bot.keyboards import empty_keyboard
+from bot.resources import default_questionnaire
 from bot.services import checkin_flow as flow
 from bot.services import checkin_screens as screens
 from bot.services.access import Actor, load_actor, load_actors_and_dialogs
@@ -175,7 +176,9 @@ class _Conversation:
             weekly = await self._weekly(draft.round_id)
             # Answers sent in one message name their questions: they go to the round open
             # now instead of being lost with the draft of the closed one.
-            if intent.command is None and looks_like_form(intent.text, min_lines=1):
+            if intent.command is None and looks_like_form(
+                intent.text, default_questionnaire(), min_lines=1
+            ):
                 note = texts.NEW_WEEK_FORM if weekly else request_texts.CLOSED
                 return await self._start(draft.school_id, None, note=note, then=intent)
             note = texts.NEW_WEEK if weekly else request_texts.CLOSED
@@ -183,7 +186,7 @@ class _Conversation:
         return await self._continue(draft, opened, intent)
 
     async def _without_draft(self, intent: Intent, *, choosing: bool) -> Outcome:
-        if intent.command is None and looks_like_form(intent.text):
+        if intent.command is None and looks_like_form(intent.text, default_questionnaire()):
             school_id = self._only_school()
             if school_id is None:
                 return Outcome(await self._school_choice(texts.CHOOSE_SCHOOL_FIRST))

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.indicators import IndicatorValue, compute_indicators, sum_indicators
-from bot.domain.questionnaire import Questionnaire, default_questionnaire
+from bot.domain.questionnaire import Questionnaire
 from bot.domain.report_data import (
     DistrictWeek,
     Head,
@@ -26,6 +26,7 @@ from bot.domain.report_data import (
     from_sums,
 )
 from bot.domain.weeks import IsoWeek
+from bot.resources import default_questionnaire
 from bot.services.rounds import calendar_of, round_questionnaire
 from storage.models import District, Round
 from storage.repos import districts as district_repo

@@ -17,11 +17,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.pool import Pool
 
-from bot.domain.calendar_days import DayCalendar, load_school_calendar
-from bot.domain.questionnaire import Questionnaire, default_questionnaire
+from bot.domain.calendar_days import DayCalendar
+from bot.domain.questionnaire import Questionnaire
 from bot.domain.rounds import RoundPlan, plan_round
 from bot.domain.schedule import Schedule
 from bot.domain.weeks import IsoWeek, iso_week_of
+from bot.resources import default_questionnaire, load_school_calendar, public_holidays
 from storage.models import Campaign, District, Round
 from storage.repos import rounds as repo
 
@@ -65,7 +66,8 @@ def _calendar(
     ranges = [(date.fromisoformat(a), date.fromisoformat(b)) for a, b in json.loads(holidays_json)]
     if holiday_calendar:
         ranges += load_school_calendar(holiday_calendar)
-    return DistrictCalendar(schedule, ZoneInfo(tz), DayCalendar("RU", tuple(ranges)))
+    days = DayCalendar(public_holidays("RU"), tuple(ranges))
+    return DistrictCalendar(schedule, ZoneInfo(tz), days)
 
 
 # Stored questionnaire versions never change, so each is parsed once per database. Keyed by

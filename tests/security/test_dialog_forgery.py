@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 import handlers.checkin
 from bot.clock import FakeClock
-from bot.domain.questionnaire import default_questionnaire
+from bot.resources import default_questionnaire
 from bot.services.checkin_flow import Draft
 from bot.services.dialog import Intent, handle
 from bot.texts import checkin as texts

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from bot.domain.formatting import format_percent
 from bot.domain.indicators import aggregate_indicators
 from bot.domain.outbox import RemindReport, VkMessage, read
-from bot.domain.questionnaire import default_questionnaire
 from bot.domain.report_render import rank_schools, render_rating
 from bot.domain.weeks import IsoWeek
+from bot.resources import default_questionnaire
 from bot.services import export, remind, reports
 from bot.services.outbox import new_row
 from bot.services.summary import escalation_text, summary_text

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.clock import FakeClock
-from bot.domain.questionnaire import default_questionnaire
+from bot.resources import default_questionnaire
 from bot.texts import checkin as texts
 from storage.db import Database
 from storage.models import Round

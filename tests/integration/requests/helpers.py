@@ -19,8 +19,8 @@ from aiosmtpd.controller import Controller
 from openpyxl import load_workbook
 
 from bot.clock import FakeClock
-from bot.domain.questionnaire import load_questionnaire
 from bot.domain.xlsx_template import build_template
+from bot.resources import load_questionnaire
 from bot.scheduler import Scheduler
 from bot.services.requests import CreatedRequest, builtin_questionnaires, create_request
 from storage.db import Database

@@ -10,13 +10,12 @@ from bot.domain.calendar_days import (
     DayCalendar,
     RangesError,
     format_ranges_ru,
-    load_school_calendar,
-    load_school_periods,
     parse_ranges_ru,
     public_holidays_toml,
 )
+from bot.resources import load_school_calendar, load_school_periods, public_holidays
 
-RU = DayCalendar("RU")
+RU = DayCalendar(public_holidays())
 
 
 @pytest.mark.parametrize(
@@ -54,13 +53,13 @@ def test_packaged_public_holidays_match_the_holidays_package():
 )
 def test_the_package_answers_beyond_the_packaged_calendar(country, year):
     expected = holidays.country_holidays(country, years=year)
-    calendar = DayCalendar(country)
+    calendar = DayCalendar(public_holidays(country))
     days = [date(year, 1, 1) + timedelta(days=n) for n in range(365)]
     assert [d for d in days if calendar.is_public_holiday(d)] == [d for d in days if d in expected]
 
 
 def test_school_day_excludes_school_holidays():
-    cal = DayCalendar("RU", [(date(2024, 10, 26), date(2024, 11, 4))])
+    cal = DayCalendar(public_holidays(), [(date(2024, 10, 26), date(2024, 11, 4))])
     assert cal.is_school_holiday(date(2024, 10, 28))
     assert not cal.is_school_day(date(2024, 10, 28))
     assert cal.is_working_day(date(2024, 10, 28))
@@ -70,7 +69,7 @@ def test_school_day_excludes_school_holidays():
 
 def test_calendar_rejects_reversed_range():
     with pytest.raises(ValueError, match="ends before"):
-        DayCalendar("RU", [(date(2024, 11, 4), date(2024, 10, 26))])
+        DayCalendar(public_holidays(), [(date(2024, 11, 4), date(2024, 10, 26))])
 
 
 @pytest.mark.parametrize(
@@ -131,6 +130,6 @@ def test_packaged_school_calendar():
         False,
     )
     assert names["Зимние каникулы 2026/27"].estimate
-    cal = DayCalendar("RU", ranges)
+    cal = DayCalendar(public_holidays(), ranges)
     assert not cal.is_school_day(date(2025, 1, 8))
     assert cal.is_school_day(date(2025, 1, 9))  # winter break 2024/25 ends on 8 January

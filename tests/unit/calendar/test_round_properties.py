@@ -4,13 +4,14 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.domain.calendar_days import DayCalendar, load_school_calendar
+from bot.domain.calendar_days import DayCalendar
 from bot.domain.rounds import RoundPlan, next_moment_after, plan_round
 from bot.domain.schedule import Schedule, WeeklyTime
 from bot.domain.weeks import IsoWeek, weeks_to_plan
+from bot.resources import load_school_calendar, public_holidays
 
 ZONES = [ZoneInfo(name) for name in ("Europe/Moscow", "Europe/Berlin", "Asia/Vladivostok")]
-CALENDARS = [DayCalendar("RU"), DayCalendar("RU", load_school_calendar())]
+CALENDARS = [DayCalendar(public_holidays()), DayCalendar(public_holidays(), load_school_calendar())]
 
 weeks = st.dates(date(2023, 1, 2), date(2030, 12, 29)).map(IsoWeek.containing)
 weekday_times = st.builds(

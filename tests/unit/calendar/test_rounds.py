@@ -3,16 +3,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.calendar_days import DayCalendar, load_school_calendar
+from bot.domain.calendar_days import DayCalendar
 from bot.domain.rounds import MomentKind, next_moment_after, next_moment_from, plan_round
 from bot.domain.schedule import Schedule
 from bot.domain.weeks import IsoWeek, weeks_to_plan
+from bot.resources import load_school_calendar, public_holidays
 
 MSK = ZoneInfo("Europe/Moscow")
 BERLIN = ZoneInfo("Europe/Berlin")
 VLADIVOSTOK = ZoneInfo("Asia/Vladivostok")
-PUBLIC_ONLY = DayCalendar("RU")
-SCHOOLS = DayCalendar("RU", load_school_calendar())
+PUBLIC_ONLY = DayCalendar(public_holidays())
+SCHOOLS = DayCalendar(public_holidays(), load_school_calendar())
 
 
 def utc(*args: int) -> datetime:
@@ -103,7 +104,7 @@ def test_default_plan(week, tz, calendar, expected):
         pytest.param("2024-W31", SCHOOLS, id="summer"),
         pytest.param(
             "2026-W01",
-            DayCalendar("RU", [(date(2025, 12, 29), date(2026, 1, 11))]),
+            DayCalendar(public_holidays(), [(date(2025, 12, 29), date(2026, 1, 11))]),
             id="district-winter-break-from-29-december",
         ),
     ],

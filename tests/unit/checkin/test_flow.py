@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.domain.questionnaire import default_questionnaire
+from bot.resources import default_questionnaire
 from bot.services import checkin_flow as flow
 from bot.services import checkin_screens as screens
 from bot.services.checkin import SubmitResult

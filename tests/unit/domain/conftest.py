@@ -1,6 +1,7 @@
 import pytest
 
-from bot.domain.questionnaire import Questionnaire, default_questionnaire, parse_questionnaire
+from bot.domain.questionnaire import Questionnaire, parse_questionnaire
+from bot.resources import default_questionnaire
 
 # A small questionnaire with the types the default one does not use.
 EXTRA_TOML = """

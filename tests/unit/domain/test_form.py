@@ -151,7 +151,6 @@ def test_crlf_and_empty_message(sferum):
     ],
 )
 def test_looks_like_form(sferum, text, is_form):
-    assert looks_like_form(text) is is_form
     assert looks_like_form(text, sferum) is is_form
 
 

@@ -1,12 +1,7 @@
 import pytest
 
-from bot.domain.questionnaire import (
-    Questionnaire,
-    QuestionnaireError,
-    default_questionnaire,
-    load_questionnaire,
-    parse_questionnaire,
-)
+from bot.domain.questionnaire import Questionnaire, QuestionnaireError, parse_questionnaire
+from bot.resources import default_questionnaire, load_questionnaire
 
 # DESIGN.md section 3: keys, labels and types are a contract.
 CONTRACT = [

@@ -21,6 +21,7 @@ from bot.app import build_app
 from bot.clock import RealClock
 from bot.config import load_settings
 from bot.domain.calendar_days import DayCalendar
+from bot.resources import public_holidays
 from storage.db import open_database
 
 state = Path(sys.argv[1])
@@ -30,7 +31,7 @@ settings = load_settings(
 build_app(
     settings=settings, db=open_database(settings.database_url), clock=RealClock(), state_dir=state
 )
-DayCalendar("RU").is_school_day(date(2024, 10, 21))
+DayCalendar(public_holidays()).is_school_day(date(2024, 10, 21))
 json.dump(sorted(sys.modules), sys.stdout)
 """
 

@@ -1,7 +1,6 @@
 from datetime import UTC, datetime
 
 from bot.domain.indicators import aggregate_indicators, compute_indicators
-from bot.domain.questionnaire import default_questionnaire
 from bot.domain.report_data import DistrictWeek, Head, SchoolLine
 from bot.domain.report_render import (
     BELOW_SHOWN,
@@ -11,6 +10,7 @@ from bot.domain.report_render import (
     week_label,
 )
 from bot.domain.text_split import VK_MESSAGE_LIMIT, split_message
+from bot.resources import default_questionnaire
 
 QN = default_questionnaire()
 

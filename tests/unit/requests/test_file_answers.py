@@ -10,8 +10,9 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from bot.domain.file_answers import MAX_FILE_BYTES, FileAnswerError, read_table
-from bot.domain.questionnaire import Question, load_questionnaire
+from bot.domain.questionnaire import Question
 from bot.domain.xlsx_template import build_template
+from bot.resources import load_questionnaire
 
 QUESTION: Question = load_questionnaire("bot/questionnaires/class_chats.toml").questions[0]
 HEADER = ["Класс", "Классный руководитель", "Чат создан (да/нет)", "Учеников в чате"]

@@ -10,9 +10,9 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.domain.calendar_days import DayCalendar
-from bot.domain.questionnaire import load_questionnaire
 from bot.domain.request_rounds import DeadlineError, parse_deadline, plan_request
 from bot.domain.xlsx_template import build_template, sheet_title
+from bot.resources import load_questionnaire, public_holidays
 from bot.services.mail import message_id_for, parse_addresses
 
 MSK = ZoneInfo("Europe/Moscow")
@@ -45,7 +45,7 @@ def test_reminders_two_days_before_and_on_the_morning_of_the_deadline() -> None:
         opens_at=_msk(2024, 10, 21, 10, 0),
         deadline_at=_msk(2024, 10, 24, 18, 0),
         tz=MSK,
-        calendar=DayCalendar(),
+        calendar=DayCalendar(public_holidays()),
     )
     assert plan.reminders_at == (_msk(2024, 10, 22, 9, 0), _msk(2024, 10, 24, 9, 0))
     assert plan.summary_at == plan.deadline_at
@@ -57,14 +57,14 @@ def test_reminders_skip_days_off_and_drop_what_does_not_fit() -> None:
         opens_at=_msk(2024, 10, 28, 12, 0),
         deadline_at=_msk(2024, 11, 2, 18, 0),
         tz=MSK,
-        calendar=DayCalendar(),
+        calendar=DayCalendar(public_holidays()),
     )
     assert plan.reminders_at == (_msk(2024, 10, 31, 9, 0), _msk(2024, 11, 1, 9, 0))
     late = plan_request(
         opens_at=_msk(2024, 11, 1, 12, 0),
         deadline_at=_msk(2024, 11, 1, 17, 0),
         tz=MSK,
-        calendar=DayCalendar(),
+        calendar=DayCalendar(public_holidays()),
     )
     assert late.reminders_at == ()
 
