@@ -11,11 +11,11 @@ from vkbottle.dispatch.rules import ABCRule
 from bot.app import AppContext
 from bot.domain import invite_codes
 from bot.domain.commands import parse_command
+from bot.domain.onboarding import Outcome, RedeemResult
 from bot.runtime.access import Payload
 from bot.runtime.replies import reply
 from bot.services import onboarding
 from bot.services.access import Actor
-from bot.services.onboarding import Outcome, RedeemResult
 from bot.texts import onboarding as texts
 from bot.vk.api import describe
 

@@ -7,53 +7,19 @@ without the code even being looked at.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import invite_codes
-from bot.services.rounds import DistrictCalendar, calendar_of
+from bot.domain.onboarding import FAILURES, HeldSchool, Outcome, RedeemResult
+from bot.services.rounds import calendar_of
 from storage.models import Invite, School, SchoolStaff
 from storage.repos import audit, districts, invites, people, throttles
 
 ATTEMPTS = 5
 WINDOW = timedelta(minutes=15)
 BLOCK = timedelta(minutes=15)
-
-
-class Outcome(StrEnum):
-    REDEEMED = "redeemed"
-    ALREADY_YOURS = "already_yours"
-    UNKNOWN = "unknown"  # no such code (or not a code at all)
-    EXPIRED = "expired"
-    REVOKED = "revoked"
-    USED = "used"  # somebody else redeemed it
-    HOLDER_EXISTS = "holder_exists"  # the school already has this role's holder
-    BLOCKED = "blocked"  # too many wrong attempts
-
-
-FAILURES = frozenset({Outcome.UNKNOWN, Outcome.EXPIRED, Outcome.REVOKED, Outcome.USED})
-
-
-@dataclass(frozen=True)
-class HeldSchool:
-    name: str
-    role: str
-
-
-@dataclass(frozen=True)
-class RedeemResult:
-    outcome: Outcome
-    school: str | None = None
-    role: str | None = None
-    person_id: int | None = None
-    first_name: str | None = None
-    held: tuple[HeldSchool, ...] = ()
-    calendar: DistrictCalendar | None = None
-    replaced_vk_id: int | None = None  # the former holder, to be told politely
-    blocked_until: datetime | None = None
 
 
 def throttle_key(vk_id: int) -> str:
@@ -125,6 +91,7 @@ async def redeem(
     await session.flush()
     district = await districts.get(session, school.district_id)
     assert district is not None
+    calendar = calendar_of(district)
     held = await people.staff_with_schools(session, person.id)
     return RedeemResult(
         Outcome.REDEEMED,
@@ -133,7 +100,8 @@ async def redeem(
         person_id=person.id,
         first_name=person.first_name,
         held=tuple(HeldSchool(s.name, staff.role) for staff, s in held),
-        calendar=calendar_of(district),
+        schedule=calendar.schedule,
+        tz=calendar.tz,
         replaced_vk_id=replaced_vk_id,
     )
 

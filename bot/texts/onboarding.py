@@ -6,8 +6,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain.formatting import plural_ru
+from bot.domain.onboarding import HeldSchool, RedeemResult
 from bot.domain.schedule import WeeklyTime
-from bot.services.onboarding import HeldSchool, RedeemResult
 from bot.texts.common import quoted
 
 ROLE_NAMES = {"head": "руководитель", "deputy": "заместитель руководителя"}
@@ -101,14 +101,14 @@ def _held(held: tuple[HeldSchool, ...]) -> str:
 
 
 def welcome(result: RedeemResult, name: str | None) -> str:
-    assert result.calendar is not None and result.role is not None
-    schedule = result.calendar.schedule
+    assert result.schedule is not None and result.tz is not None and result.role is not None
+    schedule = result.schedule
     greeting = f"Здравствуйте, {name}!" if name else "Здравствуйте!"
     count = len(result.held)
     whose = "Теперь за вами закреплена школа" if count == 1 else "Теперь за вами закреплены школы"
     return (
         f"{greeting} {whose}:\n{_held(result.held)}\n\n"
-        f"Каждую неделю {_every(schedule.prompt)} {_zone(result.calendar.tz)} я буду "
+        f"Каждую неделю {_every(schedule.prompt)} {_zone(result.tz)} я буду "
         f"присылать короткий опрос о Сферуме; ответить нужно {_until(schedule.deadline)}. "
         "Если не успеете, я напомню.\n\n"
         f"Подтвердите, пожалуйста: вы — {ROLE_NAMES[result.role]} школы {quoted(result.school)}?"
