@@ -10,9 +10,9 @@ import sys
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.config import ConfigError, load_settings
+from bot.domain.lookups import UnknownDistrict
 from bot.domain.school_table import SchoolTableError
 from bot.logs import setup_logging
-from bot.services.districts import UnknownDistrict
 
 
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:

@@ -11,12 +11,12 @@ from vkbottle.bot import BotLabeler, Message
 from vkbottle.dispatch.rules import ABCRule
 
 from bot.app import AppContext
+from bot.domain.lookups import UnknownDistrict
 from bot.domain.textnorm import fold
 from bot.runtime.access import Cmd
 from bot.runtime.replies import reply
 from bot.services import request_dialog
 from bot.services.access import Action, Actor, authorize
-from bot.services.districts import UnknownDistrict
 from bot.services.mail import parse_addresses, set_district_emails
 from bot.texts import requests as texts
 from storage.repos import districts

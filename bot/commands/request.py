@@ -13,10 +13,11 @@ from rich.console import Console
 from bot.clock import Clock, RealClock
 from bot.commands.context import migrated_database
 from bot.config import Settings
+from bot.domain.lookups import UnknownDistrict
 from bot.domain.questionnaire import QuestionnaireError
 from bot.domain.request_rounds import DeadlineError, parse_deadline
 from bot.resources import load_questionnaire
-from bot.services.districts import UnknownDistrict, require_district
+from bot.services.districts import require_district
 from bot.services.mail import parse_addresses, set_district_emails
 from bot.services.requests import RequestError, create_request, resolve_schools
 from bot.texts import requests as texts

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import unicodedata
+from dataclasses import dataclass
 
 # Crockford-like alphabet: no 0/O, 1/I/L, U — nothing to misread on a phone.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -51,3 +52,16 @@ def looks_like_attempt(text: str) -> bool:
     if not 6 <= len(cleaned) <= 24 or not any(ch.isdigit() for ch in cleaned):
         return False
     return all(ch.isalnum() or ch in _ATTEMPT_CHARS for ch in cleaned) and cleaned.count(" ") <= 2
+
+
+@dataclass(frozen=True)
+class Reissued:
+    """A school's new invite code for a role, and what issuing it undid."""
+
+    school: str
+    district: str
+    role: str
+    code: str
+    link: str | None
+    revoked: int  # the role's unused codes cancelled
+    has_holder: bool  # whoever redeems the new code replaces them

@@ -3,11 +3,12 @@ list the schools nobody has joined for yet."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.invite_codes import Reissued
+from bot.domain.lookups import SchoolNotFound
 from bot.domain.textnorm import fold
 from bot.services import invites as invite_service
 from storage.models import District, School
@@ -15,23 +16,6 @@ from storage.repos import audit, districts, invites, people
 
 DEPUTY_WORDS = frozenset({"deputy", "зам", "заместитель", "заместителя", "заместителю"})
 MAX_CANDIDATES = 10
-
-
-class SchoolNotFound(LookupError):
-    def __init__(self, text: str, candidates: list[str]) -> None:
-        super().__init__(text)
-        self.text, self.candidates = text, candidates  # several matches: which one?
-
-
-@dataclass(frozen=True)
-class Reissued:
-    school: str
-    district: str
-    role: str
-    code: str
-    link: str | None
-    revoked: int
-    has_holder: bool
 
 
 def split_role(text: str) -> tuple[str, str]:

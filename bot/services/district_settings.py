@@ -2,40 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.calendar_days import RangesError, parse_ranges_ru
+from bot.domain.districts import DistrictOverview, Holidays
+from bot.domain.lookups import AmbiguousDistrict, NoSuchDistrict, UnknownZone
 from bot.domain.schedule import Schedule, ScheduleError
 from bot.domain.textnorm import fold
-from bot.services.districts import UnknownDistrict
 from storage.models import District
 from storage.repos import audit, districts
 
 NATIONAL_CALENDAR = "ru_schools"
 CLEAR_WORDS = frozenset({"нет", "очистить", "убрать", "-"})
 CALENDAR_WORDS = frozenset({"календарь", "по стране", "федеральный"})
-
-
-class AmbiguousDistrict(LookupError):
-    def __init__(self, text: str, candidates: list[str]) -> None:
-        super().__init__(f"«{text}» подходит к нескольким районам")
-        self.text, self.candidates = text, candidates
-
-
-class NoSuchDistrict(UnknownDistrict):
-    """Unknown, with the names an admin could have meant."""
-
-    def __init__(self, name: str, known: list[str]) -> None:
-        super().__init__(name)
-        self.known = known
-
-
-class UnknownZone(ValueError):
-    pass
 
 
 # Everything an admin's typing can cause here; each carries what to tell them.
@@ -55,12 +37,6 @@ async def find_district(session: AsyncSession, text: str) -> District:
     if partial:
         raise AmbiguousDistrict(text, [d.name for d in partial])
     raise NoSuchDistrict(text, [d.name for d in everything])
-
-
-@dataclass(frozen=True)
-class Holidays:
-    ranges: list[tuple[date, date]]
-    calendar: str | None
 
 
 def holidays_of(district: District) -> Holidays:
@@ -143,17 +119,6 @@ def _audit(
     audit.record(
         session, action=action, at=now, actor_id=actor_id, district_id=district.id, **details
     )
-
-
-@dataclass(frozen=True)
-class DistrictOverview:
-    name: str
-    schools: int
-    heads: int
-    officials: int
-    tz: str
-    schedule: Schedule
-    holidays: Holidays
 
 
 async def overview(session: AsyncSession) -> list[DistrictOverview]:

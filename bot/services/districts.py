@@ -7,15 +7,10 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.lookups import UnknownDistrict
 from bot.domain.school_table import SchoolRow, school_key
 from storage.models import District
 from storage.repos import audit, districts
-
-
-class UnknownDistrict(LookupError):
-    def __init__(self, name: str) -> None:
-        super().__init__(f"Район «{name}» не найден")
-        self.name = name
 
 
 @dataclass(frozen=True)

@@ -6,16 +6,11 @@ from collections.abc import Sequence
 
 from bot.domain import invite_codes
 from bot.domain.calendar_days import RangesError, format_ranges_ru
+from bot.domain.districts import DistrictOverview, Holidays
 from bot.domain.formatting import plural_ru
+from bot.domain.invite_codes import Reissued
+from bot.domain.lookups import AmbiguousDistrict, NoSuchDistrict, SchoolNotFound, UnknownZone
 from bot.domain.schedule import Schedule, ScheduleError
-from bot.services.admin import Reissued, SchoolNotFound
-from bot.services.district_settings import (
-    AmbiguousDistrict,
-    DistrictOverview,
-    Holidays,
-    NoSuchDistrict,
-    UnknownZone,
-)
 from bot.texts.onboarding import ROLE_NAMES
 
 MENU = (

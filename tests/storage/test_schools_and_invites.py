@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from bot.clock import FakeClock
 from bot.domain import invite_codes
+from bot.domain.lookups import UnknownDistrict
 from bot.domain.school_table import parse_school_table
 from bot.services import districts, invites
 from storage.db import Database
@@ -74,7 +75,7 @@ async def test_invites_are_distinct_hashed_and_expiring(db: Database, clock: Fak
 
 
 async def test_unknown_district_is_named(db: Database, clock: FakeClock) -> None:
-    with pytest.raises(districts.UnknownDistrict, match="Нет такого"):
+    with pytest.raises(UnknownDistrict, match="Нет такого"):
         async with db.sessions.begin() as session:
             await invites.issue_for_district(
                 session=session,
