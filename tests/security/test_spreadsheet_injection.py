@@ -24,12 +24,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli import main
 from bot.clock import FakeClock
-from bot.domain.questionnaire import default_questionnaire, parse_questionnaire
+from bot.domain.questionnaire import parse_questionnaire
 from bot.domain.report_data import WeekPoint
 from bot.domain.spreadsheet_safety import looks_like_formula
 from bot.domain.weeks import IsoWeek
 from bot.domain.xlsx_template import build_template
 from bot.emulator import Emulator
+from bot.resources import default_questionnaire
 from bot.services import export
 from bot.services.checkin import submit
 from bot.services.request_export import round_workbook
