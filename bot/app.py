@@ -144,7 +144,12 @@ def build_app(
         await bot.process_event(update, api)
 
     pipeline = InboundPipeline(
-        db=db, clock=clock, handle=handle, on_flood=flood_notice, observe=metrics.handled
+        db=db,
+        clock=clock,
+        handle=handle,
+        on_flood=flood_notice,
+        observe=metrics.handled,
+        on_unreadable=metrics.malformed,
     )
     polling = LocalStatePolling(
         state_dir or Path("var"),

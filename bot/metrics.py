@@ -34,6 +34,12 @@ class Metrics:
         self.events_processed = Counter(
             "svodka_events_processed", "VK events handled, by outcome", ["outcome"], registry=r
         )
+        self.events_malformed = Counter(
+            "svodka_events_malformed",
+            "VK events that could not be read: refused (callback, longpoll) or set aside (stored)",
+            ["source"],
+            registry=r,
+        )
         self.handler_seconds = Histogram(
             "svodka_handler_seconds",
             "Time to handle one event",
@@ -77,6 +83,9 @@ class Metrics:
 
     def outbox_row_failed(self, reason: str) -> None:
         self.outbox_failed.labels(reason).inc()
+
+    def malformed(self, source: str) -> None:
+        self.events_malformed.labels(source).inc()
 
     def received(self, source: str, count: int, duplicates: int) -> None:
         self.events_received.labels(source).inc(count)

@@ -252,6 +252,8 @@ class InboundEvent(Base):
     processed_at: Mapped[datetime | None]
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_until: Mapped[datetime | None]
+    # Why an event that could not be read was set aside (processed_at is then set too).
+    failed_reason: Mapped[str | None] = mapped_column(String(200))
 
 
 class OutboxMessage(Base):

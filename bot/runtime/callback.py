@@ -3,6 +3,8 @@
 An event is stored before it is acknowledged (so an `ok` is never lost with a crash) and
 handled afterwards by whichever instance claims it; acknowledging fast keeps VK from
 retrying. A duplicate (VK retried, or a balancer sent it twice) is acknowledged and dropped.
+Only events with the secret that read as VK updates (bot.vk.updates) are stored: one that
+cannot be read would never be handled.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from aiohttp import web
 from bot.clock import Clock
 from bot.config import ConfigError, Settings
 from bot.metrics import Metrics
+from bot.runtime.inbound import refuse
+from bot.vk.updates import MalformedUpdate, Update, parse_update
 from storage.db import Database
 from storage.repos import inbox
 
@@ -74,10 +78,14 @@ class CallbackEndpoint:
         if not self._secret_matches(body.get("secret")):
             logger.warning("callback: refused an event with a wrong secret from %s", request.remote)
             return web.Response(status=403, text="forbidden")
-        event_id = body.get("event_id")
-        if not isinstance(event_id, str) or not event_id:
-            return web.Response(status=400, text="no event_id")
-        return await self._persist(event_id, body)
+        payload = {key: value for key, value in body.items() if key != "secret"}
+        try:
+            update = parse_update(payload)
+        except MalformedUpdate as error:
+            refuse("callback", payload.get("event_id"), error)
+            self._metrics.malformed("callback")
+            return web.Response(status=400, text="malformed event")
+        return await self._persist(update)
 
     def _confirm(self, body: dict[str, Any]) -> web.Response:
         if self._group_id is not None and body.get("group_id") != self._group_id:
@@ -89,16 +97,15 @@ class CallbackEndpoint:
         # Constant-time: the comparison must not tell an attacker how much of it was right.
         return isinstance(given, str) and hmac.compare_digest(given.encode(), self._secret.encode())
 
-    async def _persist(self, event_id: str, body: dict[str, Any]) -> web.Response:
-        payload = {key: value for key, value in body.items() if key != "secret"}
+    async def _persist(self, update: Update) -> web.Response:
         try:
             async with self._db.sessions.begin() as session:
                 fresh = await inbox.persist(
-                    session, event_id=event_id, payload=payload, now=self._clock.now()
+                    session, event_id=update.event_id, payload=update.raw, now=self._clock.now()
                 )
         except Exception as exc:
             # Not stored, so not acknowledged: VK will deliver it again.
-            logger.error("callback: event %s not stored (%s)", event_id, type(exc).__name__)
+            logger.error("callback: event %s not stored (%s)", update.event_id, type(exc).__name__)
             return web.Response(status=500, text="retry")
         self._metrics.received("callback", 1, 0 if fresh else 1)
         if fresh:

@@ -5,8 +5,11 @@ vkbottle starts a task per update with no backpressure; with a database behind t
 handlers that lets tens of thousands of tasks pile up (see shared/notes). Here the poller
 waits in `submit` when the backlog is full, so latency and memory stay flat.
 
-Long Poll updates come through `submit` (deduplicated and stored here); Callback API events
-were stored and deduplicated on receipt, so the event worker passes them to `feed`.
+Long Poll updates come through `submit` (read, deduplicated and stored here); Callback API
+events were read, stored and deduplicated on receipt, so the event worker passes them to
+`feed`. An update that cannot be read (bot.vk.updates) is refused at the door, and one stored
+unreadable (by an earlier release) is set aside as failed: neither ever reaches a handler or
+holds up the updates beside it.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.vk.updates import MalformedUpdate, Update, parse_stored, parse_update
 from storage.db import Database
 from storage.repos import events
 from storage.repos.dialogs import Seen
@@ -34,6 +38,8 @@ FloodNotice = Callable[[int], Awaitable[None]]
 # Told how each update ended ("ok", "failed", "shed") and how long its handler took.
 Observer = Callable[[str, float], None]
 AlsoWrite = Callable[[AsyncSession], Awaitable[None]]
+# Told of each unreadable update and where it was met: "longpoll", "callback" or "stored".
+Unreadable = Callable[[str], None]
 # Handlers at once. The steps that start together read and write the database together
 # (bot/runtime/together.py), and under a burst they start as slots free up: with 32 slots
 # a batch was 25 or 7 steps, with 128 a PostgreSQL step took 12 % less CPU (bench/README.md,
@@ -66,28 +72,21 @@ class PipelineStats:
     processed: int = 0
     failed: int = 0
     shed: int = 0
+    malformed: int = 0
     max_backlog: int = 0
 
 
 @dataclass
 class _Person:
-    queue: deque[dict[str, Any]] = field(default_factory=deque)
+    queue: deque[Update] = field(default_factory=deque)
     worker: asyncio.Task[None] | None = None
     warned: bool = False
 
 
-def person_of(update: dict[str, Any]) -> int | None:
-    obj = update.get("object") or {}
-    if update.get("type") == "message_new":
-        return (obj.get("message") or {}).get("from_id")
-    return obj.get("user_id")
-
-
-def _message_peer(update: dict[str, Any]) -> int | None:
-    if update.get("type") != "message_new":
-        return None
-    peer_id = ((update.get("object") or {}).get("message") or {}).get("peer_id")
-    return peer_id if isinstance(peer_id, int) else None
+def refuse(source: str, event_id: object, error: MalformedUpdate) -> None:
+    """Log an unreadable update: where it was met, its id, why — never its content."""
+    shown = event_id if isinstance(event_id, str) and len(event_id) <= 64 else "(no id)"
+    logger.warning("inbound: unreadable %s update %r refused: %s", source, shown, error)
 
 
 class InboundPipeline:
@@ -102,6 +101,7 @@ class InboundPipeline:
         per_person_limit: int = 20,
         on_flood: FloodNotice | None = None,
         observe: Observer | None = None,
+        on_unreadable: Unreadable | None = None,
     ) -> None:
         self._db = db
         self._clock = clock
@@ -111,6 +111,7 @@ class InboundPipeline:
         self._per_person_limit = per_person_limit
         self._on_flood = on_flood
         self._observe = observe
+        self._on_unreadable = on_unreadable
         self._people: dict[int | str, _Person] = {}
         self._backlog = 0
         self._room = asyncio.Condition()
@@ -120,13 +121,11 @@ class InboundPipeline:
         self._marker: asyncio.Task[None] | None = None
         self.stats = PipelineStats()
 
-    async def submit(
-        self, updates: Iterable[dict[str, Any]], *, also: AlsoWrite | None = None
-    ) -> None:
+    async def submit(self, updates: Iterable[object], *, also: AlsoWrite | None = None) -> None:
         """Accept a batch from the poller; returns once it is queued (or deduplicated).
         `also` writes more in the transaction that stores the batch (the poller's position:
         stored with the batch, never before it, at no extra transaction)."""
-        batch = [u for u in updates if isinstance(u, dict)]
+        batch = [update for raw in updates if (update := self._read("longpoll", raw))]
         if not batch:
             if also is not None:
                 async with self._db.sessions.begin() as session:
@@ -140,16 +139,22 @@ class InboundPipeline:
         self.stats.duplicates += len(batch) - len(fresh)
 
     async def resume(self) -> int:
-        """Queue the updates a previous run stored but did not finish; returns how many."""
+        """Queue the updates a previous run stored but did not finish; returns how many.
+        Those stored unreadable are set aside as failed."""
         async with self._db.reads() as session:
-            pending = await events.unprocessed(session, self._max_backlog)
+            stored = await events.unprocessed(session, self._max_backlog)
+        pending, unreadable = read_stored(stored)
+        if unreadable:
+            async with self._db.sessions.begin() as session:
+                await events.set_aside(session, unreadable, self._clock.now())
+            self.count_unreadable(len(unreadable))
         for update in pending:
             await self._enqueue(update)
         if pending:
             logger.info("resumed %d updates left unhandled by the previous run", len(pending))
         return len(pending)
 
-    async def feed(self, updates: Iterable[dict[str, Any]]) -> None:
+    async def feed(self, updates: Iterable[Update]) -> None:
         """Queue updates already stored and deduplicated (Callback API); each is marked
         processed once handled, like the ones that came through `submit`."""
         for update in updates:
@@ -180,26 +185,35 @@ class InboundPipeline:
         if self._marker is not None:
             await asyncio.gather(self._marker, return_exceptions=True)
 
-    async def _fresh(
-        self, batch: list[dict[str, Any]], also: AlsoWrite | None
-    ) -> list[dict[str, Any]]:
-        ids = [str(u.get("event_id") or "") for u in batch]
-        stored = [(i, u) for i, u in zip(ids, batch, strict=True) if i]
+    def count_unreadable(self, count: int, source: str = "stored") -> None:
+        self.stats.malformed += count
+        if self._on_unreadable is not None:
+            for _ in range(count):
+                self._on_unreadable(source)
+
+    def _read(self, source: str, raw: object) -> Update | None:
+        try:
+            return parse_update(raw)
+        except MalformedUpdate as error:
+            refuse(source, raw.get("event_id") if isinstance(raw, dict) else None, error)
+            self.count_unreadable(1, source)
+            return None
+
+    async def _fresh(self, batch: list[Update], also: AlsoWrite | None) -> list[Update]:
+        stored = [(update.event_id, update.raw) for update in batch]
         async with self._db.sessions.begin() as session:
             new_ids = await events.claim_new(session, stored, self._clock.now())
             if also is not None:
                 await also(session)
         fresh, taken = [], set()
-        for update, event_id in zip(batch, ids, strict=True):
-            if not event_id:
-                fresh.append(update)  # nothing to deduplicate by; VK always sends one
-            elif event_id in new_ids and event_id not in taken:
-                taken.add(event_id)
+        for update in batch:
+            if update.event_id in new_ids and update.event_id not in taken:
+                taken.add(update.event_id)
                 fresh.append(update)
         return fresh
 
-    async def _enqueue(self, update: dict[str, Any]) -> None:
-        key: int | str = person_of(update) or str(update.get("event_id"))
+    async def _enqueue(self, update: Update) -> None:
+        key = update.queue_key
         async with self._room:
             await self._room.wait_for(lambda: self._backlog < self._max_backlog)
         # No await from here on: the person's queue and worker change atomically.
@@ -239,11 +253,8 @@ class InboundPipeline:
             if self._backlog == 0:
                 self._idle.set()
 
-    def _mark_done(self, update: dict[str, Any]) -> None:
-        event_id = update.get("event_id")
-        if not event_id:
-            return
-        self._handled.append(str(event_id))
+    def _mark_done(self, update: Update) -> None:
+        self._handled.append(update.event_id)
         if self._marker is None:
             self._marker = asyncio.create_task(self._record_handled())
 
@@ -262,23 +273,37 @@ class InboundPipeline:
         finally:
             self._marker = None
 
-    async def _run(self, update: dict[str, Any]) -> None:
-        context = EventContext(
-            str(update.get("event_id") or ""), message_peer=_message_peer(update)
-        )
+    async def _run(self, update: Update) -> None:
+        context = EventContext(update.event_id, message_peer=update.message_peer)
         token = current_event.set(context)
         started = time.perf_counter()
         try:
-            await self._handle(update)
+            await self._handle(update.raw)
             self.stats.processed += 1
             self._report("ok", time.perf_counter() - started)
         except Exception:
             self.stats.failed += 1
             self._report("failed", time.perf_counter() - started)
-            logger.exception("update %s (%s) failed", update.get("event_id"), update.get("type"))
+            logger.exception("update %s (%s) failed", update.event_id, update.type)
         finally:
             current_event.reset(token)
 
     def _report(self, outcome: str, seconds: float) -> None:
         if self._observe is not None:
             self._observe(outcome, seconds)
+
+
+def read_stored(
+    rows: Iterable[tuple[str, object]], *, log: bool = True
+) -> tuple[list[Update], list[tuple[str, str]]]:
+    """Stored (event_id, payload) rows read through the one model: the readable updates,
+    and (event_id, reason) of the rows to set aside (logged unless told otherwise)."""
+    readable, unreadable = [], []
+    for event_id, payload in rows:
+        try:
+            readable.append(parse_stored(event_id, payload))
+        except MalformedUpdate as error:
+            if log:
+                refuse("stored", event_id, error)
+            unreadable.append((event_id, str(error)))
+    return readable, unreadable

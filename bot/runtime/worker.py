@@ -4,7 +4,8 @@ Each instance claims a batch of unprocessed `inbound_events` for `claim_ttl` and
 to its pipeline, which marks each processed once handled. Claims of a killed instance expire and
 are taken over by another. A person's events are never split between two live instances:
 claiming is one-at-a-time and skips people whose earlier events someone else holds, so the
-pipeline's per-person ordering holds across instances.
+pipeline's per-person ordering holds across instances. An event stored unreadable is set aside
+as failed in the claiming transaction, and the claim goes on with the others.
 """
 
 from __future__ import annotations
@@ -14,20 +15,15 @@ import contextlib
 import logging
 from collections.abc import Awaitable
 from datetime import timedelta
-from typing import Any
 
 from bot.clock import Clock
-from bot.runtime.inbound import InboundPipeline, person_of
+from bot.runtime.inbound import InboundPipeline, read_stored
 from storage.db import Database
-from storage.repos import inbox
+from storage.repos import events, inbox
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_CLAIM_TTL = timedelta(seconds=60)
-
-
-def _person_key(update: dict[str, Any]) -> int | str:
-    return person_of(update) or str(update.get("event_id"))
 
 
 class EventWorker:
@@ -73,31 +69,34 @@ class EventWorker:
                     await asyncio.wait_for(self._first(self._wake.wait(), stop), self._idle_poll_s)
 
     async def claim_once(self) -> int:
-        """Claim and queue one batch; returns how many events were taken."""
+        """Claim and queue one batch; returns how many events were taken or set aside."""
         now = self._clock.now()
         async with self._db.sessions.begin() as session:
             await inbox.lock_claims(session)
-            others = await inbox.claimed_by_others(session, holder=self._holder, now=now)
-            busy = {_person_key(payload) for payload in others}
+            others, _ = read_stored(
+                await inbox.claimed_by_others(session, holder=self._holder, now=now), log=False
+            )
+            busy = {update.queue_key for update in others}
+            claimable = await inbox.claimable(session, now=now, limit=self._batch * 4)
+            readable, unreadable = read_stored((row.event_id, row.payload) for row in claimable)
             taken = []
-            for row in await inbox.claimable(session, now=now, limit=self._batch * 4):
-                if row.payload is None:
+            for update in readable:
+                if update.queue_key in busy:
                     continue
-                key = _person_key(row.payload)
-                if key in busy:
-                    continue
-                taken.append(row)
+                taken.append(update)
                 if len(taken) == self._batch:
                     break
+            await events.set_aside(session, unreadable, now)
             await inbox.set_claim(
                 session,
-                event_ids=[row.event_id for row in taken],
+                event_ids=[update.event_id for update in taken],
                 holder=self._holder,
                 until=now + self._claim_ttl,
             )
+        self._pipeline.count_unreadable(len(unreadable))
         if taken:
-            await self._pipeline.feed([row.payload for row in taken])
-        return len(taken)
+            await self._pipeline.feed(taken)
+        return len(taken) + len(unreadable)
 
     async def release(self) -> None:
         """Hand back claimed but unfinished events so another instance takes them at once."""

@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import InboundEvent
 from storage.upsert import insert_new
 
+REASON_LENGTH = 200
+
 
 async def claim_new(
     session: AsyncSession, updates: Sequence[tuple[str, dict[str, Any]]], now: datetime
@@ -46,15 +48,38 @@ _MARK_PROCESSED = (
 )
 
 
-async def unprocessed(session: AsyncSession, limit: int) -> list[dict[str, Any]]:
-    """Updates stored but never handled (the process died first), oldest first."""
+async def unprocessed(session: AsyncSession, limit: int) -> list[tuple[str, Any]]:
+    """(event_id, payload) of updates stored but never handled (the process died first),
+    oldest first; the payload as stored, to be read through bot.vk.updates."""
     query = (
-        select(InboundEvent.payload)
-        .where(InboundEvent.processed_at.is_(None), InboundEvent.payload.is_not(None))
+        select(InboundEvent.event_id, InboundEvent.payload)
+        .where(InboundEvent.processed_at.is_(None))
         .order_by(InboundEvent.received_at, InboundEvent.event_id)
         .limit(limit)
     )
-    return [payload for payload in await session.scalars(query) if payload]
+    return [(event_id, payload) for event_id, payload in await session.execute(query)]
+
+
+async def set_aside(
+    session: AsyncSession, failures: Sequence[tuple[str, str]], now: datetime
+) -> None:
+    """Take unreadable events out of the queue for good, each with its reason. The payload
+    stays for an operator to look at until the retention sweep deletes the row."""
+    if failures:
+        table = InboundEvent.__table__
+        statement = (
+            update(table)
+            .where(table.c.event_id == bindparam("row_id"), table.c.processed_at.is_(None))
+            .values(
+                processed_at=now,
+                failed_reason=bindparam("reason"),
+                claimed_by=None,
+                claimed_until=None,
+            )
+        )
+        rows = [{"row_id": event_id, "reason": reason[:REASON_LENGTH]}
+                for event_id, reason in failures]  # fmt: skip
+        await session.execute(statement, rows)
 
 
 async def any_processed_before(session: AsyncSession, cutoff: datetime) -> bool:

@@ -36,14 +36,14 @@ async def lock_claims(session: AsyncSession) -> None:
 
 async def claimed_by_others(
     session: AsyncSession, *, holder: str, now: datetime
-) -> list[dict[str, Any]]:
-    """Payloads of unprocessed events another instance holds a live claim on."""
-    query = select(InboundEvent.payload).where(
+) -> list[tuple[str, Any]]:
+    """(event_id, payload) of unprocessed events another instance holds a live claim on."""
+    query = select(InboundEvent.event_id, InboundEvent.payload).where(
         InboundEvent.processed_at.is_(None),
         InboundEvent.claimed_until > now,
         InboundEvent.claimed_by != holder,
     )
-    return [payload for payload in await session.scalars(query) if payload]
+    return [(event_id, payload) for event_id, payload in await session.execute(query)]
 
 
 async def claimable(session: AsyncSession, *, now: datetime, limit: int) -> list[InboundEvent]:
@@ -88,3 +88,9 @@ async def pending_count(session: AsyncSession) -> int:
         select(func.count()).select_from(InboundEvent).where(InboundEvent.processed_at.is_(None))
     )
     return int(await session.scalar(query) or 0)
+
+
+async def oldest_unprocessed(session: AsyncSession) -> datetime | None:
+    """When the oldest event still waiting to be handled arrived (None: none waits)."""
+    query = select(func.min(InboundEvent.received_at)).where(InboundEvent.processed_at.is_(None))
+    return await session.scalar(query)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
@@ -18,8 +18,10 @@ from bot.clock import FakeClock
 from bot.config import load_settings
 from bot.metrics import Metrics
 from bot.runtime.callback import CallbackEndpoint
+from bot.vk.updates import MalformedUpdate, parse_update
 from storage.db import Database
 from storage.models import InboundEvent
+from tests.utils.updates import message_new
 
 SECRET = "s3cr3t-callback-key"
 CONFIRMATION = "a1b2c3d4"
@@ -86,16 +88,45 @@ async def test_anything_without_the_secret_is_refused_and_never_stored(
     assert await _stored(sqlite_db) == before
 
 
+WITH_SECRET = st.fixed_dictionaries(
+    {"secret": st.just(SECRET)},
+    optional={
+        "type": st.sampled_from(["message_new", "message_event", "message_allow", "x"]) | JSON,
+        "group_id": st.just(1) | st.integers(),
+        "event_id": st.text(min_size=1, max_size=70) | JSON,
+        "object": st.fixed_dictionaries(
+            {}, optional={"message": JSON, "user_id": JSON, "peer_id": JSON, "event_id": JSON}
+        )
+        | JSON,
+    },
+)
+
+
+@settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(body=WITH_SECRET)
+async def test_with_the_secret_only_readable_events_are_stored(
+    callback: TestClient, sqlite_db: Database, body: dict[str, Any]
+) -> None:
+    assume(body.get("type") != "confirmation")
+    before = await _stored(sqlite_db)
+    answer = await callback.post("/callback", data=json.dumps(body))
+    stored = await _stored(sqlite_db) - before
+    try:
+        parse_update({key: value for key, value in body.items() if key != "secret"})
+    except MalformedUpdate:
+        assert (answer.status, stored) == (400, 0)
+        return
+    assert (answer.status, await answer.text()) == (200, "ok")
+
+
 async def test_the_same_event_retried_is_stored_once(
     callback: TestClient, sqlite_db: Database
 ) -> None:
-    event = {
-        "type": "message_new",
-        "group_id": 1,
-        "event_id": "retried-1",
-        "object": {"message": {"from_id": 5, "peer_id": 5, "text": "привет"}},
-        "secret": SECRET,
-    }
+    event = {**message_new("retried-1", 5), "secret": SECRET}
     answers = [await callback.post("/callback", json=event) for _ in range(5)]
     assert [(a.status, await a.text()) for a in answers] == [(200, "ok")] * 5
     assert await _stored(sqlite_db) == 1

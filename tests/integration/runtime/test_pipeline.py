@@ -12,6 +12,7 @@ from storage.db import Database
 from storage.models import InboundEvent
 from storage.repos import app_state
 from tests.utils.harness import running_bot
+from tests.utils.updates import message_new
 
 # Known people get the "unknown command" hint; strangers get the bot's introduction instead.
 KNOWN = [100, 200]
@@ -97,7 +98,7 @@ async def test_the_poller_s_position_is_stored_in_the_transaction_of_its_batch(
         return store
 
     pipeline = InboundPipeline(db=db, clock=clock, handle=handle)
-    update = {"type": "message_new", "event_id": "e1", "object": {"message": {"from_id": 5}}}
+    update = message_new("e1", 5)
     await pipeline.submit([update], also=position("11"))
     await pipeline.submit([], also=position("12"))  # an empty answer moves the position too
     with pytest.raises(OSError, match="went away"):
