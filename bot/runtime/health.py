@@ -1,7 +1,9 @@
 """`/healthz` (the process answers), `/readyz` (it can do its work), `/metrics`.
 
-Ready means: the database answers, its schema is at the head revision, and VK answered
-recently (or answers a cheap probe now). A balancer takes a not-ready instance out.
+Ready means: the database answers, its schema is at the head revision, VK answered
+recently (or answers a cheap probe now), and no inbound event has waited to be handled for
+more than a minute (a stuck queue: handled events are seconds old). A balancer takes a
+not-ready instance out.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from aiohttp import web
 
@@ -18,10 +20,12 @@ from bot.metrics import CONTENT_TYPE, Metrics
 from bot.vk.api import SvodkaAPI, describe
 from storage.db import Database
 from storage.migrate import HEADS, schema_heads
+from storage.repos import inbox
 
 logger = logging.getLogger(__name__)
 
 VK_FRESH = timedelta(minutes=5)
+INBOUND_STUCK = timedelta(minutes=1)
 CHECK_TIMEOUT_S = 5.0
 
 
@@ -52,7 +56,22 @@ class Health:
             checks["database"] = f"unreachable ({type(exc).__name__})"
             checks["migrations"] = "unknown"
         checks["vk"] = await self._vk()
+        checks["inbound"] = await self._inbound() if checks["database"] == "ok" else "unknown"
         return checks
+
+    async def _inbound(self) -> str:
+        try:
+            oldest = await asyncio.wait_for(self._oldest_unprocessed(), CHECK_TIMEOUT_S)
+        except Exception as exc:
+            return f"unknown ({type(exc).__name__})"
+        waited = self._clock.now() - oldest if oldest is not None else timedelta(0)
+        if waited <= INBOUND_STUCK:
+            return "ok"
+        return f"stuck (the oldest unhandled event waits {int(waited.total_seconds())} s)"
+
+    async def _oldest_unprocessed(self) -> datetime | None:
+        async with self._db.reads() as session:
+            return await inbox.oldest_unprocessed(session)
 
     async def _schema_heads(self) -> set[str]:
         async with self._db.engine.connect() as connection:

@@ -66,7 +66,12 @@ async def test_health_ready_and_metrics(db: Database, clock: FakeClock, tmp_path
             async with http.get(f"{base}/readyz") as answer:
                 assert answer.status == 200, await answer.text()
                 body = await answer.json()
-            assert body["checks"] == {"database": "ok", "migrations": "ok", "vk": "ok"}
+            assert body["checks"] == {
+                "database": "ok",
+                "migrations": "ok",
+                "vk": "ok",
+                "inbound": "ok",
+            }
             group.emulator.inject_fault(method="messages.send", error_code=901, times=1)
             url = f"{base}/callback"
             assert await group.emulator.use_callback(url, "callback-secret-42", "c0nf1rm-me")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -125,3 +126,27 @@ async def test_long_poll_skips_a_malformed_update_and_sets_stored_garbage_aside(
         assert await session.get(InboundEvent, "e-garb") is None
         pending = select(InboundEvent).where(InboundEvent.processed_at.is_(None))
         assert list(await session.scalars(pending)) == []
+
+
+async def test_readiness_reports_a_stuck_inbound_queue(
+    db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    async with cluster(db, clock, tmp_path) as group:
+        a = group.new_instance("a", callback=True)
+        await a.start()
+        assert (await a.health.readiness())["inbound"] == "ok"
+        # Events of someone else's claim, not finished: nothing this instance may take yet.
+        async with db.sessions.begin() as session:
+            session.add(
+                InboundEvent(
+                    event_id="held",
+                    received_at=clock.now(),
+                    payload={"type": "group_join", "event_id": "held", "object": {}},
+                    claimed_by="elsewhere",
+                    claimed_until=clock.now() + timedelta(hours=1),
+                )
+            )
+        assert (await a.health.readiness())["inbound"] == "ok"
+        clock.advance(timedelta(seconds=61))
+        verdict = (await a.health.readiness())["inbound"]
+        assert verdict.startswith("stuck"), verdict
