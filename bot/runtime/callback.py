@@ -3,8 +3,8 @@
 An event is stored before it is acknowledged (so an `ok` is never lost with a crash) and
 handled afterwards by whichever instance claims it; acknowledging fast keeps VK from
 retrying. A duplicate (VK retried, or a balancer sent it twice) is acknowledged and dropped.
-Only events with the secret that read as VK updates (bot.vk.updates) are stored: one that
-cannot be read would never be handled.
+Only events with the secret, for this community (VK_GROUP_ID), that read as VK updates
+(bot.vk.updates) are stored: one that cannot be read would never be handled.
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ from storage.repos import inbox
 logger = logging.getLogger(__name__)
 
 
-def require_callback_settings(settings: Settings) -> tuple[str, str]:
-    """The secret and the confirmation string, or a one-line ConfigError naming what is missing."""
+def require_callback_settings(settings: Settings) -> tuple[str, str, int]:
+    """The secret, the confirmation string and the community id, or a one-line ConfigError
+    naming what is missing."""
     secret = settings.callback_secret.get_secret_value() if settings.callback_secret else ""
     if not secret:
         raise ConfigError(
@@ -39,7 +40,9 @@ def require_callback_settings(settings: Settings) -> tuple[str, str]:
         raise ConfigError(
             "CALLBACK_CONFIRMATION: not set (the string VK asks the server to return)"
         )
-    return secret, settings.callback_confirmation
+    if settings.vk_group_id is None:
+        raise ConfigError("VK_GROUP_ID: not set (every Callback API event is checked against it)")
+    return secret, settings.callback_confirmation, settings.vk_group_id
 
 
 class CallbackEndpoint:
@@ -52,8 +55,7 @@ class CallbackEndpoint:
         metrics: Metrics,
         on_persisted: Callable[[], None],
     ) -> None:
-        self._secret, self._confirmation = require_callback_settings(settings)
-        self._group_id = settings.vk_group_id
+        self._secret, self._confirmation, self._group_id = require_callback_settings(settings)
         self._db = db
         self._clock = clock
         self._metrics = metrics
@@ -85,10 +87,13 @@ class CallbackEndpoint:
             refuse("callback", payload.get("event_id"), error)
             self._metrics.malformed("callback")
             return web.Response(status=400, text="malformed event")
+        if update.group_id != self._group_id:
+            logger.warning("callback: refused an event for another community %s", update.group_id)
+            return web.Response(status=403, text="forbidden")
         return await self._persist(update)
 
     def _confirm(self, body: dict[str, Any]) -> web.Response:
-        if self._group_id is not None and body.get("group_id") != self._group_id:
+        if body.get("group_id") != self._group_id:
             logger.warning("callback: confirmation for another group %s", body.get("group_id"))
             return web.Response(status=403, text="forbidden")
         return web.Response(text=self._confirmation)

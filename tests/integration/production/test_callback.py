@@ -21,6 +21,7 @@ from tests.integration.production.cluster import (
     RoundRobin,
     cluster,
 )
+from tests.utils.updates import message_new
 
 PEOPLE = range(100, 106)
 
@@ -87,6 +88,26 @@ async def test_wrong_or_missing_secret_and_garbage_are_refused(
         assert (await post(instance.port, [1, 2]))[0] == 400
         assert await stored_events(db) == 0
         assert group.emulator.sent_items() == []
+
+
+async def test_an_event_for_another_community_is_refused_and_not_acted_on(
+    db: Database, clock: FakeClock, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with cluster(db, clock, tmp_path) as group:
+        group.emulator.add_user(100, "Имя", "Фамилия")
+        instance = group.new_instance("a", callback=True)
+        await instance.start()
+        url = f"http://127.0.0.1:{instance.port}/callback"
+        assert await group.emulator.use_callback(url, SECRET, CONFIRMATION)
+        event = {**message_new("other-1", 100, "что это?"), "secret": SECRET}
+        assert await post(instance.port, {**event, "group_id": 999}) == (403, "forbidden")
+        assert await post(instance.port, {**event, "group_id": None}) == (403, "forbidden")
+        assert "another community 999" in caplog.text
+        assert await stored_events(db) == 0
+        await group.emulator.deliver_message(100, "а это наше")
+        await group.settle([instance])
+        assert replies_per_person(group.emulator) == {100: 1}
+        assert await stored_events(db) == 1
 
 
 async def test_two_instances_handle_every_event_once(

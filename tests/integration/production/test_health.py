@@ -106,6 +106,11 @@ async def test_readiness_fails_when_the_database_is_gone(
     [
         (["run"], {}, "VK_TOKEN"),
         (["run", "--callback"], {"VK_TOKEN": "token-123456"}, "CALLBACK_SECRET"),
+        (
+            ["run", "--callback"],
+            {"VK_TOKEN": "token-123456", "CALLBACK_SECRET": "s", "CALLBACK_CONFIRMATION": "c"},
+            "VK_GROUP_ID",
+        ),
     ],
 )
 def test_run_refuses_to_start_without_settings(
@@ -117,7 +122,7 @@ def test_run_refuses_to_start_without_settings(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    for name in ("VK_TOKEN", "CALLBACK_SECRET", "CALLBACK_CONFIRMATION"):
+    for name in ("VK_TOKEN", "VK_GROUP_ID", "CALLBACK_SECRET", "CALLBACK_CONFIRMATION"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
