@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.runtime.flood import FloodLog
 from bot.vk.updates import MalformedUpdate, Update, parse_stored, parse_update
 from storage.db import Database
 from storage.repos import events
@@ -112,6 +113,7 @@ class InboundPipeline:
         self._on_flood = on_flood
         self._observe = observe
         self._on_unreadable = on_unreadable
+        self._floods = FloodLog(clock)
         self._people: dict[int | str, _Person] = {}
         self._backlog = 0
         self._room = asyncio.Condition()
@@ -184,6 +186,7 @@ class InboundPipeline:
         self._people.clear()
         if self._marker is not None:
             await asyncio.gather(self._marker, return_exceptions=True)
+        self._floods.close()
 
     def count_unreadable(self, count: int, source: str = "stored") -> None:
         self.stats.malformed += count
@@ -214,13 +217,14 @@ class InboundPipeline:
 
     async def _enqueue(self, update: Update) -> None:
         key = update.queue_key
+        self._floods.tick()
         async with self._room:
             await self._room.wait_for(lambda: self._backlog < self._max_backlog)
         # No await from here on: the person's queue and worker change atomically.
         person = self._people.setdefault(key, _Person())
         if len(person.queue) >= self._per_person_limit:
             self.stats.shed += 1
-            logger.warning("flood: dropped an update of one person (queue %d)", len(person.queue))
+            self._floods.dropped(key, len(person.queue))
             if not person.warned and self._on_flood and isinstance(key, int):
                 person.warned = True
                 asyncio.create_task(self._on_flood(key))

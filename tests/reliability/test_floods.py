@@ -3,8 +3,13 @@ answered, each person exactly once."""
 
 from __future__ import annotations
 
+import logging
+import re
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
+
+import pytest
 
 from bot.clock import FakeClock
 from bot.texts import common as texts
@@ -59,3 +64,31 @@ async def test_2000_heads_writing_in_the_same_minute_each_get_exactly_one_reply(
         stats = bot.app.pipeline.stats
     assert stats.received == HEADS and stats.failed == 0 and stats.shed == 0
     assert len(per_peer) == HEADS and set(per_peer.values()) == {1}
+
+
+async def test_a_flood_is_logged_once_a_minute_per_person_not_once_per_drop(
+    sqlite_db: Database, clock: FakeClock, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="bot.runtime")
+    flooders = [100, 101]
+
+    def flood_lines() -> list[str]:
+        return [r.getMessage() for r in caplog.records if r.getMessage().startswith("flood:")]
+
+    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+        bot.emulator.flood_limit = 10_000
+        for vk_id in [*flooders, 200]:
+            bot.user(vk_id)
+        for n in range(HEADS // len(flooders)):
+            for vk_id in flooders:
+                await bot.emulator.deliver_message(vk_id, f"спам {n}")
+        await bot.settle()
+        shed = bot.app.pipeline.stats.shed
+        # Each flooder's first drop is logged as it happens; the rest wait for the minute.
+        assert len(flood_lines()) == len(flooders)
+        clock.advance(timedelta(seconds=61))
+        await bot.say(200, "привет")  # any later update closes the minute
+        lines = flood_lines()
+    assert shed > 0.9 * HEADS
+    assert len(lines) == 2 * len(flooders), lines
+    assert sum(int(re.search(r"dropped (\d+)", line)[1]) for line in lines) == shed
