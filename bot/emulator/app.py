@@ -153,6 +153,9 @@ class Emulator:
                     raise VKError(5)
                 if self.faults.over_rate():
                     raise VKError(6)
+            delay = self.faults.take_method_delay(name)
+            if delay:
+                await asyncio.sleep(delay)
             injected = self.faults.take_method_error(name)
             if injected is not None:
                 raise VKError(injected)

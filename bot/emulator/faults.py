@@ -11,6 +11,8 @@ from typing import Any
 class Faults:
     rps: float
     method_errors: dict[str, list[int]] = field(default_factory=dict)  # method -> [code, times]
+    # method -> [seconds, times]: a slow VK, e.g. to kill a sender in the middle of a fan-out.
+    method_delays: dict[str, list[float]] = field(default_factory=dict)
     drop_connections: int = 0
     http_status: int = 0
     http_status_times: int = 0
@@ -30,13 +32,16 @@ class Faults:
             "http_status",
             "longpoll_failed",
             "longpoll_hang_s",
+            "delay_s",
         }
         unknown = set(spec) - known
         if unknown:
             raise ValueError(f"unknown fault fields: {sorted(unknown)}")
+        method = str(spec.get("method") or "*")
         if "error_code" in spec:
-            method = str(spec.get("method") or "*")
             self.method_errors[method] = [int(spec["error_code"]), int(spec.get("times", 1))]
+        if "delay_s" in spec:
+            self.method_delays[method] = [float(spec["delay_s"]), int(spec.get("times", 1))]
         if "rps" in spec:
             self.rps = float(spec["rps"])
         if "drop_connections" in spec:
@@ -53,16 +58,12 @@ class Faults:
 
     def take_method_error(self, method: str) -> int | None:
         """The injected error code for this call, consuming one of its `times`."""
-        for key in (method, "*"):
-            entry = self.method_errors.get(key)
-            if entry:
-                code, times = entry
-                if times <= 1:
-                    del self.method_errors[key]
-                else:
-                    entry[1] = times - 1
-                return code
-        return None
+        code = _take(self.method_errors, method)
+        return None if code is None else int(code)
+
+    def take_method_delay(self, method: str) -> float:
+        """How long this call waits before it is handled, consuming one of its `times`."""
+        return float(_take(self.method_delays, method) or 0.0)
 
     def take_drop(self) -> bool:
         if self.drop_connections > 0:
@@ -85,3 +86,17 @@ class Faults:
             self._window, self._window_count = window, 0
         self._window_count += 1
         return self._window_count > self.rps
+
+
+def _take(table: dict[str, Any], method: str) -> Any:
+    """The value injected for `method` (or for any, "*"), consuming one of its `times`."""
+    for key in (method, "*"):
+        entry = table.get(key)
+        if entry:
+            value, times = entry
+            if times <= 1:
+                del table[key]
+            else:
+                entry[1] = times - 1
+            return value
+    return None

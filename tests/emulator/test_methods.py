@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from .conftest import TOKEN, Server
@@ -62,6 +63,18 @@ async def test_injected_internal_error_10(server: Server) -> None:
     ]
     assert codes == [10, 10, None]
     assert [c["error_code"] for c in await server.client.calls("messages.send")] == [10, 10, None]
+
+
+async def test_injected_delay_holds_the_call_then_answers_it(server: Server) -> None:
+    await server.client.add_user(5)
+    await server.client.faults(method="messages.send", delay_s=1.0, times=1)
+    slow = asyncio.ensure_future(server.call("messages.send", peer_id=5, random_id=1, message="x"))
+    # Other methods, and the control API, are not held up meanwhile.
+    assert "response" in await server.call("groups.getById")
+    assert not slow.done() and await server.client.sent() == []
+    assert "response" in await slow
+    assert [item["text"] for item in await server.client.sent()] == ["x"]
+    assert "response" in await server.call("messages.send", peer_id=5, random_id=2, message="y")
 
 
 async def test_missing_parameters_are_error_100(server: Server) -> None:
