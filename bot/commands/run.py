@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import signal
-import socket
 import sys
-import uuid
 from pathlib import Path
 
 from bot.app import build_app
@@ -20,6 +17,7 @@ from bot.clock import RealClock
 from bot.commands.context import migrated_database
 from bot.config import Settings
 from bot.runtime.callback import require_callback_settings
+from bot.runtime.identity import instance_name
 from bot.runtime.instance import Instance, Options
 from bot.runtime.longpoll import LongPollBusy
 from bot.scheduler import Scheduler
@@ -45,11 +43,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     run.set_defaults(handler=run_bot)
 
 
-def instance_name() -> str:
-    """Readable in logs and in the database: which host and process holds what."""
-    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-
-
 async def run_bot(args: argparse.Namespace, settings: Settings) -> int:
     settings.require_token()
     if args.callback:
@@ -61,19 +54,22 @@ async def run_bot(args: argparse.Namespace, settings: Settings) -> int:
         metrics_port=args.metrics_port,
         wait_for_lease=not args.no_wait,
     )
+    state_dir = Path("var")
     try:
-        async with migrated_database(settings) as db:
-            app = build_app(
-                settings=settings,
-                db=db,
-                clock=RealClock(),
-                state_dir=Path("var"),
-                instance_id=instance_name(),
-            )
-            # Every instance ticks: planning is serialised per district in the database, and
-            # outbox rows are claimed, so the work splits without duplicates.
-            scheduler = Scheduler(app.context, metrics=app.metrics)
-            clean = await serve(Instance(app, options, [scheduler]))
+        # Named after the host and the state directory: the same instance after a restart.
+        with instance_name(state_dir) as name:
+            async with migrated_database(settings) as db:
+                app = build_app(
+                    settings=settings,
+                    db=db,
+                    clock=RealClock(),
+                    state_dir=state_dir,
+                    instance_id=name,
+                )
+                # Every instance ticks: planning is serialised per district in the database,
+                # and outbox rows are claimed, so the work splits without duplicates.
+                scheduler = Scheduler(app.context, metrics=app.metrics)
+                clean = await serve(Instance(app, options, [scheduler]))
     except LongPollBusy as busy:
         print(
             f"Ошибка: Long Poll уже читает другой экземпляр ({busy.holder}); "

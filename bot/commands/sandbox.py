@@ -11,6 +11,7 @@ from pathlib import Path
 from bot.clock import RealClock
 from bot.commands.context import migrated_database
 from bot.config import Settings
+from bot.runtime.identity import instance_name
 
 logger = logging.getLogger(__name__)
 
@@ -46,23 +47,27 @@ def _moment(text: str) -> datetime:
 async def run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.scheduler.sandbox import start_sandbox, stored_clock
 
-    async with migrated_database(settings) as db:
-        start = args.now or await stored_clock(db) or RealClock().now()
-        sandbox = await start_sandbox(
-            settings=settings,
-            db=db,
-            start=start,
-            host=args.host,
-            port=args.port,
-            state_dir=Path("var"),
-            vk_api_url=args.vk_api_url,
-        )
-        print(f"Песочница запущена: {sandbox.base_url}")
-        vk_api_url = sandbox.app.context.settings.vk_api_url
-        print(f"VK_API_URL={vk_api_url}, часы: {sandbox.base_url}/_sandbox/clock")
-        print(f"Время песочницы: {sandbox.clock.now().isoformat()}. Остановить — Ctrl+C.")
-        try:
-            await asyncio.Event().wait()
-        finally:
-            await sandbox.close()
+    state_dir = Path("var")
+    # The same name after a restart: rows a killed sandbox was sending are taken back at once.
+    with instance_name(state_dir) as name:
+        async with migrated_database(settings) as db:
+            start = args.now or await stored_clock(db) or RealClock().now()
+            sandbox = await start_sandbox(
+                settings=settings,
+                db=db,
+                start=start,
+                host=args.host,
+                port=args.port,
+                state_dir=state_dir,
+                vk_api_url=args.vk_api_url,
+                instance_id=name,
+            )
+            print(f"Песочница запущена: {sandbox.base_url}")
+            vk_api_url = sandbox.app.context.settings.vk_api_url
+            print(f"VK_API_URL={vk_api_url}, часы: {sandbox.base_url}/_sandbox/clock")
+            print(f"Время песочницы: {sandbox.clock.now().isoformat()}. Остановить — Ctrl+C.")
+            try:
+                await asyncio.Event().wait()
+            finally:
+                await sandbox.close()
     return 0

@@ -1,7 +1,8 @@
 """A named database lease held by this instance: one Long Poll reader, one planner.
 
 The lease expires `ttl` after its last renewal (by the clock every instance shares), so
-a killed holder is replaced within `ttl`; a live holder renews every `renew_every_s`.
+a killed holder is replaced within `ttl`; a live holder renews every `renew_every_s`. The
+holder restarted under its name (bot/runtime/identity.py) has the lease back at once.
 """
 
 from __future__ import annotations

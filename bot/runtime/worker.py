@@ -2,7 +2,8 @@
 
 Each instance claims a batch of unprocessed `inbound_events` for `claim_ttl` and feeds them
 to its pipeline, which marks each processed once handled. Claims of a killed instance expire and
-are taken over by another. A person's events are never split between two live instances:
+are taken over by another; the instance itself, restarted under the same name
+(bot/runtime/identity.py), takes them back as it starts. A person's events are never split between two live instances:
 claiming is one-at-a-time and skips people whose earlier events someone else holds, so the
 pipeline's per-person ordering holds across instances. An event stored unreadable is set aside
 as failed in the claiming transaction, and the claim goes on with the others.
@@ -52,6 +53,9 @@ class EventWorker:
         self._wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
+        taken_back = await self._release()
+        if taken_back:
+            logger.info("events: %d claimed by this instance before it stopped", taken_back)
         while not stop.is_set():
             self._wake.clear()
             # Claim only what can start soon: a claim waiting behind a long local queue
@@ -100,14 +104,17 @@ class EventWorker:
 
     async def release(self) -> None:
         """Hand back claimed but unfinished events so another instance takes them at once."""
-        try:
-            async with self._db.sessions.begin() as session:
-                released = await inbox.release_claims(session, holder=self._holder)
-        except Exception as exc:
-            logger.warning("events: claims not released (%s); they expire", type(exc).__name__)
-            return
+        released = await self._release()
         if released:
             logger.info("events: handed back %d unfinished events", released)
+
+    async def _release(self) -> int:
+        try:
+            async with self._db.sessions.begin() as session:
+                return await inbox.release_claims(session, holder=self._holder)
+        except Exception as exc:
+            logger.warning("events: claims not released (%s); they expire", type(exc).__name__)
+            return 0
 
     @staticmethod
     async def _first(awaitable: Awaitable[object], stop: asyncio.Event) -> None:

@@ -22,3 +22,9 @@ async def claim(
             return []
     async with db.sessions.begin() as session:
         return await repo.claim(session, now=now, holder=holder, until=now + lease, limit=limit)
+
+
+async def release_own(*, db: Database, holder: str) -> int:
+    """Hand back what a previous run of this instance was sending when it died."""
+    async with db.sessions.begin() as session:
+        return await repo.release_claims_of(session, holder)

@@ -82,6 +82,7 @@ async def start_sandbox(
     port: int,
     state_dir: Path,
     vk_api_url: str | None = None,
+    instance_id: str | None = None,
 ) -> Sandbox:
     clock = FakeClock(start)
     group_id = settings.vk_group_id or 1
@@ -108,7 +109,9 @@ async def start_sandbox(
             "vk_group_id": group_id,
         }
     )
-    app = build_app(settings=bot_settings, db=db, clock=clock, state_dir=state_dir)
+    app = build_app(
+        settings=bot_settings, db=db, clock=clock, state_dir=state_dir, instance_id=instance_id
+    )
     scheduler = Scheduler(app.context, metrics=app.metrics)
     poller = asyncio.create_task(app.run_long_poll())
     if emulator is not None:

@@ -5,6 +5,9 @@ work.
 
 With a fake clock, `run_due(until)` plays time forward: it steps through every due moment up
 to `until` in order, ticking at each, as if that time had passed for real.
+
+An instance that starts takes back what a previous run of it left `sending` (its name outlives
+a restart: bot/runtime/identity.py), rather than waiting for those claims to expire.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from bot.app import AppContext
 from bot.clock import FakeClock
 from bot.domain.rounds import next_moment_from
 from bot.metrics import Metrics
-from bot.scheduler.claimer import claim
+from bot.scheduler.claimer import claim, release_own
 from bot.scheduler.mail_sender import KIND as MAIL_KIND
 from bot.scheduler.mail_sender import MailSender
 from bot.scheduler.planner import plan
@@ -101,6 +104,9 @@ class Scheduler:
 
     async def start(self) -> None:
         """Tick now and then every `interval_s` (in-memory job store: the DB holds the state)."""
+        released = await release_own(db=self.context.db, holder=self.context.instance_id)
+        if released:
+            logger.info("outbox: %d rows this instance was sending before it stopped", released)
         beat = AsyncIOScheduler()
         # APScheduler times its jobs by the system clock, never by ours (which may be fake):
         # one run at once, then the beat.

@@ -131,6 +131,13 @@ async def release_stale_claims(session: AsyncSession, now: datetime) -> int:
     )
 
 
+async def release_claims_of(session: AsyncSession, holder: str) -> int:
+    """Everything `holder` left `sending` goes back to pending: called by that instance as it
+    starts, so its rows need not wait for their claims to expire."""
+    owned = and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_by == holder)
+    return await _set_status(session, owned, status=PENDING, claimed_by=None, claimed_until=None)
+
+
 async def anything_to_sweep(session: AsyncSession, now: datetime) -> bool:
     """Whether any of the three above would change a row (read first: it usually would not)."""
     conditions = (_answered_pending(), _overdue(now), _stale_claims(now))

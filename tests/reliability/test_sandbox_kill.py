@@ -15,7 +15,9 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 import uuid
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager, suppress
 from dataclasses import dataclass, field
@@ -26,13 +28,13 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from bot.clock import FakeClock
 from bot.emulator import EmulatorClient
 from bot.scheduler.sandbox import SANDBOX_TOKEN
 from storage.db import Database, open_database
-from storage.models import Chat, District, Official, Person, School, SchoolStaff
+from storage.models import Chat, District, Official, OutboxMessage, Person, School, SchoolStaff
 from tests.conftest import PG_SKIP_REASON
 from tests.integration.scheduler.world import (
     CHAT_PEER,
@@ -337,3 +339,95 @@ async def _play(
     finally:
         week.stop()
     return world
+
+
+MONDAY_PROMPTS = moscow("2024-10-21 09:00")
+
+
+# 900 heads is the district of the measurement in docs/reliability.md: soak only.
+@pytest.mark.parametrize(
+    ("engine", "heads"),
+    [
+        ("sqlite", 12),
+        pytest.param("postgresql", 12, marks=pytest.mark.slow),
+        pytest.param("sqlite", 900, marks=pytest.mark.slow),
+    ],
+)
+async def test_sandbox_killed_while_sending_the_monday_prompts_sends_them_on_restart(
+    engine: str, heads: int, tmp_path: Path
+) -> None:
+    """Killed with every prompt claimed and none marked (VK was slow to answer), restarted:
+    the prompts go out at once, at 09:00, not after their claims expire."""
+    emulator_port = _free_port()
+    async with _database_url(engine, tmp_path) as database_url:
+        emulator_args = ["emulator", "--port", str(emulator_port), "--token", SANDBOX_TOKEN]
+        with _process([*emulator_args, "--rps", "0"], tmp_path, _env(database_url)):
+            base = f"http://127.0.0.1:{emulator_port}"
+            await asyncio.gather(
+                _import_schools(tmp_path, database_url), _wait_ready(f"{base}/_emu/stats")
+            )
+            week = KilledWeek(tmp_path, database_url, f"{base}/method/")
+            db = open_database(database_url)
+            try:
+                async with EmulatorClient(base) as emulator:
+                    now = datetime.fromisoformat(START)
+                    await _seed(db, emulator, now)
+                    prompts = 14 + await _more_heads(db, emulator, now, heads - 12)
+                    await week.start(START)
+                    for method in ("execute", "messages.send"):
+                        await emulator.faults(method=method, delay_s=600, times=100_000)
+                    async with aiohttp.ClientSession() as http:
+                        body = {"now": MONDAY_PROMPTS.isoformat()}
+                        moving = asyncio.ensure_future(http.post(week.clock_url, json=body))
+                        await _until_sending(db, prompts)
+                        week.kill("in the Monday prompts")
+                        with suppress(aiohttp.ClientError):
+                            (await moving).close()
+                    for method in ("execute", "messages.send"):
+                        await emulator.faults(method=method, delay_s=0, times=1)
+                    restarted = time.monotonic()
+                    await week.start()
+                    await week.move_to(MONDAY_PROMPTS, random.Random(SEED), kill=False)
+                    took = time.monotonic() - restarted
+                    sent = await emulator.sent()
+                async with db.reads() as session:
+                    rows = list(await session.scalars(select(OutboxMessage)))
+            finally:
+                week.stop()
+                await db.dispose()
+    assert len(rows) == prompts
+    assert {(row.status, row.sent_at) for row in rows} == {("sent", MONDAY_PROMPTS)}
+    per_peer = Counter(item["peer_id"] for item in sent)
+    assert len(per_peer) == prompts and set(per_peer.values()) == {1}
+    print(f"{prompts} prompts claimed by the killed sandbox: all sent {took:.1f} s after restart")
+
+
+async def _more_heads(db: Database, emulator: EmulatorClient, now: datetime, count: int) -> int:
+    """`count` more schools in the district, each with a head the emulator knows."""
+    if count <= 0:
+        return 0
+    async with db.sessions.begin() as session:
+        district = await session.scalar(select(District))
+        for index in range(count):
+            school = School(district_id=district.id, name=f"Школа {index}", created_at=now)
+            head = Person(vk_id=500_000 + index, first_name="Глава", last_name="Ф", created_at=now)
+            session.add_all([school, head])
+            await session.flush()
+            session.add(
+                SchoolStaff(person_id=head.id, school_id=school.id, role="head", created_at=now)
+            )
+    for index in range(count):
+        await emulator.add_user(500_000 + index, "Глава", "Ф")
+    return count
+
+
+async def _until_sending(db: Database, count: int) -> None:
+    async def claimed() -> None:
+        query = select(func.count()).where(OutboxMessage.status == "sending")
+        while True:
+            async with db.reads() as session:
+                if await session.scalar(query) == count:
+                    return
+            await asyncio.sleep(0.05)  # a process working, not fake time passing
+
+    await asyncio.wait_for(claimed(), READY_TIMEOUT_S)

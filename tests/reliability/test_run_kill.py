@@ -1,0 +1,85 @@
+"""`kill -9` of `svodka run` (Long Poll) and a restart: the restarted process is the same
+instance (bot/runtime/identity.py), holds the Long Poll lease at once and answers what was
+written while it was down — it used to wait for its own lease to expire (40–57 s)."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.emulator import EmulatorClient
+from bot.scheduler.sandbox import SANDBOX_TOKEN
+from tests.reliability.test_sandbox_kill import (
+    READY_TIMEOUT_S,
+    _database_url,
+    _env,
+    _free_port,
+    _process,
+    _wait_ready,
+)
+
+HEAD = 100
+# Far above what the restart takes now, below what it took before (the 20 s lease, renewed,
+# and the 5 s retry): a process that waits for a lease does not pass by luck.
+ANSWER_TIMEOUT_S = 60.0
+
+
+def _start_bot(cwd: Path, env: dict[str, str], log: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(cwd / log, "wb"),  # noqa: SIM115 — the child owns it
+    )
+
+
+async def _replies(emulator: EmulatorClient, count: int) -> None:
+    async def arrived() -> None:
+        while len(await emulator.sent(HEAD)) < count:
+            await asyncio.sleep(0.05)  # a process working, not fake time passing
+
+    await asyncio.wait_for(arrived(), ANSWER_TIMEOUT_S)
+
+
+@pytest.mark.parametrize("engine", ["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
+async def test_run_killed_and_restarted_reads_at_once(engine: str, tmp_path: Path) -> None:
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    async with _database_url(engine, tmp_path) as database_url:
+        env = {
+            **_env(database_url),
+            "VK_TOKEN": SANDBOX_TOKEN,
+            "VK_GROUP_ID": "1",
+            "VK_API_URL": f"{base}/method/",
+        }
+        emulator_args = ["emulator", "--port", str(port), "--token", SANDBOX_TOKEN]
+        with _process(emulator_args, tmp_path, env):
+            await _wait_ready(f"{base}/_emu/stats")
+            async with EmulatorClient(base) as emulator:
+                await emulator.add_user(HEAD, "Патимат", "А")
+                bot = _start_bot(tmp_path, env, "run-1.log")
+                try:
+                    assert await emulator.wait_pollers(1, READY_TIMEOUT_S) >= 1
+                    await emulator.send_message(HEAD, "первое")
+                    await _replies(emulator, 1)
+                    bot.send_signal(signal.SIGKILL)
+                    bot.wait()
+                    await emulator.send_message(HEAD, "пока бот лежал")
+                    restarted = time.monotonic()
+                    bot = _start_bot(tmp_path, env, "run-2.log")
+                    await _replies(emulator, 2)
+                    took = time.monotonic() - restarted
+                finally:
+                    if bot.poll() is None:
+                        bot.kill()
+                    bot.wait()
+    log = (tmp_path / "run-2.log").read_text()
+    assert "Long Poll уже читает другой экземпляр" not in log, log
+    print(f"answered {took:.1f} s after the restart")
