@@ -120,6 +120,8 @@ class InboundPipeline:
         self._idle = asyncio.Event()
         self._idle.set()
         self._handled: list[str] = []
+        # Accepted and not yet recorded as handled: what an instance's claims must cover.
+        self._open: set[str] = set()
         self._marker: asyncio.Task[None] | None = None
         self.stats = PipelineStats()
 
@@ -178,12 +180,17 @@ class InboundPipeline:
     def backlog(self) -> int:
         return self._backlog
 
+    def holding(self) -> list[str]:
+        """Event ids queued, in a handler, or handled but not yet recorded as such."""
+        return list(self._open)
+
     async def close(self) -> None:
         workers = [p.worker for p in self._people.values() if p.worker]
         for worker in workers:
             worker.cancel()
         await asyncio.gather(*workers, return_exceptions=True)
         self._people.clear()
+        self._open.clear()
         if self._marker is not None:
             await asyncio.gather(self._marker, return_exceptions=True)
         self._floods.close()
@@ -218,6 +225,7 @@ class InboundPipeline:
     async def _enqueue(self, update: Update) -> None:
         key = update.queue_key
         self._floods.tick()
+        self._open.add(update.event_id)
         async with self._room:
             await self._room.wait_for(lambda: self._backlog < self._max_backlog)
         # No await from here on: the person's queue and worker change atomically.
@@ -272,8 +280,10 @@ class InboundPipeline:
                         await events.mark_processed(session, batch, self._clock.now())
                 except Exception:
                     # Not fatal: the updates stay queued in the DB and are handled again
-                    # after a restart, which replies dedupe by random_id.
+                    # after a restart, or once their claim expires (it is no longer
+                    # renewed), which replies dedupe by random_id.
                     logger.exception("could not record %d handled updates", len(batch))
+                self._open.difference_update(batch)
         finally:
             self._marker = None
 

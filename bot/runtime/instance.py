@@ -43,8 +43,11 @@ class Options:
     # Long Poll mode serves /healthz, /readyz, /metrics only when given a port.
     metrics_port: int | None = None
     wait_for_lease: bool = True
-    lease_ttl: timedelta = timedelta(seconds=60)
-    claim_ttl: timedelta = timedelta(seconds=60)
+    # Both renewed while held: a dead instance's reading and events are taken over within
+    # ≈ 25 s; the instance restarted under its name (bot/runtime/identity.py) takes them back
+    # at once.
+    lease_ttl: timedelta = timedelta(seconds=20)
+    claim_ttl: timedelta = timedelta(seconds=20)
     retry_s: float = 5.0
     idle_poll_s: float = 1.0
     shutdown_timeout_s: float = 20.0

@@ -17,7 +17,7 @@ from storage.repos import leases
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_TTL = timedelta(seconds=60)
+DEFAULT_TTL = timedelta(seconds=20)
 
 
 class LeaseKeeper:

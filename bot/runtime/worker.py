@@ -1,8 +1,9 @@
 """Processing persisted events (Callback API) in any instance.
 
 Each instance claims a batch of unprocessed `inbound_events` for `claim_ttl` and feeds them
-to its pipeline, which marks each processed once handled. Claims of a killed instance expire and
-are taken over by another; the instance itself, restarted under the same name
+to its pipeline, which marks each processed once handled; it renews its claims on the events
+its pipeline still holds every quarter of `claim_ttl`. Claims of a killed instance expire
+(20 s) and are taken over by another; the instance itself, restarted under the same name
 (bot/runtime/identity.py), takes them back as it starts. A person's events are never split between two live instances:
 claiming is one-at-a-time and skips people whose earlier events someone else holds, so the
 pipeline's per-person ordering holds across instances. An event stored unreadable is set aside
@@ -24,7 +25,7 @@ from storage.repos import events, inbox
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_CLAIM_TTL = timedelta(seconds=60)
+DEFAULT_CLAIM_TTL = timedelta(seconds=20)
 
 
 class EventWorker:
@@ -56,6 +57,15 @@ class EventWorker:
         taken_back = await self._release()
         if taken_back:
             logger.info("events: %d claimed by this instance before it stopped", taken_back)
+        keeper = asyncio.create_task(self._keep_claims())
+        try:
+            await self._claim_until(stop)
+        finally:
+            keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keeper
+
+    async def _claim_until(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
             self._wake.clear()
             # Claim only what can start soon: a claim waiting behind a long local queue
@@ -101,6 +111,27 @@ class EventWorker:
         if taken:
             await self._pipeline.feed(taken)
         return len(taken) + len(unreadable)
+
+    async def renew_claims(self) -> None:
+        """Extend the claims on the events the pipeline still holds."""
+        held = self._pipeline.holding()
+        if not held:
+            return
+        try:
+            async with self._db.sessions.begin() as session:
+                await inbox.renew_claims(
+                    session,
+                    holder=self._holder,
+                    event_ids=held,
+                    until=self._clock.now() + self._claim_ttl,
+                )
+        except Exception as exc:  # retried at the next turn; the claim covers a few
+            logger.warning("events: claims not renewed (%s)", type(exc).__name__)
+
+    async def _keep_claims(self) -> None:
+        while True:
+            await asyncio.sleep(self._claim_ttl.total_seconds() / 4)
+            await self.renew_claims()
 
     async def release(self) -> None:
         """Hand back claimed but unfinished events so another instance takes them at once."""

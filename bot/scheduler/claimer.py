@@ -8,9 +8,13 @@ from storage.db import Database
 from storage.models import OutboxMessage
 from storage.repos import outbox as repo
 
-# Long enough for a claimed batch to go out at 20 requests/s; a crashed sender's rows are
-# taken over by anyone once it passes.
-CLAIM_LEASE = timedelta(minutes=5)
+# Short, and renewed every RENEW_EVERY_S while the holder is sending (bot/scheduler/ticker.py):
+# the rows of an instance that died are taken over by another within ≈ 25 s (the lease, then
+# the watch that looks for stale claims every WATCH_EVERY_S), and at once by the instance
+# itself if it is restarted (it releases its own claims as it starts).
+CLAIM_LEASE = timedelta(seconds=20)
+RENEW_EVERY_S = 5.0
+WATCH_EVERY_S = 5.0
 
 
 async def claim(
@@ -28,3 +32,13 @@ async def release_own(*, db: Database, holder: str) -> int:
     """Hand back what a previous run of this instance was sending when it died."""
     async with db.sessions.begin() as session:
         return await repo.release_claims_of(session, holder)
+
+
+async def renew(*, db: Database, holder: str, now: datetime, lease: timedelta = CLAIM_LEASE) -> int:
+    async with db.sessions.begin() as session:
+        return await repo.renew_claims(session, holder=holder, until=now + lease)
+
+
+async def stale_claims(*, db: Database, now: datetime) -> bool:
+    async with db.reads() as session:
+        return await repo.any_stale_claim(session, now)

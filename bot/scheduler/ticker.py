@@ -7,12 +7,15 @@ With a fake clock, `run_due(until)` plays time forward: it steps through every d
 to `until` in order, ticking at each, as if that time had passed for real.
 
 An instance that starts takes back what a previous run of it left `sending` (its name outlives
-a restart: bot/runtime/identity.py), rather than waiting for those claims to expire.
+a restart: bot/runtime/identity.py). Claims are short and renewed while their rows go out
+(bot/scheduler/claimer.py), and a watch ticks as soon as another instance's claims have
+expired, rather than at the next beat.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -23,7 +26,14 @@ from bot.app import AppContext
 from bot.clock import FakeClock
 from bot.domain.rounds import next_moment_from
 from bot.metrics import Metrics
-from bot.scheduler.claimer import claim, release_own
+from bot.scheduler.claimer import (
+    RENEW_EVERY_S,
+    WATCH_EVERY_S,
+    claim,
+    release_own,
+    renew,
+    stale_claims,
+)
 from bot.scheduler.mail_sender import KIND as MAIL_KIND
 from bot.scheduler.mail_sender import MailSender
 from bot.scheduler.planner import plan
@@ -75,9 +85,11 @@ class Scheduler:
         claim_batch: int = CLAIM_BATCH,
         concurrency: int = 8,
         metrics: Metrics | None = None,
+        renew_every_s: float = RENEW_EVERY_S,
     ) -> None:
         self.context = context
         self.interval_s = interval_s
+        self.renew_every_s = renew_every_s
         self.claim_batch = claim_batch
         # Without the App's metrics (tests, benchmarks) the counts stay in a registry of
         # their own.
@@ -119,6 +131,14 @@ class Scheduler:
             max_instances=1,
             coalesce=True,
         )
+        beat.add_job(
+            self.tick_if_stale,
+            "interval",
+            seconds=WATCH_EVERY_S,
+            id="outbox-watch",
+            max_instances=1,
+            coalesce=True,
+        )
         beat.start()
         self._beat = beat
 
@@ -135,6 +155,33 @@ class Scheduler:
         except Exception:
             logger.exception("scheduler tick failed")
 
+    async def tick_if_stale(self) -> bool:
+        """Tick now if an instance died holding rows, which would otherwise wait for the beat;
+        True if it ticked."""
+        if self._lock.locked():
+            return False  # a tick is on, and its sweep takes them
+        try:
+            stale = await stale_claims(db=self.context.db, now=self.context.clock.now())
+        except Exception as exc:
+            logger.warning("outbox: stale claims not looked for (%s)", type(exc).__name__)
+            return False
+        if stale:
+            await self._safe_tick()
+        return stale
+
+    async def renew_claims(self) -> None:
+        """Extend this instance's claims: it is alive and sending their rows."""
+        context = self.context
+        try:
+            await renew(db=context.db, holder=context.instance_id, now=context.clock.now())
+        except Exception as exc:  # retried at the next turn; the lease covers a few
+            logger.warning("outbox: claims not renewed (%s)", type(exc).__name__)
+
+    async def _keep_claims(self) -> None:
+        while True:
+            await asyncio.sleep(self.renew_every_s)
+            await self.renew_claims()
+
     async def tick(self) -> TickReport:
         async with self._lock:
             db, clock = self.context.db, self.context.clock
@@ -144,14 +191,22 @@ class Scheduler:
             )
             report.swept = await sweep(db=db, now=clock.now())
             rows = await self._claim()
-            while rows:
-                # The next batch is claimed while this one goes out: at SEND_RPS the claim's
-                # time would otherwise be a gap in the sending at every batch boundary.
-                sending = asyncio.ensure_future(self.sender.send(rows))
-                try:
-                    rows = await self._claim()
-                finally:
-                    report.sent.add(await sending)
+            keeper = asyncio.create_task(self._keep_claims()) if rows else None
+            try:
+                while rows:
+                    # The next batch is claimed while this one goes out: at SEND_RPS the
+                    # claim's time would otherwise be a gap in the sending at every batch
+                    # boundary.
+                    sending = asyncio.ensure_future(self.sender.send(rows))
+                    try:
+                        rows = await self._claim()
+                    finally:
+                        report.sent.add(await sending)
+            finally:
+                if keeper is not None:
+                    keeper.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await keeper
             # Last: housekeeping never delays a send.
             report.purged = await purge_events(
                 db=db,

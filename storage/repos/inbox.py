@@ -73,6 +73,22 @@ async def set_claim(
         )
 
 
+async def renew_claims(
+    session: AsyncSession, *, holder: str, event_ids: Sequence[str], until: datetime
+) -> None:
+    """Extend `holder`'s claims on the events it still has queued or in hand."""
+    if event_ids:
+        await session.execute(
+            update(InboundEvent)
+            .where(
+                InboundEvent.event_id.in_(list(event_ids)),
+                InboundEvent.claimed_by == holder,
+                InboundEvent.processed_at.is_(None),
+            )
+            .values(claimed_until=until)
+        )
+
+
 async def release_claims(session: AsyncSession, *, holder: str) -> int:
     """Hand back what this instance took but did not finish; returns how many rows."""
     result = await session.execute(

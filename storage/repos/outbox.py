@@ -138,6 +138,17 @@ async def release_claims_of(session: AsyncSession, holder: str) -> int:
     return await _set_status(session, owned, status=PENDING, claimed_by=None, claimed_until=None)
 
 
+async def renew_claims(session: AsyncSession, *, holder: str, until: datetime) -> int:
+    """Extend `holder`'s claims: it is alive and still sending them."""
+    owned = and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_by == holder)
+    return await _set_status(session, owned, claimed_until=until)
+
+
+async def any_stale_claim(session: AsyncSession, now: datetime) -> bool:
+    """Whether some instance died holding rows (their claims expired, nobody renewed them)."""
+    return bool(await session.scalar(select(exists().where(_stale_claims(now)))))
+
+
 async def anything_to_sweep(session: AsyncSession, now: datetime) -> bool:
     """Whether any of the three above would change a row (read first: it usually would not)."""
     conditions = (_answered_pending(), _overdue(now), _stale_claims(now))

@@ -31,6 +31,7 @@ ANSWER_TIMEOUT_S = 60.0
 
 
 def _start_bot(cwd: Path, env: dict[str, str], log: str) -> subprocess.Popen:
+    cwd.mkdir(exist_ok=True)
     return subprocess.Popen(
         [sys.executable, "-m", "bot", "run"],
         cwd=cwd,
@@ -83,3 +84,52 @@ async def test_run_killed_and_restarted_reads_at_once(engine: str, tmp_path: Pat
     log = (tmp_path / "run-2.log").read_text()
     assert "Long Poll уже читает другой экземпляр" not in log, log
     print(f"answered {took:.1f} s after the restart")
+
+
+async def _logged(log: Path, text: str) -> None:
+    async def written() -> None:
+        while text not in log.read_text():
+            await asyncio.sleep(0.05)  # a process starting, not fake time passing
+
+    await asyncio.wait_for(written(), READY_TIMEOUT_S)
+
+
+# Waits out the dead reader's lease in real time (≈ 25 s): soak only. The fake-clock test of
+# the same is tests/integration/production/test_recovery.py.
+@pytest.mark.slow
+async def test_a_second_run_reads_within_30_seconds_of_the_reader_s_kill(tmp_path: Path) -> None:
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    async with _database_url("sqlite", tmp_path) as database_url:
+        env = {
+            **_env(database_url),
+            "VK_TOKEN": SANDBOX_TOKEN,
+            "VK_GROUP_ID": "1",
+            "VK_API_URL": f"{base}/method/",
+        }
+        emulator_args = ["emulator", "--port", str(port), "--token", SANDBOX_TOKEN]
+        with _process(emulator_args, tmp_path, env):
+            await _wait_ready(f"{base}/_emu/stats")
+            async with EmulatorClient(base) as emulator:
+                await emulator.add_user(HEAD, "Патимат", "А")
+                # Two instances: each its own state directory, so each its own name.
+                reader = _start_bot(tmp_path / "a", env, "run.log")
+                other = None
+                try:
+                    assert await emulator.wait_pollers(1, READY_TIMEOUT_S) >= 1
+                    other = _start_bot(tmp_path / "b", env, "run.log")
+                    await _logged(tmp_path / "b" / "run.log", "Long Poll уже читает")
+                    await emulator.send_message(HEAD, "первое")
+                    await _replies(emulator, 1)
+                    reader.send_signal(signal.SIGKILL)
+                    reader.wait()
+                    killed = time.monotonic()
+                    await emulator.send_message(HEAD, "пока читатель лежал")
+                    await _replies(emulator, 2)
+                    took = time.monotonic() - killed
+                finally:
+                    for process in (reader, other):
+                        if process is not None and process.poll() is None:
+                            process.kill()
+                        process.wait()
+    print(f"the other instance answered {took:.1f} s after the reader was killed")
