@@ -92,3 +92,4 @@ async def test_a_flood_is_logged_once_a_minute_per_person_not_once_per_drop(
     assert shed > 0.9 * HEADS
     assert len(lines) == 2 * len(flooders), lines
     assert sum(int(re.search(r"dropped (\d+)", line)[1]) for line in lines) == shed
+    print(f"{HEADS} messages from {len(flooders)} people: {shed} dropped, {len(lines)} lines")
