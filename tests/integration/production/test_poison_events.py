@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 from sqlalchemy import select
 
@@ -148,5 +149,10 @@ async def test_readiness_reports_a_stuck_inbound_queue(
             )
         assert (await a.health.readiness())["inbound"] == "ok"
         clock.advance(timedelta(seconds=61))
-        verdict = (await a.health.readiness())["inbound"]
-        assert verdict.startswith("stuck"), verdict
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(f"http://127.0.0.1:{a.port}/readyz") as answer,
+        ):
+            assert answer.status == 503
+            verdict = (await answer.json())["checks"]["inbound"]
+        assert verdict == "stuck (the oldest unhandled event waits 61 s)"
