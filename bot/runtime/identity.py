@@ -32,15 +32,20 @@ LOCK_FILE = "instance.lock"
 @contextlib.contextmanager
 def instance_name(state_dir: Path) -> Iterator[str]:
     """This instance's name, held for as long as the context is open."""
-    state_dir.mkdir(parents=True, exist_ok=True)
     host = socket.gethostname()[:40]
-    with open(state_dir / LOCK_FILE, "a") as lock:
+    with contextlib.ExitStack() as stack:
         try:
+            state_dir.mkdir(parents=True, exist_ok=True)
+            lock = stack.enter_context(open(state_dir / LOCK_FILE, "a"))
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        except OSError as exc:  # taken by a running process, or not writable
             name = f"{host}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
             logger.warning(
-                "%s is in use by another running instance; this one is %s", state_dir, name
+                "%s/%s not held (%s): this instance is %s, for this run only",
+                state_dir,
+                LOCK_FILE,
+                type(exc).__name__,
+                name,
             )
             yield name
             return

@@ -117,3 +117,6 @@ def test_the_name_outlives_a_restart_and_is_never_shared(tmp_path: Path) -> None
             assert second != first
     with instance_name(tmp_path / "other") as elsewhere:
         assert elsewhere != first
+    (tmp_path / "a file").write_text("")
+    with instance_name(tmp_path / "a file" / "var") as unwritable:  # runs, named for this run
+        assert unwritable not in (first, elsewhere)
