@@ -9,6 +9,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -49,8 +51,12 @@ async def _replies(emulator: EmulatorClient, count: int) -> None:
     await asyncio.wait_for(arrived(), ANSWER_TIMEOUT_S)
 
 
-@pytest.mark.parametrize("engine", ["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
-async def test_run_killed_and_restarted_reads_at_once(engine: str, tmp_path: Path) -> None:
+@asynccontextmanager
+async def _emulated(
+    engine: str, tmp_path: Path
+) -> AsyncIterator[tuple[dict[str, str], EmulatorClient]]:
+    """The emulator in a process of its own with the head in it, and the environment that
+    points `svodka run` at it."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     async with _database_url(engine, tmp_path) as database_url:
@@ -65,22 +71,34 @@ async def test_run_killed_and_restarted_reads_at_once(engine: str, tmp_path: Pat
             await _wait_ready(f"{base}/_emu/stats")
             async with EmulatorClient(base) as emulator:
                 await emulator.add_user(HEAD, "Патимат", "А")
-                bot = _start_bot(tmp_path, env, "run-1.log")
-                try:
-                    assert await emulator.wait_pollers(1, READY_TIMEOUT_S) >= 1
-                    await emulator.send_message(HEAD, "первое")
-                    await _replies(emulator, 1)
-                    bot.send_signal(signal.SIGKILL)
-                    bot.wait()
-                    await emulator.send_message(HEAD, "пока бот лежал")
-                    restarted = time.monotonic()
-                    bot = _start_bot(tmp_path, env, "run-2.log")
-                    await _replies(emulator, 2)
-                    took = time.monotonic() - restarted
-                finally:
-                    if bot.poll() is None:
-                        bot.kill()
-                    bot.wait()
+                yield env, emulator
+
+
+def _stop(*processes: subprocess.Popen | None) -> None:
+    for process in processes:
+        if process is not None:
+            if process.poll() is None:
+                process.kill()
+            process.wait()
+
+
+@pytest.mark.parametrize("engine", ["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
+async def test_run_killed_and_restarted_reads_at_once(engine: str, tmp_path: Path) -> None:
+    async with _emulated(engine, tmp_path) as (env, emulator):
+        bot = _start_bot(tmp_path, env, "run-1.log")
+        try:
+            assert await emulator.wait_pollers(1, READY_TIMEOUT_S) >= 1
+            await emulator.send_message(HEAD, "первое")
+            await _replies(emulator, 1)
+            bot.send_signal(signal.SIGKILL)
+            bot.wait()
+            await emulator.send_message(HEAD, "пока бот лежал")
+            restarted = time.monotonic()
+            bot = _start_bot(tmp_path, env, "run-2.log")
+            await _replies(emulator, 2)
+            took = time.monotonic() - restarted
+        finally:
+            _stop(bot)
     log = (tmp_path / "run-2.log").read_text()
     assert "Long Poll уже читает другой экземпляр" not in log, log
     print(f"answered {took:.1f} s after the restart")
@@ -98,38 +116,22 @@ async def _logged(log: Path, text: str) -> None:
 # the same is tests/integration/production/test_recovery.py.
 @pytest.mark.slow
 async def test_a_second_run_reads_within_30_seconds_of_the_reader_s_kill(tmp_path: Path) -> None:
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    async with _database_url("sqlite", tmp_path) as database_url:
-        env = {
-            **_env(database_url),
-            "VK_TOKEN": SANDBOX_TOKEN,
-            "VK_GROUP_ID": "1",
-            "VK_API_URL": f"{base}/method/",
-        }
-        emulator_args = ["emulator", "--port", str(port), "--token", SANDBOX_TOKEN]
-        with _process(emulator_args, tmp_path, env):
-            await _wait_ready(f"{base}/_emu/stats")
-            async with EmulatorClient(base) as emulator:
-                await emulator.add_user(HEAD, "Патимат", "А")
-                # Two instances: each its own state directory, so each its own name.
-                reader = _start_bot(tmp_path / "a", env, "run.log")
-                other = None
-                try:
-                    assert await emulator.wait_pollers(1, READY_TIMEOUT_S) >= 1
-                    other = _start_bot(tmp_path / "b", env, "run.log")
-                    await _logged(tmp_path / "b" / "run.log", "Long Poll уже читает")
-                    await emulator.send_message(HEAD, "первое")
-                    await _replies(emulator, 1)
-                    reader.send_signal(signal.SIGKILL)
-                    reader.wait()
-                    killed = time.monotonic()
-                    await emulator.send_message(HEAD, "пока читатель лежал")
-                    await _replies(emulator, 2)
-                    took = time.monotonic() - killed
-                finally:
-                    for process in (reader, other):
-                        if process is not None and process.poll() is None:
-                            process.kill()
-                        process.wait()
+    async with _emulated("sqlite", tmp_path) as (env, emulator):
+        # Two instances: each its own state directory, so each its own name.
+        reader = _start_bot(tmp_path / "a", env, "run.log")
+        other = None
+        try:
+            assert await emulator.wait_pollers(1, READY_TIMEOUT_S) >= 1
+            other = _start_bot(tmp_path / "b", env, "run.log")
+            await _logged(tmp_path / "b" / "run.log", "Long Poll уже читает")
+            await emulator.send_message(HEAD, "первое")
+            await _replies(emulator, 1)
+            reader.send_signal(signal.SIGKILL)
+            reader.wait()
+            killed = time.monotonic()
+            await emulator.send_message(HEAD, "пока читатель лежал")
+            await _replies(emulator, 2)
+            took = time.monotonic() - killed
+        finally:
+            _stop(reader, other)
     print(f"the other instance answered {took:.1f} s after the reader was killed")

@@ -258,6 +258,24 @@ async def test_soak_sandbox_killed_fifteen_times(tmp_path: Path) -> None:
 
 async def _play_killed_week(engine: str, tmp_path: Path, *, step: timedelta, kills: int) -> None:
     rng = random.Random(SEED)
+    async with _killable_sandbox(engine, tmp_path) as (week, db, emulator):
+        world = await _play(week, db, emulator, rng, step=step, kills=kills)
+        world.emulator = _SentLog(await emulator.sent())  # type: ignore[assignment]
+        repeats = _repeats(await emulator.calls("messages.send"))
+        outbox = await world.outbox()
+        delivered = await world.delivered()
+    assert len(week.kills) == kills, week.kills
+    assert "sending" not in {row.status for row in outbox}, "a claim was never released"
+    assert_exactly_once(delivered)
+    print(f"kills: {week.kills}; sends VK dropped as repeats: {repeats}")
+
+
+@asynccontextmanager
+async def _killable_sandbox(
+    engine: str, tmp_path: Path
+) -> AsyncIterator[tuple[KilledWeek, Database, EmulatorClient]]:
+    """The emulator in a process of its own, the district imported, a sandbox to start and
+    kill, and the database and the emulator to look at."""
     emulator_port = _free_port()
     async with _database_url(engine, tmp_path) as database_url:
         emulator_args = ["emulator", "--port", str(emulator_port), "--token", SANDBOX_TOKEN]
@@ -270,17 +288,10 @@ async def _play_killed_week(engine: str, tmp_path: Path, *, step: timedelta, kil
             db = open_database(database_url)
             try:
                 async with EmulatorClient(base) as emulator:
-                    world = await _play(week, db, emulator, rng, step=step, kills=kills)
-                    world.emulator = _SentLog(await emulator.sent())  # type: ignore[assignment]
-                    repeats = _repeats(await emulator.calls("messages.send"))
-                outbox = await world.outbox()
-                delivered = await world.delivered()
+                    yield week, db, emulator
             finally:
+                week.stop()
                 await db.dispose()
-    assert len(week.kills) == kills, week.kills
-    assert "sending" not in {row.status for row in outbox}, "a claim was never released"
-    assert_exactly_once(delivered)
-    print(f"kills: {week.kills}; sends VK dropped as repeats: {repeats}")
 
 
 async def _import_schools(cwd: Path, database_url: str) -> None:
@@ -358,43 +369,29 @@ async def test_sandbox_killed_while_sending_the_monday_prompts_sends_them_on_res
 ) -> None:
     """Killed with every prompt claimed and none marked (VK was slow to answer), restarted:
     the prompts go out at once, at 09:00, not after their claims expire."""
-    emulator_port = _free_port()
-    async with _database_url(engine, tmp_path) as database_url:
-        emulator_args = ["emulator", "--port", str(emulator_port), "--token", SANDBOX_TOKEN]
-        with _process([*emulator_args, "--rps", "0"], tmp_path, _env(database_url)):
-            base = f"http://127.0.0.1:{emulator_port}"
-            await asyncio.gather(
-                _import_schools(tmp_path, database_url), _wait_ready(f"{base}/_emu/stats")
-            )
-            week = KilledWeek(tmp_path, database_url, f"{base}/method/")
-            db = open_database(database_url)
-            try:
-                async with EmulatorClient(base) as emulator:
-                    now = datetime.fromisoformat(START)
-                    await _seed(db, emulator, now)
-                    prompts = 14 + await _more_heads(db, emulator, now, heads - 12)
-                    await week.start(START)
-                    for method in ("execute", "messages.send"):
-                        await emulator.faults(method=method, delay_s=600, times=100_000)
-                    async with aiohttp.ClientSession() as http:
-                        body = {"now": MONDAY_PROMPTS.isoformat()}
-                        moving = asyncio.ensure_future(http.post(week.clock_url, json=body))
-                        await _until_sending(db, prompts)
-                        week.kill("in the Monday prompts")
-                        with suppress(aiohttp.ClientError):
-                            (await moving).close()
-                    for method in ("execute", "messages.send"):
-                        await emulator.faults(method=method, delay_s=0, times=1)
-                    restarted = time.monotonic()
-                    await week.start()
-                    await week.move_to(MONDAY_PROMPTS, random.Random(SEED), kill=False)
-                    took = time.monotonic() - restarted
-                    sent = await emulator.sent()
-                async with db.reads() as session:
-                    rows = list(await session.scalars(select(OutboxMessage)))
-            finally:
-                week.stop()
-                await db.dispose()
+    async with _killable_sandbox(engine, tmp_path) as (week, db, emulator):
+        now = datetime.fromisoformat(START)
+        await _seed(db, emulator, now)
+        prompts = 14 + await _more_heads(db, emulator, now, heads - 12)
+        await week.start(START)
+        for method in ("execute", "messages.send"):
+            await emulator.faults(method=method, delay_s=600, times=100_000)
+        async with aiohttp.ClientSession() as http:
+            body = {"now": MONDAY_PROMPTS.isoformat()}
+            moving = asyncio.ensure_future(http.post(week.clock_url, json=body))
+            await _until_sending(db, prompts)
+            week.kill("in the Monday prompts")
+            with suppress(aiohttp.ClientError):
+                (await moving).close()
+        for method in ("execute", "messages.send"):
+            await emulator.faults(method=method, delay_s=0, times=1)
+        restarted = time.monotonic()
+        await week.start()
+        await week.move_to(MONDAY_PROMPTS, random.Random(SEED), kill=False)
+        took = time.monotonic() - restarted
+        sent = await emulator.sent()
+        async with db.reads() as session:
+            rows = list(await session.scalars(select(OutboxMessage)))
     assert len(rows) == prompts
     assert {(row.status, row.sent_at) for row in rows} == {("sent", MONDAY_PROMPTS)}
     per_peer = Counter(item["peer_id"] for item in sent)

@@ -96,6 +96,14 @@ class Cluster:
         self.instances.append(instance)
         return instance
 
+    async def callback_instance(self, name: str, **options: Any) -> Instance:
+        """A started Callback API instance that the emulator delivers to."""
+        instance = self.new_instance(name, callback=True, **options)
+        await instance.start()
+        url = f"http://127.0.0.1:{instance.port}/callback"
+        assert await self.emulator.use_callback(url, SECRET, CONFIRMATION)
+        return instance
+
     async def unprocessed(self) -> int:
         async with self.db.reads() as session:
             query = select(func.count()).select_from(InboundEvent)

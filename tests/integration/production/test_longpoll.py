@@ -43,9 +43,9 @@ async def test_second_instance_waits_and_takes_over_after_expiry(
         await wait_until(lambda: a.app.pipeline.stats.processed == 1)
         assert len(emulator.calls_log("groups.getLongPollServer")) == 1  # b never connected
 
-        await a.kill()  # the lease stays with a until it expires
+        await a.kill()  # the lease stays with a until it expires, 20 s after its last renewal
         await emulator.deliver_message(100, "пока никто не читает")
-        clock.advance(timedelta(seconds=61))
+        clock.advance(timedelta(seconds=21))
         await wait_until(lambda: len(emulator.sent_items(100)) == 2)
         await emulator.deliver_message(100, "после смены")
         await wait_until(lambda: len(emulator.sent_items(100)) == 3)

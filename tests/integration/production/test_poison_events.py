@@ -16,7 +16,7 @@ from sqlalchemy import select
 from bot.clock import FakeClock
 from storage.db import Database
 from storage.models import InboundEvent
-from tests.integration.production.cluster import CONFIRMATION, SECRET, cluster
+from tests.integration.production.cluster import SECRET, cluster
 from tests.integration.production.test_callback import post
 from tests.utils.harness import GROUP_ID, running_bot
 
@@ -28,18 +28,15 @@ def replies(emulator: Any) -> Counter[int]:
     return Counter(item["peer_id"] for item in emulator.sent_items())
 
 
-def malformed_count(metrics: Any, source: str) -> float:
-    return metrics.events_malformed.labels(source)._value.get()
+def malformed_count(metrics: Any, source: str) -> float | None:
+    return metrics.registry.get_sample_value("svodka_events_malformed_total", {"source": source})
 
 
 async def test_a_malformed_callback_event_is_refused_and_everyone_after_it_answered(
     db: Database, clock: FakeClock, tmp_path: Path
 ) -> None:
     async with cluster(db, clock, tmp_path) as group:
-        a = group.new_instance("a", callback=True)
-        await a.start()
-        url = f"http://127.0.0.1:{a.port}/callback"
-        assert await group.emulator.use_callback(url, SECRET, CONFIRMATION)
+        a = await group.callback_instance("a")
         body = {**GARBAGE, "group_id": GROUP_ID, "secret": SECRET}
         assert (await post(a.port, body))[0] == 400
         assert malformed_count(a.app.metrics, "callback") == 1
@@ -50,11 +47,7 @@ async def test_a_malformed_callback_event_is_refused_and_everyone_after_it_answe
         assert replies(group.emulator) == dict.fromkeys(PEOPLE, 1)
 
         await a.kill()
-        again = group.new_instance("a", callback=True)
-        await again.start()
-        assert await group.emulator.use_callback(
-            f"http://127.0.0.1:{again.port}/callback", SECRET, CONFIRMATION
-        )
+        again = await group.callback_instance("a")
         assert (await post(again.port, body))[0] == 400
         for person in PEOPLE:
             await group.emulator.deliver_message(person, "а теперь?")
@@ -83,10 +76,7 @@ async def test_stored_garbage_is_set_aside_and_the_events_beside_it_handled(
     db: Database, clock: FakeClock, tmp_path: Path
 ) -> None:
     async with cluster(db, clock, tmp_path) as group:
-        a = group.new_instance("a", callback=True)
-        await a.start()
-        url = f"http://127.0.0.1:{a.port}/callback"
-        assert await group.emulator.use_callback(url, SECRET, CONFIRMATION)
+        a = await group.callback_instance("a")
         await store_unread(db, clock, STORED_GARBAGE)
         for person in PEOPLE:
             group.emulator.add_user(person, "Имя", "Фамилия")

@@ -1,6 +1,6 @@
 """An instance killed in the middle of its work: restarted under its name it takes its events
-and the Long Poll lease back at once; another instance takes them over within 30 s; claims
-a live instance renews are never taken over."""
+back at once; another instance takes them over within 30 s (the Long Poll lease: see
+test_longpoll.py); claims a live instance renews are never taken over."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from bot.runtime.instance import Instance
 from storage.db import Database
 from tests.integration.production.cluster import CONFIRMATION, SECRET, Cluster, cluster
 from tests.integration.production.test_callback import claimed_by, replies_per_person
-from tests.integration.production.test_longpoll import wait_until
 
 PEOPLE = range(100, 106)
 
@@ -85,26 +84,6 @@ async def test_claims_a_live_instance_renews_are_not_taken_over(
         await a.kill()  # renewals stop
         clock.advance(timedelta(seconds=21))
         assert await b.worker.claim_once() == len(PEOPLE)
-
-
-async def test_another_instance_reads_long_poll_within_30_seconds(
-    db: Database, clock: FakeClock, tmp_path: Path
-) -> None:
-    async with cluster(db, clock, tmp_path) as group:
-        emulator = group.emulator
-        emulator.add_user(100, "Имя", "Фамилия")
-        a = group.new_instance("a")
-        await a.start()
-        assert await emulator.longpoll.wait_for_pollers(1, 10) == 1
-        await emulator.deliver_message(100, "первое")
-        await wait_until(lambda: a.app.pipeline.stats.processed == 1)
-        b = group.new_instance("b")
-        await b.start()
-        await a.kill()
-        await emulator.deliver_message(100, "пока никто не читает")
-        clock.advance(timedelta(seconds=21))
-        await wait_until(lambda: len(emulator.sent_items(100)) == 2)
-        await wait_until(lambda: b.app.pipeline.stats.processed == 1)
 
 
 def test_the_name_outlives_a_restart_and_is_never_shared(tmp_path: Path) -> None:
