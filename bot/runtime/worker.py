@@ -4,10 +4,11 @@ Each instance claims a batch of unprocessed `inbound_events` for `claim_ttl` and
 to its pipeline, which marks each processed once handled; it renews its claims on the events
 its pipeline still holds every quarter of `claim_ttl`. Claims of a killed instance expire
 (20 s) and are taken over by another; the instance itself, restarted under the same name
-(bot/runtime/identity.py), takes them back as it starts. A person's events are never split between two live instances:
-claiming is one-at-a-time and skips people whose earlier events someone else holds, so the
-pipeline's per-person ordering holds across instances. An event stored unreadable is set aside
-as failed in the claiming transaction, and the claim goes on with the others.
+(bot/runtime/identity.py), takes them back as it starts. A person's events are never split
+between two live instances: claiming is one-at-a-time and skips people whose earlier events
+someone else holds, so the pipeline's per-person ordering holds across instances. An event
+stored unreadable is set aside as failed in the claiming transaction, and the claim goes on
+with the others.
 """
 
 from __future__ import annotations
