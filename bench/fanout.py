@@ -25,9 +25,9 @@ from sqlalchemy import insert, update
 
 from bench.common import Result, emit
 from bench.seed import DatabaseUnavailable, fresh_database
-from bot.app import AppContext
 from bot.clock import FakeClock
 from bot.config import load_settings
+from bot.context import AppContext
 from bot.emulator import Emulator, start_emulator
 from bot.scheduler import Scheduler
 from bot.scheduler.planner import plan
@@ -83,7 +83,9 @@ async def run(n: int, rps: float, engine: str = "sqlite") -> dict[str, Any]:
             async with fresh_database(engine, Path(tmp)) as target:
                 db = target.open()
                 try:
-                    context = AppContext(settings=settings, db=db, clock=clock, api=api)
+                    context = AppContext(
+                        settings=settings, db=db, clock=clock, api=api, instance_id="fanout"
+                    )
                     timing = await _remind(context, emulator, clock, n)
                 finally:
                     await db.dispose()

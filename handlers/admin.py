@@ -11,14 +11,12 @@ from datetime import timedelta
 from vkbottle import Keyboard, Text
 from vkbottle.bot import BotLabeler, Message
 
-from bot.app import AppContext
-from bot.runtime.access import Can, Cmd, Payload
-from bot.runtime.replies import reply
+from bot.context import AppContext
+from bot.runtime.replies import Replies
 from bot.services import admin, roles
 from bot.services.access import Action, Actor
-from bot.services.district_settings import find_district
 from bot.texts import admin as texts
-from storage.repos import districts as district_repo
+from handlers.rules import Can, Cmd, Payload
 
 # Admins only, on every handler here: the guard answers others; this keeps them out
 # even if that answer fails (vkbottle then tries the next handlers).
@@ -37,31 +35,31 @@ def menu_keyboard() -> str:
 
 
 @labeler.private_message(Cmd("admin"))
-async def show_menu(message: Message, app: AppContext) -> None:
-    await reply(app.api, message.peer_id, texts.MENU, keyboard=menu_keyboard())
+async def show_menu(message: Message, replies: Replies) -> None:
+    await replies.send(message.peer_id, texts.MENU, keyboard=menu_keyboard())
 
 
 @labeler.private_message(Cmd("official"))
-async def official(message: Message, app: AppContext, actor: Actor, args: str) -> None:
+async def official(
+    message: Message, app: AppContext, replies: Replies, actor: Actor, args: str
+) -> None:
     match = _OFFICIAL_ARGS.fullmatch(args)
     if match is None:
-        await reply(app.api, message.peer_id, texts.USAGE_OFFICIAL)
+        await replies.send(message.peer_id, texts.USAGE_OFFICIAL)
         return
     adding = match[1].lower() not in ("remove", "снять")
-    vk_id, now = int(match[2]), app.clock.now()
+    vk_id = int(match[2])
     try:
-        async with app.db.sessions.begin() as session:
-            district = await find_district(session, match[3])
-            change = roles.add_official if adding else roles.remove_official
-            changed = await change(
-                session=session,
-                vk_id=vk_id,
-                district_name=district.name,
-                now=now,
-                actor_id=actor.person_id,
-            )
+        change = await roles.change_official(
+            db=app.db,
+            adding=adding,
+            vk_id=vk_id,
+            district_text=match[3],
+            now=app.clock.now(),
+            actor_id=actor.person_id,
+        )
     except LookupError as exc:
-        await reply(app.api, message.peer_id, texts.input_error(exc))
+        await replies.send(message.peer_id, texts.input_error(exc))
         return
     done = {
         (True, True): texts.OFFICIAL_ADDED,
@@ -69,28 +67,22 @@ async def official(message: Message, app: AppContext, actor: Actor, args: str) -
         (False, True): texts.OFFICIAL_REMOVED,
         (False, False): texts.OFFICIAL_ABSENT,
     }
-    values = {"vk_id": vk_id, "district": district.name}
-    text = done[adding, changed].format(**values)
-    if changed:
+    values = {"vk_id": vk_id, "district": change.district}
+    text = done[adding, change.changed].format(**values)
+    if change.changed:
         notice = texts.YOU_ARE_OFFICIAL if adding else texts.YOU_ARE_NOT_OFFICIAL
-        if not await reply(app.api, vk_id, notice.format(**values)):
+        if not await replies.send(vk_id, notice.format(**values)):
             text += "\n" + texts.OFFICIAL_NOT_TOLD.format(vk_id=vk_id)
-    await reply(app.api, message.peer_id, text)
+    await replies.send(message.peer_id, text)
 
 
 @labeler.private_message(Cmd("unbound"))
 @labeler.private_message(Payload("adm", a="unbound"))
-async def unbound(message: Message, app: AppContext, args: str = "") -> None:
+async def unbound(message: Message, app: AppContext, replies: Replies, args: str = "") -> None:
     try:
-        async with app.db.reads() as session:
-            chosen = (
-                [await find_district(session, args)]
-                if args
-                else await district_repo.list_all(session)
-            )
-            report = [(d.name, await admin.unbound_schools(session, d)) for d in chosen]
+        report = await admin.unbound_report(db=app.db, district_text=args)
     except LookupError as exc:
-        await reply(app.api, message.peer_id, texts.input_error(exc))
+        await replies.send(message.peer_id, texts.input_error(exc))
         return
     parts = [
         texts.UNBOUND.format(
@@ -100,37 +92,35 @@ async def unbound(message: Message, app: AppContext, args: str = "") -> None:
         else texts.ALL_BOUND.format(district=name)
         for name, schools in report
     ]
-    await reply(app.api, message.peer_id, "\n\n".join(parts) or texts.NO_DISTRICTS)
+    await replies.send(message.peer_id, "\n\n".join(parts) or texts.NO_DISTRICTS)
 
 
 @labeler.private_message(Cmd("reissue", "revoke"))
-async def reissue(message: Message, app: AppContext, actor: Actor, command: str, args: str) -> None:
+async def reissue(
+    message: Message, app: AppContext, replies: Replies, actor: Actor, command: str, args: str
+) -> None:
     part, role = admin.split_role(args)
     if not part:
-        await reply(app.api, message.peer_id, texts.USAGE_REISSUE)
+        await replies.send(message.peer_id, texts.USAGE_REISSUE)
         return
     settings, now = app.settings, app.clock.now()
     try:
-        async with app.db.sessions.begin() as session:
-            school = await admin.find_school(session, part)
-            if command == "revoke":
-                count = await admin.revoke(
-                    session=session, school=school, role=role, now=now, actor_id=actor.person_id
-                )
-                text = texts.REVOKED.format(
-                    school=school.name, role=texts.ROLE_NAMES[role], count=count
-                )
-            else:
-                result = await admin.reissue(
-                    session=session,
-                    school=school,
-                    role=role,
-                    now=now,
-                    ttl=timedelta(days=settings.invite_ttl_days),
-                    group_id=settings.vk_group_id,
-                    actor_id=actor.person_id,
-                )
-                text = texts.reissued(result, settings.invite_ttl_days)
+        if command == "revoke":
+            school, count = await admin.revoke_invites(
+                db=app.db, school_text=part, role=role, now=now, actor_id=actor.person_id
+            )
+            text = texts.REVOKED.format(school=school, role=texts.ROLE_NAMES[role], count=count)
+        else:
+            result = await admin.reissue_invite(
+                db=app.db,
+                school_text=part,
+                role=role,
+                now=now,
+                ttl=timedelta(days=settings.invite_ttl_days),
+                group_id=settings.vk_group_id,
+                actor_id=actor.person_id,
+            )
+            text = texts.reissued(result, settings.invite_ttl_days)
     except LookupError as exc:
         text = texts.input_error(exc)
-    await reply(app.api, message.peer_id, text)
+    await replies.send(message.peer_id, text)

@@ -16,13 +16,13 @@ from vkbottle import GroupEventType
 from vkbottle.bot import BotLabeler, Message
 from vkbottle.dispatch.rules import ABCRule
 
-from bot.app import AppContext
+from bot.context import AppContext
+from bot.domain.dialog_state import Seen
 from bot.domain.file_answers import MAX_FILE_BYTES
 from bot.domain.form import looks_like_form
 from bot.domain.textnorm import fold
 from bot.resources import default_questionnaire
-from bot.runtime.replies import reply
-from bot.runtime.state import NOT_READ, read_for_this_update
+from bot.runtime.replies import Replies
 from bot.services.access import Actor
 from bot.services.dialog import (
     CHOOSING,
@@ -32,7 +32,6 @@ from bot.services.dialog import (
     Outcome,
     SentFile,
     handle,
-    is_staff,
 )
 from bot.texts import checkin as texts
 from bot.texts import common
@@ -82,7 +81,9 @@ def parse_intent(text: str, payload: Any) -> tuple[Intent, bool]:
 
 
 class CheckinMessage(ABCRule[Message]):
-    async def check(self, message: Message, app: AppContext) -> dict[str, Any] | bool:
+    async def check(
+        self, message: Message, actor: Actor, dialog: Seen | None
+    ) -> dict[str, Any] | bool:
         if message.peer_id != message.from_id:
             return False
         intent, ours = parse_intent(message.text, message.payload)
@@ -90,13 +91,12 @@ class CheckinMessage(ABCRule[Message]):
             return {"intent": intent}
         if message.text.lstrip().startswith("/"):
             return False
-        state = message.state_peer
-        if state is not None and str(state.state) in (STATE, CHOOSING):
+        if dialog is not None and dialog.state in (STATE, CHOOSING):
             return {"intent": intent}
-        if (
+        if actor.is_staff and (
             looks_like_form(message.text, default_questionnaire())
             or incoming_doc(message.attachments) is not None
-        ) and await is_staff(db=app.db, vk_id=message.from_id):
+        ):
             return {"intent": intent}
         return False
 
@@ -110,54 +110,64 @@ class CheckinButton(ABCRule[ButtonPress]):
 
 
 @labeler.private_message(CheckinMessage())
-async def checkin_message(message: Message, app: AppContext, intent: Intent, actor: Actor) -> None:
+async def checkin_message(
+    message: Message,
+    app: AppContext,
+    intent: Intent,
+    actor: Actor,
+    dialog: Seen | None,
+    replies: Replies,
+) -> None:
     doc = incoming_doc(message.attachments)
     if doc is not None and intent.command is None:
         intent = replace(intent, file=await _fetch(doc))
-    dialog = read_for_this_update(message.from_id)
-    known = None if dialog is NOT_READ else Known(actor, dialog)
-    outcome = await _step(app, message.from_id, intent, known)
+    outcome = await _step(app, Known(actor, dialog), intent)
     if outcome.notice:
-        await reply(app.api, message.peer_id, outcome.notice)
-    await _show(app, message.peer_id, outcome)
+        await replies.send(message.peer_id, outcome.notice)
+    await _show(app, replies, message.peer_id, outcome)
 
 
 @labeler.raw_event(GroupEventType.MESSAGE_EVENT, ButtonPress, CheckinButton())
-async def checkin_button(event: ButtonPress, app: AppContext, intent: Intent) -> None:
+async def checkin_button(
+    event: ButtonPress,
+    app: AppContext,
+    intent: Intent,
+    actor: Actor,
+    dialog: Seen | None,
+    replies: Replies,
+) -> None:
     try:
-        outcome = await _step(app, event.user_id, intent)
+        outcome = await _step(app, Known(actor, dialog), intent)
     except Exception:
         # The press is answered even so (the failure itself goes on to the error handler).
-        await answer(app, event, common.BUTTON_FAILED)
+        await answer(replies, event, common.BUTTON_FAILED)
         raise
     notice = outcome.notice
     snackbar = notice if notice and len(notice) <= SNACKBAR_LIMIT else None
-    await answer(app, event, snackbar)
+    await answer(replies, event, snackbar)
     if notice and not snackbar:
-        await reply(app.api, event.peer_id, notice)
-    await _show(app, event.peer_id, outcome)
+        await replies.send(event.peer_id, notice)
+    await _show(app, replies, event.peer_id, outcome)
 
 
-async def _step(app: AppContext, vk_id: int, intent: Intent, known: Known | None = None) -> Outcome:
+async def _step(app: AppContext, known: Known, intent: Intent) -> Outcome:
     return await handle(
         db=app.db,
-        vk_id=vk_id,
-        admin_ids=app.settings.admin_ids,
+        known=known,
         intent=intent,
         now=app.clock.now(),
-        known=known,
-        drafts=app.drafts,
+        admin_ids=app.settings.admin_ids,
     )
 
 
-async def _show(app: AppContext, peer_id: int, outcome: Outcome) -> None:
+async def _show(app: AppContext, replies: Replies, peer_id: int, outcome: Outcome) -> None:
     for screen in outcome.screens:
         attachment = None
         if screen.document is not None:
             attachment = await upload_document(
                 app.api, peer_id=peer_id, title=screen.document.filename, data=screen.document.data
             )
-        await reply(app.api, peer_id, screen.text, keyboard=screen.keyboard, attachment=attachment)
+        await replies.send(peer_id, screen.text, keyboard=screen.keyboard, attachment=attachment)
 
 
 async def _fetch(doc: IncomingDoc) -> SentFile:

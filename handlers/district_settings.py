@@ -6,12 +6,12 @@ import re
 
 from vkbottle.bot import BotLabeler, Message
 
-from bot.app import AppContext
-from bot.runtime.access import Can, Cmd, Payload
-from bot.runtime.replies import reply
+from bot.context import AppContext
+from bot.runtime.replies import Replies
 from bot.services import district_settings as settings
 from bot.services.access import Action, Actor
 from bot.texts import admin as texts
+from handlers.rules import Can, Cmd, Payload
 
 # Admins only, on every handler here (see handlers/admin.py).
 labeler = BotLabeler(auto_rules=[Can(Action.SETTINGS)])
@@ -40,32 +40,30 @@ def split_args(args: str, pattern: re.Pattern[str]) -> tuple[str, str] | None:
 
 
 @labeler.private_message(Cmd("schedule", "tz", "holidays"))
-async def change(message: Message, app: AppContext, actor: Actor, command: str, args: str) -> None:
+async def change(
+    message: Message, app: AppContext, replies: Replies, actor: Actor, command: str, args: str
+) -> None:
     parts = split_args(args, ARGS[command])
     if parts is None:
-        await reply(app.api, message.peer_id, USAGE[command])
+        await replies.send(message.peer_id, USAGE[command])
         return
     try:
-        async with app.db.sessions.begin() as session:
-            district = await settings.find_district(session, parts[0])
-            result = await settings.change(
-                session=session,
-                district=district,
-                setting=command,
-                value=parts[1],
-                now=app.clock.now(),
-                actor_id=actor.person_id,
-            )
-        text = texts.setting_changed(command, district.name, result)
+        district, result = await settings.change_named(
+            db=app.db,
+            district_text=parts[0],
+            setting=command,
+            value=parts[1],
+            now=app.clock.now(),
+            actor_id=actor.person_id,
+        )
+        text = texts.setting_changed(command, district, result)
     except settings.INPUT_ERRORS as exc:
         text = texts.input_error(exc)
-    await reply(app.api, message.peer_id, text)
+    await replies.send(message.peer_id, text)
 
 
 @labeler.private_message(Cmd("districts"))
 @labeler.private_message(Payload("adm", a="districts"))
-async def overview(message: Message, app: AppContext) -> None:
-    async with app.db.reads() as session:
-        items = await settings.overview(session)
-    lines = [texts.district_line(item) for item in items]
-    await reply(app.api, message.peer_id, "\n\n".join(lines) or texts.NO_DISTRICTS)
+async def overview(message: Message, app: AppContext, replies: Replies) -> None:
+    lines = [texts.district_line(item) for item in await settings.overview(db=app.db)]
+    await replies.send(message.peer_id, "\n\n".join(lines) or texts.NO_DISTRICTS)

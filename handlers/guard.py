@@ -7,11 +7,9 @@ import logging
 from vkbottle.bot import BotLabeler, Message
 from vkbottle.dispatch.rules import ABCRule
 
-from bot.app import AppContext
 from bot.domain.commands import parse_command
-from bot.runtime.access import CHAT_PEER_START
-from bot.runtime.replies import reply
-from bot.services.access import COMMANDS, Action, Actor, authorize
+from bot.runtime.replies import Replies
+from bot.services.access import CHAT_PEER_START, COMMANDS, Action, Actor, authorize
 from bot.texts import onboarding as texts
 from bot.texts import reports as report_texts
 from bot.vk.api import describe
@@ -60,8 +58,8 @@ def refusal(action: Action, actor: Actor, peer_id: int) -> str:
 
 
 @labeler.message(Forbidden())
-async def refuse(message: Message, app: AppContext, actor: Actor, action: Action) -> None:
+async def refuse(message: Message, replies: Replies, actor: Actor, action: Action) -> None:
     try:
-        await reply(app.api, message.peer_id, refusal(action, actor, message.peer_id))
+        await replies.send(message.peer_id, refusal(action, actor, message.peer_id))
     except Exception as exc:  # raising would let vkbottle try the next handlers
         logger.warning("refusal not sent: %s", describe(exc))

@@ -7,14 +7,12 @@ come after every feature that strangers may use (onboarding) and it never sees b
 from vkbottle.bot import BotLabeler, Message
 from vkbottle.dispatch.rules import ABCRule
 
-from bot.app import AppContext
 from bot.domain.textnorm import fold
-from bot.runtime.access import Cmd
-from bot.runtime.inbound import current_event
-from bot.runtime.replies import reply
+from bot.runtime.replies import Replies
 from bot.services.access import COMMANDS, Actor, authorize
 from bot.texts import help as texts
 from bot.texts import onboarding as onboarding_texts
+from handlers.rules import Cmd
 
 labeler = BotLabeler()
 
@@ -37,17 +35,16 @@ def help_text(actor: Actor) -> str:
 
 @labeler.message(Cmd("help", "start"))
 @labeler.message(HelpWord())
-async def show_help(message: Message, app: AppContext, actor: Actor) -> None:
-    await reply(app.api, message.peer_id, help_text(actor))
+async def show_help(message: Message, replies: Replies, actor: Actor) -> None:
+    await replies.send(message.peer_id, help_text(actor))
 
 
 class Stranger(ABCRule[Message]):
-    async def check(self, event: Message, actor: Actor) -> bool:
+    async def check(self, event: Message, actor: Actor, replies: Replies) -> bool:
         # After a failed handler's apology (vkbottle moves on to the next one) say nothing.
-        handled = current_event.get()
-        return actor.is_stranger and not (handled is not None and handled.replies)
+        return actor.is_stranger and not replies.count
 
 
 @labeler.private_message(Stranger())
-async def explain(message: Message, app: AppContext) -> None:
-    await reply(app.api, message.peer_id, onboarding_texts.STRANGER)
+async def explain(message: Message, replies: Replies) -> None:
+    await replies.send(message.peer_id, onboarding_texts.STRANGER)

@@ -8,16 +8,16 @@ from vkbottle import Keyboard, KeyboardButtonColor, Text
 from vkbottle.bot import BotLabeler, Message
 from vkbottle.dispatch.rules import ABCRule
 
-from bot.app import AppContext
+from bot.context import AppContext
 from bot.domain import invite_codes
 from bot.domain.commands import parse_command
 from bot.domain.onboarding import Outcome, RedeemResult
-from bot.runtime.access import Payload
-from bot.runtime.replies import reply
+from bot.runtime.replies import Replies
 from bot.services import onboarding
 from bot.services.access import Actor
 from bot.texts import onboarding as texts
 from bot.vk.api import describe
+from handlers.rules import Payload
 
 logger = logging.getLogger(__name__)
 labeler = BotLabeler()
@@ -63,41 +63,41 @@ def confirm_keyboard() -> str:
 
 
 @labeler.private_message(CodeAttempt())
-async def redeem(message: Message, app: AppContext, code: str | None) -> None:
+async def redeem(message: Message, app: AppContext, replies: Replies, code: str | None) -> None:
     now = app.clock.now()
-    async with app.db.sessions.begin() as session:
-        result = await onboarding.redeem(session=session, vk_id=message.from_id, code=code, now=now)
+    result = await onboarding.redeem(db=app.db, vk_id=message.from_id, code=code, now=now)
     logger.info("invite attempt: %s", result.outcome)
     if result.outcome is Outcome.REDEEMED:
-        await welcome(app, message.peer_id, result)
+        await welcome(app, replies, message.peer_id, result)
     elif result.blocked_until is not None:
-        await reply(app.api, message.peer_id, texts.blocked(result.blocked_until, now))
+        await replies.send(message.peer_id, texts.blocked(result.blocked_until, now))
     elif result.outcome is Outcome.HOLDER_EXISTS:
         role = texts.ROLE_NAMES[result.role or "head"]
-        await reply(
-            app.api, message.peer_id, texts.HOLDER_EXISTS.format(school=result.school, role=role)
+        await replies.send(
+            message.peer_id, texts.HOLDER_EXISTS.format(school=result.school, role=role)
         )
         await notify_admins(
             app,
+            replies,
             texts.ADMIN_HOLDER_EXISTS.format(
                 vk_id=message.from_id, school=result.school, role=role
             ),
         )
     else:
-        await reply(app.api, message.peer_id, FAILURE_TEXTS[result.outcome])
+        await replies.send(message.peer_id, FAILURE_TEXTS[result.outcome])
         if result.outcome is Outcome.USED:
             await notify_admins(
-                app, texts.ADMIN_CODE_REUSED.format(vk_id=message.from_id, school=result.school)
+                app,
+                replies,
+                texts.ADMIN_CODE_REUSED.format(vk_id=message.from_id, school=result.school),
             )
 
 
-async def welcome(app: AppContext, peer_id: int, result: RedeemResult) -> None:
+async def welcome(app: AppContext, replies: Replies, peer_id: int, result: RedeemResult) -> None:
     name = result.first_name or await _fetch_name(app, peer_id, result.person_id)
-    await reply(app.api, peer_id, texts.welcome(result, name), keyboard=confirm_keyboard())
+    await replies.send(peer_id, texts.welcome(result, name), keyboard=confirm_keyboard())
     if result.replaced_vk_id is not None:
-        await reply(
-            app.api, result.replaced_vk_id, texts.FORMER_HOLDER.format(school=result.school)
-        )
+        await replies.send(result.replaced_vk_id, texts.FORMER_HOLDER.format(school=result.school))
 
 
 async def _fetch_name(app: AppContext, vk_id: int, person_id: int | None) -> str | None:
@@ -109,13 +109,9 @@ async def _fetch_name(app: AppContext, vk_id: int, person_id: int | None) -> str
     if not users or person_id is None or getattr(users[0], "deactivated", None):
         return None
     user = users[0]
-    async with app.db.sessions.begin() as session:
-        await onboarding.remember_name(
-            session=session,
-            person_id=person_id,
-            first_name=user.first_name,
-            last_name=user.last_name,
-        )
+    await onboarding.remember_name(
+        db=app.db, person_id=person_id, first_name=user.first_name, last_name=user.last_name
+    )
     return user.first_name
 
 
@@ -125,28 +121,24 @@ def nothing_to_do(actor: Actor) -> str:
 
 
 @labeler.private_message(Payload("onb_yes"))
-async def confirm(message: Message, app: AppContext, actor: Actor) -> None:
-    async with app.db.sessions.begin() as session:
-        schools = await onboarding.confirm(
-            session=session, vk_id=message.from_id, now=app.clock.now()
-        )
-    await reply(app.api, message.peer_id, texts.CONFIRMED if schools else nothing_to_do(actor))
+async def confirm(message: Message, app: AppContext, replies: Replies, actor: Actor) -> None:
+    schools = await onboarding.confirm(db=app.db, vk_id=message.from_id, now=app.clock.now())
+    await replies.send(message.peer_id, texts.CONFIRMED if schools else nothing_to_do(actor))
 
 
 @labeler.private_message(Payload("onb_no"))
-async def reject(message: Message, app: AppContext, actor: Actor) -> None:
-    async with app.db.sessions.begin() as session:
-        schools = await onboarding.reject(
-            session=session, vk_id=message.from_id, now=app.clock.now()
-        )
+async def reject(message: Message, app: AppContext, replies: Replies, actor: Actor) -> None:
+    schools = await onboarding.reject(db=app.db, vk_id=message.from_id, now=app.clock.now())
     if not schools:
-        await reply(app.api, message.peer_id, nothing_to_do(actor))
+        await replies.send(message.peer_id, nothing_to_do(actor))
         return
     listed = ", ".join(f"«{name}»" for name in schools)
-    await reply(app.api, message.peer_id, texts.REJECTED.format(schools=listed))
-    await notify_admins(app, texts.ADMIN_REJECTED.format(vk_id=message.from_id, schools=listed))
+    await replies.send(message.peer_id, texts.REJECTED.format(schools=listed))
+    await notify_admins(
+        app, replies, texts.ADMIN_REJECTED.format(vk_id=message.from_id, schools=listed)
+    )
 
 
-async def notify_admins(app: AppContext, text: str) -> None:
+async def notify_admins(app: AppContext, replies: Replies, text: str) -> None:
     for admin_id in app.settings.admin_ids:
-        await reply(app.api, admin_id, text)
+        await replies.send(admin_id, text)

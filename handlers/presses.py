@@ -10,8 +10,7 @@ from vkbottle.bot import MessageEvent
 from vkbottle.exception_factory import VKAPIError
 from vkbottle_types.events.objects.group_event_objects import MessageEventObject
 
-from bot.app import AppContext
-from bot.runtime.replies import answer_press
+from bot.runtime.replies import Replies
 from bot.vk.api import describe
 
 logger = logging.getLogger(__name__)
@@ -30,11 +29,10 @@ class ButtonPress(MessageEvent):
     object: _AnyPayload
 
 
-async def answer(app: AppContext, press: ButtonPress, snackbar: str | None = None) -> None:
+async def answer(replies: Replies, press: ButtonPress, snackbar: str | None = None) -> None:
     """Stop the button's spinner, with a short note; VK may refuse a press too old to answer."""
     try:
-        await answer_press(
-            app.api,
+        await replies.answer_press(
             event_id=press.event_id,
             user_id=press.user_id,
             peer_id=press.peer_id,

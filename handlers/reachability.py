@@ -5,7 +5,7 @@ import logging
 from vkbottle import GroupEventType, GroupTypes
 from vkbottle.bot import BotLabeler
 
-from bot.app import AppContext
+from bot.context import AppContext
 from bot.services.reachability import set_reachable
 
 logger = logging.getLogger(__name__)
@@ -14,13 +14,10 @@ labeler = BotLabeler()
 
 @labeler.raw_event(GroupEventType.MESSAGE_ALLOW, dataclass=GroupTypes.MessageAllow)
 async def allowed(event: GroupTypes.MessageAllow, app: AppContext) -> None:
-    async with app.db.sessions.begin() as session:
-        await set_reachable(session=session, vk_id=event.object.user_id, reachable=True)
+    await set_reachable(db=app.db, vk_id=event.object.user_id, reachable=True)
 
 
 @labeler.raw_event(GroupEventType.MESSAGE_DENY, dataclass=GroupTypes.MessageDeny)
 async def denied(event: GroupTypes.MessageDeny, app: AppContext) -> None:
-    async with app.db.sessions.begin() as session:
-        changed = await set_reachable(session=session, vk_id=event.object.user_id, reachable=False)
-    if changed:
+    if await set_reachable(db=app.db, vk_id=event.object.user_id, reachable=False):
         logger.info("a person blocked the bot's messages")

@@ -12,13 +12,13 @@ from collections.abc import Awaitable, Callable
 from vkbottle import DocMessagesUploader, PhotoMessageUploader
 from vkbottle.bot import BotLabeler, Message
 
-from bot.app import AppContext
-from bot.runtime.access import Cmd
-from bot.runtime.replies import reply
+from bot.context import AppContext
+from bot.runtime.replies import Replies
 from bot.services import report_commands as commands
 from bot.services.report_access import Asker
 from bot.texts import reports as texts
 from bot.vk.api import describe
+from handlers.rules import Cmd
 
 logger = logging.getLogger(__name__)
 
@@ -41,11 +41,11 @@ USE_CASES: list[tuple[tuple[str, ...], commands.UseCase]] = [
 
 
 def _answering(use_case: commands.UseCase) -> Callable[..., Awaitable[None]]:
-    async def handler(message: Message, app: AppContext, args: str) -> None:
+    async def handler(message: Message, app: AppContext, replies: Replies, args: str) -> None:
         result = await use_case(
             db=app.db, asker=_asker(message, app), args=args, now=app.clock.now()
         )
-        await _send(app, message.peer_id, result)
+        await _send(app, replies, message.peer_id, result)
 
     handler.__name__ = use_case.__name__
     return handler
@@ -56,14 +56,16 @@ for names, use_case in USE_CASES:
 
 
 @labeler.message(Cmd("my", "моя"))
-async def my(message: Message, app: AppContext) -> None:
+async def my(message: Message, app: AppContext, replies: Replies) -> None:
     text = await commands.my(db=app.db, asker=_asker(message, app), now=app.clock.now())
-    await reply(app.api, message.peer_id, text)
+    await replies.send(message.peer_id, text)
 
 
-async def _send(app: AppContext, peer_id: int, result: commands.Files | str) -> None:
+async def _send(
+    app: AppContext, replies: Replies, peer_id: int, result: commands.Files | str
+) -> None:
     if isinstance(result, str):
-        await reply(app.api, peer_id, result)
+        await replies.send(peer_id, result)
         return
     try:
         attachments = [
@@ -71,9 +73,9 @@ async def _send(app: AppContext, peer_id: int, result: commands.Files | str) -> 
         ]
     except Exception as exc:  # an upload can fail in many ways; the person gets one answer
         logger.warning("upload failed: %s", describe(exc))
-        await reply(app.api, peer_id, texts.UPLOAD_FAILED)
+        await replies.send(peer_id, texts.UPLOAD_FAILED)
         return
-    await reply(app.api, peer_id, result.caption, attachment=",".join(attachments))
+    await replies.send(peer_id, result.caption, attachment=",".join(attachments))
 
 
 async def _upload(app: AppContext, peer_id: int, kind: str, name: str, data: bytes) -> str:

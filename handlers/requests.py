@@ -10,16 +10,16 @@ from typing import Any
 from vkbottle.bot import BotLabeler, Message
 from vkbottle.dispatch.rules import ABCRule
 
-from bot.app import AppContext
+from bot.context import AppContext
+from bot.domain.dialog_state import Seen
 from bot.domain.lookups import UnknownDistrict
 from bot.domain.textnorm import fold
-from bot.runtime.access import Cmd
-from bot.runtime.replies import reply
+from bot.runtime.replies import Replies
 from bot.services import request_dialog
-from bot.services.access import Action, Actor, authorize
-from bot.services.mail import parse_addresses, set_district_emails
+from bot.services.access import Actor
+from bot.services.mail import NotYourDistrict, parse_addresses, set_emails_as
 from bot.texts import requests as texts
-from storage.repos import districts
+from handlers.rules import Cmd
 
 logger = logging.getLogger(__name__)
 labeler = BotLabeler()
@@ -39,26 +39,27 @@ def _button_value(message: Message) -> str | None:
 class InRequestDialog(ABCRule[Message]):
     """A button of the dialog, or a message (not another /command) while it is open."""
 
-    async def check(self, message: Message) -> bool:
+    async def check(self, message: Message, dialog: Seen | None) -> bool:
         if message.peer_id != message.from_id:
             return False
         if _button_value(message) is not None:
             return True
-        state = message.state_peer
-        in_dialog = state is not None and str(state.state) == request_dialog.STATE
+        in_dialog = dialog is not None and dialog.state == request_dialog.STATE
         return in_dialog and not message.text.lstrip().startswith("/")
 
 
 @labeler.private_message(Cmd("request"))
-async def request_start(message: Message, app: AppContext, actor: Actor, args: str) -> None:
+async def request_start(
+    message: Message, app: AppContext, replies: Replies, actor: Actor, args: str
+) -> None:
     answer = await request_dialog.start(
         db=app.db, actor=actor, district_name=args, now=app.clock.now()
     )
-    await reply(app.api, message.peer_id, answer.text, keyboard=answer.keyboard)
+    await replies.send(message.peer_id, answer.text, keyboard=answer.keyboard)
 
 
 @labeler.private_message(InRequestDialog())
-async def request_step(message: Message, app: AppContext, actor: Actor) -> None:
+async def request_step(message: Message, app: AppContext, replies: Replies, actor: Actor) -> None:
     answer = await request_dialog.step(
         db=app.db,
         actor=actor,
@@ -66,12 +67,14 @@ async def request_step(message: Message, app: AppContext, actor: Actor) -> None:
         value=_button_value(message) or TYPED.get(fold(message.text)),
         now=app.clock.now(),
     )
-    await reply(app.api, message.peer_id, answer.text, keyboard=answer.keyboard)
+    await replies.send(message.peer_id, answer.text, keyboard=answer.keyboard)
 
 
 @labeler.private_message(Cmd("emails"))
-async def emails(message: Message, app: AppContext, actor: Actor, args: str) -> None:
-    await reply(app.api, message.peer_id, await _emails(app, actor, args))
+async def emails(
+    message: Message, app: AppContext, replies: Replies, actor: Actor, args: str
+) -> None:
+    await replies.send(message.peer_id, await _emails(app, actor, args))
 
 
 async def _emails(app: AppContext, actor: Actor, args: str) -> str:
@@ -85,21 +88,14 @@ async def _emails(app: AppContext, actor: Actor, args: str) -> str:
     except ValueError as exc:
         return str(exc)
     name = " ".join(words[:split])
-    async with app.db.sessions.begin() as session:
-        found = await districts.get_by_name(session, name)
-        if found is not None and not authorize(actor, Action.SETTINGS, district_id=found.id):
-            return texts.EMAILS_ADMIN_ONLY
-        try:
-            district = await set_district_emails(
-                session=session,
-                district_name=name,
-                addresses=addresses,
-                subject=None,
-                actor_id=actor.person_id,
-                now=app.clock.now(),
-            )
-        except UnknownDistrict:
-            return texts.UNKNOWN_DISTRICT.format(name=name[:100])
+    try:
+        district = await set_emails_as(
+            db=app.db, actor=actor, district_name=name, addresses=addresses, now=app.clock.now()
+        )
+    except NotYourDistrict:
+        return texts.EMAILS_ADMIN_ONLY
+    except UnknownDistrict:
+        return texts.UNKNOWN_DISTRICT.format(name=name[:100])
     logger.info("district %d e-mail addresses set by an admin", district.id)
     return texts.emails_report(
         district.name, addresses, district.email_subject, can_mail=bool(app.settings.smtp_host)

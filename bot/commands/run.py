@@ -63,7 +63,6 @@ async def run_bot(args: argparse.Namespace, settings: Settings) -> int:
                     settings=settings,
                     db=db,
                     clock=RealClock(),
-                    state_dir=state_dir,
                     instance_id=name,
                 )
                 # Every instance ticks: planning is serialised per district in the database,

@@ -58,7 +58,6 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
                 start=start,
                 host=args.host,
                 port=args.port,
-                state_dir=state_dir,
                 vk_api_url=args.vk_api_url,
                 instance_id=name,
             )

@@ -63,9 +63,7 @@ async def run_demo(
         )
         async with migrated_database(settings) as db:
             transcript = Transcript(console, tz, full=full)
-            async with Stage(
-                settings=settings, db=db, clock=clock, transcript=transcript, state_dir=Path(tmp)
-            ) as stage:
+            async with Stage(settings=settings, db=db, clock=clock, transcript=transcript) as stage:
                 scene = Scene(stage, console, tz, rng)
                 await scene.onboard()
                 for week_index in range(weeks):

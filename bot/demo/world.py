@@ -9,15 +9,16 @@ import contextlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-from bot.app import App, build_app
+from bot.app import build_app
 from bot.clock import FakeClock
 from bot.config import Settings
+from bot.context import App
 from bot.demo.transcript import Entry, Transcript, keyboard_rows
 from bot.emulator import Emulator, start_emulator
 from bot.runtime.inbound import InboundPipeline
+from bot.runtime.longpoll import read_long_poll
 from bot.scheduler.ticker import Scheduler
 from storage.db import Database
 
@@ -61,13 +62,11 @@ class Stage:
         db: Database,
         clock: FakeClock,
         transcript: Transcript,
-        state_dir: Path,
     ) -> None:
         self.settings = settings
         self.db = db
         self.clock = clock
         self.transcript = transcript
-        self.state_dir = state_dir
         self.emulator = Emulator(
             token=TOKEN,
             group_id=GROUP_ID,
@@ -87,11 +86,9 @@ class Stage:
         settings = self.settings.model_copy(
             update={"vk_api_url": f"{base_url}/method/", "vk_group_id": GROUP_ID}
         )
-        self.app = build_app(
-            settings=settings, db=self.db, clock=self.clock, state_dir=self.state_dir
-        )
+        self.app = build_app(settings=settings, db=self.db, clock=self.clock)
         self.scheduler = Scheduler(self.app.context, metrics=self.app.metrics)
-        self._poller = asyncio.create_task(self.app.run_long_poll())
+        self._poller = asyncio.create_task(read_long_poll(self.app, asyncio.Event()))
         await asyncio.wait_for(self.app.resumed.wait(), SETTLE_TIMEOUT_S)
         await self.emulator.longpoll.wait_for_pollers(1, SETTLE_TIMEOUT_S)
         return self

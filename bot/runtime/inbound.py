@@ -15,7 +15,6 @@ holds up the updates beside it.
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import logging
 import time
 from collections import deque
@@ -30,7 +29,6 @@ from bot.runtime.flood import FloodLog
 from bot.vk.updates import MalformedUpdate, Update, parse_stored, parse_update
 from storage.db import Database
 from storage.repos import events
-from storage.repos.dialogs import Seen
 
 logger = logging.getLogger(__name__)
 
@@ -41,29 +39,10 @@ Observer = Callable[[str, float], None]
 AlsoWrite = Callable[[AsyncSession], Awaitable[None]]
 # Told of each unreadable update and where it was met: "longpoll", "callback" or "stored".
 Unreadable = Callable[[str], None]
-# Handlers at once. The steps that start together read and write the database together
-# (bot/runtime/together.py), and under a burst they start as slots free up: with 32 slots
-# a batch was 25 or 7 steps, with 128 a PostgreSQL step took 12 % less CPU (bench/README.md,
-# ninth session). Their connections are still the pool's few; a handler waits for one.
-MAX_IN_FLIGHT = 128
-
-
-@dataclass
-class EventContext:
-    """What a handler may want to know about the update it serves."""
-
-    event_id: str
-    replies: int = 0
-    press_answered: bool = False  # a callback button's press takes one answer
-    # Where a message came from (message_new only): for an apology if handling it fails.
-    message_peer: int | None = None
-    # The author's dialog state as the state dispenser read it for this update (vk_id, row).
-    dialog: tuple[int, Seen | None] | None = None
-
-
-current_event: contextvars.ContextVar[EventContext | None] = contextvars.ContextVar(
-    "current_event", default=None
-)
+# Handlers at once: enough for a burst's replies to meet in one `execute` (bot/vk/batcher.py)
+# and to keep the database's connections busy; bounded, because vkbottle is not, so that
+# memory and latency stay flat under a Friday burst. A handler waits for a connection.
+MAX_IN_FLIGHT = 64
 
 
 @dataclass
@@ -288,8 +267,6 @@ class InboundPipeline:
             self._marker = None
 
     async def _run(self, update: Update) -> None:
-        context = EventContext(update.event_id, message_peer=update.message_peer)
-        token = current_event.set(context)
         started = time.perf_counter()
         try:
             await self._handle(update.raw)
@@ -299,8 +276,6 @@ class InboundPipeline:
             self.stats.failed += 1
             self._report("failed", time.perf_counter() - started)
             logger.exception("update %s (%s) failed", update.event_id, update.type)
-        finally:
-            current_event.reset(token)
 
     def _report(self, outcome: str, seconds: float) -> None:
         if self._observe is not None:

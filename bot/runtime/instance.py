@@ -17,7 +17,7 @@ from typing import Protocol
 
 from aiohttp import web
 
-from bot.app import App
+from bot.context import App
 from bot.runtime.callback import CallbackEndpoint
 from bot.runtime.health import Health
 from bot.runtime.leases import LeaseKeeper

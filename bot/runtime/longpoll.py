@@ -1,4 +1,5 @@
-"""The one Long Poll reader among several instances.
+"""The one Long Poll reader among several instances; the demo, the sandbox and the tests
+read Long Poll through it too.
 
 Only the holder of the `longpoll` lease polls; the others wait and take over when it
 expires. The position (`ts`) lives in the database, so the successor resumes where the
@@ -15,14 +16,27 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from vkbottle.polling import BotPolling
 
-from bot.app import App
-from bot.runtime.leases import LeaseKeeper
+from bot.context import App
+from bot.runtime.leases import DEFAULT_TTL, LeaseKeeper
 from bot.vk.api import describe
 from storage.repos import app_state
 
 logger = logging.getLogger(__name__)
 
 LEASE_NAME = "longpoll"
+
+
+async def read_long_poll(app: App, stop: asyncio.Event) -> None:
+    """Read Long Poll for `app` until `stop`, holding the lease under its instance id."""
+    context = app.context
+    lease = LeaseKeeper(
+        db=context.db,
+        clock=context.clock,
+        name=LEASE_NAME,
+        holder=context.instance_id,
+        ttl=DEFAULT_TTL,
+    )
+    await LongPollReader(app, lease).run(stop)
 
 
 class LongPollBusy(Exception):

@@ -17,16 +17,17 @@ import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 from pydantic import SecretStr
 
-from bot.app import App, build_app
+from bot.app import build_app
 from bot.clock import FakeClock
 from bot.config import Settings
+from bot.context import App
 from bot.emulator import Emulator, start_emulator
+from bot.runtime.longpoll import read_long_poll
 from bot.scheduler.ticker import Scheduler
 from storage.db import Database
 from storage.models import AppState
@@ -80,7 +81,6 @@ async def start_sandbox(
     start: datetime,
     host: str,
     port: int,
-    state_dir: Path,
     vk_api_url: str | None = None,
     instance_id: str | None = None,
 ) -> Sandbox:
@@ -109,11 +109,9 @@ async def start_sandbox(
             "vk_group_id": group_id,
         }
     )
-    app = build_app(
-        settings=bot_settings, db=db, clock=clock, state_dir=state_dir, instance_id=instance_id
-    )
+    app = build_app(settings=bot_settings, db=db, clock=clock, instance_id=instance_id)
     scheduler = Scheduler(app.context, metrics=app.metrics)
-    poller = asyncio.create_task(app.run_long_poll())
+    poller = asyncio.create_task(read_long_poll(app, asyncio.Event()))
     if emulator is not None:
         await emulator.longpoll.wait_for_pollers(1, 15.0)
     sandbox = Sandbox(clock, db, emulator, base_url, app, scheduler, runner, poller)

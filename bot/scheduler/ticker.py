@@ -22,8 +22,8 @@ from datetime import datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.app import AppContext
 from bot.clock import FakeClock
+from bot.context import AppContext
 from bot.domain.rounds import next_moment_from
 from bot.metrics import Metrics
 from bot.scheduler.claimer import (

@@ -8,16 +8,20 @@ that acts on a particular district or school asks `authorize(actor, action, dist
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Row, Select, and_, bindparam, literal, null, select, union_all
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Chat, DialogState, Official, Person, School, SchoolStaff
-from storage.repos.dialogs import Seen
+from bot.domain.dialog_state import Seen
+from storage.db import Database
+from storage.models import Chat, Official, Person, School, SchoolStaff
+from storage.repos import dialogs
+
+CHAT_PEER_START = 2_000_000_000
 
 
 class Action(StrEnum):
@@ -214,100 +218,59 @@ def districts_for(actor: Actor, action: Action) -> frozenset[int] | None:
     return frozenset(granted)
 
 
-# Core queries only, so that a session and a bare connection both serve.
-Reader = AsyncSession | AsyncConnection
-
-
-def _actor_query(*, with_dialog: bool) -> Select[Any]:
-    """The person, their schools and the districts they are an official of in one query:
-    every dialog step starts here (kind "s": a staff row or the bare person, "o": official;
-    with the dialog, "d": the person's dialog state, in its own three columns).
-    With the dialog it reads several people (`vk_ids`), each row naming its person.
-    Built once: constructing a UNION costs more than running it."""
-    if with_dialog:
-        people = bindparam("vk_ids", expanding=True)
-        of_person = Person.vk_id.in_(people)
-    else:
-        of_person = Person.vk_id == bindparam("vk_id", type_=Person.vk_id.type)
-    no_dialog = (null(), null(), null())
+def _actor_query() -> Select[Any]:
+    """The person, their schools and the districts they are an official of, in one query
+    (kind "s": a staff row or the bare person, "o": an official's district)."""
+    of_person = Person.vk_id == bindparam("vk_id", type_=Person.vk_id.type)
     staff = (
         select(
             literal("s").label("kind"),
-            Person.vk_id,
             Person.id,
             SchoolStaff.school_id,
             School.district_id,
             SchoolStaff.role,
             School.name,
-            *no_dialog,
         )
         .outerjoin(SchoolStaff, SchoolStaff.person_id == Person.id)
         .outerjoin(School, and_(School.id == SchoolStaff.school_id, School.archived_at.is_(None)))
         .where(of_person)
     )
     officials = (
-        select(
-            literal("o"),
-            Person.vk_id,
-            Person.id,
-            null(),
-            Official.district_id,
-            null(),
-            null(),
-            *no_dialog,
-        )
+        select(literal("o"), Person.id, null(), Official.district_id, null(), null())
         .join(Official, Official.person_id == Person.id)
         .where(of_person)
     )
-    branches = [staff, officials]
-    if with_dialog:
-        # First: a UNION's columns take their names and types from its first SELECT, and
-        # the payload's type is what turns the stored JSON back into a dict.
-        dialog = select(
-            literal("d").label("kind"),
-            DialogState.vk_id.label("vk_id"),
-            null().label("id"),
-            null().label("school_id"),
-            null().label("district_id"),
-            null().label("role"),
-            null().label("name"),
-            DialogState.state,
-            DialogState.payload,
-            DialogState.version,
-        ).where(DialogState.vk_id.in_(people))
-        branches.insert(0, dialog)
-    both = union_all(*branches).subquery()
+    both = union_all(staff, officials).subquery()
     return select(both).order_by(both.c.kind, both.c.name)
 
 
-_ACTOR_QUERY = _actor_query(with_dialog=False)
-_ACTORS_AND_DIALOGS_QUERY = _actor_query(with_dialog=True)
+_ACTOR_QUERY = _actor_query()
+
+
+async def load_person(
+    *, db: Database, vk_id: int, peer_id: int | None, admin_ids: list[int]
+) -> tuple[Actor, Seen | None]:
+    """Who wrote (with the chat they wrote in) and their dialog state, read once per update.
+    Dialogs are private: in a group chat there is none."""
+    async with db.reads() as session:
+        return await read_person(session, vk_id, admin_ids, peer_id)
+
+
+async def read_person(
+    session: AsyncSession, vk_id: int, admin_ids: list[int], peer_id: int | None = None
+) -> tuple[Actor, Seen | None]:
+    actor = await load_actor(session, vk_id, admin_ids, peer_id)
+    if peer_id is not None and peer_id >= CHAT_PEER_START:
+        return actor, None
+    return actor, await dialogs.read(session, vk_id)
 
 
 async def load_actor(
-    session: Reader, vk_id: int, admin_ids: list[int], peer_id: int | None = None
+    session: AsyncSession, vk_id: int, admin_ids: list[int], peer_id: int | None = None
 ) -> Actor:
     chat = await _chat_grant(session, peer_id)
     found = (await session.execute(_ACTOR_QUERY, {"vk_id": vk_id})).all()
     return _actor(vk_id, admin_ids, found, chat)
-
-
-async def load_actors_and_dialogs(
-    reader: Reader, vk_ids: Collection[int], admin_ids: list[int]
-) -> dict[int, tuple[Actor, Seen | None]]:
-    """Each person's roles and dialog state, all in one statement: every private message
-    starts here, and a statement is what a step pays most for."""
-    found = (await reader.execute(_ACTORS_AND_DIALOGS_QUERY, {"vk_ids": list(vk_ids)})).all()
-    rows: dict[int, list[Row[Any]]] = {vk_id: [] for vk_id in vk_ids}
-    for row in found:
-        rows[row.vk_id].append(row)
-    return {
-        vk_id: (
-            _actor(vk_id, admin_ids, mine, None),
-            next((Seen(r.state, r.payload, r.version) for r in mine if r.kind == "d"), None),
-        )
-        for vk_id, mine in rows.items()
-    }
 
 
 def _actor(
@@ -330,8 +293,8 @@ def _actor(
     )
 
 
-async def _chat_grant(session: Reader, peer_id: int | None) -> ChatGrant | None:
-    if peer_id is None or peer_id < 2_000_000_000:
+async def _chat_grant(session: AsyncSession, peer_id: int | None) -> ChatGrant | None:
+    if peer_id is None or peer_id < CHAT_PEER_START:
         return None
     query = select(Chat.district_id, Chat.answers_status).where(Chat.peer_id == peer_id)
     row = (await session.execute(query)).first()

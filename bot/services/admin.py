@@ -11,6 +11,8 @@ from bot.domain.invite_codes import Reissued
 from bot.domain.lookups import SchoolNotFound
 from bot.domain.textnorm import fold
 from bot.services import invites as invite_service
+from bot.services.district_settings import find_district
+from storage.db import Database
 from storage.models import District, School
 from storage.repos import audit, districts, invites, people
 
@@ -97,3 +99,48 @@ async def revoke(
 async def unbound_schools(session: AsyncSession, district: District) -> list[School]:
     """The district's schools without a head in the bot."""
     return await people.schools_without(session, district_id=district.id, role="head")
+
+
+async def unbound_report(*, db: Database, district_text: str) -> list[tuple[str, list[School]]]:
+    """`/unbound [район]`: each district (the one named, or all) with its unbound schools."""
+    async with db.reads() as session:
+        chosen = (
+            [await find_district(session, district_text)]
+            if district_text
+            else await districts.list_all(session)
+        )
+        return [(d.name, await unbound_schools(session, d)) for d in chosen]
+
+
+async def reissue_invite(
+    *,
+    db: Database,
+    school_text: str,
+    role: str,
+    now: datetime,
+    ttl: timedelta,
+    group_id: int | None,
+    actor_id: int | None,
+) -> Reissued:
+    """`/reissue`: the school by a part of its name (SchoolNotFound if none or several)."""
+    async with db.sessions.begin() as session:
+        school = await find_school(session, school_text)
+        return await reissue(
+            session=session,
+            school=school,
+            role=role,
+            now=now,
+            ttl=ttl,
+            group_id=group_id,
+            actor_id=actor_id,
+        )
+
+
+async def revoke_invites(
+    *, db: Database, school_text: str, role: str, now: datetime, actor_id: int | None
+) -> tuple[str, int]:
+    """`/revoke`: the school's name and how many open codes were revoked."""
+    async with db.sessions.begin() as session:
+        school = await find_school(session, school_text)
+        count = await revoke(session=session, school=school, role=role, now=now, actor_id=actor_id)
+        return school.name, count

@@ -8,8 +8,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.access import Action, Actor, authorize
-from storage.models import Chat
+from bot.services.access import Action, Actor, authorize, districts_for
+from bot.services.district_settings import find_district
+from storage.db import Database
+from storage.models import Chat, District
 from storage.repos import audit
 from storage.repos import districts as district_repo
 from storage.repos.outbox import district_officials
@@ -32,6 +34,35 @@ async def chats_of_district(session: AsyncSession, district_id: int) -> list[Cha
 
 
 @dataclass(frozen=True)
+class DistrictChoice:
+    """The district `/bind` names (or the only one the person may bind to), or why none."""
+
+    district: District | None = None
+    problem: LookupError | None = None  # no such district, or several match
+    not_yours: str | None = None  # the district named is not the person's
+    candidates: tuple[str, ...] = ()  # the person may bind to several: which one?
+
+
+async def choose_district(*, db: Database, actor: Actor, name: str) -> DistrictChoice:
+    async with db.reads() as session:
+        if name:
+            try:
+                district = await find_district(session, name)
+            except LookupError as exc:
+                return DistrictChoice(problem=exc)
+            if not authorize(actor, Action.BIND, district_id=district.id):
+                return DistrictChoice(not_yours=district.name)
+            return DistrictChoice(district)
+        allowed = districts_for(actor, Action.BIND)
+        candidates = [
+            d for d in await district_repo.list_all(session) if allowed is None or d.id in allowed
+        ]
+    if len(candidates) == 1:
+        return DistrictChoice(candidates[0])
+    return DistrictChoice(candidates=tuple(d.name for d in candidates))
+
+
+@dataclass(frozen=True)
 class HeldElsewhere:
     """The chat belongs to a district the person may not act for: it stays there."""
 
@@ -41,7 +72,7 @@ class HeldElsewhere:
 
 async def bind(
     *,
-    session: AsyncSession,
+    db: Database,
     peer_id: int,
     district_id: int,
     answers_status: bool,
@@ -49,6 +80,18 @@ async def bind(
     now: datetime,
 ) -> Chat | HeldElsewhere:
     """Bind (or re-bind) the chat; a chat belongs to one district at a time."""
+    async with db.sessions.begin() as session:
+        return await _bind(session, peer_id, district_id, answers_status, actor, now)
+
+
+async def _bind(
+    session: AsyncSession,
+    peer_id: int,
+    district_id: int,
+    answers_status: bool,
+    actor: Actor,
+    now: datetime,
+) -> Chat | HeldElsewhere:
     chat = await chat_of(session, peer_id)
     previous = chat.district_id if chat else None
     if chat is not None and not _may_move(actor, chat, district_id):
@@ -100,21 +143,27 @@ async def _refuse(
     return HeldElsewhere(district.name, tuple(o.vk_id for o in officials if o.vk_id is not None))
 
 
-async def unbind(
-    *, session: AsyncSession, peer_id: int, person_id: int | None, now: datetime
-) -> int | None:
-    """Returns the district the chat was bound to, None if it was not."""
-    chat = await chat_of(session, peer_id)
-    if chat is None:
-        return None
-    district_id = chat.district_id
-    await session.delete(chat)
-    audit.record(
-        session,
-        action="chat.unbind",
-        at=now,
-        actor_id=person_id,
-        district_id=district_id,
-        peer_id=peer_id,
-    )
-    return district_id
+@dataclass(frozen=True)
+class Unbound:
+    district: str | None  # the district the chat was bound to; None: it was not bound
+    done: bool  # False: the person may not unbind that district's chat
+
+
+async def unbind(*, db: Database, peer_id: int, actor: Actor, now: datetime) -> Unbound:
+    async with db.sessions.begin() as session:
+        chat = await chat_of(session, peer_id)
+        district = await district_repo.get(session, chat.district_id) if chat else None
+        if chat is None or district is None:
+            return Unbound(None, done=False)
+        if not authorize(actor, Action.BIND, district_id=district.id):
+            return Unbound(district.name, done=False)
+        await session.delete(chat)
+        audit.record(
+            session,
+            action="chat.unbind",
+            at=now,
+            actor_id=actor.person_id,
+            district_id=district.id,
+            peer_id=peer_id,
+        )
+    return Unbound(district.name, done=True)

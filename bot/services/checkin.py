@@ -75,28 +75,6 @@ async def open_rounds(*, session: AsyncSession, school_id: int, now: datetime) -
     return [await _opened(session, c, r, answerable) for c, r in opened]
 
 
-async def open_rounds_of_schools(
-    *, session: AsyncSession, school_ids: Sequence[int], now: datetime
-) -> dict[int, list[OpenRound] | None]:
-    """`open_rounds` of several schools in one query and without writing: None for a school
-    that cannot be answered without a write first (this week's round not made yet) or at
-    all (no such school)."""
-    found = await rounds_repo.schools_with_open_rounds(
-        session, school_ids=school_ids, **_window(now)
-    )
-    by_school: dict[int, list[OpenRound] | None] = {}
-    for school_id in school_ids:
-        rows = found.get(school_id)
-        answerable = None if not rows or rows[0][0].archived_at else _Answerable.of(rows, now)
-        if answerable is None or answerable.weekly_unmade:
-            by_school[school_id] = None
-        else:
-            by_school[school_id] = [
-                await _opened(session, c, r, answerable) for c, r in answerable.rounds
-            ]
-    return by_school
-
-
 def _window(now: datetime) -> dict[str, Any]:
     # The weekly rounds of every week `now` may fall in are read before the district's time
     # zone is known (one statement), and its own week is picked in `_Answerable`.

@@ -2,14 +2,13 @@
 is answered.
 
 The draft lives in `dialog_states` (keyed by the person's VK id), written with everything
-else the step changed, at once, so a restart or a pause of days resumes exactly there. Access is decided here on every step from the person's staff roles: a button or a
+else the step changed in one transaction, so a restart or a pause of days resumes exactly
+there. Access is decided here on every step from the person's staff roles: a button or a
 stored draft naming a school the person does not run is refused.
 
-A message comes with the person's roles and dialog state already read (`Known`, one read
-per message for every handler): the step trusts them and writes the draft only if its
-version is still the one read, else runs again on fresh reads. A step that only changes
-the draft needs no transaction of its own and runs with the others of the moment
-(bot/services/draft_steps.py); one that would do more runs again in a transaction.
+A step starts from the person's roles and dialog state as read for the update (`Known`) and
+writes the draft only if its version is still the one read; if another step of the person
+changed it meanwhile (another instance), the step runs again on what is stored now.
 """
 
 from __future__ import annotations
@@ -18,19 +17,20 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.answers import format_answer
+from bot.domain.dialog_state import Seen
 from bot.domain.form import looks_like_form
 from bot.domain.questionnaire import Questionnaire
 from bot.keyboards import empty_keyboard
 from bot.resources import default_questionnaire
 from bot.services import checkin_flow as flow
 from bot.services import checkin_screens as screens
-from bot.services.access import Actor, load_actor, load_actors_and_dialogs
+from bot.services.access import Actor, read_person
 from bot.services.checkin import (
     CheckinRefused,
     OpenRound,
@@ -45,14 +45,12 @@ from bot.services.checkin import (
 )
 from bot.services.checkin_flow import Draft
 from bot.services.checkin_screens import RoundView, Screen
-from bot.services.draft_steps import DraftSteps
 from bot.texts import checkin as texts
 from bot.texts import requests as request_texts
 from storage.db import Database
 from storage.models import Round
 from storage.repos import dialogs
 from storage.repos import requests as requests_repo
-from storage.repos.dialogs import Overwrite, Seen
 
 logger = logging.getLogger(__name__)
 
@@ -92,10 +90,6 @@ class _StaleDraft(Exception):
     """The dialog state changed after it was read: the step must run on fresh reads."""
 
 
-class _NeedsTransaction(Exception):
-    """A step run without a transaction would do more than change the draft."""
-
-
 @dataclass
 class Outcome:
     screens: list[Screen] = field(default_factory=list)
@@ -105,43 +99,27 @@ class Outcome:
 async def handle(
     *,
     db: Database,
-    vk_id: int,
-    admin_ids: Sequence[int],
+    known: Known,
     intent: Intent,
     now: datetime,
-    known: Known | None = None,
-    drafts: DraftSteps | None = None,
+    admin_ids: Sequence[int],
 ) -> Outcome:
     """Run one step of the person's check-in and say what to show them."""
-    if known is not None and drafts is not None:
-        try:
-            return await _DraftOnly(drafts, known, now).step(intent)
-        except _NeedsTransaction:
-            pass  # nothing written yet
-        except _StaleDraft:
-            logger.info("check-in step of a person conflicted (_StaleDraft, without a transaction)")
-            known = None
+    vk_id = known.actor.vk_id
+    fresh: Known | None = known
     for attempt in (1, 2, 3):
         try:
             async with db.sessions.begin() as session:
-                if known is None:
-                    read = await load_actors_and_dialogs(session, [vk_id], list(admin_ids))
-                    known = Known(*read[vk_id])
-                return await _Conversation(session, known, now).step(intent)
+                if fresh is None:
+                    fresh = Known(*await read_person(session, vk_id, list(admin_ids)))
+                return await _Conversation(session, fresh, now).step(intent)
         except (IntegrityError, _StaleDraft) as exc:
-            # Another step of this person (another instance, or a state read before a
-            # write that came later) changed the draft or stored the response first: run
-            # again on what it stored.
+            # Another step of this person (another instance) changed the draft or stored
+            # the response first: run again on what it stored.
             logger.info("check-in step of a person conflicted (%s, attempt %d)",
                         type(exc).__name__, attempt)  # fmt: skip
-            known = None
+            fresh = None
     return Outcome(notice=texts.SAVE_FAILED)
-
-
-async def is_staff(*, db: Database, vk_id: int) -> bool:
-    async with db.reads() as session:
-        actor = await load_actor(session, vk_id, [])
-    return actor.is_staff
 
 
 class _Conversation:
@@ -396,47 +374,6 @@ class _Conversation:
     async def _drop(self) -> None:
         await dialogs.drop(self.session, self.actor.vk_id)
         self.seen = None
-
-
-class _DraftOnly(_Conversation):
-    """A step on the draft in progress with no transaction of its own: it reads the rounds
-    and writes the draft with the other steps of the moment. Whatever would do more than
-    write the draft once asks for a transaction before it writes anything."""
-
-    def __init__(self, drafts: DraftSteps, known: Known, now: datetime) -> None:
-        # No session: every path that would use one asks for a transaction first (below).
-        super().__init__(cast(AsyncSession, None), known, now)
-        self.drafts = drafts
-        self.wrote = False
-
-    async def _open_rounds(self, school_id: int) -> list[OpenRound]:
-        rounds = await self.drafts.open_rounds(school_id)
-        if rounds is None:  # this week's round is not made yet, or the school is gone
-            raise _NeedsTransaction
-        return rounds
-
-    async def _write(self, state: str, payload: dict[str, Any]) -> None:
-        if self.seen is None:
-            raise _NeedsTransaction
-        # A second write would be a step of two transactions: no path here makes one.
-        assert not self.wrote, "a step without a transaction writes its draft once"
-        overwrite = Overwrite(self.actor.vk_id, self.seen.version, state, payload, self.now)
-        if not await self.drafts.overwrite(overwrite):
-            raise _StaleDraft
-        self.wrote = True
-        self.seen = Seen(state, payload, self.seen.version + 1)
-
-    async def _drop(self) -> None:
-        raise _NeedsTransaction
-
-    async def _start(self, *_args: Any, **_kwargs: Any) -> Outcome:
-        raise _NeedsTransaction
-
-    async def _without_draft(self, intent: Intent, *, choosing: bool) -> Outcome:
-        raise _NeedsTransaction
-
-    async def _submit(self, draft: Draft, opened: OpenRound, view: RoundView) -> Outcome:
-        raise _NeedsTransaction
 
 
 def _choose(

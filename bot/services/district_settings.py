@@ -12,6 +12,7 @@ from bot.domain.districts import DistrictOverview, Holidays
 from bot.domain.lookups import AmbiguousDistrict, NoSuchDistrict, UnknownZone
 from bot.domain.schedule import Schedule, ScheduleError
 from bot.domain.textnorm import fold
+from storage.db import Database
 from storage.models import District
 from storage.repos import audit, districts
 
@@ -108,6 +109,30 @@ async def change(
     )
 
 
+async def change_named(
+    *,
+    db: Database,
+    district_text: str,
+    setting: str,
+    value: str,
+    now: datetime,
+    actor_id: int | None,
+) -> tuple[str, Schedule | str | Holidays]:
+    """`/schedule`, `/tz`, `/holidays`: the district by a part of its name; its name and
+    the setting as it is now."""
+    async with db.sessions.begin() as session:
+        district = await find_district(session, district_text)
+        result = await change(
+            session=session,
+            district=district,
+            setting=setting,
+            value=value,
+            now=now,
+            actor_id=actor_id,
+        )
+    return district.name, result
+
+
 def _audit(
     session: AsyncSession,
     action: str,
@@ -121,19 +146,21 @@ def _audit(
     )
 
 
-async def overview(session: AsyncSession) -> list[DistrictOverview]:
-    result = []
-    for district in await districts.list_all(session):
-        schools, heads, officials = await districts.counts(session, district.id)
-        result.append(
-            DistrictOverview(
-                district.name,
-                schools,
-                heads,
-                officials,
-                district.tz,
-                schedule_of(district),
-                holidays_of(district),
-            )
-        )
-    return result
+async def overview(*, db: Database) -> list[DistrictOverview]:
+    async with db.reads() as session:
+        return [
+            await _overview(session, district) for district in await districts.list_all(session)
+        ]
+
+
+async def _overview(session: AsyncSession, district: District) -> DistrictOverview:
+    schools, heads, officials = await districts.counts(session, district.id)
+    return DistrictOverview(
+        district.name,
+        schools,
+        heads,
+        officials,
+        district.tz,
+        schedule_of(district),
+        holidays_of(district),
+    )

@@ -17,10 +17,12 @@ from email.utils import formatdate
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.services.access import Action, Actor, authorize
 from bot.services.districts import require_district
 from bot.texts import requests as texts
+from storage.db import Database
 from storage.models import District
-from storage.repos import audit
+from storage.repos import audit, districts
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +82,29 @@ async def set_district_emails(
         addresses=len(addresses),
     )
     return district
+
+
+class NotYourDistrict(Exception):
+    """The person may not change that district's addresses."""
+
+
+async def set_emails_as(
+    *, db: Database, actor: Actor, district_name: str, addresses: list[str], now: datetime
+) -> District:
+    """`/emails`: UnknownDistrict if there is no such district, NotYourDistrict if the person
+    may not change its settings."""
+    async with db.sessions.begin() as session:
+        found = await districts.get_by_name(session, district_name)
+        if found is not None and not authorize(actor, Action.SETTINGS, district_id=found.id):
+            raise NotYourDistrict(district_name)
+        return await set_district_emails(
+            session=session,
+            district_name=district_name,
+            addresses=addresses,
+            subject=None,
+            actor_id=actor.person_id,
+            now=now,
+        )
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain import invite_codes
 from bot.domain.onboarding import FAILURES, HeldSchool, Outcome, RedeemResult
 from bot.services.rounds import calendar_of
+from storage.db import Database
 from storage.models import Invite, School, SchoolStaff
 from storage.repos import audit, districts, invites, people, throttles
 
@@ -26,10 +27,15 @@ def throttle_key(vk_id: int) -> str:
     return f"invite:{vk_id}"
 
 
-async def redeem(
-    *, session: AsyncSession, vk_id: int, code: str | None, now: datetime
-) -> RedeemResult:
+async def redeem(*, db: Database, vk_id: int, code: str | None, now: datetime) -> RedeemResult:
     """Bind `vk_id` to the invite's school; `code` None means "looked like a code, is not"."""
+    async with db.sessions.begin() as session:
+        return await _redeem(session, vk_id=vk_id, code=code, now=now)
+
+
+async def _redeem(
+    session: AsyncSession, *, vk_id: int, code: str | None, now: datetime
+) -> RedeemResult:
     key = throttle_key(vk_id)
     until = await throttles.blocked_until(session, key, now)
     if until is not None:
@@ -170,22 +176,23 @@ async def _drop_role(
     await session.flush()
 
 
-async def remember_name(
-    *, session: AsyncSession, person_id: int, first_name: str, last_name: str
-) -> None:
-    person = await people.get(session, person_id)
-    if person is not None:
-        person.first_name, person.last_name = first_name[:100], last_name[:100]
+async def remember_name(*, db: Database, person_id: int, first_name: str, last_name: str) -> None:
+    async with db.sessions.begin() as session:
+        person = await people.get(session, person_id)
+        if person is not None:
+            person.first_name, person.last_name = first_name[:100], last_name[:100]
 
 
-async def confirm(*, session: AsyncSession, vk_id: int, now: datetime) -> list[str]:
+async def confirm(*, db: Database, vk_id: int, now: datetime) -> list[str]:
     """The person says the new school(s) are indeed theirs; returns those school names."""
-    return [school.name for school in await _unconfirmed(session, vk_id, now, keep=True)]
+    async with db.sessions.begin() as session:
+        return [school.name for school in await _unconfirmed(session, vk_id, now, keep=True)]
 
 
-async def reject(*, session: AsyncSession, vk_id: int, now: datetime) -> list[str]:
+async def reject(*, db: Database, vk_id: int, now: datetime) -> list[str]:
     """ "Нет, это ошибка": undo the unconfirmed bindings; the used code stays used."""
-    return [school.name for school in await _unconfirmed(session, vk_id, now, keep=False)]
+    async with db.sessions.begin() as session:
+        return [school.name for school in await _unconfirmed(session, vk_id, now, keep=False)]
 
 
 async def _unconfirmed(

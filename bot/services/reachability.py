@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import Database
 from storage.repos import people
 
 
@@ -18,13 +19,14 @@ class UnreachableHead:
     last_name: str | None
 
 
-async def set_reachable(*, session: AsyncSession, vk_id: int, reachable: bool) -> bool:
+async def set_reachable(*, db: Database, vk_id: int, reachable: bool) -> bool:
     """Record the person's choice; True if it changed anything (unknown people are ignored)."""
-    person = await people.by_vk_id(session, vk_id)
-    if person is None or person.reachable == reachable:
-        return False
-    person.reachable = reachable
-    return True
+    async with db.sessions.begin() as session:
+        person = await people.by_vk_id(session, vk_id)
+        if person is None or person.reachable == reachable:
+            return False
+        person.reachable = reachable
+        return True
 
 
 async def unreachable_heads(session: AsyncSession, district_id: int) -> list[UnreachableHead]:

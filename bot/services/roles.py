@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.district_settings import find_district
 from bot.services.districts import require_district
+from storage.db import Database
 from storage.models import Official
 from storage.repos import audit, people
 
@@ -60,3 +63,28 @@ async def remove_official(
         person_id=person.id,
     )
     return True
+
+
+@dataclass(frozen=True)
+class OfficialChange:
+    district: str
+    changed: bool  # False: they already were (or were not) an official there
+
+
+async def change_official(
+    *,
+    db: Database,
+    adding: bool,
+    vk_id: int,
+    district_text: str,
+    now: datetime,
+    actor_id: int | None,
+) -> OfficialChange:
+    """`/official add|remove`: the district by a part of its name (LookupError if none)."""
+    async with db.sessions.begin() as session:
+        district = await find_district(session, district_text)
+        change = add_official if adding else remove_official
+        changed = await change(
+            session=session, vk_id=vk_id, district_name=district.name, now=now, actor_id=actor_id
+        )
+    return OfficialChange(district.name, changed)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, or_, select, text
+from sqlalchemy import Select, and_, bindparam, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Campaign, District, Questionnaire, Round, School
@@ -110,27 +110,7 @@ async def school_with_open_rounds(
     return [(school, district, campaign, round_) for school, district, campaign, round_ in found]
 
 
-async def schools_with_open_rounds(
-    session: AsyncSession,
-    *,
-    school_ids: Sequence[int],
-    periods: Sequence[str],
-    opened_by: datetime,
-    ends_after: datetime,
-) -> dict[int, list[tuple[School, District, Campaign | None, Round | None]]]:
-    """`school_with_open_rounds` of several schools in one query, by school (a school that
-    does not exist has no entry)."""
-    params = {"school_ids": list(school_ids), "periods": list(periods), "opened_by": opened_by,
-              "ends_after": ends_after}  # fmt: skip
-    by_school: dict[int, list[tuple[School, District, Campaign | None, Round | None]]] = {}
-    for school, district, campaign, round_ in await session.execute(
-        _SCHOOLS_WITH_OPEN_ROUNDS, params
-    ):
-        by_school.setdefault(school.id, []).append((school, district, campaign, round_))
-    return by_school
-
-
-def _school_with_open_rounds(which_schools: ColumnElement[bool]) -> Select[Any]:
+def _school_with_open_rounds() -> Select[Any]:
     """The district's rounds are found by the rounds' own index (district, period); a round
     whose campaign does not match keeps no campaign, and the caller drops it. (Joining the
     campaigns first would make a row of every request the district ever sent; joining
@@ -156,20 +136,13 @@ def _school_with_open_rounds(which_schools: ColumnElement[bool]) -> Select[Any]:
                 ),
             ),
         )
-        .where(which_schools)
+        .where(School.id == bindparam("school_id", type_=School.id.type))
         .order_by(Round.deadline_at, Round.id)
     )
 
 
-# Every check-in step runs one of them: built once (building a statement costs more than
-# running it). One school's has no list to expand: a list is written into the SQL anew on
-# every run.
-_SCHOOL_WITH_OPEN_ROUNDS = _school_with_open_rounds(
-    School.id == bindparam("school_id", type_=School.id.type)
-)
-_SCHOOLS_WITH_OPEN_ROUNDS = _school_with_open_rounds(
-    School.id.in_(bindparam("school_ids", expanding=True))
-)
+# Built once: every check-in step runs it.
+_SCHOOL_WITH_OPEN_ROUNDS = _school_with_open_rounds()
 
 
 async def round_of(session: AsyncSession, campaign_id: int, period: str) -> Round | None:

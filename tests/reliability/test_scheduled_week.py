@@ -57,7 +57,6 @@ class Week:
     """The district, the emulator, and a way to tick as a freshly started process would."""
 
     world: World
-    state_dir: Path
     faults: dict[datetime, list[dict[str, Any]]] = field(default_factory=dict)
     # Run around the tick at a moment: `before` may wrap it in a database fault.
     db_faults: dict[datetime, Callable[[Database, Scheduler], Awaitable[Any]]] = field(
@@ -77,9 +76,7 @@ class Week:
         for spec in self.faults.pop(now, []):
             self.world.emulator.inject_fault(**spec)
         db = await reopen(self.world.db)
-        app = build_app(
-            settings=self.world.settings, db=db, clock=self.clock, state_dir=self.state_dir
-        )
+        app = build_app(settings=self.world.settings, db=db, clock=self.clock)
         app.context.api.backoff_s = 0.001
         scheduler = Scheduler(app.context, claim_batch=5)
         fault = self.db_faults.pop(now, None)
@@ -143,7 +140,7 @@ async def week(db: Database, clock: FakeClock, tmp_path: Path) -> AsyncIterator[
     world = World(db, clock, emulator, await emulator_settings(emulator, base_url))
     await world.seed()
     try:
-        yield Week(world, tmp_path)
+        yield Week(world)
     finally:
         await world.close()
         await runner.cleanup()

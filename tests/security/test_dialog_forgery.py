@@ -23,8 +23,9 @@ from sqlalchemy import select
 import handlers.checkin
 from bot.clock import FakeClock
 from bot.resources import default_questionnaire
+from bot.services.access import load_person
 from bot.services.checkin_flow import Draft
-from bot.services.dialog import Intent, handle
+from bot.services.dialog import Intent, Known, handle
 from bot.texts import checkin as texts
 from bot.texts import common
 from handlers.checkin import COMMANDS, parse_intent
@@ -340,13 +341,15 @@ def test_any_sequence_of_messages_and_payloads_is_handled_safely(
         intent, _ = parse_intent(text, payload)
         if isinstance(payload, str) and '"s"' in payload:
             intent = Intent(intent.command, intent.text, shared_loop.theirs, intent.key)
+        db = shared_loop.db
+        person = shared_loop.run(load_person(db=db, vk_id=HEAD_VK, peer_id=HEAD_VK, admin_ids=[]))
         outcome = shared_loop.run(
             handle(
-                db=shared_loop.db,
-                vk_id=HEAD_VK,
-                admin_ids=[],
+                db=db,
+                known=Known(*person),
                 intent=intent,
                 now=shared_loop.clock.now(),
+                admin_ids=[],
             )
         )
         shown = [screen.text for screen in outcome.screens] + [outcome.notice or ""]

@@ -19,6 +19,7 @@ from bot.app import build_app
 from bot.clock import FakeClock
 from bot.emulator import Emulator, start_emulator
 from bot.logs import SecretMask, setup_logging
+from bot.runtime.longpoll import read_long_poll
 from bot.texts import common as texts
 from storage.db import Database
 from tests.utils.harness import TOKEN, emulator_settings, running_bot
@@ -128,9 +129,9 @@ async def test_a_wrong_token_is_reported_without_echoing_it(
     emulator = Emulator(token=TOKEN, group_id=1, now=lambda: clock.now().timestamp())
     runner, base_url = await start_emulator(emulator)
     settings = await emulator_settings(emulator, base_url, vk_token=wrong)
-    app = build_app(settings=settings, db=sqlite_db, clock=clock, state_dir=tmp_path)
+    app = build_app(settings=settings, db=sqlite_db, clock=clock)
     try:
-        poller = asyncio.create_task(app.run_long_poll())
+        poller = asyncio.create_task(read_long_poll(app, asyncio.Event()))
         for _ in range(500):
             if emulator.errors["5"] or poller.done():
                 break

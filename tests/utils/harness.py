@@ -8,11 +8,13 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from bot.app import App, build_app
+from bot.app import build_app
 from bot.clock import FakeClock
 from bot.config import Settings, load_settings
+from bot.context import App
 from bot.demo.world import settle
 from bot.emulator import Emulator, start_emulator
+from bot.runtime.longpoll import read_long_poll
 from storage.db import Database
 
 TOKEN = "test-community-token-0123456789"
@@ -27,21 +29,22 @@ class BotHarness:
         settings: Settings,
         db: Database,
         clock: FakeClock,
-        state_dir: Path,
     ) -> None:
         self.emulator = emulator
         self.settings = settings
         self.db = db
         self.clock = clock
-        self.state_dir = state_dir
         self.app: App | None = None
         self._poller: asyncio.Task[None] | None = None
+        # Kept across restarts, as a restarted process keeps its name: it takes its own
+        # Long Poll lease back at once.
+        self.instance_id = "harness"
 
     async def start(self) -> None:
         self.app = build_app(
-            settings=self.settings, db=self.db, clock=self.clock, state_dir=self.state_dir
+            settings=self.settings, db=self.db, clock=self.clock, instance_id=self.instance_id
         )
-        self._poller = asyncio.create_task(self.app.run_long_poll())
+        self._poller = asyncio.create_task(read_long_poll(self.app, asyncio.Event()))
         await asyncio.wait_for(self.app.resumed.wait(), SETTLE_TIMEOUT_S)
         # VK delivers only what happens after the poller connected: wait for it.
         connected = await self.emulator.longpoll.wait_for_pollers(1, SETTLE_TIMEOUT_S)
@@ -120,7 +123,7 @@ async def running_bot(
     )
     runner, base_url = await start_emulator(emulator)
     harness = BotHarness(
-        emulator, await emulator_settings(emulator, base_url, **settings), db, clock, tmp_path
+        emulator, await emulator_settings(emulator, base_url, **settings), db, clock
     )
     try:
         await harness.start()

@@ -120,15 +120,12 @@ async def test_redeeming_a_code_makes_a_blocked_person_reachable(
     sqlite_db: Database, clock: FakeClock
 ) -> None:
     codes = await seed_district(sqlite_db, clock)
-    async with sqlite_db.sessions.begin() as session:
-        await onboarding.redeem(session=session, vk_id=501, code=codes[DEGVA], now=clock.now())
-        assert await reachability.set_reachable(session=session, vk_id=501, reachable=False)
-    async with sqlite_db.sessions.begin() as session:
-        result = await onboarding.redeem(
-            session=session, vk_id=501, code=list(codes.values())[1], now=clock.now()
-        )
-        assert result.outcome == "redeemed"
-        assert not await reachability.set_reachable(session=session, vk_id=501, reachable=True)
+    db, now = sqlite_db, clock.now()
+    await onboarding.redeem(db=db, vk_id=501, code=codes[DEGVA], now=now)
+    assert await reachability.set_reachable(db=db, vk_id=501, reachable=False)
+    result = await onboarding.redeem(db=db, vk_id=501, code=list(codes.values())[1], now=now)
+    assert result.outcome == "redeemed"
+    assert not await reachability.set_reachable(db=db, vk_id=501, reachable=True)
 
 
 async def test_status_in_a_chat_is_refused_for_the_chats_reason(

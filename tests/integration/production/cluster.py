@@ -82,7 +82,6 @@ class Cluster:
             settings=self.settings,
             db=self.db,
             clock=self.clock,
-            state_dir=self.tmp_path / name,
             instance_id=name,
         )
         defaults: dict[str, Any] = {

@@ -17,11 +17,19 @@ from vkbottle.exception_factory import VKAPIError
 from bot.clock import FakeClock
 from bot.emulator import Emulator, start_emulator
 from bot.metrics import Metrics
-from bot.runtime.replies import answer_press, reply
+from bot.runtime.replies import Replies
 from bot.vk.api import SvodkaAPI, make_api
 from tests.utils.harness import GROUP_ID, TOKEN
 
 PEOPLE = list(range(100, 130))  # 30: more than one execute holds
+
+
+async def reply(api: SvodkaAPI, peer_id: int, text: str, **options: Any) -> bool:
+    return await Replies(api, None).send(peer_id, text, **options)
+
+
+async def answer_press(api: SvodkaAPI, **press: Any) -> None:
+    await Replies(api, None).answer_press(**press)
 
 
 @dataclass

@@ -1,66 +1,32 @@
-"""The bot's middlewares are freed by reference counting, not left to the cyclic collector."""
+"""The read every update starts with (who wrote, their dialog): when it fails, the person
+gets the apology and the log an error, instead of vkbottle dropping the update silently."""
 
 from __future__ import annotations
 
-import gc
-import weakref
-from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from vkbottle.dispatch.middlewares import BaseMiddleware
 
 from bot.clock import FakeClock
+from bot.runtime import middlewares
 from bot.texts import common as texts
 from storage.db import Database
 from tests.utils.harness import running_bot
 
 
-@pytest.fixture
-def no_collector() -> Iterator[None]:
-    gc.collect()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
-def _freed_without_the_collector(middleware: type[BaseMiddleware]) -> bool:
-    instance = middleware(object())
-    gone = weakref.ref(instance)
-    del instance
-    return gone() is None
-
-
-def test_vkbottles_own_middleware_is_a_cycle(no_collector: None) -> None:
-    # What the test below guards against: if vkbottle stops making the cycle, drop ours.
-    assert not _freed_without_the_collector(BaseMiddleware)
-
-
-async def test_every_middleware_of_the_bot_is_freed_at_once(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path, no_collector: None
-) -> None:
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
-        views = [bot.app.bot.labeler.message_view, bot.app.bot.labeler.raw_event_view]
-        middlewares = [m for view in views for m in view.middlewares]
-    assert len(middlewares) == 3
-    assert all(_freed_without_the_collector(m) for m in middlewares)
-
-
-async def test_a_failing_middleware_is_logged_and_apologised_for_not_dropped_silently(
+async def test_a_failed_read_of_who_wrote_is_logged_and_apologised_for(
     sqlite_db: Database,
     clock: FakeClock,
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    async def unreachable(self: object) -> None:
+    async def unreachable(**_: Any) -> None:
         raise ConnectionError("the database is unreachable")
 
     async with running_bot(sqlite_db, clock, tmp_path) as bot:
-        actor_middleware = bot.app.bot.labeler.message_view.middlewares[-1]
-        monkeypatch.setattr(actor_middleware, "pre", unreachable)
+        monkeypatch.setattr(middlewares, "load_person", unreachable)
         bot.user(900)
         answers = [item["text"] for item in await bot.say(900, "/status")]
     assert answers == [texts.SOMETHING_WENT_WRONG]

@@ -30,7 +30,7 @@ async def world(db: Database, clock: FakeClock) -> AsyncIterator[World]:
 async def sandbox(db: Database, clock: FakeClock, tmp_path: Path) -> AsyncIterator[Sandbox]:
     settings = load_settings(_env_file=None, send_rps=1000)
     started = await start_sandbox(
-        settings=settings, db=db, start=clock.now(), host="127.0.0.1", port=0, state_dir=tmp_path
+        settings=settings, db=db, start=clock.now(), host="127.0.0.1", port=0
     )
     try:
         yield started

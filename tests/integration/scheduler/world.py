@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy import event, func, select
 
-from bot.app import AppContext
 from bot.clock import FakeClock
 from bot.config import Settings
+from bot.context import AppContext
 from bot.emulator import Emulator
 from bot.scheduler import Scheduler
 from bot.services import rounds

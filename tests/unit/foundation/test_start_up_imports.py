@@ -28,9 +28,7 @@ state = Path(sys.argv[1])
 settings = load_settings(
     _env_file=None, vk_token="t", vk_group_id=1, database_url=f"sqlite+aiosqlite:///{state}/db"
 )
-build_app(
-    settings=settings, db=open_database(settings.database_url), clock=RealClock(), state_dir=state
-)
+build_app(settings=settings, db=open_database(settings.database_url), clock=RealClock())
 DayCalendar(public_holidays()).is_school_day(date(2024, 10, 21))
 json.dump(sorted(sys.modules), sys.stdout)
 """
