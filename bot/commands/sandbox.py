@@ -45,7 +45,7 @@ def _moment(text: str) -> datetime:
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.scheduler.sandbox import start_sandbox, stored_clock
+    from bot.sandbox import start_sandbox, stored_clock
 
     state_dir = Path("var")
     # The same name after a restart: rows a killed sandbox was sending are taken back at once.

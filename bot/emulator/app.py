@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import json
 import logging
 import secrets
 import time
@@ -18,10 +17,12 @@ from aiohttp import web
 from . import execute as _execute  # noqa: F401  (registers the method)
 from . import uploads
 from .callback import CallbackDelivery
+from .control import add_control_routes
 from .errors import VKError
 from .execute import Envelope
 from .faults import Faults
 from .incoming import deliver_message, press_button, set_allowed
+from .jsonwire import dumps
 from .longpoll import LongPoll
 from .methods import METHODS
 from .params import Params
@@ -30,7 +31,6 @@ from .state import Chat, State, User
 logger = logging.getLogger(__name__)
 
 API_VERSION = "5.199"
-dumps = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
 
 
 class Emulator:
@@ -69,8 +69,6 @@ class Emulator:
 
     # --- the aiohttp application -------------------------------------------------------
     def _build_app(self) -> web.Application:
-        from .control import add_control_routes  # control imports this module
-
         app = web.Application(middlewares=[self._transport_faults], client_max_size=64 * 2**20)
         app.router.add_route("*", "/method/{name}", self._method)
         app.router.add_route("*", "/lp/{group_id}", self._longpoll)

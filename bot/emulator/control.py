@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from . import uploads
+from .jsonwire import dumps
 
 if TYPE_CHECKING:
     from .app import Emulator
@@ -24,8 +25,6 @@ MAX_WAIT_S = 60.0
 
 
 def _json(data: Any) -> web.Response:
-    from .app import dumps
-
     return web.json_response(data, dumps=dumps)
 
 

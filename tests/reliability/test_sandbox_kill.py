@@ -32,7 +32,7 @@ from sqlalchemy import func, select, text
 
 from bot.clock import FakeClock
 from bot.emulator import EmulatorClient
-from bot.scheduler.sandbox import SANDBOX_TOKEN
+from bot.sandbox import SANDBOX_TOKEN
 from storage.db import Database, open_database
 from storage.models import Chat, District, Official, OutboxMessage, Person, School, SchoolStaff
 from tests.conftest import PG_SKIP_REASON

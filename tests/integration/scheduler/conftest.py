@@ -8,7 +8,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.config import load_settings
 from bot.emulator import Emulator, start_emulator
-from bot.scheduler.sandbox import Sandbox, start_sandbox
+from bot.sandbox import Sandbox, start_sandbox
 from storage.db import Database
 from tests.integration.scheduler.world import World
 from tests.utils.harness import TOKEN, emulator_settings

@@ -13,8 +13,8 @@ from sqlalchemy import update
 
 from bot.domain.outbox import VkMessage
 from bot.metrics import Metrics
+from bot.sandbox import Sandbox
 from bot.scheduler.planner import plan
-from bot.scheduler.sandbox import Sandbox
 from bot.services.outbox import new_row
 from storage.models import OutboxMessage
 from storage.repos import outbox as repo

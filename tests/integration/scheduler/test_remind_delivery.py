@@ -8,7 +8,7 @@ from typing import Any
 import aiohttp
 
 from bot.demo.world import settle
-from bot.scheduler.sandbox import Sandbox
+from bot.sandbox import Sandbox
 from bot.texts import reports as texts
 from tests.fixtures.sergokala import SCHOOLS
 from tests.integration.scheduler.world import CHAT_PEER, OFFICIAL_VK, World, deputy_vk, head_vk

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import aiohttp
 
-from bot.scheduler.sandbox import Sandbox, stored_clock
+from bot.sandbox import Sandbox, stored_clock
 from tests.integration.scheduler.world import CHAT_PEER, World, head_vk, moscow
 
 

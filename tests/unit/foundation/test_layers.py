@@ -1,4 +1,5 @@
-"""Layer rules read from the source: what the domain, the texts and the VK client may import.
+"""Layer rules read from the source: what the domain, the texts, the handlers and the
+emulator may import, who may import the composition root, and no import cycle anywhere.
 
 Every import counts, also one inside a function or under TYPE_CHECKING: each is a
 dependency a reader has to follow."""
@@ -16,6 +17,10 @@ ROOT = Path(__file__).parents[3]
 
 def _modules(package: str) -> list[Path]:
     return sorted((ROOT / package.replace(".", "/")).glob("*.py"))
+
+
+def _all_modules(package: str) -> list[Path]:
+    return sorted((ROOT / package.replace(".", "/")).rglob("*.py"))
 
 
 def _name(path: Path) -> str:
@@ -63,14 +68,82 @@ def test_texts_format_plain_values_and_domain_types(path: Path) -> None:
     assert [m for m in _imports(path) if _under(m, ("bot.services", "storage", "bot.app"))] == []
 
 
-def test_the_vk_client_has_no_import_cycle() -> None:
-    modules = {_name(path): path for path in _modules("bot.vk")}
-    graph = {
-        name: {m for m in _imports(path) if m in modules and m != name}
-        for name, path in modules.items()
-    }
+@pytest.mark.parametrize("path", _all_modules("handlers"), ids=lambda p: p.stem)
+def test_handlers_reach_storage_only_through_services(path: Path) -> None:
+    assert [m for m in _imports(path) if _under(m, ("storage", "sqlalchemy"))] == []
 
-    def reaches(start: str, goal: str, seen: frozenset[str]) -> bool:
-        return any(nxt == goal or reaches(nxt, goal, seen | {nxt}) for nxt in graph[start] - seen)
 
-    assert [name for name in graph if reaches(name, name, frozenset())] == []
+@pytest.mark.parametrize("path", _all_modules("bot.emulator"), ids=lambda p: p.stem)
+def test_the_emulator_stands_alone(path: Path) -> None:
+    # It stands in for VK: nothing of the bot may leak into what the bot is tested against.
+    own = ("bot.emulator",)
+    assert [m for m in _imports(path) if _under(m, ("bot", "handlers", "storage"))
+            and not _under(m, own)] == []  # fmt: skip
+
+
+PRODUCT = {
+    _name(path): path
+    for package in ("bot", "handlers", "storage")
+    for path in _all_modules(package)
+}
+# The command line, the demo and the sandbox build the bot: they alone use the composition root.
+ENTRY_POINTS = ("bot.cli", "bot.__main__", "bot.commands", "bot.demo", "bot.sandbox")
+
+
+def test_only_the_entry_points_import_the_composition_root() -> None:
+    importers = [name for name, path in PRODUCT.items() if "bot.app" in set(_imports(path))]
+    assert [name for name in importers if not _under(name, ENTRY_POINTS)] == []
+
+
+def _runtime_edges(name: str, path: Path) -> set[str]:
+    """The product's modules `name` needs loaded to run: `from package import module` needs
+    the module, not the package's own names; an import only for annotations (under
+    TYPE_CHECKING, the usual way to name a class that imports this module) loads nothing."""
+    tree = ast.parse(path.read_text("utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING":
+            node.body = []
+    package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+    edges = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            edges.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{parent}.{base}".rstrip(".")
+            submodules = {f"{base}.{alias.name}" for alias in node.names} & PRODUCT.keys()
+            edges.update(submodules)
+            if len(submodules) < len(node.names):
+                edges.add(base)
+    return {edge for edge in edges if edge in PRODUCT and edge != name}
+
+
+def test_no_module_imports_itself_back() -> None:
+    graph = {name: sorted(_runtime_edges(name, path)) for name, path in PRODUCT.items()}
+    # Tarjan's strongly connected components: one of two or more modules is a cycle.
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in graph[node]:
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = stack[stack.index(node) :]
+            del stack[stack.index(node) :]
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    for name in sorted(graph):
+        if name not in index:
+            visit(name)
+    assert cycles == []
