@@ -20,7 +20,6 @@ import os
 import signal
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from vkbottle import API, Bot, GroupEventType
@@ -168,7 +167,6 @@ async def run_svodka(args: argparse.Namespace) -> dict[str, Any]:
             settings=settings,
             db=db,
             clock=ShiftedClock(SCHOOL_WEEK),
-            state_dir=Path(args.state_dir),
         )
         await serve(Instance(app, Options()))
     stats = app.pipeline.stats
