@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot.emulator import EmulatorClient
-from bot.scheduler.sandbox import SANDBOX_TOKEN
+from bot.sandbox import SANDBOX_TOKEN
 from tests.reliability.test_sandbox_kill import (
     READY_TIMEOUT_S,
     _database_url,
