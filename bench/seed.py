@@ -16,7 +16,7 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.school_table import SchoolRow
-from bot.services.districts import import_schools
+from bot.services.admin.districts import import_schools
 from storage.db import Database, open_database
 from storage.migrate import upgrade
 from storage.models import Base, Person, School, SchoolStaff

@@ -31,7 +31,8 @@ from bench.seed import postgres_url
 from bot.domain.report_render import render_region, render_status
 from bot.domain.weeks import IsoWeek
 from bot.resources import default_questionnaire
-from bot.services import export, reports
+from bot.services.reports import data as reports
+from bot.services.reports import export
 from bot.services.rounds import store_questionnaire
 from storage.db import Database, open_database
 from storage.migrate import upgrade

@@ -12,9 +12,10 @@ from vkbottle import Keyboard, Text
 from vkbottle.bot import BotLabeler, Message
 
 from bot.context import AppContext
+from bot.domain.permissions import Action, Actor
 from bot.runtime.replies import Replies
-from bot.services import admin, roles
-from bot.services.access import Action, Actor
+from bot.services.admin import officials as roles
+from bot.services.admin import schools as admin
 from bot.texts import admin as texts
 from handlers.rules import Can, Cmd, Payload
 

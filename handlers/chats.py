@@ -11,10 +11,10 @@ from vkbottle.bot import BotLabeler, Message
 from vkbottle.exception_factory import VKAPIError
 
 from bot.context import AppContext
+from bot.domain.permissions import Action, Actor
 from bot.domain.textnorm import fold
 from bot.runtime.replies import Replies
-from bot.services import chats
-from bot.services.access import Action, Actor
+from bot.services.admin import chats
 from bot.texts import admin as texts
 from handlers.rules import Can, Cmd
 

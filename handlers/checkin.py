@@ -20,11 +20,11 @@ from bot.context import AppContext
 from bot.domain.dialog_state import Seen
 from bot.domain.file_answers import MAX_FILE_BYTES
 from bot.domain.form import looks_like_form
+from bot.domain.permissions import Actor
 from bot.domain.textnorm import fold
 from bot.resources import default_questionnaire
 from bot.runtime.replies import Replies
-from bot.services.access import Actor
-from bot.services.dialog import (
+from bot.services.checkin.conversation import (
     CHOOSING,
     STATE,
     Intent,

@@ -7,9 +7,9 @@ import re
 from vkbottle.bot import BotLabeler, Message
 
 from bot.context import AppContext
+from bot.domain.permissions import Action, Actor
 from bot.runtime.replies import Replies
-from bot.services import district_settings as settings
-from bot.services.access import Action, Actor
+from bot.services.admin import district_settings as settings
 from bot.texts import admin as texts
 from handlers.rules import Can, Cmd, Payload
 

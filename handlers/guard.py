@@ -8,8 +8,8 @@ from vkbottle.bot import BotLabeler, Message
 from vkbottle.dispatch.rules import ABCRule
 
 from bot.domain.commands import parse_command
+from bot.domain.permissions import CHAT_PEER_START, COMMANDS, Action, Actor, authorize
 from bot.runtime.replies import Replies
-from bot.services.access import CHAT_PEER_START, COMMANDS, Action, Actor, authorize
 from bot.texts import onboarding as texts
 from bot.texts import reports as report_texts
 from bot.vk.api import describe

@@ -7,9 +7,9 @@ come after every feature that strangers may use (onboarding) and it never sees b
 from vkbottle.bot import BotLabeler, Message
 from vkbottle.dispatch.rules import ABCRule
 
+from bot.domain.permissions import COMMANDS, Actor, authorize
 from bot.domain.textnorm import fold
 from bot.runtime.replies import Replies
-from bot.services.access import COMMANDS, Actor, authorize
 from bot.texts import help as texts
 from bot.texts import onboarding as onboarding_texts
 from handlers.rules import Cmd

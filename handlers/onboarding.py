@@ -12,9 +12,9 @@ from bot.context import AppContext
 from bot.domain import invite_codes
 from bot.domain.commands import parse_command
 from bot.domain.onboarding import Outcome, RedeemResult
+from bot.domain.permissions import Actor
 from bot.runtime.replies import Replies
-from bot.services import onboarding
-from bot.services.access import Actor
+from bot.services.onboarding import redeem as onboarding
 from bot.texts import onboarding as texts
 from bot.vk.api import describe
 from handlers.rules import Payload

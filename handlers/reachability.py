@@ -6,7 +6,7 @@ from vkbottle import GroupEventType, GroupTypes
 from vkbottle.bot import BotLabeler
 
 from bot.context import AppContext
-from bot.services.reachability import set_reachable
+from bot.services.onboarding.reachability import set_reachable
 
 logger = logging.getLogger(__name__)
 labeler = BotLabeler()

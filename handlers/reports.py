@@ -14,8 +14,8 @@ from vkbottle.bot import BotLabeler, Message
 
 from bot.context import AppContext
 from bot.runtime.replies import Replies
-from bot.services import report_commands as commands
-from bot.services.report_access import Asker
+from bot.services.reports import commands
+from bot.services.reports.access import Asker
 from bot.texts import reports as texts
 from bot.vk.api import describe
 from handlers.rules import Cmd

@@ -13,11 +13,11 @@ from vkbottle.dispatch.rules import ABCRule
 from bot.context import AppContext
 from bot.domain.dialog_state import Seen
 from bot.domain.lookups import UnknownDistrict
+from bot.domain.permissions import Actor
 from bot.domain.textnorm import fold
 from bot.runtime.replies import Replies
-from bot.services import request_dialog
-from bot.services.access import Actor
-from bot.services.mail import NotYourDistrict, parse_addresses, set_emails_as
+from bot.services.outbox.mail import NotYourDistrict, parse_addresses, set_emails_as
+from bot.services.requests import dialog as request_dialog
 from bot.texts import requests as texts
 from handlers.rules import Cmd
 

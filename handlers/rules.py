@@ -8,7 +8,7 @@ from vkbottle.bot import Message
 from vkbottle.dispatch.rules import ABCRule
 
 from bot.domain.commands import parse_command
-from bot.services.access import Action, Actor, authorize
+from bot.domain.permissions import Action, Actor, authorize
 
 
 class Cmd(ABCRule[Message]):

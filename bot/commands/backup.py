@@ -10,7 +10,7 @@ from pathlib import Path
 from rich.console import Console
 
 from bot.config import Settings
-from bot.services import backup
+from bot.services.admin import backup
 from storage.db import open_database
 
 

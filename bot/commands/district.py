@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock, RealClock
 from bot.commands.context import migrated_database
 from bot.config import Settings
-from bot.services import admin
-from bot.services import district_settings as ds
+from bot.services.admin import district_settings as ds
+from bot.services.admin import schools as admin
 from bot.texts import admin as texts
 
 

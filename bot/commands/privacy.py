@@ -9,7 +9,7 @@ from rich.console import Console
 from bot.clock import Clock, RealClock
 from bot.commands.context import migrated_database
 from bot.config import Settings
-from bot.services import privacy
+from bot.services.privacy import forget as privacy
 
 
 def register(sub: argparse._SubParsersAction) -> None:

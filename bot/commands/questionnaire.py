@@ -11,7 +11,7 @@ from bot.commands.context import migrated_database
 from bot.config import Settings
 from bot.domain.questionnaire import QuestionnaireError
 from bot.resources import load_questionnaire
-from bot.services.questionnaires import VersionConflict, adopt_weekly
+from bot.services.admin.questionnaires import VersionConflict, adopt_weekly
 
 
 def register(sub: argparse._SubParsersAction) -> None:

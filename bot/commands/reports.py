@@ -15,8 +15,9 @@ from bot.domain.formatting import format_percent, plural_ru
 from bot.domain.report_data import DistrictWeek, RegionRow
 from bot.domain.report_render import DISTRICT_FORMS, undelivered_line, week_label
 from bot.domain.weeks import IsoWeek
-from bot.services import export, reports
-from bot.services.districts import require_district
+from bot.services.admin.districts import require_district
+from bot.services.reports import data as reports
+from bot.services.reports import export
 from bot.texts import reports as t
 
 

@@ -17,9 +17,9 @@ from bot.domain.lookups import UnknownDistrict
 from bot.domain.questionnaire import QuestionnaireError
 from bot.domain.request_rounds import DeadlineError, parse_deadline
 from bot.resources import load_questionnaire
-from bot.services.districts import require_district
-from bot.services.mail import parse_addresses, set_district_emails
-from bot.services.requests import RequestError, create_request, resolve_schools
+from bot.services.admin.districts import require_district
+from bot.services.outbox.mail import parse_addresses, set_district_emails
+from bot.services.requests.create import RequestError, create_request, resolve_schools
 from bot.texts import requests as texts
 
 

@@ -15,7 +15,9 @@ from bot.config import Settings
 from bot.domain import invite_codes
 from bot.domain.school_table import parse_school_table
 from bot.domain.spreadsheet_safety import SafeCsvWriter
-from bot.services import districts, invites, roles
+from bot.services.admin import districts
+from bot.services.admin import officials as roles
+from bot.services.onboarding import invites
 
 
 def register(sub: argparse._SubParsersAction) -> None:

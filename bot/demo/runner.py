@@ -26,7 +26,8 @@ from bot.demo.transcript import Transcript, stamp
 from bot.demo.world import TOKEN, Person, Stage
 from bot.domain import invite_codes
 from bot.domain.school_table import SchoolRow
-from bot.services import districts, invites
+from bot.services.admin import districts
+from bot.services.onboarding import invites
 
 # Monday of an ordinary school week after the autumn break (2024-W46), 08:00 in Moscow.
 START = datetime(2024, 11, 11, 5, 0, tzinfo=UTC)

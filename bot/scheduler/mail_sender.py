@@ -14,7 +14,7 @@ from bot.domain.outbox import Email, FailReason, UnreadablePayload, missing_addr
 from bot.scheduler import failures
 from bot.scheduler.failures import Failure, OnFailed
 from bot.scheduler.sender import MAX_ATTEMPTS, SendReport, backoff
-from bot.services.mail import (
+from bot.services.outbox.mail import (
     Attachment,
     Mailer,
     MailRejected,
@@ -22,7 +22,7 @@ from bot.services.mail import (
     build_message,
     message_id_for,
 )
-from bot.services.request_export import RoundWorkbook, round_workbook
+from bot.services.requests.export import RoundWorkbook, round_workbook
 from bot.texts import requests as texts
 from storage.db import Database
 from storage.models import OutboxMessage

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from bot.services.planning import plan_district
+from bot.services.outbox.planning import plan_district
 from storage.db import Database, WriteInReadSession
 from storage.repos import districts, outbox
 

@@ -40,9 +40,9 @@ from bot.scheduler.planner import plan
 from bot.scheduler.retention import purge_events
 from bot.scheduler.sender import Sender, SendReport
 from bot.scheduler.sweeper import SweepReport, sweep
-from bot.services import remind
-from bot.services.mail import Mailer
-from bot.services.planning import next_request_moment
+from bot.services.outbox.mail import Mailer
+from bot.services.outbox.planning import next_request_moment
+from bot.services.reports import remind
 from bot.services.rounds import calendar_of
 from storage.models import OutboxMessage
 from storage.repos import districts

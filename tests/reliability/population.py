@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from bot.domain.school_table import parse_school_table
-from bot.services import districts, rounds
+from bot.services import rounds
+from bot.services.admin import districts
 from storage.db import Database
 from storage.models import (
     Answer,

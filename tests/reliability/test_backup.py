@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.cli import main
 from bot.clock import FakeClock
-from bot.services import backup
+from bot.services.admin import backup
 from storage.db import Database
 from storage.models import AppState, Base, Campaign, District, InboundEvent, Person, School
 from tests.conftest import migrated

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from bot.clock import FakeClock
 from bot.scheduler import Scheduler
-from bot.services import roles
+from bot.services.admin import officials as roles
 from bot.texts import admin as texts
 from storage.db import Database
 from storage.models import AuditEvent, Chat, District

@@ -24,8 +24,8 @@ import handlers.checkin
 from bot.clock import FakeClock
 from bot.resources import default_questionnaire
 from bot.services.access import load_person
-from bot.services.checkin_flow import Draft
-from bot.services.dialog import Intent, Known, handle
+from bot.services.checkin.conversation import Intent, Known, handle
+from bot.services.checkin.flow import Draft
 from bot.texts import checkin as texts
 from bot.texts import common
 from handlers.checkin import COMMANDS, parse_intent

@@ -14,7 +14,9 @@ from sqlalchemy import Text, cast, select
 
 from bot.cli import main
 from bot.clock import FakeClock
-from bot.services import backup, privacy, rounds
+from bot.services import rounds
+from bot.services.admin import backup
+from bot.services.privacy import forget as privacy
 from storage.db import Database
 from storage.models import (
     Answer,

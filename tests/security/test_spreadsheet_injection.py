@@ -31,9 +31,9 @@ from bot.domain.weeks import IsoWeek
 from bot.domain.xlsx_template import build_template
 from bot.emulator import Emulator
 from bot.resources import default_questionnaire
-from bot.services import export
-from bot.services.checkin import submit
-from bot.services.request_export import round_workbook
+from bot.services.checkin.answers import submit
+from bot.services.reports import export
+from bot.services.requests.export import round_workbook
 from bot.services.rounds import round_for_week
 from storage.db import Database, open_database
 from storage.migrate import upgrade

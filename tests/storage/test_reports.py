@@ -11,9 +11,10 @@ from bot.domain.outbox import RemindReport, VkMessage, read
 from bot.domain.report_render import rank_schools, render_rating
 from bot.domain.weeks import IsoWeek
 from bot.resources import default_questionnaire
-from bot.services import export, remind, reports
-from bot.services.outbox import new_row
-from bot.services.summary import escalation_text, summary_text
+from bot.services.outbox.rows import new_row
+from bot.services.reports import data as reports
+from bot.services.reports import export, remind
+from bot.services.reports.summary import escalation_text, summary_text
 from storage.db import Database
 from storage.models import (
     Answer,

@@ -9,7 +9,8 @@ from PIL import Image
 from sqlalchemy import select
 
 from bot.domain.weeks import IsoWeek
-from bot.services import charts, export, reports
+from bot.services.reports import charts, export
+from bot.services.reports import data as reports
 from storage.db import Database
 from storage.models import AuditEvent
 from tests.fixtures.sergokala import SCHOOLS, student_answers

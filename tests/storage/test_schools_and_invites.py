@@ -7,7 +7,8 @@ from bot.clock import FakeClock
 from bot.domain import invite_codes
 from bot.domain.lookups import UnknownDistrict
 from bot.domain.school_table import parse_school_table
-from bot.services import districts, invites
+from bot.services.admin import districts
+from bot.services.onboarding import invites
 from storage.db import Database
 from storage.models import AuditEvent, Invite, School
 from storage.repos import invites as invite_repo

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.clock import FakeClock
 from bot.domain.weeks import IsoWeek
-from bot.services.checkin import submit
+from bot.services.checkin.answers import submit
 from bot.services.rounds import round_for_week
 from storage.db import Database
 from storage.models import Answer, District, Response, ResponseRevision

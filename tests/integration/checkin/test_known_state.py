@@ -5,8 +5,8 @@ from sqlalchemy import select
 
 from bot.clock import FakeClock
 from bot.services.access import load_person
-from bot.services.checkin_flow import Draft
-from bot.services.dialog import Intent, Known, Outcome, handle
+from bot.services.checkin.conversation import Intent, Known, Outcome, handle
+from bot.services.checkin.flow import Draft
 from storage.db import Database
 from storage.models import DialogState
 from tests.integration.checkin.helpers import HEAD_VK, one_head

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.clock import FakeClock
-from bot.services.checkin import CheckinRefused, SubmitResult, open_round, submit
+from bot.services.checkin.answers import CheckinRefused, SubmitResult, open_round, submit
 from storage.db import Database
 from storage.models import Answer
 from tests.integration.checkin.helpers import (

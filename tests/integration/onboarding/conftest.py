@@ -7,7 +7,8 @@ from typing import Any
 
 from bot.clock import FakeClock
 from bot.domain.school_table import SchoolRow
-from bot.services import districts, invites
+from bot.services.admin import districts
+from bot.services.onboarding import invites
 from storage.db import Database
 from tests.fixtures.sergokala import SCHOOLS
 from tests.utils.sergokala import DISTRICT

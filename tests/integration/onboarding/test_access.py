@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.clock import FakeClock
-from bot.services import roles
-from bot.services.access import COMMANDS
+from bot.domain.permissions import COMMANDS
+from bot.services.admin import officials as roles
 from bot.texts import common
 from bot.texts import onboarding as texts
 from handlers.guard import REFUSALS

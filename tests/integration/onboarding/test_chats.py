@@ -7,7 +7,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.clock import FakeClock
-from bot.services import onboarding, reachability, roles
+from bot.services.admin import officials as roles
+from bot.services.onboarding import reachability
+from bot.services.onboarding import redeem as onboarding
 from bot.texts import admin as texts
 from bot.texts import onboarding as onboarding_texts
 from bot.texts import reports as report_texts

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.clock import FakeClock
-from bot.services import roles
+from bot.services.admin import officials as roles
 from bot.texts import common
 from bot.texts import help as help_texts
 from bot.texts import onboarding as texts

@@ -10,7 +10,8 @@ import pytest
 from bot.cli import main
 from bot.clock import FakeClock
 from bot.domain.school_table import parse_school_table
-from bot.services import districts, rounds
+from bot.services import rounds
+from bot.services.admin import districts
 from storage.db import Database
 from storage.models import OutboxMessage
 from tests.integration.production.cluster import cluster

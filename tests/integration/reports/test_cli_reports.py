@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.cli import main
 from bot.domain.outbox import VkMessage
 from bot.domain.weeks import IsoWeek
-from bot.services.outbox import new_row
+from bot.services.outbox.rows import new_row
 from storage.db import open_database
 from storage.migrate import upgrade
 from storage.models import OutboxMessage, Round, School

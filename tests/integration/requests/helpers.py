@@ -22,7 +22,7 @@ from bot.clock import FakeClock
 from bot.domain.xlsx_template import build_template
 from bot.resources import load_questionnaire
 from bot.scheduler import Scheduler
-from bot.services.requests import CreatedRequest, builtin_questionnaires, create_request
+from bot.services.requests.create import CreatedRequest, builtin_questionnaires, create_request
 from storage.db import Database
 from storage.models import Chat, District, Official, Person, School, SchoolStaff
 from tests.fixtures.sergokala import SCHOOLS

@@ -15,7 +15,7 @@ from bot.domain.outbox import VkMessage
 from bot.metrics import Metrics
 from bot.sandbox import Sandbox
 from bot.scheduler.planner import plan
-from bot.services.outbox import new_row
+from bot.services.outbox.rows import new_row
 from storage.models import OutboxMessage
 from storage.repos import outbox as repo
 from tests.integration.requests.helpers import Inbox, free_port, smtp_server

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.access import (
+from bot.domain.permissions import (
     COMMANDS,
     PERMISSIONS,
     Action,

@@ -3,10 +3,9 @@
 import pytest
 
 from bot.resources import default_questionnaire
-from bot.services import checkin_flow as flow
-from bot.services import checkin_screens as screens
-from bot.services.checkin import SubmitResult
-from bot.services.checkin_flow import Draft
+from bot.services.checkin import flow, screens
+from bot.services.checkin.answers import SubmitResult
+from bot.services.checkin.flow import Draft
 from bot.texts import checkin as texts
 
 QN = default_questionnaire()

@@ -3,9 +3,9 @@
 import json
 
 from bot.domain.questionnaire import parse_questionnaire
-from bot.services import checkin_flow as flow
-from bot.services.checkin_flow import Draft
-from bot.services.checkin_screens import question
+from bot.services.checkin import flow
+from bot.services.checkin.flow import Draft
+from bot.services.checkin.screens import question
 
 QN = parse_questionnaire(
     """

@@ -1,5 +1,5 @@
-from bot.services.access import Actor, ChatGrant, StaffRole
-from bot.services.report_access import (
+from bot.domain.permissions import Actor, ChatGrant, StaffRole
+from bot.services.reports.access import (
     CHART,
     EXPORT,
     MISSING,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.report_access import Refusal
-from bot.services.request_reports import Found, clear, explicit, pick
+from bot.services.reports.access import Refusal
+from bot.services.requests.reports import Found, clear, explicit, pick
 from storage.models import Campaign, Round
 
 

@@ -13,7 +13,7 @@ from bot.domain.calendar_days import DayCalendar
 from bot.domain.request_rounds import DeadlineError, parse_deadline, plan_request
 from bot.domain.xlsx_template import build_template, sheet_title
 from bot.resources import load_questionnaire, public_holidays
-from bot.services.mail import message_id_for, parse_addresses
+from bot.services.outbox.mail import message_id_for, parse_addresses
 
 MSK = ZoneInfo("Europe/Moscow")
 

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.school_search import AMBIGUITY_MARGIN, THRESHOLD, score
 from bot.domain.textnorm import fold
-from bot.services.report_access import Refusal
+from bot.services.reports.access import Refusal
 from bot.texts import requests as texts
 from storage.models import Campaign, District, Round
 from storage.repos import requests as repo

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.district_settings import find_district
-from bot.services.districts import require_district
+from bot.services.admin.district_settings import find_district
+from bot.services.admin.districts import require_district
 from storage.db import Database
 from storage.models import Official
 from storage.repos import audit, people

@@ -22,8 +22,8 @@ from bot.keyboards import (
     rows_of,
     short_label,
 )
-from bot.services.checkin import OpenRound, SchoolStatus, SubmitResult
-from bot.services.checkin_flow import Draft, FormOutcome, applicable
+from bot.services.checkin.answers import OpenRound, SchoolStatus, SubmitResult
+from bot.services.checkin.flow import Draft, FormOutcome, applicable
 from bot.texts import checkin as texts
 from bot.texts import requests as request_texts
 

@@ -11,8 +11,8 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.report_render import render_escalation, render_summary
-from bot.services.reports import round_status
-from bot.services.request_summary import request_summary_text
+from bot.services.reports.data import round_status
+from bot.services.requests.summary import request_summary_text
 from storage.models import Round
 from storage.repos import requests as requests_repo
 

@@ -22,7 +22,7 @@ from bot.domain.indicators import IndicatorValue, compute_indicators, sum_indica
 from bot.domain.questionnaire import NUMERIC_TYPES, Questionnaire
 from bot.domain.report_data import WeekPoint, as_count
 from bot.domain.spreadsheet_safety import SafeCsvWriter, append_row
-from bot.services.reports import questionnaire_of
+from bot.services.reports.data import questionnaire_of
 from bot.services.rounds import calendar_of
 from bot.texts import reports as t
 from storage.db import Database

@@ -25,13 +25,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.answers import format_answer
 from bot.domain.dialog_state import Seen
 from bot.domain.form import looks_like_form
+from bot.domain.permissions import Actor
 from bot.domain.questionnaire import Questionnaire
 from bot.keyboards import empty_keyboard
 from bot.resources import default_questionnaire
-from bot.services import checkin_flow as flow
-from bot.services import checkin_screens as screens
-from bot.services.access import Actor, read_person
-from bot.services.checkin import (
+from bot.services.access import read_person
+from bot.services.checkin import flow, screens
+from bot.services.checkin.answers import (
     CheckinRefused,
     OpenRound,
     SchoolStatus,
@@ -43,8 +43,8 @@ from bot.services.checkin import (
     school_statuses,
     submit,
 )
-from bot.services.checkin_flow import Draft
-from bot.services.checkin_screens import RoundView, Screen
+from bot.services.checkin.flow import Draft
+from bot.services.checkin.screens import RoundView, Screen
 from bot.texts import checkin as texts
 from bot.texts import requests as request_texts
 from storage.db import Database

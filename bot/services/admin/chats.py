@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.access import Action, Actor, authorize, districts_for
-from bot.services.district_settings import find_district
+from bot.domain.permissions import Action, Actor, authorize, districts_for
+from bot.services.admin.district_settings import find_district
 from storage.db import Database
 from storage.models import Chat, District
 from storage.repos import audit

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.permissions import Action, Actor, authorize, districts_for
 from bot.domain.school_search import score
 from bot.domain.textnorm import fold
 from bot.domain.weeks import IsoWeek
-from bot.services.access import Action, Actor, authorize, districts_for, load_actor
 from bot.texts import reports as t
 from storage.models import District
+from storage.repos import actors
 from storage.repos import districts as district_repo
 
 # /rating is a view of the status; every other report command has its own action.
@@ -76,7 +77,7 @@ class Scope:
 
 async def resolve(session: AsyncSession, *, asker: Asker, args: str, action: Action) -> Scope:
     """Read the district, the week and the rest from what was typed and where."""
-    actor = await load_actor(session, asker.vk_id, list(asker.admin_ids), asker.peer_id)
+    actor = await actors.actor(session, asker.vk_id, list(asker.admin_ids), asker.peer_id)
     week, rest = _take_week(args)
     everything = await district_repo.list_all(session)
     if asker.in_chat:

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import invite_codes
-from bot.services.districts import require_district
+from bot.services.admin.districts import require_district
 from storage.models import School
 from storage.repos import audit, districts, invites, people
 

@@ -18,8 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.questionnaire import Question
 from bot.domain.spreadsheet_safety import append_row
 from bot.domain.xlsx_template import sheet_title
-from bot.services.export import export_table, to_xlsx
-from bot.services.requests import asked_schools
+from bot.services.reports.export import export_table, to_xlsx
+from bot.services.requests.create import asked_schools
 from bot.services.rounds import round_questionnaire
 from bot.texts import requests as texts
 from bot.texts import schedule as schedule_texts

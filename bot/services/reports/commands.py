@@ -18,10 +18,9 @@ from bot.domain.formatting import plural_ru
 from bot.domain.questionnaire import Questionnaire
 from bot.domain.school_search import find, score
 from bot.domain.textnorm import fold
-from bot.services import charts, export, remind, reports
-from bot.services import request_reports as requests
-from bot.services.access import load_actor
-from bot.services.report_access import (
+from bot.services.reports import charts, export, remind
+from bot.services.reports import data as reports
+from bot.services.reports.access import (
     CHART,
     EXPORT,
     MISSING,
@@ -32,13 +31,14 @@ from bot.services.report_access import (
     Scope,
     resolve,
 )
-from bot.services.request_export import round_workbook
-from bot.services.request_summary import request_status_text
+from bot.services.requests import reports as requests
+from bot.services.requests.export import round_workbook
+from bot.services.requests.summary import request_status_text
 from bot.texts import reports as t
 from bot.texts import requests as request_texts
 from storage.db import Database
 from storage.models import District
-from storage.repos import audit
+from storage.repos import actors, audit
 from storage.repos import reports as repo
 
 DEFAULT_RATING = "students_active_pct"
@@ -261,7 +261,7 @@ async def _school(session: AsyncSession, scope: Scope, now: datetime) -> str:
 
 
 async def _my(session: AsyncSession, asker: Asker, now: datetime) -> str:
-    actor = await load_actor(session, asker.vk_id, list(asker.admin_ids))
+    actor = await actors.actor(session, asker.vk_id, list(asker.admin_ids))
     if not actor.staff:
         raise Refusal(t.MY_NOT_HEAD)
     texts = []

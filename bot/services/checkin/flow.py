@@ -16,7 +16,7 @@ from bot.domain.file_answers import FileAnswerError, read_table
 from bot.domain.form import Frame, describe_error, parse_form
 from bot.domain.questionnaire import Questionnaire
 from bot.domain.rules import check_answer_in_context
-from bot.services.checkin import missing_questions, value_fits
+from bot.services.checkin.answers import missing_questions, value_fits
 from bot.texts import checkin as texts
 from bot.texts import requests as request_texts
 

@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.permissions import Action, Actor, authorize, districts_for
 from bot.domain.request_rounds import DeadlineError, parse_deadline
 from bot.keyboards import NEGATIVE, POSITIVE, PRIMARY, Button, keyboard, rows_of, short_label
-from bot.services.access import Action, Actor, authorize, districts_for
-from bot.services.requests import (
+from bot.services.requests.create import (
     RequestError,
     builtin_questionnaires,
     clean_title,

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.questionnaire import Question, Questionnaire
 from bot.domain.rules import check_rules
 from bot.domain.weeks import IsoWeek, weeks_anywhere
-from bot.services.requests import LATE_WINDOW, asks_school
+from bot.services.requests.create import LATE_WINDOW, asks_school
 from bot.services.rounds import calendar_of, round_for_week, round_questionnaire
 from storage.models import Campaign, District, Round, School, SchoolStaff
 from storage.repos import requests as requests_repo

@@ -23,8 +23,8 @@ from bot.domain.formatting import plural_ru
 from bot.domain.outbox import Payload, RemindReport, UnreadablePayload, VkMessage
 from bot.domain.report_render import moment_label
 from bot.domain.weeks import IsoWeek
-from bot.services.outbox import new_row
-from bot.services.reports import district_week
+from bot.services.outbox.rows import new_row
+from bot.services.reports.data import district_week
 from bot.services.rounds import current_round
 from bot.texts import reports as t
 from bot.texts import schedule as schedule_texts

@@ -30,8 +30,8 @@ from bot.domain.outbox import Email, VkMessage
 from bot.domain.request_rounds import RequestPlan, plan_request
 from bot.domain.rounds import RoundPlan
 from bot.domain.weeks import IsoWeek, weeks_to_plan
-from bot.services import summary
-from bot.services.outbox import new_random_id, new_row
+from bot.services.outbox.rows import new_random_id, new_row
+from bot.services.reports import summary
 from bot.services.rounds import DistrictCalendar, calendar_of, round_for_week
 from bot.texts import requests as request_texts
 from bot.texts import schedule as texts

@@ -19,7 +19,7 @@ from bot.domain.formatting import format_percent
 from bot.domain.report_data import DistrictWeek, WeekPoint
 from bot.domain.report_render import rank_schools
 from bot.domain.weeks import IsoWeek
-from bot.services.reports import district_trend, district_week
+from bot.services.reports.data import district_trend, district_week
 from bot.texts import reports as t
 from storage.models import District
 

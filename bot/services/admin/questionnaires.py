@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.questionnaire import Questionnaire
-from bot.services.districts import require_district
+from bot.services.admin.districts import require_district
 from bot.services.rounds import weekly_campaign
 from storage.repos import audit
 from storage.repos import rounds as repo

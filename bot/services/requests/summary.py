@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.report_data import DistrictWeek
 from bot.domain.report_render import render_status, render_summary
-from bot.services.reports import round_status
+from bot.services.reports.data import round_status
 from bot.texts import requests as texts
 from storage.models import Campaign, Round
 from storage.repos import reports as reports_repo

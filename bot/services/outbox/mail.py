@@ -17,8 +17,8 @@ from email.utils import formatdate
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.services.access import Action, Actor, authorize
-from bot.services.districts import require_district
+from bot.domain.permissions import Action, Actor, authorize
+from bot.services.admin.districts import require_district
 from bot.texts import requests as texts
 from storage.db import Database
 from storage.models import District

@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.invite_codes import Reissued
 from bot.domain.lookups import SchoolNotFound
 from bot.domain.textnorm import fold
-from bot.services import invites as invite_service
-from bot.services.district_settings import find_district
+from bot.services.admin.district_settings import find_district
+from bot.services.onboarding import invites as invite_service
 from storage.db import Database
 from storage.models import District, School
 from storage.repos import audit, districts, invites, people

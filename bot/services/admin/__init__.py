@@ -1,0 +1,1 @@
+"""What admins set up: districts and schools, officials, chats, settings, backups."""

@@ -1,0 +1,1 @@
+"""The weekly check-in and one-off requests answered in a private chat."""

@@ -1,0 +1,1 @@
+"""Joining: invite codes, redeeming them, and who the bot may write to."""

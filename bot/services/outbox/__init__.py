@@ -1,0 +1,1 @@
+"""What the scheduler sends: outbox rows planned once, e-mail."""

@@ -1,0 +1,1 @@
+"""Personal data (152-ФЗ): forgetting a person."""
