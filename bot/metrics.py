@@ -16,7 +16,7 @@ from vkbottle.api.response_validator import ABCResponseValidator, VKAPIErrorResp
 from bot.clock import Clock
 from bot.domain.outbox import FailReason
 from storage.db import Database
-from storage.repos import inbox, monitoring
+from storage.repos import events, monitoring
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 HANDLER_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
@@ -104,7 +104,7 @@ class Metrics:
         async with db.reads() as session:
             backlog = await monitoring.outbox_backlog(session)
             ratios = await monitoring.answered_ratios(session, now)
-            pending = await inbox.pending_count(session)
+            pending = await events.pending_count(session)
         self.outbox_backlog.clear()
         for kind, count in backlog.items():
             self.outbox_backlog.labels(kind).set(count)

@@ -23,7 +23,7 @@ from bot.metrics import Metrics
 from bot.runtime.inbound import refuse
 from bot.vk.updates import MalformedUpdate, Update, parse_update
 from storage.db import Database
-from storage.repos import inbox
+from storage.repos import events
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ class CallbackEndpoint:
     async def _persist(self, update: Update) -> web.Response:
         try:
             async with self._db.sessions.begin() as session:
-                fresh = await inbox.persist(
+                fresh = await events.persist(
                     session, event_id=update.event_id, payload=update.raw, now=self._clock.now()
                 )
         except Exception as exc:

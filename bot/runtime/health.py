@@ -20,7 +20,7 @@ from bot.metrics import CONTENT_TYPE, Metrics
 from bot.vk.api import SvodkaAPI, describe
 from storage.db import Database
 from storage.migrate import HEADS, schema_heads
-from storage.repos import inbox
+from storage.repos import events
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ class Health:
 
     async def _oldest_unprocessed(self) -> datetime | None:
         async with self._db.reads() as session:
-            return await inbox.oldest_unprocessed(session)
+            return await events.oldest_unprocessed(session)
 
     async def _schema_heads(self) -> set[str]:
         async with self._db.engine.connect() as connection:

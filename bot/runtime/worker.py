@@ -22,7 +22,7 @@ from datetime import timedelta
 from bot.clock import Clock
 from bot.runtime.inbound import InboundPipeline, read_stored
 from storage.db import Database
-from storage.repos import events, inbox
+from storage.repos import events
 
 logger = logging.getLogger(__name__)
 
@@ -87,12 +87,12 @@ class EventWorker:
         """Claim and queue one batch; returns how many events were taken or set aside."""
         now = self._clock.now()
         async with self._db.sessions.begin() as session:
-            await inbox.lock_claims(session)
+            await events.lock_claims(session)
             others, _ = read_stored(
-                await inbox.claimed_by_others(session, holder=self._holder, now=now), log=False
+                await events.claimed_by_others(session, holder=self._holder, now=now), log=False
             )
             busy = {update.queue_key for update in others}
-            claimable = await inbox.claimable(session, now=now, limit=self._batch * 4)
+            claimable = await events.claimable(session, now=now, limit=self._batch * 4)
             readable, unreadable = read_stored((row.event_id, row.payload) for row in claimable)
             taken = []
             for update in readable:
@@ -102,7 +102,7 @@ class EventWorker:
                 if len(taken) == self._batch:
                     break
             await events.set_aside(session, unreadable, now)
-            await inbox.set_claim(
+            await events.set_claim(
                 session,
                 event_ids=[update.event_id for update in taken],
                 holder=self._holder,
@@ -120,7 +120,7 @@ class EventWorker:
             return
         try:
             async with self._db.sessions.begin() as session:
-                await inbox.renew_claims(
+                await events.renew_claims(
                     session,
                     holder=self._holder,
                     event_ids=held,
@@ -143,7 +143,7 @@ class EventWorker:
     async def _release(self) -> int:
         try:
             async with self._db.sessions.begin() as session:
-                return await inbox.release_claims(session, holder=self._holder)
+                return await events.release_claims(session, holder=self._holder)
         except Exception as exc:
             logger.warning("events: claims not released (%s); they expire", type(exc).__name__)
             return 0
