@@ -1,15 +1,27 @@
-"""Engine and session factory for SQLite (embedded default) and PostgreSQL (production)."""
+"""Engine and sessions for SQLite (embedded default) and PostgreSQL (production).
+
+`Database.sessions` is for work that may write, `Database.reads` for work that only reads.
+
+SQLite runs on stock aiosqlite through SQLAlchemy's own dialect, with SQLAlchemy's recipe for
+transactions with the sqlite3 driver ("Transactions with SQLite and the sqlite3 driver" in
+its SQLite documentation): the driver's own transaction handling is off
+(`isolation_level = None`), and every transaction starts with the BEGIN that the engine's
+`begin` event sends. A write transaction sends BEGIN IMMEDIATE: it takes the write lock at
+its start, and a second writer waits for it (up to `busy_timeout`, on aiosqlite's thread,
+so the event loop goes on) instead of failing at once with SQLITE_BUSY when a deferred
+transaction tries to upgrade its lock — which is how two instances would lose updates. A
+read transaction sends a plain (deferred) BEGIN: under WAL it reads one snapshot and neither
+waits for writers nor holds them up.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cached_property, partial
 from pathlib import Path
 from time import monotonic
 from typing import Any
 
 from sqlalchemy import event, exc
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -19,22 +31,29 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from storage import sqlite_driver
-
+# How long a SQLite statement waits for another connection's lock before it fails with
+# "database is locked".
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",  # readers and the writer do not block each other
+    "PRAGMA synchronous=NORMAL",  # durable in WAL mode but for a power cut's last commits
+    "PRAGMA foreign_keys=ON",
+)
 # Connections per process, without overflow. No code holds a connection while it waits for
 # another (a test run that flagged every such checkout found only the tests' own), so the
 # handlers in flight share them without deadlock. The 10 overflow connections of the default
-# pool cost 0,7–1 MiB each for good (statement caches; on SQLite an aiosqlite thread each,
-# with its malloc arena) and bought no throughput (bench/README.md, "Memory").
+# pool cost 0,7–1 MiB each for good (statement caches; on SQLite an aiosqlite thread each)
+# and bought no throughput (bench/README.md, "Memory").
 POOL_SIZE = 5
 # A PostgreSQL connection back in the pool for less than this is used without a ping first.
 # Under load every connection comes back within milliseconds, and SQLAlchemy's pre-ping
 # cost each checkout a round trip (three on a connection in a transaction: BEGIN, ";",
-# ROLLBACK) — a third of the bot's trips to the database (bench/README.md, ninth session).
+# ROLLBACK) — a third of the bot's trips to the database (bench/README.md).
 # What dies in the meantime is found by the first statement, which fails that one piece of
 # work and renews the pool; a restart of the server takes longer than this.
 PING_AFTER_IDLE_S = 1.0
+# An execution option of the engine behind `Database.reads`.
+READ_ONLY = "read_only"
 
 
 class WriteInReadSession(RuntimeError):
@@ -58,67 +77,37 @@ def _refuse_dml(state: ORMExecuteState) -> None:
         raise WriteInReadSession("a write statement in a read session")
 
 
-@dataclass(frozen=True)
 class Database:
-    """`sessions` for work that may write; `reads` for read-only work, which on SQLite
-    starts a deferred transaction and so does not queue behind writers."""
+    """An engine with its two kinds of session: `sessions` for work that may write (commit
+    with `sessions.begin()`), `reads` for read-only work (rolled back at its end)."""
 
-    engine: AsyncEngine
-    sessions: async_sessionmaker[AsyncSession]
-    reads: async_sessionmaker[AsyncSession]
-    # PostgreSQL: a pool of 2 AUTOCOMMIT connections for `read_connection` (a pool of its
-    # own: switching a shared connection's level back and forth slowed every transaction).
-    autocommit: AsyncEngine | None = None
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.read_engine = engine.execution_options(**{READ_ONLY: True})
+        self.sessions = async_sessionmaker(engine, expire_on_commit=False)
+        self.reads = async_sessionmaker(
+            self.read_engine, expire_on_commit=False, sync_session_class=ReadSession
+        )
 
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
-    @cached_property
-    def _read_engine(self) -> AsyncEngine:
-        if self.autocommit is not None:
-            return self.autocommit.execution_options(read_only=True)
-        # SQLite: the driver's connection is in autocommit mode unless a transaction begins.
-        return self.engine.execution_options(read_only=True, no_transaction=True)
-
-    @cached_property
-    def _read_sessions(self) -> async_sessionmaker[AsyncSession]:
-        return async_sessionmaker(
-            self._read_engine, expire_on_commit=False, sync_session_class=ReadSession
-        )
-
     def read_session(self) -> AsyncSession:
-        """A `reads()` session on `read_connection`'s engine, for hot lookups that want ORM
-        objects: each statement reads its own snapshot, with no BEGIN and ROLLBACK sent."""
-        return self._read_sessions()
+        """The same as `reads()`, under the name some callers use."""
+        return self.reads()
 
     def read_connection(self) -> AsyncConnection:
-        """A bare read-only connection for hot lookups that need no common snapshot (the
-        dialog state and roles of each inbound message). Outside a transaction each
-        statement reads its own snapshot, and there is no BEGIN and ROLLBACK to send: on
-        SQLite it costs half the CPU of a `reads()` session (bench/README.md)."""
-        return self._read_engine.connect()
+        """A Core connection with the transaction of a `reads()` session, for callers that
+        run statements without the ORM."""
+        return self.read_engine.connect()
 
     async def dispose(self) -> None:
         await self.engine.dispose()
-        if self.autocommit is not None:
-            await self.autocommit.dispose()
 
 
 def open_database(url: str, **engine_kwargs: Any) -> Database:
-    engine = create_engine(url, **engine_kwargs)
-    read_engine = engine.execution_options(read_only=True)
-    autocommit = None
-    if engine.dialect.name != "sqlite":
-        # No overflow either (see POOL_SIZE); AUTOCOMMIT whatever the caller's own engine has.
-        hot_reads = {"pool_size": 2, **engine_kwargs, "isolation_level": "AUTOCOMMIT"}
-        autocommit = create_engine(url, **hot_reads)
-    return Database(
-        engine,
-        async_sessionmaker(engine, expire_on_commit=False),
-        async_sessionmaker(read_engine, expire_on_commit=False, sync_session_class=ReadSession),
-        autocommit,
-    )
+    return Database(create_engine(url, **engine_kwargs))
 
 
 def create_engine(url: str, **engine_kwargs: Any) -> AsyncEngine:
@@ -164,27 +153,17 @@ def _ping_after_idle(engine: AsyncEngine) -> None:
 
 
 def _tune_sqlite(engine: AsyncEngine) -> None:
-    @event.listens_for(engine.sync_engine, "do_connect")
-    def _connect(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
-        connect = partial(sqlite_driver.connect, busy_wait_ms=SQLITE_BUSY_TIMEOUT_MS)
-        return dialect.dbapi.connect(*cargs, async_creator_fn=connect, **cparams)
+    """SQLAlchemy's recipe for SQLite transactions (see the module's doc), and the pragmas."""
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # Take transaction control from the driver so that every write starts with
-        # BEGIN IMMEDIATE: a deferred transaction that later writes can fail with
-        # SQLITE_BUSY without waiting, which is how two instances lose updates.
-        dbapi_connection.isolation_level = None
+        dbapi_connection.isolation_level = None  # the driver sends no BEGIN of its own
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
+        for pragma in (*SQLITE_PRAGMAS, f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_MS)}"):
+            cursor.execute(pragma)
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
-    def _on_begin(connection: Any) -> None:
-        options = connection.get_execution_options()
-        if options.get("no_transaction", False):
-            return  # the driver's connection is in autocommit mode already (isolation None)
-        begin = "BEGIN" if options.get("read_only", False) else "BEGIN IMMEDIATE"
-        connection.connection.driver_connection.begin_with_next_statement(begin)
+    def _on_begin(connection: Connection) -> None:
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

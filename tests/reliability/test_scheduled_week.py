@@ -209,9 +209,7 @@ class _write_lock:  # noqa: N801 — reads as a context manager at the call site
     async def __aenter__(self) -> None:
         if self.connection is None:
             self.connection = await self.db.engine.connect()
-            await self.connection.begin()
-            # BEGIN IMMEDIATE goes with the transaction's first statement.
-            await self.connection.exec_driver_sql("SELECT 1")
+            await self.connection.begin()  # BEGIN IMMEDIATE (storage/db.py)
 
     async def __aexit__(self, *_exc: object) -> None:
         if self.connection is not None:

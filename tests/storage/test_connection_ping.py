@@ -6,7 +6,7 @@ and renews the pool."""
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import text
@@ -45,12 +45,6 @@ async def pg() -> AsyncIterator[Database]:
     await db.dispose()
 
 
-ENGINES: dict[str, Callable[[Database], AsyncEngine]] = {
-    "transactions": lambda db: db.engine,
-    "autocommit": lambda db: db.autocommit,  # type: ignore[return-value,arg-type]
-}
-
-
 async def _pid(engine: AsyncEngine) -> int:
     async with engine.connect() as connection:
         return (await connection.execute(PID)).scalar_one()
@@ -69,38 +63,33 @@ async def _kill(url: str, pid: int) -> None:
         await side.dispose()
 
 
-async def _killed_in_the_pool(
-    pg: Database, which: str, monotonic: FakeMonotonic, idle_s: float
-) -> tuple[AsyncEngine, int]:
+async def _killed_in_the_pool(pg: Database, monotonic: FakeMonotonic, idle_s: float) -> int:
     """The engine's one connection, used, killed while back in the pool, then `idle_s`
-    passes; returns the engine and the killed connection's server pid."""
-    engine = ENGINES[which](pg)
-    first = await _pid(engine)
+    passes; returns the killed connection's server pid."""
+    first = await _pid(pg.engine)
     await _kill(pg.engine.url.render_as_string(hide_password=False), first)
     monotonic.now += idle_s
-    return engine, first
+    return first
 
 
-@pytest.mark.parametrize("which", ENGINES)
 async def test_a_dead_connection_idle_long_enough_is_replaced_before_use(
-    pg: Database, monotonic: FakeMonotonic, which: str
+    pg: Database, monotonic: FakeMonotonic
 ) -> None:
-    engine, first = await _killed_in_the_pool(pg, which, monotonic, PING_AFTER_IDLE_S)
+    first = await _killed_in_the_pool(pg, monotonic, PING_AFTER_IDLE_S)
 
-    assert await _pid(engine) != first
+    assert await _pid(pg.engine) != first
 
 
-@pytest.mark.parametrize("which", ENGINES)
 async def test_a_connection_back_moments_ago_is_used_without_a_ping(
-    pg: Database, monotonic: FakeMonotonic, which: str
+    pg: Database, monotonic: FakeMonotonic
 ) -> None:
-    engine, first = await _killed_in_the_pool(pg, which, monotonic, PING_AFTER_IDLE_S / 2)
+    first = await _killed_in_the_pool(pg, monotonic, PING_AFTER_IDLE_S / 2)
 
     with pytest.raises(DBAPIError) as failed:
-        await _pid(engine)
+        await _pid(pg.engine)
 
     assert failed.value.connection_invalidated
-    assert await _pid(engine) != first  # the pool was renewed by the failure
+    assert await _pid(pg.engine) != first  # the pool was renewed by the failure
 
 
 async def test_a_live_connection_idle_long_enough_is_kept(

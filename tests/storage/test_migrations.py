@@ -48,28 +48,6 @@ async def test_schema_heads_reads_what_alembic_reads(db: Database) -> None:
     assert ours == alembics == HEADS
 
 
-async def test_sqlite_is_tuned_for_concurrency(sqlite_db: Database) -> None:
-    async with sqlite_db.engine.connect() as connection:
-        mode = await connection.exec_driver_sql("PRAGMA journal_mode")
-        assert mode.scalar() == "wal"
-        raw = await connection.get_raw_connection()
-        # Another's lock is waited out on the driver's thread (storage/sqlite_driver.py).
-        assert raw.driver_connection.busy_wait_ms >= 5000
-        keys = await connection.exec_driver_sql("PRAGMA foreign_keys")
-        assert keys.scalar() == 1
-
-
-@pytest.mark.nested_connections
-async def test_sqlite_reads_do_not_take_the_write_lock(sqlite_db: Database) -> None:
-    from sqlalchemy import text
-
-    async with sqlite_db.sessions.begin() as writer:
-        await writer.execute(text("INSERT INTO app_state (key, value) VALUES ('k', '{}')"))
-        async with sqlite_db.reads() as reader:
-            # A deferred read sees the last committed state while a writer holds the lock.
-            assert (await reader.execute(text("SELECT count(*) FROM app_state"))).scalar() == 0
-
-
 async def test_a_read_session_refuses_to_write(db: Database) -> None:
     from datetime import UTC, datetime
 
@@ -97,7 +75,7 @@ async def test_a_read_session_refuses_to_write(db: Database) -> None:
         assert (await session.scalars(select(DialogState.state))).all() == ["s"]
 
 
-async def test_a_database_opened_in_autocommit_keeps_its_hot_read_pool(tmp_path: Path) -> None:
+async def test_a_database_opened_in_autocommit_reads(tmp_path: Path) -> None:
     # Tools open an administrative connection so (tests/reliability/test_sandbox_kill.py).
     url, _ = database_url("postgresql", tmp_path)
     database = open_database(url, isolation_level="AUTOCOMMIT")
