@@ -47,6 +47,19 @@ def other_process(path: Path, sqlite: Database) -> Iterator[sqlite3.Connection]:
     other.close()
 
 
+@pytest.fixture
+def began(sqlite: Database) -> asyncio.Event:
+    """Set when a transaction's BEGIN is sent to the driver (which may then wait for a lock)."""
+    sent = asyncio.Event()
+
+    @event.listens_for(sqlite.engine.sync_engine, "before_cursor_execute")
+    def _sent(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.startswith("BEGIN"):
+            sent.set()
+
+    return sent
+
+
 async def counter(db: Database) -> int:
     async with db.reads() as session:
         return (await session.execute(text("SELECT n FROM t WHERE id = 1"))).scalar_one()
@@ -94,15 +107,8 @@ async def test_a_write_transaction_holds_the_write_lock_from_its_begin(
 
 
 async def test_a_writer_waits_for_another_s_lock_and_then_writes(
-    sqlite: Database, other_process: sqlite3.Connection
+    sqlite: Database, other_process: sqlite3.Connection, began: asyncio.Event
 ) -> None:
-    began = asyncio.Event()
-
-    @event.listens_for(sqlite.engine.sync_engine, "before_cursor_execute")
-    def _sent(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if statement.startswith("BEGIN"):
-            began.set()
-
     other_process.execute("BEGIN IMMEDIATE")
     other_process.execute("UPDATE t SET n = 10 WHERE id = 1")
     writing = asyncio.create_task(add_one(sqlite))
@@ -165,15 +171,8 @@ async def test_a_read_during_a_write_transaction_sees_the_last_commit(
 
 
 async def test_a_cancelled_writer_waiting_for_the_lock_leaves_nothing_behind(
-    sqlite: Database, other_process: sqlite3.Connection
+    sqlite: Database, other_process: sqlite3.Connection, began: asyncio.Event
 ) -> None:
-    began = asyncio.Event()
-
-    @event.listens_for(sqlite.engine.sync_engine, "before_cursor_execute")
-    def _sent(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if statement.startswith("BEGIN"):
-            began.set()
-
     other_process.execute("BEGIN IMMEDIATE")
     cancelled = asyncio.create_task(add_one(sqlite))
     await began.wait()
