@@ -23,9 +23,7 @@ from typing import Any
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
-    AsyncConnection,
     AsyncEngine,
-    AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
@@ -92,15 +90,6 @@ class Database:
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
-
-    def read_session(self) -> AsyncSession:
-        """The same as `reads()`, under the name some callers use."""
-        return self.reads()
-
-    def read_connection(self) -> AsyncConnection:
-        """A Core connection with the transaction of a `reads()` session, for callers that
-        run statements without the ORM."""
-        return self.read_engine.connect()
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -80,7 +80,7 @@ async def test_a_database_opened_in_autocommit_reads(tmp_path: Path) -> None:
     url, _ = database_url("postgresql", tmp_path)
     database = open_database(url, isolation_level="AUTOCOMMIT")
     try:
-        async with database.read_connection() as connection:
+        async with database.engine.connect() as connection:
             assert (await connection.execute(text("SELECT 1"))).scalar() == 1
     finally:
         await database.dispose()

@@ -81,7 +81,7 @@ async def test_every_connection_has_the_pragmas(sqlite: Database) -> None:
 
     expected = ("wal", 1, 1, storage.db.SQLITE_BUSY_TIMEOUT_MS)  # synchronous 1 = NORMAL
     # Hold every connection of the pool at once, so each is looked at.
-    connections = [await sqlite.read_connection().start() for _ in range(storage.db.POOL_SIZE)]
+    connections = [await sqlite.read_engine.connect().start() for _ in range(storage.db.POOL_SIZE)]
     try:
         assert [await pragmas(c) for c in connections] == [expected] * storage.db.POOL_SIZE
     finally:
