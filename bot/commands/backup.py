@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
+from rich.table import Table
 
 from bot.config import Settings
 from bot.services.admin import backup
@@ -36,9 +37,9 @@ async def run_backup(settings: Settings, *, path: Path) -> int:
         return 1
     finally:
         await db.dispose()
-    Console().print(
-        f"Копия сохранена в {path}: таблиц {len(summary.counts)}, строк {summary.rows}."
-    )
+    console = Console()
+    console.print(_rows_table(summary.counts))
+    console.print(f"Копия сохранена в {path}: таблиц {len(summary.counts)}, строк {summary.rows}.")
     return 0
 
 
@@ -48,10 +49,33 @@ async def run_restore(settings: Settings, *, path: Path, force: bool) -> int:
     db = open_database(settings.database_url)
     try:
         summary = await backup.restore(db, path, force=force)
+    except backup.CountMismatch as exc:
+        Console().print(_counts_table(exc.expected, exc.found))
+        print(f"Ошибка: {exc}", file=sys.stderr)
+        return 1
     except backup.BackupError as exc:
         print(f"Ошибка: {exc}", file=sys.stderr)
         return 1
     finally:
         await db.dispose()
-    Console().print(f"База восстановлена из {path}: строк {summary.rows}.")
+    console = Console()
+    console.print(_rows_table(summary.counts))
+    console.print(
+        f"База восстановлена из {path}: строк {summary.rows}; в каждой таблице столько же, "
+        "сколько в копии."
+    )
     return 0
+
+
+def _rows_table(counts: dict[str, int]) -> Table:
+    table = Table("таблица", "строк", box=None)
+    for name, count in counts.items():
+        table.add_row(name, str(count))
+    return table
+
+
+def _counts_table(expected: dict[str, int], found: dict[str, int]) -> Table:
+    table = Table("таблица", "в копии", "в базе", "", box=None)
+    for name, count in expected.items():
+        table.add_row(name, str(count), str(found[name]), "" if found[name] == count else "≠")
+    return table

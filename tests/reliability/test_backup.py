@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -187,6 +189,65 @@ async def test_a_failed_restore_leaves_the_old_data(
     with pytest.raises(IntegrityError):
         await backup.restore(sqlite_db, dump, force=True)
     assert await contents(sqlite_db) == before
+
+
+def _without_one_answer(dump: Path) -> None:
+    """The dump with one row of `answers` gone from the middle; header and footer intact."""
+    lines = gzip.decompress(dump.read_bytes()).decode().splitlines(keepends=True)
+    first = next(i for i, line in enumerate(lines) if line.startswith('{"t":"answers"'))
+    dump.write_bytes(gzip.compress("".join(lines[:first] + lines[first + 1 :]).encode()))
+
+
+async def test_a_copy_that_lost_a_row_is_refused_whole(
+    db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    """The restored tables are counted before the commit against the footer, which counted
+    the dumped database: one row short and nothing is kept (both)."""
+    await populate(db, clock.now())
+    dump = tmp_path / "d.gz"
+    summary = await backup.dump(db, dump)
+    _without_one_answer(dump)
+    (tmp_path / "target").mkdir()
+    engine = "sqlite" if db.is_sqlite else "postgresql"
+    async with migrated(engine, tmp_path / "target") as target:
+        with pytest.raises(backup.CountMismatch) as refused:
+            await backup.restore(target, dump)
+        after = await contents(target)
+    answers = summary.counts["answers"]
+    assert refused.value.expected["answers"] == answers
+    assert refused.value.found["answers"] == answers - 1
+    assert f"answers: в копии {answers}, в базе {answers - 1}" in str(refused.value)
+    assert not any(after.values()), "a refused restore kept rows"
+
+
+async def _dump_of_a_populated_database(tmp_path: Path, clock: FakeClock) -> Path:
+    async with migrated("sqlite", tmp_path) as source:
+        await populate(source, clock.now())
+        await backup.dump(source, tmp_path / "whole.gz")
+    return tmp_path / "whole.gz"
+
+
+def test_cli_restore_prints_the_counts_and_fails_on_a_mismatch(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    clock: FakeClock,
+) -> None:
+    whole = asyncio.run(_dump_of_a_populated_database(tmp_path, clock))
+    cut = tmp_path / "cut.gz"
+    cut.write_bytes(whole.read_bytes())
+    _without_one_answer(cut)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/target.db")
+
+    assert main(["restore", str(cut)]) == 1
+    refused = capsys.readouterr()
+    assert re.search(r"^\s*answers\s+3\s+2\s+≠\s*$", refused.out, re.MULTILINE), refused.out
+    assert "Восстановление отменено, база не изменена" in " ".join(refused.err.split())
+
+    assert main(["restore", str(whole)]) == 0
+    restored = capsys.readouterr().out
+    assert re.search(r"^\s*answers\s+3\s*$", restored, re.MULTILINE), restored
+    assert re.search(r"^\s*schools\s+12\s*$", restored, re.MULTILINE), restored
 
 
 async def test_rows_are_streamed_not_loaded(

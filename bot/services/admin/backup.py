@@ -37,6 +37,23 @@ class BackupError(Exception):
     """A dump that cannot be restored here; the message is for the operator, in Russian."""
 
 
+class CountMismatch(BackupError):
+    """The restored tables do not hold the rows the dump's footer counted; nothing was kept."""
+
+    def __init__(self, expected: dict[str, int], found: dict[str, int]) -> None:
+        details = ", ".join(
+            f"{name}: в копии {count}, в базе {found[name]}"
+            for name, count in expected.items()
+            if found[name] != count
+        )
+        super().__init__(
+            f"Число строк не совпало с копией ({details}). Восстановление отменено, база не "
+            "изменена."
+        )
+        self.expected = expected
+        self.found = found
+
+
 @dataclass(frozen=True)
 class Summary:
     revision: str
@@ -126,10 +143,16 @@ async def restore(db: Database, path: Path, *, force: bool = False) -> Summary:
                 batch = []
         if batch:
             await session.execute(insert(current_table), batch)
+        # The footer counted what the dumped database held: the same rows must be here now,
+        # before the commit, so a copy that lost lines in the middle is refused whole.
+        expected = {name: count for name, count in counts.items() if name in by_name}
+        found = await _counts(session, [by_name[name] for name in expected])
+        if found != expected:
+            raise CountMismatch(expected, found)
         if not db.is_sqlite:
             await _reset_sequences(session)
     await upgrade(db.engine)
-    return Summary(revision, counts)
+    return Summary(revision, found)
 
 
 def _inspect(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
@@ -200,6 +223,13 @@ def _decode(table: Table, row: dict[str, Any], json_nulls: list[str]) -> dict[st
             value = JSON.NULL if json_null else null()
         decoded[column.name] = value
     return decoded
+
+
+async def _counts(session: AsyncSession, of: list[Table]) -> dict[str, int]:
+    return {
+        table.name: await session.scalar(select(func.count()).select_from(table)) or 0
+        for table in of
+    }
 
 
 async def _has_rows(session: AsyncSession) -> bool:
