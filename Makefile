@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 # The versions the tests passed with (`make constraints` writes a new one).
 CONSTRAINTS := requirements/constraints.txt
 
-.PHONY: install demo test lint bench constraints clean
+.PHONY: install shell demo test lint bench constraints clean
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,11 @@ $(STAMP): pyproject.toml $(CONSTRAINTS)
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# A shell where `svodka` is the installed command (.venv/bin first on PATH); `exit` leaves it.
+shell: $(STAMP)
+	@echo "Команда svodka готова: svodka --help. Выход: exit."
+	@PATH="$(CURDIR)/$(BIN):$$PATH" VIRTUAL_ENV="$(CURDIR)/$(VENV)" $${SHELL:-/bin/sh}
 
 demo: $(STAMP)
 	$(BIN)/svodka demo
