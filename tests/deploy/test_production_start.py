@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import subprocess
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -114,8 +115,10 @@ async def test_migrate_run_healthy_answer_and_stop_on_sigterm(name: str, tmp_pat
 
             bot = on_this_machine(with_port(service["command"], port))
             check = on_this_machine(healthcheck_command(service), port)
+            started = time.monotonic()
             with _started(bot, tmp_path, env) as process:
                 await _healthy(check, tmp_path)
+                healthy = time.monotonic() - started
                 status, body = await _get(f"http://127.0.0.1:{port}/healthz")
                 assert (status, body) == (200, {"status": "ok"})
                 status, body = await _get(f"http://127.0.0.1:{port}/readyz")
@@ -137,7 +140,10 @@ async def test_migrate_run_healthy_answer_and_stop_on_sigterm(name: str, tmp_pat
                 assert status == 200 and "svodka_events_processed_total" in metrics
 
                 process.send_signal(signal.SIGTERM)
+                stopping = time.monotonic()
                 grace = int(service["stop_grace_period"].removesuffix("s"))
                 assert process.wait(timeout=grace) == 0
+                stopped = time.monotonic() - stopping
+    print(f"{name}: healthy {healthy:.1f} s after the start, stopped {stopped:.1f} s after SIGTERM")
     log = (tmp_path / "bot.log").read_text(encoding="utf-8", errors="replace")
     assert "Traceback" not in log, log

@@ -8,6 +8,7 @@ import asyncio
 import io
 import random
 import re
+import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -90,9 +91,9 @@ async def test_a_week_moves_from_sqlite_to_postgresql_by_the_recipe(
         before = await _row_counts(sqlite)
         lived = ("invites", "school_staff", "chats", "inbound_events", "rounds", "responses")
         assert all(before[name] for name in (*lived, "answers", "outbox")), before
-        print(f"{sum(before.values())} rows moved:", before)
         capsys.readouterr()
 
+        began = time.monotonic()
         # 1-2. The old database at this release's schema, then the copy.
         assert await _svodka(monkeypatch, sqlite, "migrate") == 0
         assert await _svodka(monkeypatch, sqlite, "backup", "svodka-sqlite.gz") == 0
@@ -104,6 +105,7 @@ async def test_a_week_moves_from_sqlite_to_postgresql_by_the_recipe(
         restored = capsys.readouterr().out
         assert _printed_counts(restored) == before
         assert "в каждой таблице столько же, сколько в копии" in " ".join(restored.split())
+        took = time.monotonic() - began
 
         # Row for row the same database, and the reports read the same from it.
         assert await _contents(postgresql) == await _contents(sqlite)
@@ -115,6 +117,7 @@ async def test_a_week_moves_from_sqlite_to_postgresql_by_the_recipe(
         assert reports[0] == reports[1]
         answered = f"Ответили {before['responses']} из {len(cast.SCHOOLS)} школ"
         assert answered in " ".join(reports[0].split()), reports[0]
+    print(f"{sum(before.values())} rows in {len(before)} tables moved in {took:.1f} s: {before}")
 
 
 async def _contents(database_url: str) -> dict[str, list[tuple]]:
