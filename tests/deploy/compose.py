@@ -28,19 +28,6 @@ def served_port(command: list[str]) -> int:
     return int(command[command.index(flag) + 1])
 
 
-def on_this_machine(command: list[str], port: int | None = None) -> list[str]:
-    """A container's command run here: `svodka` and `python` from this interpreter, and the
-    served port moved to `port` (tests run side by side; 8080 may be taken)."""
-    args = list(command)
-    if args[0] == "svodka":
-        args = [sys.executable, "-m", "bot", *args[1:]]
-    elif args[0] == "python":
-        args = [sys.executable, *args[1:]]
-    if port is None:
-        return args
-    return [re.sub(r"(?<=127\.0\.0\.1:)\d+\b", str(port), arg) for arg in args]
-
-
 def with_port(command: list[str], port: int) -> list[str]:
     served = served_port(command)
     return [str(port) if arg == str(served) else arg for arg in command]
@@ -50,3 +37,11 @@ def healthcheck_command(service: dict[str, Any]) -> list[str]:
     test = service["healthcheck"]["test"]
     assert test[0] == "CMD", "an exec-form check: the image has no shell tools to rely on"
     return list(test[1:])
+
+
+def healthcheck_here(service: dict[str, Any], port: int) -> list[str]:
+    """The service's healthcheck run on this machine: this interpreter for `python`, the
+    served port moved to `port` (tests run side by side; 8080 may be taken)."""
+    program, *args = healthcheck_command(service)
+    assert program == "python"
+    return [sys.executable, *(re.sub(r"(?<=127\.0\.0\.1:)\d+\b", str(port), a) for a in args)]

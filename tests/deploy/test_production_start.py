@@ -7,9 +7,8 @@ from __future__ import annotations
 import asyncio
 import signal
 import subprocess
+import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +20,7 @@ from bot.emulator import EmulatorClient
 from bot.sandbox import SANDBOX_TOKEN
 from storage.db import open_database
 from storage.migrate import HEADS
-from tests.deploy.compose import (
-    healthcheck_command,
-    on_this_machine,
-    services,
-    with_port,
-)
+from tests.deploy.compose import healthcheck_here, services, with_port
 from tests.reliability.test_sandbox_kill import (
     READY_TIMEOUT_S,
     _database_url,
@@ -39,23 +33,6 @@ from tests.reliability.test_sandbox_kill import (
 STRANGER = 4242
 SECRET = "compose-secret"
 CONFIRMATION = "c0nf1rm"
-
-
-@contextmanager
-def _started(args: list[str], cwd: Path, env: dict[str, str]) -> Iterator[subprocess.Popen]:
-    process = subprocess.Popen(
-        args,
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=open(cwd / "bot.log", "wb"),  # noqa: SIM115 — the child owns it
-    )
-    try:
-        yield process
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait()
 
 
 async def _healthy(check: list[str], cwd: Path) -> None:
@@ -108,15 +85,18 @@ async def test_migrate_run_healthy_answer_and_stop_on_sigterm(name: str, tmp_pat
         with _process(emulator, tmp_path, env):
             await _wait_ready(f"{base}/_emu/stats")
 
-            migrate = on_this_machine(every["migrate"]["command"])
-            migrated = subprocess.run(migrate, cwd=tmp_path, env=env, capture_output=True)
+            _, *migrate = every["migrate"]["command"]
+            migrated = subprocess.run(
+                [sys.executable, "-m", "bot", *migrate], cwd=tmp_path, env=env, capture_output=True
+            )
             assert migrated.returncode == 0, migrated.stderr.decode()
             assert await _schema_revisions(database_url) == set(HEADS)
 
-            bot = on_this_machine(with_port(service["command"], port))
-            check = on_this_machine(healthcheck_command(service), port)
+            svodka, *bot = with_port(service["command"], port)
+            assert svodka == "svodka"
+            check = healthcheck_here(service, port)
             started = time.monotonic()
-            with _started(bot, tmp_path, env) as process:
+            with _process(bot, tmp_path, env) as process:
                 await _healthy(check, tmp_path)
                 healthy = time.monotonic() - started
                 status, body = await _get(f"http://127.0.0.1:{port}/healthz")
@@ -145,5 +125,5 @@ async def test_migrate_run_healthy_answer_and_stop_on_sigterm(name: str, tmp_pat
                 assert process.wait(timeout=grace) == 0
                 stopped = time.monotonic() - stopping
     print(f"{name}: healthy {healthy:.1f} s after the start, stopped {stopped:.1f} s after SIGTERM")
-    log = (tmp_path / "bot.log").read_text(encoding="utf-8", errors="replace")
+    log = (tmp_path / "run.log").read_text(encoding="utf-8", errors="replace")
     assert "Traceback" not in log, log
