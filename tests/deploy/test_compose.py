@@ -150,6 +150,14 @@ def test_the_state_directory_is_a_volume_the_image_lets_the_bot_write(name: str)
     assert re.findall(r"^USER (\S+)", text, re.MULTILINE)[-1] == "svodka"
 
 
+def test_the_image_installs_the_versions_the_tests_passed_with() -> None:
+    build = services()["bot"]["build"]
+    text = (COMPOSE.parent / build["context"] / build["dockerfile"]).read_text(encoding="utf-8")
+    assert re.search(r"^COPY requirements \./requirements$", text, re.MULTILINE)
+    assert re.search(r"^RUN pip install -c requirements/constraints\.txt \.", text, re.MULTILINE)
+    assert (ROOT / "requirements" / "constraints.txt").exists()
+
+
 def _docker_compose() -> list[str] | None:
     for command in (["docker", "compose"], ["docker-compose"]):
         if shutil.which(command[0]) is None:
@@ -202,3 +210,17 @@ def test_the_image_builds_and_migrates_as_its_own_user(tmp_path: Path) -> None:
         ["docker", "run", "--rm", tag, "svodka", "migrate"], capture_output=True, text=True
     )
     assert migrated.returncode == 0, migrated.stderr
+    frozen = subprocess.run(
+        ["docker", "run", "--rm", tag, "pip", "freeze"], capture_output=True, text=True
+    )
+    pins = {
+        line.split("==")[0].lower(): line.strip()
+        for line in (ROOT / "requirements" / "constraints.txt").read_text().splitlines()
+        if "==" in line
+    }
+    assert frozen.returncode == 0, frozen.stderr
+    installed = {line.split("==")[0].lower(): line.strip() for line in frozen.stdout.splitlines()}
+    assert "vkbottle" in installed
+    for name, line in installed.items():
+        if name in pins:
+            assert line == pins[name], "the image holds a version the tests did not pass"
