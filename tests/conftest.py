@@ -59,12 +59,16 @@ async def sqlite_db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIter
 
 
 def watch_nested_checkouts(database: Database) -> list[str]:
-    """Names the tasks that took a connection while holding one of the same pool. The pool
-    has no overflow (storage/db.py): enough handlers doing that at once would deadlock."""
+    """Names the tasks that took a connection while holding one of the database's. The pools
+    have no overflow (storage/db.py): enough handlers doing that at once would deadlock."""
     nested: list[str] = []
     holders: dict[int, asyncio.Task[Any]] = {}
-    pool = database.engine.sync_engine.pool
+    for engine in database.engines:
+        _watch(engine.sync_engine.pool, nested, holders)
+    return nested
 
+
+def _watch(pool: Any, nested: list[str], holders: dict[int, asyncio.Task[Any]]) -> None:
     @event.listens_for(pool, "checkout")
     def _checkout(_dbapi_connection: Any, record: Any, _proxy: Any) -> None:
         task = asyncio.current_task()
@@ -76,8 +80,6 @@ def watch_nested_checkouts(database: Database) -> list[str]:
     @event.listens_for(pool, "checkin")
     def _checkin(_dbapi_connection: Any, record: Any) -> None:
         holders.pop(id(record), None)
-
-    return nested
 
 
 def _refuse_nested(request: pytest.FixtureRequest, nested: list[str]) -> None:

@@ -95,7 +95,7 @@ async def test_readiness_fails_when_the_database_is_gone(
     async with cluster(sqlite_db, clock, tmp_path) as group:
         instance = group.new_instance("a", callback=True)
         await instance.start()
-        await sqlite_db.engine.dispose()
+        await sqlite_db.dispose()
         (tmp_path / "test.db").unlink()
         (tmp_path / "test.db").mkdir()  # the file is now a directory: unreadable
         checks = await instance.health.readiness()
