@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.dialog_state import Seen
 from bot.domain.permissions import CHAT_PEER_START, Actor
 from storage.db import Database
-from storage.repos import actors, dialogs
+from storage.repos import actors
 
 
 async def load_person(
@@ -23,7 +23,6 @@ async def load_person(
 async def read_person(
     session: AsyncSession, vk_id: int, admin_ids: list[int], peer_id: int | None = None
 ) -> tuple[Actor, Seen | None]:
-    actor = await actors.actor(session, vk_id, admin_ids, peer_id)
     if peer_id is not None and peer_id >= CHAT_PEER_START:
-        return actor, None
-    return actor, await dialogs.read(session, vk_id)
+        return await actors.actor(session, vk_id, admin_ids, peer_id), None
+    return await actors.person(session, vk_id, admin_ids)

@@ -9,14 +9,17 @@ from typing import Any
 from sqlalchemy import Row, Select, and_, bindparam, literal, null, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.dialog_state import Seen
 from bot.domain.permissions import CHAT_PEER_START, Actor, ChatGrant, StaffRole
-from storage.models import Chat, Official, Person, School, SchoolStaff
+from storage.models import Chat, DialogState, Official, Person, School, SchoolStaff
 
 
-def _actor_query() -> Select[Any]:
-    """The person, their schools and the districts they are an official of, in one query
-    (kind "s": a staff row or the bare person, "o": an official's district)."""
-    of_person = Person.vk_id == bindparam("vk_id", type_=Person.vk_id.type)
+def _person_query(*, with_dialog: bool) -> Select[Any]:
+    """The person, their schools and the districts they are an official of — with the
+    dialog, their dialog state too — in one query: every update starts with it. Kind "s" is
+    a staff row (or the bare person), "o" an official's district, "d" the dialog state."""
+    vk_id = bindparam("vk_id", type_=Person.vk_id.type)
+    no_dialog = (null(), null(), null()) if with_dialog else ()
     staff = (
         select(
             literal("s").label("kind"),
@@ -25,21 +28,49 @@ def _actor_query() -> Select[Any]:
             School.district_id,
             SchoolStaff.role,
             School.name,
+            *no_dialog,
         )
         .outerjoin(SchoolStaff, SchoolStaff.person_id == Person.id)
         .outerjoin(School, and_(School.id == SchoolStaff.school_id, School.archived_at.is_(None)))
-        .where(of_person)
+        .where(Person.vk_id == vk_id)
     )
     officials = (
-        select(literal("o"), Person.id, null(), Official.district_id, null(), null())
+        select(literal("o"), Person.id, null(), Official.district_id, null(), null(), *no_dialog)
         .join(Official, Official.person_id == Person.id)
-        .where(of_person)
+        .where(Person.vk_id == vk_id)
     )
-    both = union_all(staff, officials).subquery()
+    branches = [staff, officials]
+    if with_dialog:
+        # First: a UNION's columns take their names and types from its first SELECT, and the
+        # payload's type is what reads the stored JSON back as a dict.
+        dialog = select(
+            literal("d").label("kind"),
+            null().label("id"),
+            null().label("school_id"),
+            null().label("district_id"),
+            null().label("role"),
+            null().label("name"),
+            DialogState.state,
+            DialogState.payload,
+            DialogState.version,
+        ).where(DialogState.vk_id == vk_id)
+        branches.insert(0, dialog)
+    both = union_all(*branches).subquery()
     return select(both).order_by(both.c.kind, both.c.name)
 
 
-_ACTOR_QUERY = _actor_query()
+# Built once: building a UNION costs more than running it.
+_ACTOR_QUERY = _person_query(with_dialog=False)
+_PERSON_QUERY = _person_query(with_dialog=True)
+
+
+async def person(
+    session: AsyncSession, vk_id: int, admin_ids: list[int]
+) -> tuple[Actor, Seen | None]:
+    """Who writes in a private chat, and their dialog state."""
+    found = (await session.execute(_PERSON_QUERY, {"vk_id": vk_id})).all()
+    dialog = next((Seen(r.state, r.payload, r.version) for r in found if r.kind == "d"), None)
+    return _actor(vk_id, admin_ids, found, None), dialog
 
 
 async def actor(

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.dialog_state import Seen
 from storage.models import DialogState
 
 
@@ -57,11 +56,3 @@ async def put_if_unchanged(
 async def drop(session: AsyncSession, vk_id: int) -> None:
     # Through the ORM: a state loaded into this session (`get`) must be marked deleted too.
     await session.execute(delete(DialogState).where(DialogState.vk_id == vk_id))
-
-
-async def read(session: AsyncSession, vk_id: int) -> Seen | None:
-    query = select(DialogState.state, DialogState.payload, DialogState.version).where(
-        DialogState.vk_id == vk_id
-    )
-    row = (await session.execute(query)).first()
-    return None if row is None else Seen(row.state, row.payload, row.version)
