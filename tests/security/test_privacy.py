@@ -83,7 +83,8 @@ async def test_forget_removes_personal_data_and_keeps_the_numbers(
     # Traces elsewhere: handled update bodies, sent messages' address, audit details.
     events = {e.event_id: e for e in await _all(db, InboundEvent)}
     assert events["ev-head"].payload is None
-    assert events["ev-pending"].payload is not None  # not handled yet: must not be lost
+    # Not handled yet: the update stays whole, or the person's message would be lost.
+    assert events["ev-pending"].payload == {"from_id": HEAD_VK_ID}
     (sent,) = await _all(db, OutboxMessage)
     assert sent.peer_id is None and "Патимат" not in json.dumps(sent.payload, ensure_ascii=False)
     audit = await _all(db, AuditEvent)

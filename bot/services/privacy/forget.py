@@ -120,12 +120,13 @@ async def _scrub_traces(
         session,
         needles=about.needles(),
         change=about.value,
-        # Who holds a claim or a lease: instance names, live coordination state.
+        # Who holds a claim or a lease: instance names, live coordination state. The table's
+        # columns, not the mapped attributes: `rewrite` compares them by identity.
         skip=(
-            InboundEvent.payload,
-            InboundEvent.claimed_by,
-            OutboxMessage.claimed_by,
-            Lease.holder,
+            InboundEvent.__table__.c.payload,
+            InboundEvent.__table__.c.claimed_by,
+            OutboxMessage.__table__.c.claimed_by,
+            Lease.__table__.c.holder,
         ),
     )
     return len(messages) + (handled.rowcount or 0) + rewritten
