@@ -29,6 +29,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/python -m ruff check bot handlers storage tests bench
 	$(BIN)/python -m ruff format --check bot handlers storage tests bench
+	$(BIN)/python -m mypy
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -46,7 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     ]
     setup_logging(settings.log_level, secrets)
     try:
-        return asyncio.run(args.handler(args, settings))
+        code: int = asyncio.run(args.handler(args, settings))
+        return code
     except KeyboardInterrupt:
         return 130
     except (UnknownDistrict, ConfigError) as exc:

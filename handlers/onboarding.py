@@ -109,6 +109,8 @@ async def _fetch_name(app: AppContext, vk_id: int, person_id: int | None) -> str
     if not users or person_id is None or getattr(users[0], "deactivated", None):
         return None
     user = users[0]
+    if user.first_name is None or user.last_name is None:  # optional in VK's schema
+        return user.first_name
     await onboarding.remember_name(
         db=app.db, person_id=person_id, first_name=user.first_name, last_name=user.last_name
     )

@@ -31,6 +31,8 @@ class ButtonPress(MessageEvent):
 
 async def answer(replies: Replies, press: ButtonPress, snackbar: str | None = None) -> None:
     """Stop the button's spinner, with a short note; VK may refuse a press too old to answer."""
+    if press.event_id is None:  # optional in vkbottle's model; VK sends it with every press
+        return
     try:
         await replies.answer_press(
             event_id=press.event_id,

@@ -123,6 +123,7 @@ def create_engine(url: str, **engine_kwargs: Any) -> AsyncEngine:
         _ping_after_idle(engine)
         return engine
     if not in_memory:
+        assert parsed.database is not None  # None is an in-memory database
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_async_engine(url, **engine_kwargs)
     _tune_sqlite(engine)

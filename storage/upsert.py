@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, ColumnExpressionArgument, TextClause
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.dml import rowcount
 from storage.models import Base
 
 
@@ -18,14 +19,14 @@ async def insert_ignore(
     model: type[Base],
     rows: Sequence[dict[str, Any]],
     conflict_columns: Sequence[str],
-    conflict_where: ColumnElement[bool] | None = None,
+    conflict_where: ColumnElement[bool] | TextClause | None = None,
 ) -> int:
     """Insert the rows that do not clash on `conflict_columns`; return how many went in."""
     if not rows:
         return 0
     statement = _insert_ignore(session, model, conflict_columns, conflict_where).values(list(rows))
     result = await session.execute(statement)
-    return result.rowcount or 0
+    return rowcount(result)
 
 
 async def insert_new(
@@ -33,7 +34,7 @@ async def insert_new(
     model: type[Base],
     rows: Sequence[dict[str, Any]],
     conflict_columns: Sequence[str],
-    returning: ColumnElement[Any],
+    returning: ColumnExpressionArgument[Any],
 ) -> list[Any]:
     """Insert the rows that do not clash on `conflict_columns`; return `returning` of each
     row that went in — one statement where a look-up and an insert would take two."""
@@ -47,9 +48,9 @@ def _insert_ignore(
     session: AsyncSession,
     model: type[Base],
     conflict_columns: Sequence[str],
-    conflict_where: ColumnElement[bool] | None = None,
+    conflict_where: ColumnElement[bool] | TextClause | None = None,
 ) -> Any:
-    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     return dialect.insert(model.__table__).on_conflict_do_nothing(
         index_elements=list(conflict_columns), index_where=conflict_where
     )

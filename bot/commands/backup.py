@@ -15,7 +15,7 @@ from bot.services.admin import backup
 from storage.db import open_database
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     save = sub.add_parser("backup", help="сохранить всю базу в файл (подходит для любой СУБД)")
     save.add_argument("file", type=Path)
     save.set_defaults(handler=lambda args, settings: run_backup(settings, path=args.file))

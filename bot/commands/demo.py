@@ -8,7 +8,7 @@ from pathlib import Path
 from bot.config import Settings
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     demo = sub.add_parser("demo", help="показать недели работы бота без аккаунта VK")
     demo.add_argument("--out", type=Path, default=Path("demo-out"), help="куда сложить файлы")
     demo.add_argument("--weeks", type=int, default=2, choices=range(1, 9), metavar="N")

@@ -20,7 +20,7 @@ from bot.services.admin import schools as admin
 from bot.texts import admin as texts
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     invites = sub.choices["invites"]
     actions = invites.add_subparsers(dest="invites_action", metavar="ACTION")
     reissue_cmd = actions.add_parser(

@@ -12,7 +12,7 @@ from bot.config import Settings
 from bot.services.privacy import forget as privacy
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cmd = sub.add_parser(
         "forget",
         help="удалить персональные данные человека (VK id, имя, роли); цифры школ остаются",

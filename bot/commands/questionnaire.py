@@ -14,7 +14,7 @@ from bot.resources import load_questionnaire
 from bot.services.admin.questionnaires import VersionConflict, adopt_weekly
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cmd = sub.add_parser("questionnaire", help="анкета еженедельного отчёта")
     cmd_sub = cmd.add_subparsers(dest="action", required=True, metavar="ACTION")
     load = cmd_sub.add_parser("load", help="загрузить анкету из TOML для района")

@@ -21,7 +21,7 @@ from bot.services.reports import export
 from bot.texts import reports as t
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     status = sub.add_parser("status", help="кто ответил и показатели района за неделю")
     status.add_argument("--district", help="район; без него — все районы рядом")
     status.add_argument("--week", type=_week, help="неделя, например 2024-W43")

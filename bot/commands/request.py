@@ -23,7 +23,7 @@ from bot.services.requests.create import RequestError, create_request, resolve_s
 from bot.texts import requests as texts
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     req = sub.add_parser("request", help="разовые запросы в школы")
     req_sub = req.add_subparsers(dest="action", required=True, metavar="ACTION")
     create = req_sub.add_parser("create", help="создать запрос с анкетой и сроком")
@@ -43,7 +43,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     emails.set_defaults(handler=lambda args, settings: emails_cmd(settings, RealClock(), args))
 
 
-def _subcommands(parser: argparse.ArgumentParser) -> argparse._SubParsersAction:
+def _subcommands(
+    parser: argparse.ArgumentParser,
+) -> argparse._SubParsersAction[argparse.ArgumentParser]:
     # argparse keeps a parser's subcommands only in its private action list.
     found = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
     return found[0]

@@ -23,7 +23,7 @@ from bot.runtime.longpoll import LongPollBusy
 from bot.scheduler import Scheduler
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     run = sub.add_parser("run", help="запустить бота (Long Poll или Callback API)")
     run.add_argument(
         "--callback", action="store_true", help="принимать события Callback API (POST /callback)"

@@ -16,7 +16,7 @@ from bot.runtime.identity import instance_name
 logger = logging.getLogger(__name__)
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cmd = sub.add_parser(
         "sandbox", help="эмулятор VK, бот и планировщик с управляемыми часами (для проверок)"
     )

@@ -20,7 +20,7 @@ from bot.services.admin import officials as roles
 from bot.services.onboarding import invites
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sub.add_parser("migrate", help="обновить схему базы данных").set_defaults(
         handler=lambda args, settings: migrate(settings)
     )

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from rich.console import Console
@@ -88,7 +89,7 @@ class Scene:
         self.admin = stage.person(*cast.ADMIN)
         self.official = stage.person(*cast.OFFICIAL)
         self.chat = 0
-        self.previous: dict[int, dict] = {}
+        self.previous: dict[int, dict[str, Any]] = {}
         self.last_summary = ""
         self.attachments: list[str] = []
 
@@ -172,7 +173,7 @@ class Scene:
 
     async def _advance(
         self, until: datetime, progress: Progress, task: TaskID, monday: datetime
-    ) -> list[dict]:
+    ) -> list[dict[str, Any]]:
         if until <= self.stage.clock.now():
             return []
         sent = await self.stage.advance(until)

@@ -198,7 +198,8 @@ class Stage:
 
 
 def _find(message: dict[str, Any], label: str) -> dict[str, Any] | None:
-    for row in (message.get("keyboard") or {}).get("buttons") or []:
+    rows: list[list[dict[str, Any]]] = (message.get("keyboard") or {}).get("buttons") or []
+    for row in rows:
         for button in row:
             if (button.get("action") or {}).get("label", "").startswith(label):
                 return button

@@ -99,12 +99,14 @@ def public_holidays_toml(country: str, years: Iterable[int] = PUBLIC_HOLIDAY_YEA
     """The text of `bot/calendars/public_<country>.toml`, from the installed `holidays`."""
     import holidays
 
+    # `holidays` sets __version__ without listing it among its exports.
+    version = holidays.__version__  # type: ignore[attr-defined]
     regenerate = (
         "python -c 'from bot.domain.calendar_days import public_holidays_toml as t; "
         f'print(t("{country}"), end="")\' > bot/calendars/public_{country.lower()}.toml'
     )
     lines = [
-        f"# Public holidays (non-working days) of {country}, as `holidays` {holidays.__version__}",
+        f"# Public holidays (non-working days) of {country}, as `holidays` {version}",
         "# gives them (see bot/domain/calendar_days.py). Generated; after upgrading `holidays`",
         "# the calendar tests fail until it is regenerated with",
         f"#   {regenerate}",

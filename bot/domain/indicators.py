@@ -18,7 +18,9 @@ class IndicatorValue(NamedTuple):
     ratio: float | None  # None when the denominator is missing or 0
     goal: float | None
     warn_below: float | None
-    count: int = 1  # answer sets that gave both numbers (schools, for a district)
+    # Answer sets that gave both numbers (schools, for a district). The field takes the place
+    # of tuple.count(), which nothing calls; mypy holds it to the method's type.
+    count: int = 1  # type: ignore[assignment]
 
     @property
     def is_below_warn(self) -> bool:
@@ -71,6 +73,7 @@ def sum_indicators(
     for of_one in values:
         for total, value in zip(totals, of_one, strict=True):
             if value.count:
+                assert value.numerator is not None and value.denominator is not None
                 total[0] += value.numerator
                 total[1] += value.denominator
                 total[2] += value.count

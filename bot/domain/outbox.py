@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 from pydantic import field_validator as validates
 
 from bot.domain.text_split import VK_MESSAGE_LIMIT, split_message
 
-VERSION = 1
+VERSION: Final = 1
 # VK's limits for a keyboard (notes/vkbottle-and-vk.md): a small grid, short labels, and
 # button payloads of at most 255 characters; a keyboard past them fails the whole call (911).
 MAX_KEYBOARD_ROWS = 10

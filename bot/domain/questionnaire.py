@@ -273,9 +273,8 @@ def _describe(exc: ValidationError, data: object, source: str) -> str:
     loc = list(err["loc"])
     where = []
     if len(loc) >= 2 and loc[0] in ("questions", "rules", "indicators") and isinstance(loc[1], int):
-        section, index = loc[:2]
+        where.append(_item_name(data, str(loc[0]), loc[1]))
         loc = loc[2:]
-        where.append(_item_name(data, section, index))
     problem = err["msg"].removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
         problem = f"unknown field '{loc.pop()}'"

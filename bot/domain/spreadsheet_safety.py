@@ -68,7 +68,7 @@ class SafeCsvWriter:
             self._line.seek(0)
             self._line.truncate()
 
-    def _render(self, value: str | float) -> str:
+    def _render(self, value: str | int | float | None) -> str:
         # Exact types, not isinstance: a bool must not pass for a number (callers write «Да»).
         if type(value) is str:
             text = safe_text(value)

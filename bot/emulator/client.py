@@ -32,13 +32,15 @@ class EmulatorClient:
             self._session = aiohttp.ClientSession()
         return self._session
 
-    async def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+    async def _request(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        """The JSON object the control API answers with."""
         async with self.session.request(method, self.base_url + path, **kwargs) as response:
             if response.status >= 400:
                 raise RuntimeError(f"{method} {path}: {response.status} {await response.text()}")
-            return await response.json()
+            answer: dict[str, Any] = await response.json()
+            return answer
 
-    async def _post(self, path: str, body: dict[str, Any]) -> Any:
+    async def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         return await self._request("POST", path, json=body)
 
     async def reset(self) -> None:
@@ -66,7 +68,8 @@ class EmulatorClient:
             "members": members,
             "bot_is_admin": bot_is_admin,
         }
-        return (await self._post("/_emu/chats", body))["peer_id"]
+        peer_id: int = (await self._post("/_emu/chats", body))["peer_id"]
+        return peer_id
 
     async def send_message(
         self,
@@ -84,7 +87,9 @@ class EmulatorClient:
 
     async def send_messages(self, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Bulk form of send_message (same fields per item), one request for load tests."""
-        return (await self._post("/_emu/messages", {"messages": messages}))["items"]
+        answer = await self._post("/_emu/messages", {"messages": messages})
+        items: list[dict[str, Any]] = answer["items"]
+        return items
 
     async def press_button(
         self, user_id: int, peer_id: int, payload: Any, conversation_message_id: int
@@ -108,11 +113,15 @@ class EmulatorClient:
         query: dict[str, str] = {"after": str(after), "wait": str(wait)}
         if peer_id is not None:
             query["peer_id"] = str(peer_id)
-        return (await self._request("GET", "/_emu/sent", params=query))["items"]
+        answer = await self._request("GET", "/_emu/sent", params=query)
+        items: list[dict[str, Any]] = answer["items"]
+        return items
 
     async def calls(self, method: str | None = None) -> list[dict[str, Any]]:
         query = {"method": method} if method else {}
-        return (await self._request("GET", "/_emu/calls", params=query))["items"]
+        answer = await self._request("GET", "/_emu/calls", params=query)
+        items: list[dict[str, Any]] = answer["items"]
+        return items
 
     async def faults(self, **spec: Any) -> None:
         """E.g. faults(method="messages.send", error_code=10, times=2), faults(rps=5)."""
@@ -122,7 +131,8 @@ class EmulatorClient:
         self, url: str | None, secret: str = "", confirmation: str | None = None
     ) -> bool | None:
         body = {"url": url, "secret": secret, "confirmation": confirmation}
-        return (await self._post("/_emu/callback", body))["confirmed"]
+        confirmed: bool | None = (await self._post("/_emu/callback", body))["confirmed"]
+        return confirmed
 
     async def stats(self) -> dict[str, Any]:
         return await self._request("GET", "/_emu/stats")
@@ -130,7 +140,8 @@ class EmulatorClient:
     async def wait_pollers(self, count: int = 1, wait: float = 10) -> int:
         """Block until `count` Long Poll requests are parked (the bot is listening)."""
         query = {"min": str(count), "wait": str(wait)}
-        return (await self._request("GET", "/_emu/pollers", params=query))["waiting"]
+        waiting: int = (await self._request("GET", "/_emu/pollers", params=query))["waiting"]
+        return waiting
 
     async def file(self, attachment: str) -> bytes:
         async with self.session.get(f"{self.base_url}/_emu/files/{attachment}") as response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import json
 from typing import Any
 
@@ -20,7 +21,7 @@ class Params:
     def str(self, name: str, default: str = "") -> str:
         return self.raw.get(name, default)
 
-    def int(self, name: str, default: int | None = None) -> int:
+    def int(self, name: builtins.str, default: builtins.int | None = None) -> builtins.int:
         value = self.raw.get(name, "")
         if value == "":
             if default is None:
@@ -31,14 +32,14 @@ class Params:
         except ValueError:
             raise VKError(100, f"{name} not integer") from None
 
-    def ints(self, name: str) -> list[int]:
+    def ints(self, name: builtins.str) -> list[builtins.int]:
         value = self.raw.get(name, "")
         try:
             return [int(part) for part in value.split(",") if part.strip()]
         except ValueError:
             raise VKError(100, f"{name} should be a list of integers") from None
 
-    def json(self, name: str, code: int = 100) -> Any:
+    def json(self, name: builtins.str, code: builtins.int = 100) -> Any:
         """Parsed JSON parameter or None when absent; `code` is VK's error for bad JSON."""
         value = self.raw.get(name, "")
         if value == "":

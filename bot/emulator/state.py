@@ -189,6 +189,7 @@ class State:
     def find_message(
         self, peer_id: int, message_id: int = 0, cmid: int = 0
     ) -> dict[str, Any] | None:
+        message: dict[str, Any]  # mypy types reversed() of dicts holding Any as Any
         for message in reversed(self.history.get(peer_id, ())):
             if (message_id and message["id"] == message_id) or (
                 cmid and message["conversation_message_id"] == cmid

@@ -18,7 +18,7 @@ import asyncio
 import logging
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +33,7 @@ from storage.repos import events
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
-FloodNotice = Callable[[int], Awaitable[None]]
+FloodNotice = Callable[[int], Coroutine[Any, Any, None]]
 # Told how each update ended ("ok", "failed", "shed") and how long its handler took.
 Observer = Callable[[str, float], None]
 AlsoWrite = Callable[[AsyncSession], Awaitable[None]]

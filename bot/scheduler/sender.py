@@ -55,7 +55,7 @@ BACKOFF_CAP = timedelta(minutes=10)
 
 def backoff(attempts: int) -> timedelta:
     """Exponential in the attempts so far, capped, with ±50 % jitter so instances spread out."""
-    delay = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(0, attempts - 1))
+    delay: timedelta = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(0, attempts - 1))
     return delay * (0.5 + random.random())
 
 
@@ -173,7 +173,8 @@ class Sender:
                         rendered.items.append(stored_item(row))
                         continue
                     payload = read(row.kind, row.payload)
-                    session = session or await stack.enter_async_context(self.db.reads())
+                    if session is None:
+                        session = await stack.enter_async_context(self.db.reads())
                     message = await compose(session, row=row, payload=payload)
                     if message is None:
                         rendered.silent.append(row.id)

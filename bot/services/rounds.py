@@ -77,7 +77,7 @@ _parsed: WeakKeyDictionary[Pool, dict[int, Questionnaire]] = WeakKeyDictionary()
 
 
 async def round_questionnaire(session: AsyncSession, round_: Round) -> Questionnaire:
-    cache = _parsed.setdefault(session.bind.sync_engine.pool, {})
+    cache = _parsed.setdefault(session.get_bind().engine.pool, {})
     found = cache.get(round_.questionnaire_id)
     if found is None:  # every dialog step asks for it: no query once parsed
         row = await repo.questionnaire(session, round_.questionnaire_id)

@@ -11,7 +11,7 @@ from bot.domain.formatting import plural_ru
 from bot.domain.invite_codes import Reissued
 from bot.domain.lookups import AmbiguousDistrict, NoSuchDistrict, SchoolNotFound, UnknownZone
 from bot.domain.schedule import Schedule, ScheduleError
-from bot.texts.onboarding import ROLE_NAMES
+from bot.texts.onboarding import ROLE_NAMES as ROLE_NAMES
 
 MENU = (
     "Меню администратора:\n"

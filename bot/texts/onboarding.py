@@ -102,6 +102,7 @@ def _held(held: tuple[HeldSchool, ...]) -> str:
 
 def welcome(result: RedeemResult, name: str | None) -> str:
     assert result.schedule is not None and result.tz is not None and result.role is not None
+    assert result.school is not None
     schedule = result.schedule
     greeting = f"Здравствуйте, {name}!" if name else "Здравствуйте!"
     count = len(result.held)

@@ -18,7 +18,7 @@ async def get(session: AsyncSession, key: str) -> dict[str, Any] | None:
 async def put(session: AsyncSession, key: str, value: dict[str, Any]) -> None:
     """Set the value, inserted or replaced in one statement (the Long Poll reader stores its
     position after every batch)."""
-    await session.execute(_UPSERTS[session.bind.dialect.name], {"key": key, "value": value})
+    await session.execute(_UPSERTS[session.get_bind().dialect.name], {"key": key, "value": value})
 
 
 def _upsert(dialect: Any) -> Any:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import delete, insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.dml import rowcount
 from storage.models import DialogState
 
 
@@ -50,7 +51,7 @@ async def put_if_unchanged(
         .values(version=DialogState.version + 1, state=state, payload=payload, updated_at=now)
         .execution_options(synchronize_session=False)
     )
-    return (await session.execute(query)).rowcount == 1
+    return rowcount(await session.execute(query)) == 1
 
 
 async def drop(session: AsyncSession, vk_id: int) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, null, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.dml import rowcount
 from storage.models import InboundEvent
 from storage.upsert import insert_ignore, insert_new
 
@@ -111,14 +112,14 @@ async def delete_processed_before(session: AsyncSession, cutoff: datetime, limit
         .order_by(InboundEvent.processed_at)
         .limit(limit)
     )
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         oldest = oldest.with_for_update(skip_locked=True)
     result = await session.execute(
         delete(InboundEvent)
         .where(InboundEvent.event_id.in_(oldest))
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount or 0
+    return rowcount(result)
 
 
 # Any fixed number: the PostgreSQL advisory lock that makes claiming one-at-a-time.
@@ -136,7 +137,7 @@ async def persist(
 async def lock_claims(session: AsyncSession) -> None:
     """Serialise claimers for the rest of the transaction (SQLite: BEGIN IMMEDIATE already
     does), so two instances never split one person's events between them."""
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CLAIM_LOCK})
 
 
@@ -163,7 +164,7 @@ async def claimable(session: AsyncSession, *, now: datetime, limit: int) -> list
         .order_by(InboundEvent.received_at, InboundEvent.event_id)
         .limit(limit)
     )
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     return list(await session.scalars(query))
 
@@ -202,7 +203,7 @@ async def release_claims(session: AsyncSession, *, holder: str) -> int:
         .where(InboundEvent.claimed_by == holder, InboundEvent.processed_at.is_(None))
         .values(claimed_by=None, claimed_until=None)
     )
-    return result.rowcount or 0
+    return rowcount(result)
 
 
 async def pending_count(session: AsyncSession) -> int:

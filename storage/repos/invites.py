@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.dml import rowcount
 from storage.models import Invite
 
 
@@ -48,7 +49,7 @@ async def revoke_open(session: AsyncSession, *, school_id: int, role: str, now: 
         )
         .values(revoked_at=now)
     )
-    return result.rowcount or 0
+    return rowcount(result)
 
 
 async def claim(session: AsyncSession, *, invite_id: int, person_id: int, now: datetime) -> bool:
@@ -62,4 +63,4 @@ async def claim(session: AsyncSession, *, invite_id: int, person_id: int, now: d
         )
         .values(redeemed_at=now, redeemed_by=person_id)
     )
-    return (result.rowcount or 0) == 1
+    return rowcount(result) == 1

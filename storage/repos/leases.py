@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.dml import rowcount
 from storage.models import Lease
 from storage.upsert import insert_ignore
 
@@ -27,7 +28,7 @@ async def acquire(
         .where(Lease.name == name, or_(Lease.holder == holder, Lease.expires_at <= now))
         .values(holder=holder, expires_at=expires_at)
     )
-    if taken.rowcount:
+    if rowcount(taken):
         return holder
     current = await session.scalar(select(Lease.holder).where(Lease.name == name))
     return current or ""

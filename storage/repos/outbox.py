@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import String, and_, bindparam, cast, exists, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.dml import rowcount
 from storage.models import (
     Chat,
     Official,
@@ -39,7 +40,7 @@ async def lock_planning(session: AsyncSession, district_id: int) -> None:
     planners racing on PostgreSQL could each create one; SQLite's BEGIN IMMEDIATE already
     serialises writers.
     """
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         await session.execute(select(func.pg_advisory_xact_lock(_PLANNING_LOCK, district_id)))
 
 
@@ -163,7 +164,7 @@ async def _set_status(session: AsyncSession, condition: Any, **values: Any) -> i
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    return (await session.execute(statement)).rowcount or 0
+    return rowcount(await session.execute(statement))
 
 
 def _answered_pending() -> Any:
@@ -209,7 +210,7 @@ async def claim(
         .order_by(OutboxMessage.not_before, OutboxMessage.id)
         .limit(limit)
     )
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         chosen = chosen.with_for_update(skip_locked=True)
     statement = (
         update(OutboxMessage)
@@ -279,7 +280,7 @@ async def mark_failed(
             status=FAILED, claimed_until=None, error_code=error_code, error_text=error_text
         )
     )
-    return bool(result.rowcount)
+    return bool(rowcount(result))
 
 
 async def mark_cancelled(session: AsyncSession, *, row_ids: Sequence[int], holder: str) -> None:
@@ -357,5 +358,6 @@ async def failed_schools(session: AsyncSession, round_id: int) -> set[int]:
     )
     statuses: dict[int, set[str]] = {}
     for school_id, status in await session.execute(query):
-        statuses.setdefault(school_id, set()).add(status)
+        if school_id is not None:  # the planner's prompts all have one
+            statuses.setdefault(school_id, set()).add(status)
     return {school for school, seen in statuses.items() if seen == {FAILED}}

@@ -52,7 +52,7 @@ def _containing(columns: list[Column[Any]], needles: Sequence[str]) -> list[Colu
         if isinstance(column.type, JSON):
             # SQLite keeps the JSON text as serialised (non-ASCII \u-escaped); PostgreSQL
             # renders jsonb as plain text: look for both spellings.
-            text = cast(column, Text)
+            text: ColumnElement[Any] = cast(column, Text)
             spellings = {s for n in needles for s in (n, json.dumps(n)[1:-1])}
         else:
             text, spellings = column, set(needles)

@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
+    ColumnElement,
     CursorResult,
     Executable,
     Select,
@@ -31,6 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from storage.dml import rowcount
 from storage.models import (
     Answer,
     Campaign,
@@ -80,7 +82,7 @@ class RoundSums:
 
 async def _rows(
     session: AsyncSession, statement: Executable, params: Mapping[str, Any]
-) -> CursorResult[Any]:
+) -> CursorResult[*tuple[Any, ...]]:
     """Rows from the session's connection: report queries select columns, not entities, and
     need none of the ORM's per-statement setup."""
     connection = await session.connection()
@@ -97,7 +99,7 @@ def _lateral(connection: AsyncConnection) -> bool:
     return connection.dialect.name == "postgresql"
 
 
-def _with_head(query: Select[Any], lateral: bool) -> Select[Any]:
+def _with_head(query: Select[*tuple[Any, ...]], lateral: bool) -> Select[*tuple[Any, ...]]:
     """The school's head: vk_id, first and last name, reachable (NULLs without one)."""
     if lateral:
         # PostgreSQL: by the (school, role) index. As a join its planner hashes the whole
@@ -204,7 +206,12 @@ async def district_status(
     result = await connection.execute(query, {"district_id": district_id, "round_id": round_id})
     return [
         StatusRow(
-            *row[:6],
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            row[4],
+            row[5],
             late=row[7],
             undelivered=bool(row[6]),
             numbers=dict(zip(keys, row[8:], strict=True)) if row[7] is not None else {},
@@ -366,7 +373,7 @@ def _sums_query(pairs: tuple[tuple[str, str], ...], on_roster: bool, lateral: bo
     # The CASEs pick the keys (no `key IN (…)`: a probe per key costs more than reading
     # the response's few answers), so a response counts when it gave any of the numbers.
     counted = or_(*(inner.c[f"k_{key}"].is_not(None) for key in keys))
-    columns = [func.count(case((counted, 1)))]
+    columns: list[ColumnElement[Any]] = [func.count(case((counted, 1)))]
     for n_key, d_key in pairs:
         n, d = inner.c[f"k_{n_key}"], inner.c[f"k_{d_key}"]
         both = and_(n.is_not(None), d.is_not(None))
@@ -465,7 +472,7 @@ async def take_window(
         .where(Throttle.key == key, Throttle.window_start <= now - window)
         .values(window_start=now, count=Throttle.count + 1)
     )
-    if claimed.rowcount:
+    if rowcount(claimed):
         return None
     started = await session.scalar(select(Throttle.window_start).where(Throttle.key == key))
     assert started is not None

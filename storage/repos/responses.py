@@ -65,7 +65,7 @@ async def claim(
         "late": late,
         "submitted_at": now,
     }
-    claimed = await session.execute(_CLAIM[session.bind.dialect.name], params)
+    claimed = await session.execute(_CLAIM[session.get_bind().dialect.name], params)
     response_id, revision = claimed.one()
     return response_id, revision
 

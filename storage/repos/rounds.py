@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, or_, select, text
+from sqlalchemy import BindParameter, Select, and_, bindparam, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Campaign, District, Questionnaire, Round, School
@@ -110,12 +110,12 @@ async def school_with_open_rounds(
     return [(school, district, campaign, round_) for school, district, campaign, round_ in found]
 
 
-def _school_with_open_rounds() -> Select[Any]:
+def _school_with_open_rounds() -> Select[School, District, Campaign, Round]:
     """The district's rounds are found by the rounds' own index (district, period); a round
     whose campaign does not match keeps no campaign, and the caller drops it. (Joining the
     campaigns first would make a row of every request the district ever sent; joining
     campaigns to rounds inside the outer join makes SQLite read every round there is.)"""
-    periods = bindparam("periods", expanding=True)
+    periods: BindParameter[str] = bindparam("periods", expanding=True)
     opened_by = bindparam("opened_by", type_=Round.opens_at.type)
     ends_after = bindparam("ends_after", type_=Round.deadline_at.type)
     is_open = and_(Round.opens_at <= opened_by, Round.deadline_at > ends_after)

@@ -134,6 +134,7 @@ async def restore(db: Database, path: Path, *, force: bool = False) -> Summary:
             if table is None:
                 raise BackupError(f"В копии неизвестная таблица «{name}».")
             if table is not current_table and batch:
+                assert current_table is not None  # the table of the batch
                 await session.execute(insert(current_table), batch)
                 batch = []
             current_table = table
@@ -142,6 +143,7 @@ async def restore(db: Database, path: Path, *, force: bool = False) -> Summary:
                 await session.execute(insert(table), batch)
                 batch = []
         if batch:
+            assert current_table is not None
             await session.execute(insert(current_table), batch)
         # The footer counted what the dumped database held: the same rows must be here now,
         # before the commit, so a copy that lost lines in the middle is refused whole.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -99,7 +100,10 @@ async def change(
     actor_id: int | None,
 ) -> Schedule | str | Holidays:
     """One of "schedule", "tz", "holidays" (the admin command and the CLI share this)."""
-    setters = {"schedule": set_schedule, "holidays": set_holidays}
+    setters: dict[str, Callable[..., Awaitable[Schedule | Holidays]]] = {
+        "schedule": set_schedule,
+        "holidays": set_holidays,
+    }
     if setting == "tz":
         return await set_tz(
             session=session, district=district, zone=value, now=now, actor_id=actor_id
@@ -142,7 +146,13 @@ def _audit(
     **details: str,
 ) -> None:
     audit.record(
-        session, action=action, at=now, actor_id=actor_id, district_id=district.id, **details
+        session,
+        action=action,
+        at=now,
+        actor_id=actor_id,
+        district_id=district.id,
+        school_id=None,
+        **details,
     )
 
 

@@ -17,7 +17,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -88,6 +88,15 @@ class Known:
 
 class _StaleDraft(Exception):
     """The dialog state changed after it was read: the step must run on fresh reads."""
+
+
+class _StateWrite(TypedDict):
+    """What `dialogs.create` and `dialogs.put_if_unchanged` both take."""
+
+    vk_id: int
+    state: str
+    payload: dict[str, Any]
+    now: datetime
 
 
 @dataclass
@@ -287,7 +296,11 @@ class _Conversation:
     async def _typed(self, draft: Draft, qn: Questionnaire, view: RoundView, text: str) -> Outcome:
         # A single «label: value» line is a form line too (the bot asks to resend refused
         # lines), except as the answer to a free-text question, where it is just text.
-        asking_text = draft.step == flow.ASK and qn.question(draft.key).type == "text"
+        asking_text = (
+            draft.step == flow.ASK
+            and draft.key is not None
+            and qn.question(draft.key).type == "text"
+        )
         if looks_like_form(text, qn, min_lines=2 if asking_text else 1):
             outcome = flow.apply_form(qn, draft, text)
             problem: str | None = screens.form_report(
@@ -362,7 +375,12 @@ class _Conversation:
         await self._write(STATE, draft.to_payload())
 
     async def _write(self, state: str, payload: dict[str, Any]) -> None:
-        values = {"vk_id": self.actor.vk_id, "state": state, "payload": payload, "now": self.now}
+        values: _StateWrite = {
+            "vk_id": self.actor.vk_id,
+            "state": state,
+            "payload": payload,
+            "now": self.now,
+        }
         if self.seen is None:
             await dialogs.create(self.session, **values)
             self.seen = Seen(state, payload, 0)

@@ -19,7 +19,7 @@ can send mail (`mail=True`: SMTP_HOST is set); otherwise no e-mail row is planne
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -207,6 +207,8 @@ async def _rows(
     """The slot's rows whose natural keys are not in the outbox yet."""
     if slot.kind == "email":
         return await _email_rows(session, district, round_, slot, now)
+    # (natural key, peer, the text, keyboard and school of a personal message)
+    candidates: Sequence[tuple[str, int | None, tuple[str, str, int] | None]]
     if slot.kind in repo.SCHOOL_KINDS:
         candidates = await _staff_rows(session, district, round_, slot, letters)
     elif slot.kind == "summary":

@@ -12,6 +12,7 @@ from sqlalchemy import String, cast, delete, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.redaction import Redaction
+from storage.dml import rowcount
 from storage.models import (
     DialogState,
     InboundEvent,
@@ -57,7 +58,7 @@ async def forget(
         names = (person.first_name, person.last_name)
         for model in (Official, SchoolStaff):
             result = await session.execute(delete(model).where(model.person_id == person.id))
-            roles += result.rowcount or 0
+            roles += rowcount(result)
         person.vk_id = None
         person.first_name = person.last_name = None
         person.reachable = False
@@ -65,7 +66,7 @@ async def forget(
     dialogs = await session.execute(delete(DialogState).where(DialogState.vk_id == vk_id))
     throttles = await _drop_throttles(session, vk_id)
     scrubbed = await _scrub_traces(session, vk_id, *names)
-    outcome = Forgotten(person is not None, roles, dialogs.rowcount or 0, throttles, scrubbed)
+    outcome = Forgotten(person is not None, roles, rowcount(dialogs), throttles, scrubbed)
     if outcome.changed:
         audit.record(
             session,
@@ -129,4 +130,4 @@ async def _scrub_traces(
             Lease.__table__.c.holder,
         ),
     )
-    return len(messages) + (handled.rowcount or 0) + rewritten
+    return len(messages) + rowcount(handled) + rewritten

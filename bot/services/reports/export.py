@@ -31,7 +31,7 @@ from storage.repos import audit, districts
 from storage.repos import reports as repo
 
 if TYPE_CHECKING:
-    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import Cell
 
 PERCENT_FORMAT = "0.00%"
 MAX_WIDTH = 45
@@ -195,7 +195,7 @@ def _start(sheet: Any, header: list[str]) -> None:
     append_row(sheet, header)
 
 
-def _percent(sheet: Any, ratio: float | None) -> WriteOnlyCell | None:
+def _percent(sheet: Any, ratio: float | None) -> Cell | None:
     from openpyxl.cell import WriteOnlyCell
 
     if ratio is None:
