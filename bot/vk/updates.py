@@ -31,7 +31,7 @@ class _Message(BaseModel):
     """The fields vkbottle's MessagesBaseMessage requires."""
 
     conversation_message_id: VkInt
-    date: VkInt
+    date: Annotated[VkInt, Field(strict=True)]  # vkbottle reads it as a datetime: no bool
     from_id: VkInt
     id: VkInt
     out: bool

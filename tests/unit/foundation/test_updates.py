@@ -40,6 +40,8 @@ def test_a_message_is_read_with_its_person_and_peer() -> None:
         ({"type": "message_new", "event_id": "e", "object": None}, "object"),
         (message_new("e", 2**70), "from_id"),
         (message_new("e", 5, text=None), "text"),
+        # A number to pydantic's lax int, but no date to vkbottle's model.
+        (message_new("e", 5, date=False), "date"),
     ],
 )
 def test_unreadable_updates_are_refused_with_a_reason(raw: Any, reason: str) -> None:
