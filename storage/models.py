@@ -62,7 +62,13 @@ class School(Base):
     name: Mapped[str] = mapped_column(String(300))
     short_name: Mapped[str | None] = mapped_column(String(120))
     inn: Mapped[str | None] = mapped_column(String(12))
+    # Contacts from the office's list, for an official to phone a school that has not
+    # answered; personal data (152-ФЗ): `svodka forget` clears them.
+    head_name: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime]
+    # Archived: no prompts, not counted in the week's figures; its answers stay.
     archived_at: Mapped[datetime | None]
 
 

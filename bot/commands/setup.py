@@ -13,11 +13,13 @@ from bot.clock import Clock, RealClock
 from bot.commands.context import migrated_database
 from bot.config import Settings
 from bot.domain import invite_codes
-from bot.domain.school_table import parse_school_table
+from bot.domain.school_import import Unsure
+from bot.domain.school_table import read_school_table
 from bot.domain.spreadsheet_safety import SafeCsvWriter
-from bot.services.admin import districts
 from bot.services.admin import officials as roles
+from bot.services.admin import school_import
 from bot.services.onboarding import invites
+from bot.texts.schools import render_import
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -27,13 +29,33 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     imp = sub.add_parser("import", help="импорт данных")
     imp_sub = imp.add_subparsers(dest="what", required=True, metavar="WHAT")
-    schools = imp_sub.add_parser("schools", help="список школ района из CSV или XLSX")
+    schools = imp_sub.add_parser(
+        "schools", help="список школ района (или региона со столбцом «Район») из CSV или XLSX"
+    )
     schools.add_argument("file", type=Path)
-    schools.add_argument("--district", required=True)
-    schools.add_argument("--tz", help="часовой пояс района (IANA), по умолчанию DEFAULT_TZ")
+    schools.add_argument(
+        "--district", help="район; без него — все районы из столбца «Район» файла региона"
+    )
+    schools.add_argument("--tz", help="часовой пояс новых районов (IANA), по умолчанию DEFAULT_TZ")
+    schools.add_argument(
+        "--dry-run", action="store_true", help="только показать, что изменится; ничего не менять"
+    )
+    schools.add_argument(
+        "--unsure",
+        choices=[choice.value for choice in Unsure],
+        default=Unsure.ASK.value,
+        help="строки, похожие на школу из бота: ask — спросить (по умолчанию), "
+        "same — это та же школа, new — это новая школа",
+    )
     schools.set_defaults(
         handler=lambda args, settings: import_schools(
-            settings, RealClock(), path=args.file, district=args.district, tz=args.tz
+            settings,
+            RealClock(),
+            path=args.file,
+            district=args.district,
+            tz=args.tz,
+            dry_run=args.dry_run,
+            unsure=Unsure(args.unsure),
         )
     )
 
@@ -75,21 +97,28 @@ async def migrate(settings: Settings) -> int:
 
 
 async def import_schools(
-    settings: Settings, clock: Clock, *, path: Path, district: str, tz: str | None
+    settings: Settings,
+    clock: Clock,
+    *,
+    path: Path,
+    district: str | None,
+    tz: str | None,
+    dry_run: bool = False,
+    unsure: Unsure = Unsure.ASK,
 ) -> int:
-    rows = parse_school_table(path.read_bytes(), path.name)
-    async with migrated_database(settings) as db, db.sessions.begin() as session:
-        result = await districts.import_schools(
-            session=session,
-            district_name=district,
+    table = read_school_table(path.read_bytes(), path.name)
+    async with migrated_database(settings) as db:
+        report = await school_import.import_table(
+            db=db,
+            table=table,
+            district=district,
             tz=tz or settings.default_tz,
-            rows=rows,
             now=clock.now(),
+            dry_run=dry_run,
+            unsure=unsure,
         )
-    Console().print(
-        f"Район «{result.district}»: школ в файле {result.total}, добавлено {result.created}, "
-        f"обновлено {result.updated}, без изменений {result.unchanged}."
-    )
+    # Plain print: school names carry brackets rich would read as markup.
+    print(render_import(report))
     return 0
 
 

@@ -29,12 +29,15 @@ async def add(session: AsyncSession, *, name: str, tz: str, now: datetime) -> Di
     return district
 
 
-async def schools(session: AsyncSession, district_id: int) -> list[School]:
-    query = (
-        select(School)
-        .where(School.district_id == district_id, School.archived_at.is_(None))
-        .order_by(School.name)
-    )
+async def schools(
+    session: AsyncSession, district_id: int, *, archived: bool | None = False
+) -> list[School]:
+    """The district's schools by name: active ones, archived ones, or (None) all."""
+    query = select(School).where(School.district_id == district_id).order_by(School.name)
+    if archived is not None:
+        query = query.where(
+            School.archived_at.is_not(None) if archived else School.archived_at.is_(None)
+        )
     return list(await session.scalars(query))
 
 
@@ -46,9 +49,19 @@ async def add_school(
     short_name: str | None,
     inn: str | None,
     now: datetime,
+    head_name: str | None = None,
+    phone: str | None = None,
+    email: str | None = None,
 ) -> School:
     school = School(
-        district_id=district_id, name=name, short_name=short_name, inn=inn, created_at=now
+        district_id=district_id,
+        name=name,
+        short_name=short_name,
+        inn=inn,
+        head_name=head_name,
+        phone=phone,
+        email=email,
+        created_at=now,
     )
     session.add(school)
     await session.flush()

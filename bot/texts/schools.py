@@ -1,0 +1,130 @@
+"""Texts about a district's list of schools: what an import did (or would do), archiving."""
+
+from __future__ import annotations
+
+from bot.domain.school_import import Action, Decision, DistrictImport, Doubt, ImportReport
+from bot.domain.school_table_headers import FIELD_TITLES
+from bot.texts.common import quoted
+
+# A region is 1 500 schools: the created and updated ones are listed up to this many per
+# district, the rest counted. Questions are always listed in full: each needs an answer.
+LISTED = 30
+
+DRY_RUN = "Пробный запуск (--dry-run): в базе ничего не изменено. Без --dry-run будет так:"
+COUNTS = (
+    "Район «{district}»{new}: школ в файле {total}, добавлено {created}, обновлено {updated}, "
+    "без изменений {unchanged}{unsure}."
+)
+NEW_DISTRICT = " (новый)"
+UNSURE_COUNT = ", под вопросом {count}"
+CREATED = "Добавлены:"
+UPDATED = "Обновлены:"
+CREATED_LINE = "  • {school} (строка {line})"
+UPDATED_LINE = "  • {school} (строка {line}): {fields}"
+RENAMED = "название «{old}» → «{new}»"
+MORE = "  …и ещё {count}"
+UNSURE_TITLE = "Под вопросом — эти строки не применены:"
+UNSURE_HINT = (
+    "Если похожая школа — та же, запустите импорт снова с --unsure same; если это другая "
+    "школа — с --unsure new. Или впишите в файл название, как в боте, или ИНН."
+)
+DOUBTS = {
+    Doubt.ALIKE: "  • Строка {line}: {name} похожа на {candidates} в боте.",
+    Doubt.INN_DIFFERS: (
+        "  • Строка {line}: у {name} в файле ИНН {inn}, а в боте у {candidates} другой ИНН — "
+        "проверьте ИНН."
+    ),
+    Doubt.TWINS_IN_BOT: (
+        "  • Строка {line}: в боте несколько школ с таким названием: {candidates} — лишнюю "
+        "уберите в архив (svodka school archive)."
+    ),
+    Doubt.SAME_SCHOOL: "  • Строка {line}: {name} — та же школа, что в строке {other} ({candidates}).",
+    Doubt.NAME_TAKEN: (
+        "  • Строка {line}: по ИНН {inn} это {first}, но название {name} уже у другой школы "
+        "в боте: {rest}."
+    ),
+}
+ARCHIVED = (
+    "В архиве (данные обновлены, опросов не получают): {schools}. Вернуть: svodka school "
+    "restore <школа> --district <район>."
+)
+NOT_IN_FILE = (
+    "Есть в боте, но нет в файле ({count}, не изменены): {schools}. Если школы больше нет — "
+    "svodka school archive <школа> --district <район>."
+)
+EXTRA_COLUMNS = "Не прочитаны столбцы: {columns}."
+
+
+def render_import(report: ImportReport) -> str:
+    blocks = [DRY_RUN] if report.dry_run else []
+    blocks += [_district(result) for result in report.districts]
+    if report.extra_columns:
+        columns = ", ".join(f"«{title}»" for title in report.extra_columns)
+        blocks.append(EXTRA_COLUMNS.format(columns=columns))
+    return "\n\n".join(blocks)
+
+
+def _district(result: DistrictImport) -> str:
+    lines = [
+        COUNTS.format(
+            district=result.district,
+            new=NEW_DISTRICT if result.new_district else "",
+            total=result.total,
+            created=result.created,
+            updated=result.updated,
+            unchanged=result.unchanged,
+            unsure=UNSURE_COUNT.format(count=result.unsure) if result.unsure else "",
+        )
+    ]
+    for title, action in ((CREATED, Action.CREATE), (UPDATED, Action.UPDATE)):
+        decisions = result.of(action)
+        if decisions:
+            lines += [title, *(_line(d) for d in decisions[:LISTED])]
+            if len(decisions) > LISTED:
+                lines.append(MORE.format(count=len(decisions) - LISTED))
+    unsure = result.of(Action.UNSURE)
+    if unsure:
+        lines += [UNSURE_TITLE, *(_doubt(d) for d in unsure), UNSURE_HINT]
+    archived = [d.school.name for d in result.decisions if d.school and d.school.archived]
+    if archived:
+        lines.append(ARCHIVED.format(schools=_names(archived)))
+    if result.not_in_file:
+        names = _names(list(result.not_in_file[:LISTED]))
+        if len(result.not_in_file) > LISTED:
+            names += MORE.format(count=len(result.not_in_file) - LISTED).strip()
+        lines.append(NOT_IN_FILE.format(count=len(result.not_in_file), schools=names))
+    return "\n".join(lines)
+
+
+def _line(decision: Decision) -> str:
+    row = decision.row
+    if decision.action is Action.CREATE:
+        return CREATED_LINE.format(school=quoted(row.name), line=row.line)
+    assert decision.school is not None
+    fields = [
+        RENAMED.format(old=decision.school.name, new=value)
+        if name == "name"
+        else FIELD_TITLES[name]
+        for name, value in decision.changes.items()
+    ]
+    return UPDATED_LINE.format(
+        school=quoted(decision.school.name), line=row.line, fields=", ".join(fields)
+    )
+
+
+def _doubt(decision: Decision) -> str:
+    assert decision.doubt is not None
+    names = [quoted(name) for name in decision.candidates]
+    return DOUBTS[decision.doubt].format(
+        line=decision.row.line,
+        name=quoted(decision.row.name),
+        inn=decision.row.inn,
+        candidates=", ".join(names),
+        first=names[0],
+        rest=", ".join(names[1:]),
+        other=decision.other_line,
+    )
+
+
+def _names(names: list[str]) -> str:
+    return ", ".join(quoted(name) for name in names)
