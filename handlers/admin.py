@@ -17,6 +17,7 @@ from bot.runtime.replies import Replies
 from bot.services.admin import officials as roles
 from bot.services.admin import schools as admin
 from bot.texts import admin as texts
+from bot.texts import schools as school_texts
 from handlers.rules import Can, Cmd, Payload
 
 # Admins only, on every handler here: the guard answers others; this keeps them out
@@ -122,6 +123,29 @@ async def reissue(
                 actor_id=actor.person_id,
             )
             text = texts.reissued(result, settings.invite_ttl_days)
+    except LookupError as exc:
+        text = texts.input_error(exc)
+    await replies.send(message.peer_id, text)
+
+
+@labeler.private_message(Cmd("archive", "архив", "restore"))
+async def archive(
+    message: Message, app: AppContext, replies: Replies, actor: Actor, command: str, args: str
+) -> None:
+    if not args:
+        report = await admin.archived_report(db=app.db)
+        await replies.send(message.peer_id, school_texts.archive_list(report))
+        return
+    try:
+        change = await admin.change_archive(
+            db=app.db,
+            school_text=args,
+            district_text=None,
+            archive=command != "restore",
+            now=app.clock.now(),
+            actor_id=actor.person_id,
+        )
+        text = school_texts.archive_change(change, school_texts.VK_HINTS)
     except LookupError as exc:
         text = texts.input_error(exc)
     await replies.send(message.peer_id, text)

@@ -33,6 +33,7 @@ REFUSALS = {
     Action.ADMIN: texts.REFUSED_ADMIN,
     Action.OFFICIALS: texts.REFUSED_ADMIN,
     Action.INVITES: texts.REFUSED_ADMIN,
+    Action.SCHOOLS: texts.REFUSED_ADMIN,
     Action.SETTINGS: texts.REFUSED_ADMIN,
 }
 

@@ -14,6 +14,7 @@ from types import ModuleType
 COMMANDS: dict[str, tuple[str, ...]] = {
     "setup": ("migrate", "import", "invites", "official"),
     "district": ("district",),
+    "school": ("school",),
     "request": ("request",),
     "run": ("run",),
     "reports": ("status", "export"),

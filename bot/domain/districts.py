@@ -25,3 +25,15 @@ class DistrictOverview:
     tz: str
     schedule: Schedule
     holidays: Holidays
+
+
+@dataclass(frozen=True)
+class ArchiveChange:
+    """A school moved to the archive or back, or found already where it was asked to be."""
+
+    school: str
+    district: str
+    archived: bool  # where the school is now
+    changed: bool
+    revoked: int = 0  # unused invite codes cancelled with the archiving
+    has_head: bool = False  # a head in the bot, who gets the prompts again on restore

@@ -30,6 +30,7 @@ class Action(StrEnum):
     ADMIN = "admin"  # the admin menu
     OFFICIALS = "officials"  # appoint and remove officials
     INVITES = "invites"  # re-issue, revoke invites; list unbound schools
+    SCHOOLS = "schools"  # archive a school (a duplicate, a closed one) or restore it
     SETTINGS = "settings"  # a district's schedule, time zone, holidays, e-mail addresses
     REQUEST = "request"  # send a one-off request to the district's schools
 
@@ -77,6 +78,7 @@ PERMISSIONS: dict[Action, Permission] = {
     Action.ADMIN: _ADMIN,
     Action.OFFICIALS: _ADMIN,
     Action.INVITES: _ADMIN,
+    Action.SCHOOLS: _ADMIN,
     Action.SETTINGS: _ADMIN,
     Action.REQUEST: _OFFICE,
 }
@@ -109,6 +111,9 @@ COMMANDS: dict[str, Action] = {
     "unbound": Action.INVITES,
     "reissue": Action.INVITES,
     "revoke": Action.INVITES,
+    "archive": Action.SCHOOLS,
+    "архив": Action.SCHOOLS,
+    "restore": Action.SCHOOLS,
     "schedule": Action.SETTINGS,
     "tz": Action.SETTINGS,
     "holidays": Action.SETTINGS,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.domain.districts import ArchiveChange
 from bot.domain.school_import import Action, Decision, DistrictImport, Doubt, ImportReport
 from bot.domain.school_table_headers import FIELD_TITLES
 from bot.texts.common import quoted
@@ -128,3 +129,60 @@ def _doubt(decision: Decision) -> str:
 
 def _names(names: list[str]) -> str:
     return ", ".join(quoted(name) for name in names)
+
+
+ARCHIVED = (
+    "Школа {school} ({district}) перенесена в архив: опросы и напоминания ей больше не "
+    "приходят, в «ответили N из M» и в долях района она не считается. Её ответы за прошлые "
+    "недели остаются в выгрузках."
+)
+ARCHIVED_REVOKED = "Неиспользованные коды приглашения школы отменены: {count}."
+ALREADY_ARCHIVED = "Школа {school} ({district}) уже в архиве."
+RESTORED = (
+    "Школа {school} ({district}) снова в списке района: со следующего опроса она получает "
+    "вопросы и считается в сводках."
+)
+RESTORED_NO_HEAD = "Руководителя школы в боте нет — выдайте код приглашения: {reissue}"
+NOT_ARCHIVED = "Школа {school} ({district}) не в архиве — возвращать нечего."
+TO_RESTORE = "Вернуть: {restore}"
+# How to undo or follow up, as the admin types it where they are.
+VK_HINTS = {"restore": "/restore {name}", "reissue": "/reissue {name}"}
+CLI_HINTS = {
+    "restore": 'svodka school restore "{name}" --district "{district}"',
+    "reissue": 'svodka invites reissue --school "{name}" --district "{district}"',
+}
+ARCHIVE_USAGE = (
+    "Напишите так: /archive <часть названия школы> — убрать школу в архив (дубль, закрытая "
+    "школа); /restore <часть названия> — вернуть."
+)
+ARCHIVE_LIST = "В архиве ({district}): {schools}."
+ARCHIVE_EMPTY = "В архиве школ нет."
+
+
+def archive_change(change: ArchiveChange, hints: dict[str, str]) -> str:
+    values = {"school": quoted(change.school), "district": change.district}
+    hint = {
+        key: template.format(name=change.school, district=change.district)
+        for key, template in hints.items()
+    }
+    if not change.changed:
+        return (ALREADY_ARCHIVED if change.archived else NOT_ARCHIVED).format(**values)
+    if change.archived:
+        lines = [ARCHIVED.format(**values)]
+        if change.revoked:
+            lines.append(ARCHIVED_REVOKED.format(count=change.revoked))
+        lines.append(TO_RESTORE.format(restore=hint["restore"]))
+        return "\n".join(lines)
+    lines = [RESTORED.format(**values)]
+    if not change.has_head:
+        lines.append(RESTORED_NO_HEAD.format(reissue=hint["reissue"]))
+    return "\n".join(lines)
+
+
+def archive_list(report: list[tuple[str, list[str]]]) -> str:
+    lines = [
+        ARCHIVE_LIST.format(district=district, schools=_names(names))
+        for district, names in report
+        if names
+    ]
+    return "\n".join([ARCHIVE_USAGE, "", *(lines or [ARCHIVE_EMPTY])])

@@ -116,6 +116,16 @@ async def district_officials(session: AsyncSession, district_id: int) -> list[Pe
     return list(await session.scalars(query))
 
 
+async def cancel_school(session: AsyncSession, school_id: int) -> int:
+    """Pending prompts and reminders of one school go nowhere (it was archived)."""
+    of_school = and_(
+        OutboxMessage.status == PENDING,
+        OutboxMessage.kind.in_(SCHOOL_KINDS),
+        OutboxMessage.school_id == school_id,
+    )
+    return await _set_status(session, of_school, status=CANCELLED)
+
+
 async def cancel_answered(session: AsyncSession) -> int:
     """Pending prompts and reminders of schools that have answered the round go nowhere."""
     return await _set_status(session, _answered_pending(), status=CANCELLED)

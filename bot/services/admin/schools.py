@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.districts import ArchiveChange
 from bot.domain.invite_codes import Reissued
 from bot.domain.lookups import SchoolNotFound
 from bot.domain.textnorm import fold
@@ -14,7 +15,7 @@ from bot.services.admin.district_settings import find_district
 from bot.services.onboarding import invites as invite_service
 from storage.db import Database
 from storage.models import District, School
-from storage.repos import audit, districts, invites, people
+from storage.repos import audit, districts, invites, outbox, people
 
 DEPUTY_WORDS = frozenset({"deputy", "зам", "заместитель", "заместителя", "заместителю"})
 MAX_CANDIDATES = 10
@@ -29,15 +30,20 @@ def split_role(text: str) -> tuple[str, str]:
 
 
 async def find_school(
-    session: AsyncSession, text: str, *, district_id: int | None = None
+    session: AsyncSession,
+    text: str,
+    *,
+    district_id: int | None = None,
+    archived: bool | None = False,
 ) -> School:
-    """A school by a part of its name (or short name), in one district or in any."""
+    """A school by a part of its name (or short name), in one district or in any; among the
+    active schools, the archived ones (`archived=True`) or all (None)."""
     wanted = fold(text)
     found = []
     for district in await districts.list_all(session):
         if district_id is not None and district.id != district_id:
             continue
-        for school in await districts.schools(session, district.id):
+        for school in await districts.schools(session, district.id, archived=archived):
             names = (fold(school.name), fold(school.short_name or ""))
             if wanted in names:
                 return school
@@ -144,3 +150,84 @@ async def revoke_invites(
         school = await find_school(session, school_text)
         count = await revoke(session=session, school=school, role=role, now=now, actor_id=actor_id)
         return school.name, count
+
+
+async def change_archive(
+    *,
+    db: Database,
+    school_text: str,
+    district_text: str | None,
+    archive: bool,
+    now: datetime,
+    actor_id: int | None,
+) -> ArchiveChange:
+    """`/archive`, `/restore`, `svodka school archive|restore`: the school by a part of its
+    name, in the district named (or any)."""
+    async with db.sessions.begin() as session:
+        district_id = (await find_district(session, district_text)).id if district_text else None
+        try:
+            school = await find_school(
+                session, school_text, district_id=district_id, archived=not archive
+            )
+        except SchoolNotFound as missing:
+            if missing.candidates:
+                raise
+            # Already where it was asked to be: say so rather than «not found».
+            school = await find_school(
+                session, school_text, district_id=district_id, archived=archive
+            )
+            return await _archive_change(session, school, changed=False)
+        return await set_archived(
+            session=session, school=school, archive=archive, now=now, actor_id=actor_id
+        )
+
+
+async def set_archived(
+    *, session: AsyncSession, school: School, archive: bool, now: datetime, actor_id: int | None
+) -> ArchiveChange:
+    """Archived: no prompts from now on (those waiting are cancelled), no codes left to
+    redeem, not counted in the district's figures; its answers stay for past weeks."""
+    school.archived_at = now if archive else None
+    revoked = 0
+    if archive:
+        for role in ("head", "deputy"):
+            revoked += await invites.revoke_open(session, school_id=school.id, role=role, now=now)
+        await outbox.cancel_school(session, school.id)
+    audit.record(
+        session,
+        action="school.archive" if archive else "school.restore",
+        at=now,
+        actor_id=actor_id,
+        district_id=school.district_id,
+        school_id=school.id,
+        revoked=revoked,
+    )
+    return await _archive_change(session, school, changed=True, revoked=revoked)
+
+
+async def _archive_change(
+    session: AsyncSession, school: School, *, changed: bool, revoked: int = 0
+) -> ArchiveChange:
+    district = await districts.get(session, school.district_id)
+    assert district is not None
+    head = await people.school_staff(session, school.id, "head")
+    return ArchiveChange(
+        school=school.name,
+        district=district.name,
+        archived=school.archived_at is not None,
+        changed=changed,
+        revoked=revoked,
+        has_head=head is not None,
+    )
+
+
+async def archived_report(*, db: Database) -> list[tuple[str, list[str]]]:
+    """Each district with its archived schools (for `/archive` without a school)."""
+    async with db.reads() as session:
+        return [
+            (
+                district.name,
+                [s.name for s in await districts.schools(session, district.id, archived=True)],
+            )
+            for district in await districts.list_all(session)
+        ]

@@ -84,7 +84,11 @@ async def export_table(
     )
     qn = await questionnaire_of(session, rounds[0] if rounds else None)
     round_ids = [r.id for r in rounds]
-    roster = await repo.roster(session, district_ids=[district.id])
+    roster = [
+        (row.school_id, row.name) for row in await repo.roster(session, district_ids=[district.id])
+    ]
+    # An archived school keeps its rows in the weeks it answered: the district's history.
+    archived = {s.id: s.name for s in await districts.schools(session, district.id, archived=True)}
     numeric = [q.key for q in qn.questions if q.type in NUMERIC_TYPES]
     # The other answers as stored: a yes/no answer has a number too (1 or 0), but its cell
     # shows «Да» / «Нет».
@@ -99,9 +103,10 @@ async def export_table(
         # week's, so the collector's passes do not walk a year of them.
         answered = {r.school_id: _answered(qn, r) for r in by_round.pop(round_.id, ())}
         points.append(_week_point(qn, round_.period, list(answered.values())))
-        for school in roster:
-            row: dict[str, Any] = {"week": round_.period, "school": school.name}
-            found = answered.get(school.school_id)
+        shown = roster + [(i, name) for i, name in archived.items() if i in answered]
+        for school_id, name in shown:
+            row: dict[str, Any] = {"week": round_.period, "school": name}
+            found = answered.get(school_id)
             if found is not None:
                 row["late"] = found.response.late
                 row.update(found.response.values)

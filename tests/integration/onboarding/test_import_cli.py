@@ -88,3 +88,21 @@ def test_errors_name_the_row_and_the_column_and_import_nothing(
     ]
     out, _ = run(capsys, "schools.xlsx", "--district", DISTRICT, "--dry-run")
     assert "(новый)" in out
+
+
+def test_school_archive_and_restore_from_the_terminal(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, "schools.xlsx", "--district", DISTRICT)
+    assert main(["school", "archive", "бурдекинская", "--district", "Сергокалинский"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"Школа МКОУ «Бурдекинская СОШ» ({DISTRICT}) перенесена в архив")
+    assert f'svodka school restore "МКОУ «Бурдекинская СОШ»" --district "{DISTRICT}"' in out
+    assert main(["status", "--district", DISTRICT]) == 0
+    assert "Ответили 0 из 11 школ." in capsys.readouterr().out
+    assert main(["school", "restore", "бурдекинская", "--district", DISTRICT]) == 0
+    assert "снова в списке района" in capsys.readouterr().out
+    assert main(["school", "restore", "бурдекинская", "--district", DISTRICT]) == 0
+    assert "не в архиве" in capsys.readouterr().out
+    assert main(["school", "archive", "СОШ", "--district", DISTRICT]) == 1
+    assert "подходит к нескольким школам" in capsys.readouterr().err

@@ -85,6 +85,7 @@ EXPECTED: dict[Action, dict[str, set[str]]] = {
     Action.ADMIN: dict.fromkeys(TARGETS, ADMIN),
     Action.OFFICIALS: dict.fromkeys(TARGETS, ADMIN),
     Action.INVITES: dict.fromkeys(TARGETS, ADMIN),
+    Action.SCHOOLS: dict.fromkeys(TARGETS, ADMIN),
     Action.SETTINGS: dict.fromkeys(TARGETS, ADMIN),
     Action.REQUEST: district_wide(OFFICE),
 }
