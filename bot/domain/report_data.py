@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.domain.contacts import Contact
 from bot.domain.indicators import IndicatorValue
 from bot.domain.questionnaire import Indicator, Questionnaire
 
@@ -27,6 +28,7 @@ class SchoolLine:
     late: bool = False
     undelivered: bool = False  # a prompt VK refused, or the head blocked the bot
     values: tuple[IndicatorValue, ...] = ()
+    contact: Contact | None = None  # from the office's list, to phone the school
 
     def value(self, key: str) -> IndicatorValue | None:
         return next((v for v in self.values if v.key == key), None)
@@ -85,6 +87,7 @@ class SchoolHistory:
     district: str
     weeks: tuple[SchoolWeek, ...]  # newest first
     questionnaire: Questionnaire = field(repr=False)
+    contact: Contact | None = None
 
 
 @dataclass(frozen=True)

@@ -77,11 +77,13 @@ def undelivered_line(week: DistrictWeek) -> str | None:
     return t.UNDELIVERED_LINE.format(count=len(names), schools=schools)
 
 
-def render_missing(week: DistrictWeek) -> str:
+def render_missing(week: DistrictWeek, *, contacts: bool = False) -> str:
+    """/missing; `contacts` (in a private chat): how to reach each school, to phone it."""
     if week.holiday:
         return t.HOLIDAY_WEEK.format(district=week.district, week=week_label(week.period))
     title = t.STATUS_TITLE.format(district=week.district, week=week_label(week.period))
-    return "\n".join([title, _count_line(week), "", *_missing_lines(week, mention=False)])
+    missing = _missing_lines(week, mention=False, contacts=contacts)
+    return "\n".join([title, _count_line(week), "", *missing])
 
 
 def render_summary(week: DistrictWeek, *, late: bool) -> str:
@@ -109,16 +111,19 @@ def render_escalation(week: DistrictWeek) -> str:
         week=label, count=len(week.missing), total=len(week.schools), district=week.district
     )
     lines = [title]
-    lines += [
-        t.MISSING_LINE.format(school=s.name, head=_head(s, mention=False)) for s in week.missing
-    ]
+    for school in week.missing:
+        lines.append(t.MISSING_LINE.format(school=school.name, head=_head(school, mention=False)))
+        lines += _contact_lines(school)
     return "\n".join([*lines, "", t.ESCALATION_HINT])
 
 
-def render_school(history: SchoolHistory) -> str:
-    """/my and /status <school>: the selected week's answers and the indicators by week."""
+def render_school(history: SchoolHistory, *, contacts: bool = False) -> str:
+    """/my and /status <school>: the selected week's answers and the indicators by week;
+    with `contacts` (an official's private chat), how to reach the school."""
     qn = history.questionnaire
     lines = [t.SCHOOL_TITLE.format(school=history.school, district=history.district)]
+    if contacts and history.contact:
+        lines.append(t.SCHOOL_CONTACT.format(contact=", ".join(history.contact.parts())))
     current = history.weeks[0] if history.weeks else None
     if current is not None:
         label = week_label(current.period)
@@ -255,15 +260,24 @@ def _below_lines(week: DistrictWeek) -> list[str]:
     return lines
 
 
-def _missing_lines(week: DistrictWeek, *, mention: bool) -> list[str]:
+def _missing_lines(week: DistrictWeek, *, mention: bool, contacts: bool = False) -> list[str]:
     missing = week.missing
     if not missing:
         return [t.MISSING_NONE]
     lines = [
         t.MISSING_TITLE.format(count=f"{len(missing)} {plural_ru(len(missing), SCHOOL_FORMS)}")
     ]
-    lines += [t.MISSING_LINE.format(school=s.name, head=_head(s, mention=mention)) for s in missing]
+    for school in missing:
+        lines.append(t.MISSING_LINE.format(school=school.name, head=_head(school, mention=mention)))
+        if contacts:
+            lines += _contact_lines(school)
     return lines
+
+
+def _contact_lines(school: SchoolLine) -> list[str]:
+    if not school.contact:
+        return []
+    return [t.CONTACT_LINE.format(contact=", ".join(school.contact.parts()))]
 
 
 def _head(school: SchoolLine, *, mention: bool) -> str:

@@ -22,6 +22,8 @@ BELOW_MORE = "   …и ещё {count} {schools} — полный список: /
 MISSING_TITLE = "Не ответили ({count}):"
 MISSING_NONE = "Ответили все школы."
 MISSING_LINE = "• {school} — {head}"
+# Under a missing school, for an official to phone it: from the office's list of schools.
+CONTACT_LINE = "   Контакты: {contact}"
 LATE_TITLE = "С опозданием:"
 LATE_LINE = "• {school}"
 NO_HEAD = "руководитель не подключён к боту"
@@ -42,6 +44,7 @@ ESCALATION_HINT = "Напомнить школам о текущей недел�
 
 # One school.
 SCHOOL_TITLE = "{school} ({district})"
+SCHOOL_CONTACT = "Контакты: {contact}"
 SCHOOL_THIS_WEEK = "Неделя {week}:"
 SCHOOL_NO_ANSWER = "Неделя {week}: ответа пока нет."
 SCHOOL_LATE = " (с опозданием)"

@@ -73,7 +73,7 @@ async def status(*, db: Database, asker: Asker, args: str, now: datetime) -> str
             if scope.region:
                 return render.render_region(await reports.region_rows(session=session, now=now))
             if scope.rest:
-                return await _school_or_request(session, scope, now)
+                return await _school_or_request(session, scope, now, contacts=not asker.in_chat)
             week = await reports.district_week(
                 session=session, district=scope.district, now=now, week=scope.week
             )
@@ -89,7 +89,7 @@ async def missing(*, db: Database, asker: Asker, args: str, now: datetime) -> st
             week = await reports.district_week(
                 session=session, district=_one(scope), now=now, week=scope.week
             )
-            return render.render_missing(week)
+            return render.render_missing(week, contacts=not asker.in_chat)
     except Refusal as refusal:
         return refusal.text
 
@@ -223,7 +223,9 @@ async def _export_request(
     return Files(caption, ((book.filename, book.data),), "doc")
 
 
-async def _school_or_request(session: AsyncSession, scope: Scope, now: datetime) -> str:
+async def _school_or_request(
+    session: AsyncSession, scope: Scope, now: datetime, *, contacts: bool
+) -> str:
     """`/status запрос <название>` is a request; a bare text is a request only when it
     matches a request's title clearly and better than any school's name."""
     title = requests.explicit(scope.rest)
@@ -232,7 +234,7 @@ async def _school_or_request(session: AsyncSession, scope: Scope, now: datetime)
     if title is None and (
         not requests.clear(found) or await _best_school_score(session, scope) >= found[0].score
     ):
-        return await _school(session, scope, now)
+        return await _school(session, scope, now, contacts=contacts)
     request = requests.pick(found, query)
     return await request_status_text(
         session=session, round_=request.round_, campaign=request.campaign, now=now
@@ -245,7 +247,7 @@ async def _best_school_score(session: AsyncSession, scope: Scope) -> float:
     return max((score(scope.rest, name) for _, name in found), default=0.0)
 
 
-async def _school(session: AsyncSession, scope: Scope, now: datetime) -> str:
+async def _school(session: AsyncSession, scope: Scope, now: datetime, *, contacts: bool) -> str:
     district_ids = [d.id for d in scope.districts]
     roster = await repo.roster(session, district_ids=district_ids)
     # An admin's search can cover every school in the country: off the event loop.
@@ -257,7 +259,7 @@ async def _school(session: AsyncSession, scope: Scope, now: datetime) -> str:
     history = await reports.school_history(
         session=session, school_id=found[0][0], now=now, week=scope.week
     )
-    return render.render_school(history)
+    return render.render_school(history, contacts=contacts)
 
 
 async def _my(session: AsyncSession, asker: Asker, now: datetime) -> str:

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.contacts import Contact
 from bot.domain.indicators import IndicatorValue, compute_indicators, sum_indicators
 from bot.domain.questionnaire import Questionnaire
 from bot.domain.report_data import (
@@ -86,7 +87,8 @@ async def _status(
     rows = await repo.district_status(
         session, district_id=district.id, round_id=current.id if current else None, keys=keys
     )
-    schools = tuple(_school_line(row, qn) for row in rows)
+    contacts = await district_repo.contacts(session, district.id)
+    schools = tuple(_school_line(row, qn, contacts.get(row.school_id)) for row in rows)
     return DistrictWeek(
         district=district.name,
         period=period,
@@ -111,7 +113,9 @@ async def _previous(
     return from_sums(qn.indicators, _sums_of(sums, previous))
 
 
-def _school_line(row: repo.StatusRow, qn: Questionnaire) -> SchoolLine:
+def _school_line(
+    row: repo.StatusRow, qn: Questionnaire, contact: tuple[str | None, ...] | None
+) -> SchoolLine:
     answered = row.late is not None
     counts = {key: as_count(num) for key, num in row.numbers.items()}
     return SchoolLine(
@@ -122,6 +126,7 @@ def _school_line(row: repo.StatusRow, qn: Questionnaire) -> SchoolLine:
         late=bool(row.late),
         undelivered=row.undelivered,
         values=tuple(compute_indicators(qn, counts)) if answered else (),
+        contact=Contact(*contact) if contact else None,
     )
 
 
@@ -193,7 +198,11 @@ async def school_history(
     if not rounds or rounds[0].period != str(week):
         history.insert(0, SchoolWeek(period=str(week), answers=None))
     return SchoolHistory(
-        school=school.name, district=district.name, weeks=tuple(history), questionnaire=qn
+        school=school.name,
+        district=district.name,
+        weeks=tuple(history),
+        questionnaire=qn,
+        contact=Contact(school.head_name, school.phone, school.email),
     )
 
 
