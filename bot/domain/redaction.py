@@ -23,15 +23,19 @@ _VK_ID_KEYS = frozenset(
 
 
 class Redaction:
-    def __init__(self, vk_id: int, names: Iterable[str] = ()) -> None:
-        """`names`: the forms of the person's name to remove wherever they stand."""
+    def __init__(self, vk_id: int | None, names: Iterable[str] = ()) -> None:
+        """`names`: the forms of the person's name (or their phone, e-mail) to remove
+        wherever they stand; without a VK id, only those."""
         self.vk_id = vk_id
         self.names = tuple(dict.fromkeys(n for n in names if n.strip()))
+        # Longest first: «Алиева Патимат» must not cut «Алиева Патимат Расуловна» short.
+        longest_first = sorted(self.names, key=len, reverse=True)
         words = [
-            rf"(?<!\w)(?:id)?{vk_id}(?!\w)",
-            *(rf"(?<!\w){re.escape(n)}(?!\w)" for n in self.names),
+            *([rf"(?<!\w)(?:id)?{vk_id}(?!\w)"] if vk_id is not None else []),
+            *(rf"(?<!\w){re.escape(n)}(?!\w)" for n in longest_first),
         ]
-        self._pattern = re.compile(f"{_MENTION}|{'|'.join(words)}")
+        mention = _MENTION if vk_id is not None else r"(?P<mentioned>(?!))"  # never matches
+        self._pattern = re.compile("|".join([mention, *words]))
 
     @classmethod
     def of_person(cls, vk_id: int, first_name: str | None, last_name: str | None) -> Redaction:
@@ -43,7 +47,7 @@ class Redaction:
 
     def needles(self) -> list[str]:
         """Every text this redaction changes contains one of these."""
-        return [str(self.vk_id), *self.names]
+        return [*([str(self.vk_id)] if self.vk_id is not None else []), *self.names]
 
     def text(self, text: str) -> str:
         return self._pattern.sub(self._replace, text)

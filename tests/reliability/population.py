@@ -25,6 +25,7 @@ from storage.models import (
     Person,
     Response,
     ResponseRevision,
+    School,
     SchoolStaff,
     Throttle,
 )
@@ -33,6 +34,10 @@ from tests.utils import sergokala
 HEAD_VK_ID = 5_550_001
 OFFICIAL_VK_ID = 5_550_002
 OTHER_VK_ID = 5_550_003
+CONTACTS = (
+    ("Алиева Патимат Расуловна", "+7 928 555-44-33", "aliyeva@example.org"),
+    ("Омарова Марьям Ахмедовна", "+7 928 555-44-34", "omarova@example.org"),
+)
 
 
 async def populate(db: Database, now: datetime, *, extra_schools: int = 0) -> None:
@@ -49,6 +54,11 @@ async def populate(db: Database, now: datetime, *, extra_schools: int = 0) -> No
         schools = list(
             await session.scalars(select(Base.metadata.tables["schools"].c.id).order_by("id"))
         )
+        # The office's list gave two schools contacts: the forgotten head's and another's.
+        for school_id, contact in zip(schools[::2], CONTACTS, strict=False):
+            school = await session.get(School, school_id)
+            assert school is not None
+            school.head_name, school.phone, school.email = contact
         head = Person(vk_id=HEAD_VK_ID, first_name="Патимат", last_name="Алиева", created_at=now)
         official = Person(vk_id=OFFICIAL_VK_ID, first_name="Руслан", last_name="Г", created_at=now)
         other = Person(vk_id=OTHER_VK_ID, first_name="Марьям", last_name="О", created_at=now)
@@ -139,8 +149,6 @@ async def populate(db: Database, now: datetime, *, extra_schools: int = 0) -> No
             )
         )
         if extra_schools:
-            from storage.models import School
-
             session.add_all(
                 School(district_id=district.id, name=f"Школа № {n}", created_at=now)
                 for n in range(extra_schools)

@@ -20,7 +20,7 @@ from bot.services.admin import backup
 from storage.db import Database
 from storage.models import AppState, Base, Campaign, District, InboundEvent, Person, School
 from tests.conftest import migrated
-from tests.reliability.population import populate
+from tests.reliability.population import CONTACTS, populate
 
 
 async def contents(db: Database) -> dict[str, list[tuple[Any, ...]]]:
@@ -64,6 +64,7 @@ async def test_restore_gives_every_row_back_exactly(
     await populate(db, clock.now())
     await add_nulls(db, clock.now())
     original = await contents(db)
+    assert CONTACTS[0][1] in str(original["schools"])  # a head's phone from the office's list
     dump = tmp_path / "d.svodka.gz"
     await backup.dump(db, dump)
     (tmp_path / "copy").mkdir()

@@ -31,11 +31,13 @@ from storage.models import (
     Person,
     Response,
     ResponseRevision,
+    School,
     SchoolStaff,
     Throttle,
 )
+from tests.fixtures import office_files
 from tests.integration.scheduler.world import CHAT_PEER, OFFICIAL_VK, World, head_vk, moscow
-from tests.reliability.population import HEAD_VK_ID, OTHER_VK_ID, populate
+from tests.reliability.population import CONTACTS, HEAD_VK_ID, OTHER_VK_ID, populate
 from tests.utils import sergokala
 
 
@@ -58,6 +60,10 @@ async def test_forget_removes_personal_data_and_keeps_the_numbers(
     outcome = await _forget(db, clock, HEAD_VK_ID)
 
     assert outcome.person and outcome.roles == 2 and outcome.dialogs == 1
+    # Her contacts from the office's list go too; the other head's stay.
+    assert outcome.contacts == 1
+    contacts = [(s.head_name, s.phone, s.email) for s in await _all(db, School)]
+    assert CONTACTS[0] not in contacts and CONTACTS[1] in contacts
     assert outcome.throttles == 1  # `invite:<id>9` belongs to someone else
     people = {p.id: p for p in await _all(db, Person)}
     gone = next(p for p in people.values() if p.forgotten_at is not None)
@@ -134,6 +140,8 @@ def test_cli_forget(
 
 FORGOTTEN_VK = 731_955_028
 FIRST, LAST = "Патимат", "Алиева"
+# Her school's contacts in the office's list: her full name, a phone, an e-mail.
+CONTACT = ("Алиева Патимат Расуловна", "+7 928 731-95-50", "p.aliyeva@example.org")
 
 
 async def test_forget_leaves_the_person_nowhere_in_the_database(
@@ -154,6 +162,7 @@ async def test_forget_leaves_the_person_nowhere_in_the_database(
     await scheduler.run_due(moscow("2024-10-28 09:01"))
     assert f"[id{FORGOTTEN_VK}|{FIRST} {LAST}]" in world.texts(CHAT_PEER)[0]
     assert f"{FIRST} {LAST}" in world.texts(OFFICIAL_VK)[-1]
+    assert ", ".join(CONTACT) in world.texts(OFFICIAL_VK)[-1]
     assert _mentions(await _database_text(world.db))  # the check can see her before
 
     async with world.db.sessions.begin() as session:
@@ -178,6 +187,9 @@ async def _rename_head(world: World, index: int) -> None:
         head = await session.scalar(select(Person).where(Person.vk_id == head_vk(index)))
         assert head is not None
         head.vk_id, head.first_name, head.last_name = FORGOTTEN_VK, FIRST, LAST
+        school = await session.get(School, world.school_ids[index])
+        assert school is not None
+        school.head_name, school.phone, school.email = CONTACT
     world.emulator.add_user(FORGOTTEN_VK, FIRST, LAST)
 
 
@@ -240,9 +252,10 @@ async def _sqlite_file_text(db: Database) -> str:
 
 
 def _mentions(found: str) -> list[str]:
-    """The id (as a number of its own) and each part of the name, plain and as JSON
-    escapes them."""
-    needles = [re.escape(n) for n in {FIRST, LAST, json.dumps(FIRST)[1:-1], json.dumps(LAST)[1:-1]}]
+    """The id (as a number of its own), each part of the name, the phone and the e-mail,
+    plain and as JSON escapes them."""
+    words = {FIRST, LAST, *CONTACT[0].split(), *CONTACT[1:]}
+    needles = [re.escape(n) for word in words for n in {word, json.dumps(word)[1:-1]}]
     pattern = re.compile(rf"(?<!\d){FORGOTTEN_VK}(?!\d)|{'|'.join(needles)}")
     return [match.group(0) for match in pattern.finditer(found)]
 
@@ -252,3 +265,46 @@ async def _sent_text(db: Database, kind: str) -> str:
         row = await session.scalar(select(OutboxMessage).where(OutboxMessage.kind == kind))
     assert row is not None
     return "\n".join(row.payload["texts"])
+
+
+async def test_forget_a_head_who_never_joined_by_their_school(world: World) -> None:
+    """Only the office's list knows her: her name, phone and e-mail reach the officials'
+    escalation; forgetting the school's contact removes them from the school and every text."""
+    await world.seed()
+    async with world.db.sessions.begin() as session:
+        school = await session.get(School, world.school_ids[11])
+        assert school is not None
+        school.head_name, school.phone, school.email = CONTACT
+    scheduler = world.scheduler()
+    await scheduler.run_due(moscow("2024-10-28 09:01"))
+    assert ", ".join(CONTACT) in world.texts(OFFICIAL_VK)[-1]
+
+    async with world.db.sessions.begin() as session:
+        school = await session.get(School, world.school_ids[11])
+        assert school is not None
+        outcome = await privacy.forget_contact(
+            session=session, school=school, now=world.clock.now()
+        )
+        again = await privacy.forget_contact(session=session, school=school, now=world.clock.now())
+    assert (outcome.contacts, outcome.scrubbed > 0, again.changed) == (1, True, False)
+    text = await _database_text(world.db)
+    assert [part for part in (*CONTACT[0].split(), *CONTACT[1:]) if part in text] == []
+    assert "(удалено)" in await _sent_text(world.db, "escalation")
+
+
+def test_cli_forget_by_school(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/cli.db")
+    (tmp_path / "s.xlsx").write_bytes(office_files.schools_xlsx())
+    assert main(["import", "schools", str(tmp_path / "s.xlsx"), "--district", "Д"]) == 0
+    capsys.readouterr()
+    assert main(["forget", "--school", "Дегвинская", "--district", "Д"]) == 0
+    assert (
+        "Контакты руководителя школы «МКОУ «Дегвинская СОШ»» (ФИО, телефон, e-mail) удалены"
+        in capsys.readouterr().out
+    )
+    assert main(["forget", "--school", "Дегвинская", "--district", "Д"]) == 0
+    assert "удалять нечего" in capsys.readouterr().out
+    assert main(["forget"]) == 2
+    assert main(["forget", "777", "--school", "Дегвинская", "--district", "Д"]) == 2

@@ -63,3 +63,14 @@ def test_without_a_full_name_only_the_id_goes() -> None:
     anna = Redaction.of_person(VK_ID, "Анна", None)
     assert anna.text(f"Анна, [id{VK_ID}|Анна]") == f"Анна, {FORGOTTEN}"
     assert anna.needles() == [str(VK_ID)]
+
+
+def test_contacts_without_a_vk_id_and_the_longest_name_first() -> None:
+    contact = Redaction(None, ["Алиева Патимат", "Алиева Патимат Расуловна", "+7 928 731-95-50"])
+    text = "• Школа — Алиева Патимат Расуловна, +7 928 731-95-50; [id5|Алиева] id5 5"
+    assert contact.text(text) == f"• Школа — {FORGOTTEN}, {FORGOTTEN}; [id5|Алиева] id5 5"
+    assert contact.needles() == ["Алиева Патимат", "Алиева Патимат Расуловна", "+7 928 731-95-50"]
+    assert contact.value({"user_id": 5, "texts": ["+7 928 731-95-50"]}) == {
+        "user_id": 5,
+        "texts": [FORGOTTEN],
+    }
