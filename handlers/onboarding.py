@@ -32,10 +32,12 @@ FAILURE_TEXTS = {
 
 
 class CodeAttempt(ABCRule[Message]):
-    """A deep link, `/start CODE`, or a message that looks like a code; passes `code`.
+    """A deep link, `/start CODE`, a message that looks like a code, or a sentence with a
+    code in it («Мне дали код kY6jz-mnbnd»); passes `code` (None: tried, but not a code).
 
-    A bound head's message counts only if it really is a code (with a letter in it): their
-    other short texts, such as numbers, are answers for the questionnaire.
+    A bound head's message counts only if it really is a code (with a letter in it), or a
+    sentence that says «код» and holds one: their other texts, such as numbers and
+    comments, are answers for the questionnaire.
     """
 
     async def check(self, event: Message, actor: Actor) -> dict[str, str | None] | bool:
@@ -47,12 +49,18 @@ class CodeAttempt(ABCRule[Message]):
             if command.name != "start" or not command.args:
                 return False
             text = command.args
-        elif actor.is_stranger:
-            if not invite_codes.looks_like_attempt(text):
-                return False
-        elif not any(ch.isalpha() for ch in text) or invite_codes.normalize(text) is None:
-            return False
+        elif invite_codes.normalize(text) is None or not any(ch.isalpha() for ch in text):
+            return _in_sentence(text, stranger=actor.is_stranger)
         return {"code": invite_codes.normalize(text)}
+
+
+def _in_sentence(text: str, *, stranger: bool) -> dict[str, str | None] | bool:
+    found = invite_codes.find_code(text)
+    if found is not None and (stranger or invite_codes.mentions_code(text)):
+        return {"code": found}
+    if stranger and (invite_codes.looks_like_attempt(text) or invite_codes.attempted_in(text)):
+        return {"code": None}
+    return False
 
 
 def confirm_keyboard() -> str:

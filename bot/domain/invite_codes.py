@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
@@ -52,6 +53,38 @@ def looks_like_attempt(text: str) -> bool:
     if not 6 <= len(cleaned) <= 24 or not any(ch.isdigit() for ch in cleaned):
         return False
     return all(ch.isalnum() or ch in _ATTEMPT_CHARS for ch in cleaned) and cleaned.count(" ") <= 2
+
+
+# A code inside a sentence («Мне дали код kY6jz-mnbnd»): ten letters and digits on their
+# own, maybe split in two halves by a dash or a space, as the invitation prints it.
+_CODE_IN_TEXT = re.compile(r"(?<![^\W_])([^\W_]{5})[-–— ]?([^\W_]{5})(?![^\W_])")
+_WORD = re.compile(r"[^\s,.:;!?«»\"'()]+")
+_CODE_WORDS = ("код", "приглаш", "ref=", "code")
+MAX_SENTENCE = 500  # a code is looked for in the start of a message only
+
+
+def find_code(text: str) -> str | None:
+    """The first valid-looking code inside a sentence, or None. Two Russian words that only
+    look like a code («КАТЕР МЕТРО») are not one: the pair needs a digit or a Latin letter."""
+    for match in _CODE_IN_TEXT.finditer(unicodedata.normalize("NFKC", text[:MAX_SENTENCE])):
+        token = match.group(1) + match.group(2)
+        if any(ch.isascii() for ch in token) and (code := normalize(token)) is not None:
+            return code
+    return None
+
+
+def mentions_code(text: str) -> bool:
+    """Does the message speak of an invite code («мой код …», «код приглашения: …»)?"""
+    folded = text[:MAX_SENTENCE].casefold()
+    return any(word in folded for word in _CODE_WORDS)
+
+
+def attempted_in(text: str) -> bool:
+    """A sentence that speaks of a code and carries something typed as one, valid or not
+    («код ABCDE-2345O»): answered as a wrong code, and counted against the attempt limit."""
+    return mentions_code(text) and any(
+        looks_like_attempt(word) for word in _WORD.findall(text[:MAX_SENTENCE])
+    )
 
 
 @dataclass(frozen=True)

@@ -239,3 +239,25 @@ async def test_a_bound_heads_numbers_are_not_taken_for_codes(
         for text in ("45", "2345678923", "152 74"):
             replies = await bot.say(501, text)
             assert [r["text"] for r in replies] == [common.UNKNOWN_COMMAND], text
+
+
+async def test_a_code_inside_a_sentence_redeems(
+    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    codes = await seed_district(sqlite_db, clock)
+    degva, murguk = codes[DEGVA], codes[MURGUK]
+    spaced = f"{degva[:5].lower()}-{degva[5:].lower()}"
+    async with running_bot(sqlite_db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+        bot.user(501, "Патимат", "Магомедова")
+        welcome = await bot.say(501, f"Здравствуйте! Мне дали код {spaced}")
+        assert (
+            welcome[0]["text"].startswith("Здравствуйте, Патимат!") and DEGVA in welcome[0]["text"]
+        )
+        # Bound now: a comment with no code in it is not an attempt; a sentence with one is.
+        comment = await bot.say(501, "Спасибо, всё понятно")
+        assert DEGVA not in comment[0]["text"] and texts.UNKNOWN_CODE not in comment[0]["text"]
+        second = await bot.say(501, f"код: {murguk}")
+        assert MURGUK in second[0]["text"]
+        wrong = await bot.say(502, "Мой код ABCDE-2345O не подходит")
+        assert [r["text"] for r in wrong] == [texts.UNKNOWN_CODE]
+    assert await staff(sqlite_db) == [(501, "head", False), (501, "head", False)]
