@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 # Words and buttons that start (or resume) the questionnaire.
 # Not «Начать»: that is VK's first-contact button, answered with help and how to join.
-START_WORDS = ("заполнить", "/report", "отчет", "отчёт")
+START_WORDS = ("заполнить", "заполнить отчет", "/report", "отчет", "отчёт")
 START_BUTTON = "Заполнить"
 
 BACK = "Назад"

@@ -11,7 +11,6 @@ TOO_MANY_MESSAGES = (
 # A snackbar on a button that no longer does anything (an old screen, another chat).
 STALE_BUTTON = "Кнопка устарела."
 BUTTON_FAILED = "Не получилось — попробуйте, пожалуйста, ещё раз через минуту."
-UNKNOWN_COMMAND = "Не знаю такой команды. Напишите /help — покажу, что я умею."
 
 
 def quoted(name: str) -> str:

@@ -1,4 +1,9 @@
-"""The /help text: one line per command, shown only to those who may use it."""
+"""The /help text: one line per command, shown only to those who may use it; and what a
+person is told when the bot cannot place their message: what they can do now."""
+
+from __future__ import annotations
+
+from bot.domain.permissions import Actor
 
 COMMAND_LINES = {
     "help": "/help — эта справка",
@@ -26,3 +31,27 @@ COMMAND_LINES = {
     "emails": "/emails <район> a@b.ru, c@d.ru — куда отправлять сводки на почту",
 }
 HEADER = "Что я умею:"
+
+# A message no feature took: never a bare «не знаю»; what this person can do now, by role.
+NOT_UNDERSTOOD = "Не понял сообщение."
+UNKNOWN_COMMAND = "Не знаю команды {command}."
+WHAT_NOW = "Что можно сделать сейчас:"
+HEAD_OPTIONS = (
+    "• «Заполнить отчёт» (или кнопка «Заполнить») — ответить на вопросы этой недели;",
+    "• /my — ответы вашей школы за прошлые недели;",
+)
+OFFICE_OPTIONS = (
+    "• /status — сводка района за неделю, /status <школа> — по одной школе;",
+    "• /missing — кто ещё не ответил;",
+)
+ADMIN_OPTIONS = ("• /admin — меню администратора;",)
+ALL_COMMANDS = "• /help — все команды."
+
+
+def options(actor: Actor, command: str | None = None) -> str:
+    """`command`: the unknown /command typed, if it was one."""
+    opening = UNKNOWN_COMMAND.format(command=f"/{command[:40]}") if command else NOT_UNDERSTOOD
+    lines = [*(HEAD_OPTIONS if actor.is_staff else ())]
+    lines += [*(OFFICE_OPTIONS if actor.is_official or actor.is_admin else ())]
+    lines += [*(ADMIN_OPTIONS if actor.is_admin else ())]
+    return "\n".join([f"{opening} {WHAT_NOW}", *lines, ALL_COMMANDS])

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.clock import FakeClock
-from bot.domain.permissions import COMMANDS
+from bot.domain.permissions import COMMANDS, Actor
 from bot.services.admin import officials as roles
-from bot.texts import common
+from bot.texts import help as help_texts
 from bot.texts import onboarding as texts
 from handlers.guard import REFUSALS
 from storage.db import Database
@@ -76,7 +76,9 @@ async def test_refusals_carry_no_data_and_unknown_commands_get_a_hint(
         refused = await bot.say(STRANGER, f"/unbound {DISTRICT}")
         assert [r["text"] for r in refused] == [texts.REFUSED_ADMIN]
         unknown = await bot.say(ADMIN, "/frobnicate")
-        assert [r["text"] for r in unknown] == [common.UNKNOWN_COMMAND]
+        assert [r["text"] for r in unknown] == [
+            help_texts.options(Actor(ADMIN, None, True, frozenset(), ()), "frobnicate")
+        ]
 
 
 async def test_a_failed_refusal_does_not_let_the_command_through(

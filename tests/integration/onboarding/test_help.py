@@ -10,7 +10,7 @@ from bot.texts import common
 from bot.texts import help as help_texts
 from bot.texts import onboarding as texts
 from storage.db import Database
-from tests.integration.onboarding.conftest import ADMIN, seed_district
+from tests.integration.onboarding.conftest import ADMIN, labels, seed_district
 from tests.utils.harness import running_bot
 from tests.utils.sergokala import DISTRICT
 
@@ -95,3 +95,33 @@ async def test_a_replayed_redemption_is_handled_once(
         await bot.emulator.longpoll.push(dict(update))
         await bot.settle()
         assert len(bot.texts(HEAD)) == 1
+
+
+async def test_unplaced_text_names_what_this_person_can_do(
+    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    codes = await seed_district(sqlite_db, clock)
+    async with sqlite_db.sessions.begin() as session:
+        await roles.add_official(
+            session=session, vk_id=OFFICIAL, district_name=DISTRICT, now=clock.now()
+        )
+    async with running_bot(sqlite_db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+        await bot.say(HEAD, codes[DEGVA])
+        await bot.say(HEAD, texts.BUTTON_YES, payload={"c": "onb_yes"})
+        (head,) = await bot.say(HEAD, "Здравствуйте, когда сдавать?")
+        assert head["text"].startswith("Не понял сообщение. Что можно сделать сейчас:")
+        assert "«Заполнить отчёт»" in head["text"] and "/my" in head["text"]
+        assert "/status" not in head["text"] and "Не знаю такой команды" not in head["text"]
+        assert labels(head) == ["Заполнить"]
+        typed = [r["text"] for r in await bot.say(HEAD, "Заполнить отчёт")]
+        assert DEGVA in typed[0] and typed[0].startswith("Отчёт за неделю")
+
+        (official,) = await bot.say(OFFICIAL, "добрый день")
+        assert "/status" in official["text"] and "/missing" in official["text"]
+        assert "/my" not in official["text"] and "/admin" not in official["text"]
+        (admin,) = await bot.say(ADMIN, "/frobnicate")
+        assert admin["text"].startswith("Не знаю команды /frobnicate. Что можно сделать сейчас:")
+        assert "/admin" in admin["text"] and "/status" in admin["text"]
+
+        (stranger,) = await bot.say(STRANGER, "как подключиться?")
+        assert "Приглашения выдаёт управление образования района" in stranger["text"]

@@ -6,16 +6,19 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.clock import FakeClock
+from bot.domain.permissions import Actor
 from bot.runtime.inbound import InboundPipeline
 from bot.texts import common as texts
+from bot.texts import help as help_texts
 from storage.db import Database
 from storage.models import InboundEvent
 from storage.repos import app_state
 from tests.utils.harness import running_bot
 from tests.utils.updates import message_new
 
-# Known people get the "unknown command" hint; strangers get the bot's introduction instead.
+# Known people (admins here) are told what they can do; strangers get the introduction.
 KNOWN = [100, 200]
+UNPLACED = help_texts.options(Actor(100, None, True, frozenset(), ()))
 
 
 async def test_unknown_text_gets_a_hint(
@@ -24,7 +27,7 @@ async def test_unknown_text_gets_a_hint(
     async with running_bot(sqlite_db, clock, tmp_path, admin_ids=KNOWN) as bot:
         bot.user(100)
         replies = await bot.say(100, "что это?")
-    assert [r["text"] for r in replies] == [texts.UNKNOWN_COMMAND]
+    assert [r["text"] for r in replies] == [UNPLACED]
     assert replies[0]["random_id"] != 0
 
 
@@ -56,7 +59,7 @@ async def test_one_person_flooding_is_shed_politely(
         flooded = bot.texts(100)
         assert texts.TOO_MANY_MESSAGES in flooded
         assert len(flooded) < 60
-        assert bot.texts(200) == [texts.UNKNOWN_COMMAND]
+        assert bot.texts(200) == [UNPLACED]
         shed = bot.app.pipeline.stats.shed
         assert shed > 0
     # Dropped on purpose and the person told: not a queue to replay after a restart, and the
@@ -78,7 +81,7 @@ async def test_updates_sent_while_the_bot_was_down_are_handled_after_restart(
         await bot.emulator.deliver_message(100, "пока бот лежал")
         await bot.start()
         await bot.settle()
-        assert bot.texts(100) == [texts.UNKNOWN_COMMAND] * 2
+        assert bot.texts(100) == [UNPLACED] * 2
 
 
 async def test_the_poller_s_position_is_stored_in_the_transaction_of_its_batch(
