@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -12,13 +13,13 @@ from rich.console import Console
 from bot.clock import Clock, RealClock
 from bot.commands.context import migrated_database
 from bot.config import Settings
-from bot.domain import invite_codes
+from bot.domain import invite_list
 from bot.domain.school_import import Unsure
 from bot.domain.school_table import read_school_table
-from bot.domain.spreadsheet_safety import SafeCsvWriter
 from bot.services.admin import officials as roles
 from bot.services.admin import school_import
 from bot.services.onboarding import invites
+from bot.texts import admin as admin_texts
 from bot.texts.schools import render_import
 
 
@@ -62,7 +63,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     inv = sub.add_parser("invites", help="коды приглашений для руководителей школ")
     # Not `required`: `invites reissue` (bot/commands/district.py) takes its own --district.
     inv.add_argument("--district", help="район (обязательно)")
-    inv.add_argument("--format", choices=["csv", "text"], default="csv")
+    inv.add_argument(
+        "--format",
+        choices=invite_list.FORMATS,
+        help="csv — для программ (school,code,link), csv-excel — CSV для Excel (;, UTF-8 с "
+        "BOM), xlsx — таблица, text — текстом; по умолчанию по расширению -o, иначе csv",
+    )
+    inv.add_argument("-o", "--output", type=Path, help="записать в файл (.csv, .xlsx, .txt)")
     inv.add_argument(
         "--missing-only", action="store_true", help="только школы без руководителя в боте"
     )
@@ -72,6 +79,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             RealClock(),
             district=args.district,
             fmt=args.format,
+            output=args.output,
             missing_only=args.missing_only,
         )
     )
@@ -123,10 +131,23 @@ async def import_schools(
 
 
 async def print_invites(
-    settings: Settings, clock: Clock, *, district: str | None, fmt: str, missing_only: bool
+    settings: Settings,
+    clock: Clock,
+    *,
+    district: str | None,
+    fmt: str | None,
+    missing_only: bool,
+    output: Path | None = None,
 ) -> int:
+    """New codes for the district's schools (earlier unused ones revoked): the list on
+    stdout or in a file, what was done on stderr, so a script reads a clean CSV."""
+    errors = Console(stderr=True, soft_wrap=True)
     if not district:
-        Console(stderr=True).print("Ошибка: укажите район: svodka invites --district NAME")
+        errors.print("Ошибка: укажите район: svodka invites --district NAME")
+        return 2
+    fmt = fmt or (invite_list.BY_SUFFIX.get(output.suffix.lower(), "csv") if output else "csv")
+    if fmt == "xlsx" and output is None:
+        errors.print(admin_texts.INVITES_XLSX_NEEDS_FILE)
         return 2
     async with migrated_database(settings) as db, db.sessions.begin() as session:
         issued = await invites.issue_for_district(
@@ -138,18 +159,40 @@ async def print_invites(
             missing_only=missing_only,
         )
     if settings.vk_group_id is None:
-        Console(stderr=True).print("VK_GROUP_ID не задан: ссылки не сформированы, только коды.")
-    if fmt == "csv":
-        writer = SafeCsvWriter(sys.stdout, lineterminator="\n")
-        writer.writerow(["school", "code", "link"])
-        for item in issued:
-            writer.writerow([item.school, item.code, item.link or ""])
+        errors.print("VK_GROUP_ID не задан: ссылки не сформированы, только коды.")
+    content: str | bytes = {
+        "csv": invite_list.for_scripts,
+        "csv-excel": invite_list.for_excel,
+        "xlsx": invite_list.workbook,
+        "text": invite_list.as_text,
+    }[fmt](issued)
+    if output is None and isinstance(content, str):
+        sys.stdout.write(content)
+    elif output is None:  # CSV for Excel redirected to a file: its BOM must go out too
+        sys.stdout.flush()
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
     else:
-        for item in issued:
-            print(f"{item.school}\n  код: {invite_codes.display(item.code)}")
-            if item.link:
-                print(f"  ссылка: {item.link}")
+        _write_secret(output, content.encode() if isinstance(content, str) else content)
+    summary = admin_texts.invites_issued(
+        count=len(issued),
+        revoked=sum(item.revoked for item in issued),
+        district=district,
+        days=settings.invite_ttl_days,
+        missing_only=missing_only,
+    )
+    # Plain print: district names may hold brackets rich would read as markup.
+    print(summary, file=sys.stderr)
+    if output is not None:
+        print(admin_texts.INVITES_WRITTEN.format(path=output), file=sys.stderr)
     return 0
+
+
+def _write_secret(path: Path, data: bytes) -> None:
+    """The codes let anyone join as a head: the file is readable by its owner only."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(data)
 
 
 async def official(

@@ -88,6 +88,17 @@ def attempted_in(text: str) -> bool:
 
 
 @dataclass(frozen=True)
+class IssuedInvite:
+    """A school's new head code from `svodka invites`, and how many of its unused codes the
+    new one replaced (every issue revokes them: only the latest list is valid)."""
+
+    school: str
+    code: str
+    link: str | None
+    revoked: int = 0
+
+
+@dataclass(frozen=True)
 class Reissued:
     """A school's new invite code for a role, and what issuing it undid."""
 

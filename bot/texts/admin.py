@@ -99,6 +99,31 @@ def reissued(result: Reissued, days: int) -> str:
     ).strip()
 
 
+INVITES_ISSUED = (
+    "Выдано кодов приглашения: {count} (район «{district}»), каждый действует {days}. "
+    "Новый код отменяет прежние неиспользованные коды своей школы: отменено {revoked} — "
+    "действуют только коды из этого списка."
+)
+INVITES_NONE = "Кодов не выдано: в районе «{district}» нет школ{which}."
+INVITES_NONE_MISSING = " без руководителя в боте"
+INVITES_WRITTEN = "Список записан в {path}."
+INVITES_XLSX_NEEDS_FILE = "Ошибка: таблицу XLSX нужно записать в файл: добавьте -o приглашения.xlsx"
+
+
+def invites_issued(
+    *, count: int, revoked: int, district: str, days: int, missing_only: bool
+) -> str:
+    if not count:
+        which = INVITES_NONE_MISSING if missing_only else ""
+        return INVITES_NONE.format(district=district, which=which)
+    return INVITES_ISSUED.format(
+        count=count,
+        district=district,
+        days=f"{days} {plural_ru(days, ('день', 'дня', 'дней'))}",
+        revoked=revoked,
+    )
+
+
 def holidays(value: Holidays) -> str:
     parts = [format_ranges_ru(value.ranges)] if value.ranges else []
     if value.calendar:

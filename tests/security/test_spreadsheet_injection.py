@@ -279,3 +279,7 @@ def test_invite_list_keeps_school_names_as_text(
     data = capsys.readouterr().out.encode()
     assert_csv_inert(data, HOSTILE, delimiter=",")
     assert csv_rows(data, ",")[0] == ["school", "code", "link"]
+    for name in ("invites.csv", "invites.xlsx"):
+        assert main(["invites", "--district", CLI_DISTRICT, "-o", name]) == 0
+    assert_csv_inert((cli_database / "invites.csv").read_bytes(), HOSTILE)
+    assert_xlsx_inert((cli_database / "invites.xlsx").read_bytes(), HOSTILE)

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import invite_codes
+from bot.domain.invite_codes import IssuedInvite
 from bot.services.admin.districts import require_district
 from storage.models import School
 from storage.repos import audit, districts, invites, people
-
-
-@dataclass(frozen=True)
-class IssuedInvite:
-    school: str
-    code: str
-    link: str | None
 
 
 def deep_link(group_id: int | None, code: str) -> str | None:
@@ -35,16 +28,23 @@ async def issue_for_district(
     group_id: int | None,
     missing_only: bool = False,
 ) -> list[IssuedInvite]:
-    """One fresh code per school; earlier unused codes stay valid until they expire."""
+    """One fresh head code per school; the school's earlier unused head codes are revoked,
+    so only the latest list works — a list sent twice, or a lost one, cannot be used."""
     district = await require_district(session, district_name)
     issued = []
     for school in await districts.schools(session, district.id):
         if missing_only and await people.school_staff(session, school.id, "head") is not None:
             continue
+        revoked = await invites.revoke_open(session, school_id=school.id, role="head", now=now)
         code = await issue(session=session, school=school, now=now, ttl=ttl)
-        issued.append(IssuedInvite(school.name, code, deep_link(group_id, code)))
+        issued.append(IssuedInvite(school.name, code, deep_link(group_id, code), revoked))
     audit.record(
-        session, action="invites.issue", at=now, district_id=district.id, count=len(issued)
+        session,
+        action="invites.issue",
+        at=now,
+        district_id=district.id,
+        count=len(issued),
+        revoked=sum(item.revoked for item in issued),
     )
     return issued
 
