@@ -140,7 +140,6 @@ async def archive(
         change = await admin.change_archive(
             db=app.db,
             school_text=args,
-            district_text=None,
             archive=command != "restore",
             now=app.clock.now(),
             actor_id=actor.person_id,

@@ -13,8 +13,7 @@ from types import ModuleType
 # Each module with the top-level commands it adds, in the order they are registered.
 COMMANDS: dict[str, tuple[str, ...]] = {
     "setup": ("migrate", "import", "invites", "official"),
-    "district": ("district",),
-    "school": ("school",),
+    "district": ("school", "district"),
     "request": ("request",),
     "run": ("run",),
     "reports": ("status", "export"),

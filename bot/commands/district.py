@@ -1,4 +1,5 @@
-"""District set-up from the terminal: re-issue an invite; schedule, time zone, holidays.
+"""District set-up from the terminal: re-issue an invite; archive or restore a school;
+schedule, time zone, holidays.
 
 The same services as the admin commands in VK, for the first set-up before anyone is bound.
 """
@@ -18,6 +19,7 @@ from bot.config import Settings
 from bot.services.admin import district_settings as ds
 from bot.services.admin import schools as admin
 from bot.texts import admin as texts
+from bot.texts import schools as school_texts
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -34,6 +36,25 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             settings, RealClock(), school=args.school, district=args.district, role=args.role
         )
     )
+
+    school = sub.add_parser("school", help="школа района: убрать в архив или вернуть")
+    school_actions = school.add_subparsers(dest="action", required=True, metavar="ACTION")
+    for action, text in (
+        ("archive", "в архив: без опросов, не считается в сводках; история остаётся"),
+        ("restore", "вернуть из архива"),
+    ):
+        cmd = school_actions.add_parser(action, help=text)
+        cmd.add_argument("school", help="название школы или его часть")
+        cmd.add_argument("--district", required=True)
+        cmd.set_defaults(
+            handler=lambda args, settings: archive(
+                settings,
+                RealClock(),
+                school=args.school,
+                district=args.district,
+                archive=args.action == "archive",
+            )
+        )
 
     district = sub.add_parser("district", help="настройки района: расписание, пояс, каникулы")
     settings_sub = district.add_subparsers(dest="setting", required=True, metavar="SETTING")
@@ -68,6 +89,24 @@ async def reissue(
             actor_id=None,
         )
         return texts.reissued(result, settings.invite_ttl_days)
+
+    return await _run(settings, work)
+
+
+async def archive(
+    settings: Settings, clock: Clock, *, school: str, district: str, archive: bool
+) -> int:
+    async def work(session: AsyncSession) -> str:
+        found_district = await ds.find_district(session, district)
+        change = await admin.archive_by_name(
+            session=session,
+            school_text=school,
+            district_id=found_district.id,
+            archive=archive,
+            now=clock.now(),
+            actor_id=None,
+        )
+        return school_texts.archive_change(change, school_texts.CLI_HINTS)
 
     return await _run(settings, work)
 

@@ -38,7 +38,6 @@ from storage.models import (
 from tests.fixtures import office_files
 from tests.integration.scheduler.world import CHAT_PEER, OFFICIAL_VK, World, head_vk, moscow
 from tests.reliability.population import CONTACTS, HEAD_VK_ID, OTHER_VK_ID, populate
-from tests.utils import sergokala
 
 
 async def _forget(db: Database, clock: FakeClock, vk_id: int) -> privacy.Forgotten:
@@ -124,12 +123,16 @@ async def test_a_forgotten_person_can_come_back_as_new(db: Database, clock: Fake
     assert len(await _all(db, Person)) == 4
 
 
-def test_cli_forget(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+@pytest.fixture
+def cli_district(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """District «Д» imported from the sample list (contacts included) by the command line."""
     monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/cli.db")
-    (tmp_path / "s.xlsx").write_bytes(sergokala.xlsx())
+    (tmp_path / "s.xlsx").write_bytes(office_files.schools_xlsx())
     assert main(["import", "schools", str(tmp_path / "s.xlsx"), "--district", "Д"]) == 0
+
+
+@pytest.mark.usefixtures("cli_district")
+def test_cli_forget(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["official", "add", "777", "--district", "Д"]) == 0
     capsys.readouterr()
     assert main(["forget", "777"]) == 0
@@ -292,12 +295,8 @@ async def test_forget_a_head_who_never_joined_by_their_school(world: World) -> N
     assert "(удалено)" in await _sent_text(world.db, "escalation")
 
 
-def test_cli_forget_by_school(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/cli.db")
-    (tmp_path / "s.xlsx").write_bytes(office_files.schools_xlsx())
-    assert main(["import", "schools", str(tmp_path / "s.xlsx"), "--district", "Д"]) == 0
+@pytest.mark.usefixtures("cli_district")
+def test_cli_forget_by_school(capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
     assert main(["forget", "--school", "Дегвинская", "--district", "Д"]) == 0
     assert (

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.school_import import (
+    FIELDS,
     Action,
     Decision,
     DistrictImport,
@@ -98,16 +99,8 @@ async def find_for_import(session: AsyncSession, name: str) -> District | None:
 
 
 def _known(school: School) -> KnownSchool:
-    return KnownSchool(
-        id=school.id,
-        name=school.name,
-        short_name=school.short_name,
-        inn=school.inn,
-        head_name=school.head_name,
-        phone=school.phone,
-        email=school.email,
-        archived=school.archived_at is not None,
-    )
+    fields = {name: getattr(school, name) for name in FIELDS}
+    return KnownSchool(id=school.id, archived=school.archived_at is not None, **fields)
 
 
 async def _apply(
@@ -120,17 +113,8 @@ async def _apply(
     for decision in decisions:
         row = decision.row
         if decision.action is Action.CREATE:
-            await districts.add_school(
-                session,
-                district_id=district.id,
-                name=row.name,
-                short_name=row.short_name,
-                inn=row.inn,
-                head_name=row.head_name,
-                phone=row.phone,
-                email=row.email,
-                now=now,
-            )
+            fields = {name: getattr(row, name) for name in FIELDS}
+            await districts.add_school(session, district_id=district.id, now=now, **fields)
         elif decision.action is Action.UPDATE:
             assert decision.school is not None
             school = schools[decision.school.id]

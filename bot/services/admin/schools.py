@@ -153,33 +153,43 @@ async def revoke_invites(
 
 
 async def change_archive(
+    *, db: Database, school_text: str, archive: bool, now: datetime, actor_id: int | None
+) -> ArchiveChange:
+    """`/archive`, `/restore`: the school by a part of its name, in any district."""
+    async with db.sessions.begin() as session:
+        return await archive_by_name(
+            session=session,
+            school_text=school_text,
+            district_id=None,
+            archive=archive,
+            now=now,
+            actor_id=actor_id,
+        )
+
+
+async def archive_by_name(
     *,
-    db: Database,
+    session: AsyncSession,
     school_text: str,
-    district_text: str | None,
+    district_id: int | None,
     archive: bool,
     now: datetime,
     actor_id: int | None,
 ) -> ArchiveChange:
-    """`/archive`, `/restore`, `svodka school archive|restore`: the school by a part of its
-    name, in the district named (or any)."""
-    async with db.sessions.begin() as session:
-        district_id = (await find_district(session, district_text)).id if district_text else None
-        try:
-            school = await find_school(
-                session, school_text, district_id=district_id, archived=not archive
-            )
-        except SchoolNotFound as missing:
-            if missing.candidates:
-                raise
-            # Already where it was asked to be: say so rather than «not found».
-            school = await find_school(
-                session, school_text, district_id=district_id, archived=archive
-            )
-            return await _archive_change(session, school, changed=False)
-        return await set_archived(
-            session=session, school=school, archive=archive, now=now, actor_id=actor_id
+    """Archive or restore the school a part of its name finds (SchoolNotFound if none or
+    several); one already where it was asked to be is reported, not refused."""
+    try:
+        school = await find_school(
+            session, school_text, district_id=district_id, archived=not archive
         )
+    except SchoolNotFound as missing:
+        if missing.candidates:
+            raise
+        school = await find_school(session, school_text, district_id=district_id, archived=archive)
+        return await _archive_change(session, school, changed=False)
+    return await set_archived(
+        session=session, school=school, archive=archive, now=now, actor_id=actor_id
+    )
 
 
 async def set_archived(

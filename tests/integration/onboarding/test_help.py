@@ -22,14 +22,20 @@ def commands_in(text: str) -> set[str]:
     return {line.split(" ")[0].removeprefix("/") for line in text.splitlines()[1:]}
 
 
-async def test_help_lists_exactly_what_each_person_may_use(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
-) -> None:
-    codes = await seed_district(sqlite_db, clock)
-    async with sqlite_db.sessions.begin() as session:
+async def seed_with_official(db: Database, clock: FakeClock) -> dict[str, str]:
+    """The district with its invites (returned) and OFFICIAL appointed."""
+    codes = await seed_district(db, clock)
+    async with db.sessions.begin() as session:
         await roles.add_official(
             session=session, vk_id=OFFICIAL, district_name=DISTRICT, now=clock.now()
         )
+    return codes
+
+
+async def test_help_lists_exactly_what_each_person_may_use(
+    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    codes = await seed_with_official(sqlite_db, clock)
     async with running_bot(sqlite_db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
         await bot.say(HEAD, codes[DEGVA])
         head = (await bot.say(HEAD, "/help"))[0]["text"]
@@ -100,11 +106,7 @@ async def test_a_replayed_redemption_is_handled_once(
 async def test_unplaced_text_names_what_this_person_can_do(
     sqlite_db: Database, clock: FakeClock, tmp_path: Path
 ) -> None:
-    codes = await seed_district(sqlite_db, clock)
-    async with sqlite_db.sessions.begin() as session:
-        await roles.add_official(
-            session=session, vk_id=OFFICIAL, district_name=DISTRICT, now=clock.now()
-        )
+    codes = await seed_with_official(sqlite_db, clock)
     async with running_bot(sqlite_db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
         await bot.say(HEAD, codes[DEGVA])
         await bot.say(HEAD, texts.BUTTON_YES, payload={"c": "onb_yes"})

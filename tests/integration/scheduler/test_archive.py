@@ -24,7 +24,6 @@ async def archive(world: World, index: int, archive: bool = True) -> None:
     await admin.change_archive(
         db=world.db,
         school_text=SCHOOLS[index].name,
-        district_text=None,
         archive=archive,
         now=world.clock.now(),
         actor_id=None,
