@@ -57,18 +57,25 @@ def looks_like_attempt(text: str) -> bool:
 
 # A code inside a sentence («Мне дали код kY6jz-mnbnd»): ten letters and digits on their
 # own, maybe split in two halves by a dash or a space, as the invitation prints it.
-_CODE_IN_TEXT = re.compile(r"(?<![^\W_])([^\W_]{5})[-–— ]?([^\W_]{5})(?![^\W_])")
+_CODE_IN_TEXT = re.compile(r"(?<!\w)([^\W_]{5})[-–— ]?([^\W_]{5})(?!\w)")
 _WORD = re.compile(r"[^\s,.:;!?«»\"'()]+")
 _CODE_WORDS = ("код", "приглаш", "ref=", "code")
 MAX_SENTENCE = 500  # a code is looked for in the start of a message only
 
 
 def find_code(text: str) -> str | None:
-    """The first valid-looking code inside a sentence, or None. Two Russian words that only
-    look like a code («КАТЕР МЕТРО») are not one: the pair needs a digit or a Latin letter."""
+    """The first valid-looking code inside a sentence, or None.
+
+    Words spelled only with the code's letters are not codes: two Russian words («ВЕТЕР
+    МАКЕТ») never, an English one («MESSENGERS») only where the sentence speaks of a code.
+    A code has a digit 19 times in 20; the twentieth is taken when said to be a code.
+    """
+    said = mentions_code(text)
     for match in _CODE_IN_TEXT.finditer(unicodedata.normalize("NFKC", text[:MAX_SENTENCE])):
         token = match.group(1) + match.group(2)
-        if any(ch.isascii() for ch in token) and (code := normalize(token)) is not None:
+        if not any(ch.isascii() for ch in token):
+            continue
+        if (said or any(ch.isdigit() for ch in token)) and (code := normalize(token)):
             return code
     return None
 

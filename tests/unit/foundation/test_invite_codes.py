@@ -42,6 +42,9 @@ def test_hash_is_stable_and_hides_the_code() -> None:
         ("Код АВСDЕ-23456.", "ABCDE23456"),  # Cyrillic lookalikes beside Latin ones
         ("Здравствуйте, я директор школы", None),
         ("ветер, макет", None),
+        ("foreign_messengers = нет", None),  # an English word of the code's letters
+        ("Пришли, пожалуйста, STATEMENTS", None),
+        ("Мой код: STATEMENTS", "STATEMENTS"),  # a code without a digit, said to be one
         ("ветер макет", None),  # two Russian words that read as BETEPMAKET
         ("код ABCDE-2345O", None),  # an O is never in a code
         ("ABCDE234560 и всё", None),  # eleven is not ten
