@@ -93,7 +93,7 @@ async def test_every_admin_is_warned_once_as_the_head_is_promised(
         holder = await bot.say(505, second[DEGVA])
         assert "Администратор предупреждён" in holder[0]["text"]
         bot.user(506)
-        await bot.say(506, codes[URAKHI])
+        await bot.say(506, second[URAKHI])  # the latest list: the first one's code was revoked
         rejected = await bot.say(506, texts.BUTTON_NO, payload={"c": "onb_no"})
         assert "Администратор предупреждён" in rejected[0]["text"]
 
