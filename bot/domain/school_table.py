@@ -10,8 +10,6 @@ not refused. Every problem names its row and its column, so the file is fixed in
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from collections.abc import Generator, Iterable, Iterator
@@ -27,6 +25,7 @@ from bot.domain.school_table_headers import (
     header_columns,
     subheader_columns,
 )
+from bot.domain.sheet_rows import SchoolTableError, csv_rows, xlsx_sheets
 from bot.domain.spreadsheet_safety import looks_like_formula
 
 MAX_ROWS = 50_000
@@ -57,14 +56,6 @@ class SchoolTable:
     extra_columns: list[str] = field(default_factory=list)  # titles of the columns not read
 
 
-class SchoolTableError(Exception):
-    """Every problem found, each naming its row, so the admin fixes the file in one go."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
-
 def school_key(name: str) -> str:
     """A name for searching: case, quotes, ё and spacing do not matter."""
     text = unicodedata.normalize("NFKC", name).casefold().replace("ё", "е")
@@ -78,8 +69,8 @@ def parse_school_table(data: bytes, filename: str) -> list[SchoolRow]:
 
 def read_school_table(data: bytes, filename: str) -> SchoolTable:
     if filename.lower().endswith((".xlsx", ".xlsm")):
-        return _first_sheet_with_header(_xlsx_sheets(data))
-    return _read(_csv_rows(data))
+        return _first_sheet_with_header(xlsx_sheets(data))
+    return _read(csv_rows(data, top=HEADER_ROWS))
 
 
 class _NoHeader(SchoolTableError):
@@ -98,53 +89,6 @@ def _first_sheet_with_header(
             except _NoHeader as error:
                 first_error = first_error or error
     raise first_error or SchoolTableError(["Файл пустой"])
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's «Текст Юникод»
-        return data.decode("utf-16")
-    for encoding in ("utf-8-sig", "cp1251"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise SchoolTableError(["Файл не читается как текст: сохраните таблицу как CSV или XLSX"])
-
-
-def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
-    text = _decode(data)
-    top = "\n".join(text.splitlines()[:HEADER_ROWS])
-    # The title row above the header may hold commas of its own: count over the top rows.
-    delimiter = max((";", ",", "\t"), key=top.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        for row in reader:
-            yield reader.line_num, row
-    except csv.Error as exc:  # NUL bytes, a cell beyond the csv module's size limit
-        raise SchoolTableError([f"Строка {reader.line_num}: файл повреждён ({exc})"]) from exc
-
-
-def _xlsx_sheets(data: bytes) -> Generator[Iterator[tuple[int, list[str]]], None, None]:
-    try:
-        from openpyxl import load_workbook  # imported on use (memory at start-up)
-
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a broken file
-        raise SchoolTableError([f"Файл не читается как XLSX: {type(exc).__name__}"]) from exc
-    try:
-        for sheet in workbook.worksheets:
-            yield (
-                (number, ["" if v is None else _cell_text(v) for v in values])
-                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-            )
-    finally:
-        workbook.close()
-
-
-def _cell_text(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _read(rows: Iterable[tuple[int, list[str]]]) -> SchoolTable:
