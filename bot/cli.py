@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.config import ConfigError, load_settings
 from bot.domain.lookups import UnknownDistrict
-from bot.domain.school_table import SchoolTableError
+from bot.domain.sheet_rows import SchoolTableError
 from bot.logs import setup_logging
 
 

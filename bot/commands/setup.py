@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from bot.clock import Clock, RealClock
 from bot.commands.context import migrated_database
 from bot.config import Settings
 from bot.domain import invite_list
+from bot.domain.invite_codes import IssuedInvite
 from bot.domain.school_import import Unsure
 from bot.domain.school_table import read_school_table
 from bot.services.admin import officials as roles
@@ -160,20 +162,21 @@ async def print_invites(
         )
     if settings.vk_group_id is None:
         errors.print("VK_GROUP_ID не задан: ссылки не сформированы, только коды.")
-    content: str | bytes = {
+    writers: dict[str, Callable[[Sequence[IssuedInvite]], str | bytes]] = {
         "csv": invite_list.for_scripts,
         "csv-excel": invite_list.for_excel,
         "xlsx": invite_list.workbook,
         "text": invite_list.as_text,
-    }[fmt](issued)
-    if output is None and isinstance(content, str):
+    }
+    content = writers[fmt](issued)
+    if output is not None:
+        _write_secret(output, content.encode() if isinstance(content, str) else content)
+    elif isinstance(content, str):
         sys.stdout.write(content)
-    elif output is None:  # CSV for Excel redirected to a file: its BOM must go out too
+    else:  # CSV for Excel redirected to a file: its BOM must go out too
         sys.stdout.flush()
         sys.stdout.buffer.write(content)
         sys.stdout.buffer.flush()
-    else:
-        _write_secret(output, content.encode() if isinstance(content, str) else content)
     summary = admin_texts.invites_issued(
         count=len(issued),
         revoked=sum(item.revoked for item in issued),

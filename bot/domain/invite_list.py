@@ -49,6 +49,7 @@ def workbook(items: Sequence[IssuedInvite]) -> bytes:
 
     book = Workbook()
     sheet = book.active
+    assert sheet is not None
     sheet.title = SHEET_TITLE
     for row in _people_rows(items):
         append_row(sheet, row)

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.domain.school_names import district_key, identity_key, looks_alike
-from bot.domain.school_table import SchoolRow, SchoolTable, SchoolTableError
+from bot.domain.school_table import SchoolRow, SchoolTable
+from bot.domain.sheet_rows import SchoolTableError
 
 # The fields a row can change; an empty cell never clears what the bot has.
 FIELDS = ("name", "short_name", "inn", "head_name", "phone", "email")

@@ -76,7 +76,10 @@ async def contacts(
         School.district_id == district_id,
         or_(School.head_name.is_not(None), School.phone.is_not(None), School.email.is_not(None)),
     )
-    return {school_id: tuple(values) for school_id, *values in await session.execute(query)}
+    return {
+        school_id: (head_name, phone, email)
+        for school_id, head_name, phone, email in await session.execute(query)
+    }
 
 
 async def school(session: AsyncSession, school_id: int) -> School | None:

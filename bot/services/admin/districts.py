@@ -8,8 +8,9 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.lookups import UnknownDistrict
+from bot.domain.school_import import DistrictImport
 from bot.domain.school_table import SchoolRow
-from bot.services.admin.school_import import DistrictImport, import_district
+from bot.services.admin.school_import import import_district
 from storage.models import District
 from storage.repos import districts
 
