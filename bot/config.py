@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     smtp_from: str | None = None
     # starttls (port 587), ssl (implicit TLS, port 465) or none (a relay on the local network).
     smtp_tls: Literal["starttls", "ssl", "none"] = "starttls"
+    # The officials' read-only dashboard at /web/ (bot/web), and the address its sign-in
+    # links start with; unset, the address the server listens on.
+    web_enabled: bool = False
+    web_base_url: str | None = None
 
     @field_validator("database_url")
     @classmethod
@@ -77,6 +81,15 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("web_base_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
 
     @field_validator("log_level")
     @classmethod

@@ -314,6 +314,31 @@ class Throttle(Base):
     blocked_until: Mapped[datetime | None]
 
 
+class WebSigninToken(Base):
+    """A one-time dashboard sign-in link (bot/web): only its SHA-256 is kept."""
+
+    __tablename__ = "web_signin_tokens"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class WebSession(Base):
+    """A signed-in browser: the cookie's SHA-256, whose it is and until when."""
+
+    __tablename__ = "web_sessions"
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
 class Lease(Base):
     """Who may do a once-at-a-time job (the planning tick, the Long Poll reader) until when."""
 
