@@ -12,6 +12,7 @@ from handlers import (
     reachability,
     reports,
     requests,
+    web,
 )
 
 labelers = [
@@ -25,6 +26,7 @@ labelers = [
     # Before the check-in: answers in the /request dialog may look like a pasted form.
     requests.labeler,
     reports.labeler,
+    web.labeler,
     checkin.labeler,
     # Answers strangers' other messages; bound people's text passes on to the features below.
     help.labeler,

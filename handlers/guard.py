@@ -12,6 +12,7 @@ from bot.domain.permissions import CHAT_PEER_START, COMMANDS, Action, Actor, aut
 from bot.runtime.replies import Replies
 from bot.texts import onboarding as texts
 from bot.texts import reports as report_texts
+from bot.texts import web as web_texts
 from bot.vk.api import describe
 
 logger = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ REFUSALS = {
     Action.INVITES: texts.REFUSED_ADMIN,
     Action.SCHOOLS: texts.REFUSED_ADMIN,
     Action.SETTINGS: texts.REFUSED_ADMIN,
+    Action.WEB: web_texts.REFUSED,
 }
 
 

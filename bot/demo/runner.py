@@ -130,6 +130,16 @@ class Scene:
         self.chat = stage.chat(CHAT_ID, cast.CHAT_TITLE, members)
         await stage.say(self.official, "/bind статус", peer_id=self.chat)
 
+    def recall(self) -> None:
+        """The cast and the district chat again, in an emulator that forgot them (a restarted
+        sandbox keeps its database, not its emulator)."""
+        for head in self.heads:
+            self.people[head.vk_id] = self.stage.person(
+                head.vk_id, head.first_name, head.last_name
+            )
+        members = [self.official.vk_id, *self.people]
+        self.chat = self.stage.chat(CHAT_ID, cast.CHAT_TITLE, members)
+
     async def play_week(self, week_index: int, *, last: bool) -> None:
         stage = self.stage
         monday = datetime.combine(

@@ -62,12 +62,13 @@ class Stage:
         db: Database,
         clock: FakeClock,
         transcript: Transcript,
+        emulator: Emulator | None = None,
     ) -> None:
         self.settings = settings
         self.db = db
         self.clock = clock
         self.transcript = transcript
-        self.emulator = Emulator(
+        self.emulator = emulator or Emulator(
             token=TOKEN,
             group_id=GROUP_ID,
             group_name=BOT_NAME,
@@ -80,6 +81,25 @@ class Stage:
         self._runner: Any = None
         self._poller: asyncio.Task[None] | None = None
         self._shown = 0
+
+    @classmethod
+    def over(
+        cls, *, app: App, emulator: Emulator, clock: FakeClock, transcript: Transcript
+    ) -> Stage:
+        """A stage over a bot and an emulator that run already (the sandbox's): people act
+        on it as in the demo; nothing is started or stopped."""
+        context = app.context
+        stage = cls(
+            settings=context.settings,
+            db=context.db,
+            clock=clock,
+            transcript=transcript,
+            emulator=emulator,
+        )
+        stage.app = app
+        sent = emulator.sent_items()
+        stage._shown = sent[-1]["id"] if sent else 0
+        return stage
 
     async def __aenter__(self) -> Stage:
         self._runner, base_url = await start_emulator(self.emulator)

@@ -33,6 +33,7 @@ class Action(StrEnum):
     SCHOOLS = "schools"  # archive a school (a duplicate, a closed one) or restore it
     SETTINGS = "settings"  # a district's schedule, time zone, holidays, e-mail addresses
     REQUEST = "request"  # send a one-off request to the district's schools
+    WEB = "web"  # sign in to the read-only dashboard (what it shows follows the other actions)
 
 
 class Role(StrEnum):
@@ -81,6 +82,7 @@ PERMISSIONS: dict[Action, Permission] = {
     Action.SCHOOLS: _ADMIN,
     Action.SETTINGS: _ADMIN,
     Action.REQUEST: _OFFICE,
+    Action.WEB: {**_OFFICE, **_STAFF},
 }
 
 # Slash commands (with the Russian names people type) and the action each needs;
@@ -119,6 +121,8 @@ COMMANDS: dict[str, Action] = {
     "holidays": Action.SETTINGS,
     "districts": Action.SETTINGS,
     "emails": Action.SETTINGS,
+    "web": Action.WEB,
+    "сайт": Action.WEB,
 }
 
 

@@ -133,6 +133,30 @@ def next_moment_after(plan: RoundPlan, t: datetime) -> datetime | None:
     return next((moment.at for moment in plan.moments() if moment.at > t), None)
 
 
+def upcoming_moments(
+    schedule: Schedule,
+    t: datetime,
+    tz: ZoneInfo,
+    calendar: DayCalendar,
+    count: int,
+    horizon_weeks: int = 60,
+) -> list[tuple[RoundPlan, Moment]]:
+    """The district's first `count` moments strictly after `t`, in time order, each with its
+    round's plan (a week's escalation comes after the next week's prompt)."""
+    week = weeks_to_plan(t, tz)[0]
+    found: list[tuple[RoundPlan, Moment]] = []
+    for _ in range(horizon_weeks):
+        plan = plan_round(schedule, week, tz, calendar)
+        if plan is not None:
+            found.sort(key=lambda pair: pair[1].at)
+            # Every moment of a round comes after its prompt, and prompts go in week order.
+            if len(found) >= count and plan.prompt_at > found[count - 1][1].at:
+                break
+            found += [(plan, moment) for moment in plan.moments() if moment.at > t]
+        week = week.next()
+    return sorted(found, key=lambda pair: pair[1].at)[:count]
+
+
 def next_moment_from(
     schedule: Schedule, t: datetime, tz: ZoneInfo, calendar: DayCalendar, horizon_weeks: int = 60
 ) -> datetime | None:

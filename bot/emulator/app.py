@@ -31,6 +31,7 @@ from .state import Chat, State, User
 logger = logging.getLogger(__name__)
 
 API_VERSION = "5.199"
+VK_PATHS = ("/method/", "/lp/", "/upload/", "/files/")
 
 
 class Emulator:
@@ -89,8 +90,9 @@ class Emulator:
     ) -> web.StreamResponse:
         if not self.base_url:
             self.base_url = f"{request.scheme}://{request.host}"
-        # The control API (/_emu, /_sandbox) is exempt so a test can still steer and inspect.
-        if not request.path.startswith("/_"):
+        # Only what VK serves fails: the control API (/_emu, /_sandbox) and the pages a
+        # sandbox serves beside it stay up, so a test can still steer and inspect.
+        if request.path.startswith(VK_PATHS):
             if self.faults.take_drop():
                 self.counters["dropped_connections"] += 1
                 logger.info("fault: dropping the connection of %s", request.path)

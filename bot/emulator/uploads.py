@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from aiohttp import web
 
@@ -43,7 +44,16 @@ async def download(emu: Emulator, request: web.Request) -> web.Response:
     stored = emu.state.file(request.match_info["attachment"])
     if stored is None:
         raise web.HTTPNotFound(text="no such file")
-    return web.Response(body=stored.data, content_type="application/octet-stream")
+    if stored.kind == "photo":
+        png = stored.data.startswith(b"\x89PNG")
+        return web.Response(body=stored.data, content_type="image/png" if png else "image/jpeg")
+    # A document downloads under its title, as VK's doc links do.
+    disposition = f"attachment; filename*=UTF-8''{quote(stored.title)}"
+    return web.Response(
+        body=stored.data,
+        content_type="application/octet-stream",
+        headers={"Content-Disposition": disposition},
+    )
 
 
 def _take_upload(emu: Emulator, token: str, kind: str) -> tuple[str, bytes]:

@@ -19,11 +19,13 @@ from sqlalchemy.pool import Pool
 
 from bot.domain.calendar_days import DayCalendar
 from bot.domain.questionnaire import Questionnaire
-from bot.domain.rounds import RoundPlan, plan_round
+from bot.domain.rounds import Moment, RoundPlan, plan_round, upcoming_moments
 from bot.domain.schedule import Schedule
 from bot.domain.weeks import IsoWeek, iso_week_of
 from bot.resources import default_questionnaire, load_school_calendar, public_holidays
+from storage.db import Database
 from storage.models import Campaign, District, Round
+from storage.repos import districts as districts_repo
 from storage.repos import rounds as repo
 
 WEEKLY_TITLE = "Еженедельный мониторинг Сферума"
@@ -144,3 +146,33 @@ async def round_for_week(
 async def current_round(session: AsyncSession, district: District, now: datetime) -> Round | None:
     """The round heads answer now: this week's, if this week has one."""
     return await round_for_week(session, district, calendar_of(district).week_of(now), now)
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    district: str
+    tz: str
+    moment: Moment
+
+
+async def upcoming(*, db: Database, after: datetime, limit: int) -> list[Upcoming]:
+    """What the scheduler will do next in every district, soonest first (the sandbox's
+    clock panel). A week whose prompt has passed without a round (the bot was not running
+    then) sends nothing, so its later moments are left out."""
+    moments = []
+    async with db.reads() as session:
+        for district in await districts_repo.list_all(session):
+            calendar = calendar_of(district)
+            found = upcoming_moments(calendar.schedule, after, calendar.tz, calendar.days, limit)
+            started = {
+                plan.week
+                for plan, _ in found
+                if plan.prompt_at <= after
+                and await repo.weekly_round_of(session, district.id, str(plan.week)) is not None
+            }
+            moments += [
+                Upcoming(district.name, district.tz, moment)
+                for plan, moment in found
+                if plan.prompt_at > after or plan.week in started
+            ]
+    return sorted(moments, key=lambda item: item.moment.at)[:limit]

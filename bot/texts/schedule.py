@@ -90,3 +90,12 @@ def fill_keyboard() -> str:
         "color": "primary",
     }
     return json.dumps({"inline": True, "buttons": [[button]]}, ensure_ascii=False)
+
+# What the scheduler will do at each moment of a round (the sandbox's clock panel).
+MOMENT_NAMES = {
+    "prompt": "опрос школам",
+    "reminder": "напоминание не ответившим",
+    "deadline": "срок ответа",
+    "summary": "сводка в беседу района",
+    "escalation": "список не ответивших — ответственным",
+}

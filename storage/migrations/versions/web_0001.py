@@ -1,7 +1,7 @@
 """the dashboard's one-time sign-in links and sessions, stored hashed
 
 Revision ID: web_0001
-Revises: inbound_0001
+Revises: schools_0001
 Create Date: 2026-12-08
 """
 

@@ -88,6 +88,8 @@ EXPECTED: dict[Action, dict[str, set[str]]] = {
     Action.SCHOOLS: dict.fromkeys(TARGETS, ADMIN),
     Action.SETTINGS: dict.fromkeys(TARGETS, ADMIN),
     Action.REQUEST: district_wide(OFFICE),
+    # Signing in to the dashboard: the office, and the staff for their own school's page.
+    Action.WEB: {**district_wide(OFFICE), "own school": OFFICE | STAFF},
 }
 
 
