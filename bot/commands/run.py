@@ -54,6 +54,10 @@ async def run_bot(args: argparse.Namespace, settings: Settings) -> int:
         metrics_port=args.metrics_port,
         wait_for_lease=not args.no_wait,
     )
+    if settings.web_enabled and settings.web_base_url is None:
+        # Sign-in links lead to the address this server listens on unless told otherwise.
+        port = args.port if args.callback or args.metrics_port is None else args.metrics_port
+        settings = settings.model_copy(update={"web_base_url": f"http://{args.host}:{port}"})
     state_dir = Path("var")
     try:
         # Named after the host and the state directory: the same instance after a restart.

@@ -23,6 +23,7 @@ from bot.runtime.health import Health
 from bot.runtime.leases import LeaseKeeper
 from bot.runtime.longpoll import LEASE_NAME, LongPollReader
 from bot.runtime.worker import EventWorker
+from bot.web.dashboard import dashboard_app, mount
 
 logger = logging.getLogger(__name__)
 
@@ -108,8 +109,13 @@ class Instance:
             await self._serve(options.host, options.port)
         else:
             self._tasks.append(asyncio.create_task(self.reader.run(self.stop_event)))
-            if options.metrics_port is not None:
-                await self._serve(options.host, options.metrics_port)
+            # The dashboard needs a server in Long Poll mode too: on --port unless
+            # --metrics-port names one.
+            port = options.metrics_port
+            if port is None and self.app.context.settings.web_enabled:
+                port = options.port
+            if port is not None:
+                await self._serve(options.host, port)
         logger.info(
             "svodka %s: экземпляр %s запущен",
             "Callback API" if options.callback else "Long Poll",
@@ -160,6 +166,17 @@ class Instance:
         if self.endpoint is not None:
             self.endpoint.add_routes(web_app)
         self.health.add_routes(web_app)
+        settings = self.app.context.settings
+        if settings.web_enabled:
+            mount(
+                web_app,
+                dashboard_app(
+                    db=self.app.context.db,
+                    clock=self.app.context.clock,
+                    admin_ids=tuple(settings.admin_ids),
+                    base_url=settings.web_base_url or "",
+                ),
+            )
         self._runner = web.AppRunner(web_app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)

@@ -40,11 +40,28 @@
       name.textContent = who;
       div.appendChild(name);
     }
-    const body = document.createElement("span");
-    body.textContent = text;
-    div.appendChild(body);
+    div.appendChild(mentions(text));
     messagesBox.appendChild(div);
     return div;
+  }
+
+  // "[id123|Имя]" is how the bot mentions someone; VK shows the name as a link.
+  function mentions(text) {
+    const body = document.createElement("span");
+    const pattern = /\[id(\d+)\|([^\]]+)\]/g;
+    let last = 0;
+    let match;
+    while ((match = pattern.exec(text)) !== null) {
+      body.appendChild(document.createTextNode(text.slice(last, match.index)));
+      const name = document.createElement("a");
+      name.className = "mention";
+      name.title = "id" + match[1];
+      name.textContent = match[2];
+      body.appendChild(name);
+      last = pattern.lastIndex;
+    }
+    body.appendChild(document.createTextNode(text.slice(last)));
+    return body;
   }
 
   function showMine(text) {
