@@ -80,6 +80,11 @@ async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
         )
     except (service.NotFound, web.HTTPNotFound):
         return _not_found()
+    except Exception:
+        # The route, not the path: a sign-in path carries its token.
+        route = request.match_info.route.resource
+        logger.exception("web: the page %s failed", route.canonical if route else "?")
+        return pages.render("message.html", status=500, title=texts.TITLE, text=texts.FAILED)
 
 
 def _not_found() -> web.Response:
