@@ -24,6 +24,11 @@ demo: $(STAMP)
 	$(BIN)/svodka demo
 
 test: $(STAMP)
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then \
+		echo "Браузерные тесты (tests/browser) идут в Chromium: /usr/bin/chromium."; \
+	else \
+		echo "Браузерные тесты ПРОПУЩЕНЫ: нет /usr/bin/chromium и /usr/bin/chromedriver (apt-get install chromium chromium-driver)."; \
+	fi
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
@@ -38,4 +43,4 @@ constraints:
 	PYTHON=$(PYTHON) requirements/update-constraints.sh
 
 clean:
-	rm -rf $(VENV) var demo-out .pytest_cache
+	rm -rf $(VENV) var demo-out .pytest_cache test-artifacts

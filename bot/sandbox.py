@@ -209,9 +209,7 @@ def _characters() -> list[Character]:
 
 def _add_playground(app: web.Application, holder: dict[str, Sandbox]) -> None:
     """The page at `/`, the demo district on demand and what the scheduler does next."""
-    add_playground(
-        app, characters=_characters(), chat_peer=CHAT_PEER, chat_title=cast.CHAT_TITLE
-    )
+    add_playground(app, characters=_characters(), chat_peer=CHAT_PEER, chat_title=cast.CHAT_TITLE)
 
     async def start_demo(_request: web.Request) -> web.Response:
         sandbox = holder["sandbox"]

@@ -134,9 +134,7 @@ class Scene:
         """The cast and the district chat again, in an emulator that forgot them (a restarted
         sandbox keeps its database, not its emulator)."""
         for head in self.heads:
-            self.people[head.vk_id] = self.stage.person(
-                head.vk_id, head.first_name, head.last_name
-            )
+            self.people[head.vk_id] = self.stage.person(head.vk_id, head.first_name, head.last_name)
         members = [self.official.vk_id, *self.people]
         self.chat = self.stage.chat(CHAT_ID, cast.CHAT_TITLE, members)
 

@@ -29,9 +29,7 @@ async def load_demo_district(*, app: App, emulator: Emulator, clock: FakeClock) 
     people and chat are then only added to the emulator again)."""
     console = Console(file=io.StringIO())  # the sandbox shows the chat, not a transcript
     tz = ZoneInfo(cast.DISTRICT_TZ)
-    stage = Stage.over(
-        app=app, emulator=emulator, clock=clock, transcript=Transcript(console, tz)
-    )
+    stage = Stage.over(app=app, emulator=emulator, clock=clock, transcript=Transcript(console, tz))
     scene = Scene(stage, console, tz, random.Random(1))
     async with app.context.db.reads() as session:
         try:

@@ -91,6 +91,7 @@ def fill_keyboard() -> str:
     }
     return json.dumps({"inline": True, "buttons": [[button]]}, ensure_ascii=False)
 
+
 # What the scheduler will do at each moment of a round (the sandbox's clock panel).
 MOMENT_NAMES = {
     "prompt": "опрос школам",

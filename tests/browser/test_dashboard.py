@@ -166,9 +166,7 @@ def test_the_district_table_matches_status_to_the_figure(browser: Any, sandbox: 
     _two_weeks(sandbox)
     ids = _ids(sandbox)
     _sign_in(browser, sandbox, OFFICIAL_A)
-    assert [a.text for a in browser.find_elements(By.CSS_SELECTOR, "ul.links a")] == [
-        cast.DISTRICT
-    ]
+    assert [a.text for a in browser.find_elements(By.CSS_SELECTOR, "ul.links a")] == [cast.DISTRICT]
     browser.find_element(By.LINK_TEXT, cast.DISTRICT).click()
     [status] = sandbox.say(OFFICIAL_A, "/status")
     expected = _status_lines(status["text"])
@@ -196,9 +194,7 @@ def test_the_district_table_matches_status_to_the_figure(browser: Any, sandbox: 
     assert "Ответили 3 из 12" in browser.find_element(By.ID, "answered").text
 
 
-def test_a_sign_in_link_works_once_and_only_for_15_minutes(
-    browser: Any, sandbox: Sandbox
-) -> None:
+def test_a_sign_in_link_works_once_and_only_for_15_minutes(browser: Any, sandbox: Sandbox) -> None:
     from selenium.webdriver.common.by import By
 
     sandbox.request("POST", "/_sandbox/demo")
@@ -234,8 +230,8 @@ def test_a_sign_in_link_works_once_and_only_for_15_minutes(
 def test_each_person_sees_only_what_the_chat_would_show_them(
     browser: Any, sandbox: Sandbox
 ) -> None:
-    from selenium.webdriver.common.alert import Alert
     from selenium.common.exceptions import NoAlertPresentException
+    from selenium.webdriver.common.alert import Alert
     from selenium.webdriver.common.by import By
 
     sandbox.request("POST", "/_sandbox/demo")

@@ -192,7 +192,9 @@ async def chart(
                 session=session, district=found, now=moment, weeks=CHART_WEEKS
             )
         else:
-            status = await reports.district_week(session=session, district=found, now=now, week=week)
+            status = await reports.district_week(
+                session=session, district=found, now=now, week=week
+            )
     if trend:
         return await asyncio.to_thread(charts.trend_png, found.name, points)
     return await asyncio.to_thread(charts.schools_png, status, CHART_KEY)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = "web_0001"
 down_revision = "schools_0001"
 branch_labels = None
