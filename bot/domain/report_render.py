@@ -226,11 +226,18 @@ def _indicator_lines(week: DistrictWeek) -> list[str]:
     lines = [t.INDICATORS_TITLE]
     for value in week.indicators:
         line = t.INDICATOR_LINE.format(label=value.label, value=format_percent(value.ratio))
-        change = change_pp(value.ratio, week.previous_ratio(value.key))
+        change = change_label(week, value)
         if change is not None:
-            line += t.INDICATOR_CHANGE.format(change=format_pp(change))
+            line += t.INDICATOR_CHANGE.format(change=change)
         lines.append(line)
     return lines
+
+
+def change_label(week: DistrictWeek, value: IndicatorValue) -> str | None:
+    """The indicator's change against last week («▲ 1,23 п. п.»), as /status and the
+    dashboard show it; None when there is nothing to compare with."""
+    change = change_pp(value.ratio, week.previous_ratio(value.key))
+    return None if change is None else format_pp(change)
 
 
 def _below_lines(week: DistrictWeek) -> list[str]:

@@ -157,22 +157,22 @@ class Upcoming:
 
 async def upcoming(*, db: Database, after: datetime, limit: int) -> list[Upcoming]:
     """What the scheduler will do next in every district, soonest first (the sandbox's
-    clock panel). A week whose prompt has passed without a round (the bot was not running
-    then) sends nothing, so its later moments are left out."""
+    clock panel). A week whose deadline has passed without a round (the bot was not running
+    while heads could answer) sends nothing, so its later moments are left out."""
     moments = []
     async with db.reads() as session:
         for district in await districts_repo.list_all(session):
             calendar = calendar_of(district)
             found = upcoming_moments(calendar.schedule, after, calendar.tz, calendar.days, limit)
-            started = {
+            missed = {
                 plan.week
                 for plan, _ in found
-                if plan.prompt_at <= after
-                and await repo.weekly_round_of(session, district.id, str(plan.week)) is not None
+                if plan.deadline_at <= after
+                and await repo.weekly_round_of(session, district.id, str(plan.week)) is None
             }
             moments += [
                 Upcoming(district.name, district.tz, moment)
                 for plan, moment in found
-                if plan.prompt_at > after or plan.week in started
+                if plan.week not in missed
             ]
     return sorted(moments, key=lambda item: item.moment.at)[:limit]

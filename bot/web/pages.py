@@ -17,9 +17,9 @@ from aiohttp import web
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from bot.domain.answers import format_answer
-from bot.domain.formatting import format_percent, format_pp
-from bot.domain.indicators import change_pp
-from bot.domain.report_render import moment_label, week_label
+from bot.domain.formatting import format_percent
+from bot.domain.messages_ru import NO_ANSWER
+from bot.domain.report_render import change_label, moment_label, week_label
 from bot.texts import web as texts
 
 CSP = (
@@ -49,11 +49,14 @@ def environment() -> Environment:
     env.filters.update(
         percent=format_percent,
         week=week_label,
-        pp=lambda pair: format_pp(change_pp(*pair)),
         local=lambda moment, tz: moment_label(moment, tz),
         clock=_clock,
     )
-    env.globals.update(t=texts, answer=format_answer)
+    env.globals.update(
+        t=texts,
+        answer=format_answer,
+        change=lambda week, value: change_label(week, value) or NO_ANSWER,
+    )
     return env
 
 

@@ -27,7 +27,7 @@ from storage.models import (
     SchoolStaff,
     Throttle,
 )
-from storage.repos import audit, outbox, people
+from storage.repos import audit, outbox, people, web
 from storage.repos import redaction as redaction_repo
 
 
@@ -81,6 +81,7 @@ async def forget(
         for model in (Official, SchoolStaff):
             result = await session.execute(delete(model).where(model.person_id == person.id))
             roles += rowcount(result)
+        await web.end_all(session, person_id=person.id)  # signed out of the dashboard
         person.vk_id = None
         person.first_name = person.last_name = None
         person.reachable = False

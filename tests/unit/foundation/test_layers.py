@@ -73,6 +73,15 @@ def test_handlers_reach_storage_only_through_services(path: Path) -> None:
     assert [m for m in _imports(path) if _under(m, ("storage", "sqlalchemy"))] == []
 
 
+@pytest.mark.parametrize("path", _all_modules("bot.web"), ids=lambda p: p.stem)
+def test_web_pages_reach_storage_only_through_services(path: Path) -> None:
+    # Request handlers of the dashboard are handlers too: every query goes through a service
+    # that scopes it by the visitor's roles. They hold the database handle (`storage.db`) only
+    # to pass it on, as chat handlers get it in AppContext.
+    found = [m for m in _imports(path) if _under(m, ("storage", "sqlalchemy", "bot.app"))]
+    assert [m for m in found if m not in ("storage.db", "storage.db.Database")] == []
+
+
 @pytest.mark.parametrize("path", _all_modules("bot.emulator"), ids=lambda p: p.stem)
 def test_the_emulator_stands_alone(path: Path) -> None:
     # It stands in for VK: nothing of the bot may leak into what the bot is tested against.
