@@ -28,6 +28,8 @@ from storage.models import (
     School,
     SchoolStaff,
     Throttle,
+    WebSession,
+    WebSigninToken,
 )
 from tests.utils import sergokala
 
@@ -99,6 +101,19 @@ async def populate(db: Database, now: datetime, *, extra_schools: int = 0) -> No
                 Throttle(key=f"invite:{OTHER_VK_ID}", count=1, window_start=now),
                 Throttle(key=f"invite:{HEAD_VK_ID}9", count=1, window_start=now),
                 Lease(name="planner", holder="x", expires_at=now),
+                # Digests, as the dashboard keeps them: a link and a session of the official.
+                WebSigninToken(
+                    token_hash="a" * 64,
+                    person_id=official.id,
+                    created_at=now,
+                    expires_at=now + timedelta(minutes=15),
+                ),
+                WebSession(
+                    id_hash="b" * 64,
+                    person_id=official.id,
+                    created_at=now,
+                    expires_at=now + timedelta(hours=12),
+                ),
                 AppState(key="last_tick", value={"at": now.isoformat(), "ünïcode": "«да»"}),
             ]
         )

@@ -73,6 +73,7 @@ class DistrictPage:
     weeks: tuple[str, ...]  # to pick from, newest first
     can_export: bool
     can_chart: bool
+    export_weeks: int = EXPORT_WEEKS
 
 
 @dataclass(frozen=True)

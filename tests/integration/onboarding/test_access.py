@@ -22,6 +22,10 @@ ANYONE = {"help", "start"}
 OFFICE = {"status", "missing", "rating", "remind", "export", "chart", "bind", "unbind", "request"}
 OFFICE |= {"статус", "должники", "рейтинг", "напомнить", "выгрузка", "график"}
 STAFF = {"my", "моя", "report", "status", "статус"}  # a head's /status is their school's
+# The dashboard's sign-in link: the office, and heads for their own school's page.
+WEB = {"web", "сайт"}
+OFFICE |= WEB
+STAFF |= WEB
 # Who may use each command at all (an official of another district may still use the
 # district commands, for their own district; the handlers check the target).
 MAY_USE = {

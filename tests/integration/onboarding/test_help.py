@@ -43,7 +43,7 @@ async def test_help_lists_exactly_what_each_person_may_use(
         admin = (await bot.say(ADMIN, "Начать"))[0]["text"]
         stranger = await bot.say(STRANGER, "/start")
     assert head.startswith(help_texts.HEADER)
-    assert commands_in(head) == {"help", "report", "my"}
+    assert commands_in(head) == {"help", "report", "my", "web"}
     assert commands_in(official) == {
         "help",
         "status",
@@ -55,6 +55,7 @@ async def test_help_lists_exactly_what_each_person_may_use(
         "bind",
         "unbind",
         "request",
+        "web",
     }
     assert commands_in(admin) == set(help_texts.COMMAND_LINES) - {"report"}
     assert [r["text"] for r in stranger] == [texts.STRANGER]
