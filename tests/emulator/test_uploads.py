@@ -82,3 +82,24 @@ async def test_incoming_doc_is_downloadable(server: Server) -> None:
     async with server.session.get(doc["url"]) as response:
         assert await response.read() == content
     assert await server.client.file(f"doc5_{doc['id']}") == content
+
+
+async def test_downloads_show_a_photo_inline_and_save_a_doc_under_its_title(
+    server: Server,
+) -> None:
+    bot = make_bot(server.url)
+    try:
+        photo = await PhotoMessageUploader(bot.api).upload(file_source=PNG, peer_id=5)
+        doc = await DocMessagesUploader(bot.api).upload(
+            file_source=b"a;b\n", peer_id=5, title="svodka-2024-W46.csv"
+        )
+    finally:
+        await bot.api.http_client.close()
+    async with server.session.get(f"{server.url}/_emu/files/{photo}") as response:
+        assert response.content_type == "image/png"
+        assert "Content-Disposition" not in response.headers
+    async with server.session.get(f"{server.url}/_emu/files/{doc}") as response:
+        assert response.headers["Content-Disposition"] == (
+            "attachment; filename*=UTF-8''svodka-2024-W46.csv"
+        )
+        assert await response.read() == b"a;b\n"
