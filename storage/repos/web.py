@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.dml import rowcount
 from storage.models import Person, WebSession, WebSigninToken
 
 
@@ -62,7 +63,7 @@ async def end_all(session: AsyncSession, *, person_id: int) -> int:
     ended = 0
     for model in (WebSession, WebSigninToken):
         result = await session.execute(delete(model).where(model.person_id == person_id))
-        ended += result.rowcount or 0
+        ended += rowcount(result)
     return ended
 
 

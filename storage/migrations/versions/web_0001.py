@@ -16,7 +16,7 @@ branch_labels = None
 depends_on = None
 
 
-def _person() -> sa.Column:
+def _person() -> sa.Column[int]:
     return sa.Column(
         "person_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
     )
