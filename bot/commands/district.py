@@ -18,6 +18,7 @@ from bot.commands.context import migrated_database
 from bot.config import Settings
 from bot.services.admin import district_settings as ds
 from bot.services.admin import schools as admin
+from bot.services.school_lookup import find_school
 from bot.texts import admin as texts
 from bot.texts import schools as school_texts
 
@@ -78,7 +79,7 @@ async def reissue(
 ) -> int:
     async def work(session: AsyncSession) -> str:
         found_district = await ds.find_district(session, district)
-        found = await admin.find_school(session, school, district_id=found_district.id)
+        found = await find_school(session, school, district_ids=[found_district.id])
         result = await admin.reissue(
             session=session,
             school=found,

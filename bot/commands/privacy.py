@@ -12,8 +12,8 @@ from bot.clock import Clock, RealClock
 from bot.commands.context import migrated_database
 from bot.config import Settings
 from bot.services.admin import district_settings as ds
-from bot.services.admin import schools as admin
 from bot.services.privacy import forget as privacy
+from bot.services.school_lookup import find_school
 from bot.texts import admin as admin_texts
 
 
@@ -71,8 +71,8 @@ async def _forget_contact(settings: Settings, clock: Clock, *, school: str, dist
         try:
             async with db.sessions.begin() as session:
                 found_district = await ds.find_district(session, district)
-                found = await admin.find_school(
-                    session, school, district_id=found_district.id, archived=None
+                found = await find_school(
+                    session, school, district_ids=[found_district.id], archived=None
                 )
                 outcome = await privacy.forget_contact(
                     session=session, school=found, now=clock.now()

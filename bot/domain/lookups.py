@@ -3,6 +3,8 @@ carries what the reply to them needs (bot/texts/admin.py words it)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 class UnknownDistrict(LookupError):
     def __init__(self, name: str) -> None:
@@ -24,8 +26,17 @@ class AmbiguousDistrict(LookupError):
         self.text, self.candidates = text, candidates
 
 
+@dataclass(frozen=True)
+class SchoolChoice:
+    """One of several schools a name could mean: shown with its district, since districts
+    have schools of the same name («СОШ № 1»)."""
+
+    name: str
+    district: str
+
+
 class SchoolNotFound(LookupError):
-    def __init__(self, text: str, candidates: list[str]) -> None:
+    def __init__(self, text: str, candidates: list[SchoolChoice]) -> None:
         super().__init__(text)
         self.text, self.candidates = text, candidates  # several matches: which one?
 

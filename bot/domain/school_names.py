@@ -41,12 +41,17 @@ _NUMBER = re.compile(r"\d+")
 ALIKE = 0.85
 
 
-def identity_key(name: str) -> str:
-    """The name with everything that does not tell one school from another taken out."""
+def plain(name: str) -> str:
+    """The name as words: case, ё, quotes, punctuation, spacing and the way the number sign
+    is written do not matter («МКОУ «СОШ №2»» and «мкоу сош № 2» read the same)."""
     text = unicodedata.normalize("NFKC", name).casefold().replace("ё", "е")
     text = _NUMBER_SIGN.sub("№", text)
-    text = _PUNCTUATION.sub(" ", text).strip()
-    text = _PHRASE.sub(lambda match: _PHRASES[match.group(0)], text)
+    return _PUNCTUATION.sub(" ", text).strip()
+
+
+def identity_key(name: str) -> str:
+    """The name with everything that does not tell one school from another taken out."""
+    text = _PHRASE.sub(lambda match: _PHRASES[match.group(0)], plain(name))
     return re.sub(r"№ +", "№", text)
 
 

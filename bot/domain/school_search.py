@@ -1,19 +1,22 @@
 """Finding a school by a fragment of its name, as officials type it on a phone.
 
-«дегва» should find «МКОУ «Дегвинская СОШ»», «сергокалинская 2» the school №2: each word
-of the query is scored against the best-matching word of the name (difflib ratio, with
-a bonus for a shared beginning, since people type the start of a word), and the
-query's score is the mean over its words.
+«дегва» should find «МКОУ «Дегвинская СОШ»», «сергокалинская 2» the school №2, «СОШ №2»
+the «СОШ № 2»: names are read as words the way import compares them (`school_names.plain`),
+each word of the query is scored against the best-matching word of the name (difflib
+ratio, with a bonus for a shared beginning, since people type the start of a word), and
+the query's score is the mean over its words. Every command that takes a school searches
+through `find`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from difflib import SequenceMatcher
 from typing import TypeVar
 
-from bot.domain.school_table import school_key
+from bot.domain.school_names import plain
+from bot.domain.textnorm import fold
 
 T = TypeVar("T")
 
@@ -21,11 +24,12 @@ THRESHOLD = 0.6
 # Two candidates closer than this are both shown: guessing would report the wrong school.
 AMBIGUITY_MARGIN = 0.05
 MAX_CANDIDATES = 6
-_WORD = re.compile(r"\d+|[^\W\d_]+")  # "№2" (NFKC "no2") gives "no" and "2"
+EXACT = 2.0  # above any partial match, so «СОШ № 1» is not asked about beside «СОШ № 1 им. …»
+_WORD = re.compile(r"\d+|[^\W\d_]+")  # "№2" gives "2": the sign itself is no word
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(school_key(text))
+    return _WORD.findall(plain(text))
 
 
 def _trigrams(query: str) -> set[str]:
@@ -35,15 +39,19 @@ def _trigrams(query: str) -> set[str]:
 
 
 def _shares_a_gram(grams: set[str], name: str) -> bool:
-    key = name.casefold().replace("ё", "е")  # cheaper than school_key; enough to filter
+    key = name.casefold().replace("ё", "е")  # cheaper than plain; enough to filter
     return any(gram in key for gram in grams)
 
 
 def score(query: str, name: str) -> float:
-    query_words, name_words = words(query), words(name)
+    return _score(words(query), words(name))
+
+
+def _score(query_words: list[str], name_words: list[str]) -> float:
     if not query_words or not name_words:
         return 0.0
-    if " ".join(query_words) in " ".join(name_words):
+    # Whole words in a row: «СОШ 1» is in «СОШ 1 им. Героя», not in «СОШ 12».
+    if f" {' '.join(query_words)} " in f" {' '.join(name_words)} ":
         return 1.0
     return sum(max(_word_score(q, n) for n in name_words) for q in query_words) / len(query_words)
 
@@ -66,19 +74,44 @@ def _word_score(query: str, word: str) -> float:
 
 def find(query: str, items: Sequence[tuple[T, str]]) -> list[tuple[T, str]]:
     """The matching (item, name) pairs: one when the best match is clear, several when
-    close candidates tie, none when nothing is similar enough."""
-    grams = _trigrams(query)
-    scored = sorted(
-        (
-            (score(query, name), index)
-            for index, (_, name) in enumerate(items)
-            if not grams or _shares_a_gram(grams, name)
-        ),
-        key=lambda pair: (-pair[0], pair[1]),
-    )
-    scored = [pair for pair in scored if pair[0] >= THRESHOLD]
+    close candidates tie, none when nothing is similar enough. A name equal to the query
+    wins over names that only contain it. An item may come with several names (full and
+    short): it is found once."""
+    query_words, grams = words(query), _trigrams(query)
+    scored = []
+    for index, (_, name) in enumerate(items):
+        if grams and not _shares_a_gram(grams, name):
+            continue
+        name_words = words(name)
+        exact = bool(query_words) and query_words == name_words
+        value = EXACT if exact else _score(query_words, name_words)
+        if value >= THRESHOLD:
+            scored.append((value, index))
     if not scored:
         return []
+    scored.sort(key=lambda pair: (-pair[0], pair[1]))
     best = scored[0][0]
-    close = [index for value, index in scored if best - value < AMBIGUITY_MARGIN]
-    return [items[index] for index in close[:MAX_CANDIDATES]]
+    found: list[tuple[T, str]] = []
+    for value, index in scored:
+        if best - value >= AMBIGUITY_MARGIN or len(found) == MAX_CANDIDATES:
+            break
+        if all(items[index][0] != item for item, _ in found):
+            found.append(items[index])
+    return found
+
+
+def split_district(text: str, districts: Collection[str]) -> tuple[str | None, str]:
+    """A district named before or after the school («Альфа район СОШ № 1», or a line copied
+    from a list of choices: «• СОШ № 1 (Альфа район)») and the school's part of the text."""
+    parts = text.replace("•", " ").split()
+    keys = [fold(part).strip("()") for part in parts]
+    for name in sorted(districts, key=lambda name: -len(name.split())):
+        wanted = fold(name).split()
+        size = len(wanted)
+        if len(keys) <= size:
+            continue
+        if keys[-size:] == wanted:
+            return name, " ".join(parts[:-size])
+        if keys[:size] == wanted:
+            return name, " ".join(parts[size:])
+    return None, text

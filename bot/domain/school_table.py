@@ -56,13 +56,6 @@ class SchoolTable:
     extra_columns: list[str] = field(default_factory=list)  # titles of the columns not read
 
 
-def school_key(name: str) -> str:
-    """A name for searching: case, quotes, ё and spacing do not matter."""
-    text = unicodedata.normalize("NFKC", name).casefold().replace("ё", "е")
-    text = re.sub(r"[«»\"'“”„`]", "", text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
 def parse_school_table(data: bytes, filename: str) -> list[SchoolRow]:
     return read_school_table(data, filename).rows
 

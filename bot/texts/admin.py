@@ -11,6 +11,7 @@ from bot.domain.formatting import plural_ru
 from bot.domain.invite_codes import Reissued
 from bot.domain.lookups import AmbiguousDistrict, NoSuchDistrict, SchoolNotFound, UnknownZone
 from bot.domain.schedule import Schedule, ScheduleError
+from bot.texts.common import quoted, school_choices
 from bot.texts.onboarding import ROLE_NAMES as ROLE_NAMES
 
 MENU = (
@@ -42,7 +43,10 @@ NO_DISTRICTS = "Районов пока нет. Загрузите школы: s
 UNKNOWN_DISTRICT = "Район «{name}» не найден. Есть: {known}."
 AMBIGUOUS_DISTRICT = "«{name}» подходит к нескольким районам: {candidates}. Уточните, пожалуйста."
 UNKNOWN_SCHOOL = "Школа «{name}» не найдена. Напишите часть названия точнее."
-AMBIGUOUS_SCHOOL = "«{name}» подходит к нескольким школам:\n{candidates}\nУточните, пожалуйста."
+AMBIGUOUS_SCHOOL = (
+    "«{name}» подходит к нескольким школам:\n{candidates}\n"
+    "Уточните название или добавьте район, как в списке."
+)
 UNKNOWN_ZONE = "«{zone}» — не часовой пояс. Пример: Europe/Moscow, Asia/Yekaterinburg."
 
 OFFICIAL_ADDED = "VK id {vk_id} назначен ответственным района «{district}»."
@@ -66,7 +70,8 @@ ALL_BOUND = "В районе «{district}» у всех школ есть рук
 UNBOUND = "{district}: без руководителя {count}:\n{schools}"
 
 REISSUED = (
-    "Новый код для школы «{school}» ({role}): {code}\nСсылка: {link}\nДействует {days}. {extra}"
+    "Новый код для школы {school}, {district} ({role}): {code}\nСсылка: {link}\n"
+    "Действует {days}. {extra}"
 )
 REISSUED_REPLACES = "Когда код используют, нынешний {role} потеряет доступ к школе."
 REISSUED_REVOKED = "Прежние неиспользованные коды отменены: {count}."
@@ -90,7 +95,8 @@ def reissued(result: Reissued, days: int) -> str:
     if result.revoked:
         extra.append(REISSUED_REVOKED.format(count=result.revoked))
     return REISSUED.format(
-        school=result.school,
+        school=quoted(result.school),
+        district=result.district,
         role=role,
         code=invite_codes.display(result.code),
         link=result.link or "не задан VK_GROUP_ID",
@@ -147,7 +153,7 @@ def input_error(exc: Exception) -> str:
     if isinstance(exc, NoSuchDistrict):
         return UNKNOWN_DISTRICT.format(name=exc.name, known=", ".join(exc.known) or "нет")
     if isinstance(exc, SchoolNotFound) and exc.candidates:
-        return AMBIGUOUS_SCHOOL.format(name=exc.text, candidates=listing(exc.candidates))
+        return AMBIGUOUS_SCHOOL.format(name=exc.text, candidates=school_choices(exc.candidates))
     if isinstance(exc, SchoolNotFound):
         return UNKNOWN_SCHOOL.format(name=exc.text)
     raise exc

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import func, or_, select
@@ -39,6 +40,25 @@ async def schools(
             School.archived_at.is_not(None) if archived else School.archived_at.is_(None)
         )
     return list(await session.scalars(query))
+
+
+async def schools_to_search(
+    session: AsyncSession, *, district_ids: Collection[int] | None, archived: bool | None = False
+) -> list[tuple[School, str]]:
+    """Schools with their district's name, of the districts given (None: of every district):
+    active ones, archived ones, or (None) all."""
+    query = (
+        select(School, District.name)
+        .join(District, District.id == School.district_id)
+        .order_by(District.name, School.name)
+    )
+    if district_ids is not None:
+        query = query.where(School.district_id.in_(list(district_ids)))
+    if archived is not None:
+        query = query.where(
+            School.archived_at.is_not(None) if archived else School.archived_at.is_(None)
+        )
+    return [(school, name) for school, name in await session.execute(query)]
 
 
 async def add_school(

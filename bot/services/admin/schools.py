@@ -1,4 +1,4 @@
-"""What admins do with schools and invites: find a school, re-issue or revoke its codes,
+"""What admins do with schools and invites: re-issue or revoke a school's codes, archive it,
 list the schools nobody has joined for yet."""
 
 from __future__ import annotations
@@ -9,16 +9,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.districts import ArchiveChange
 from bot.domain.invite_codes import Reissued
-from bot.domain.lookups import SchoolNotFound
 from bot.domain.textnorm import fold
 from bot.services.admin.district_settings import find_district
 from bot.services.onboarding import invites as invite_service
+from bot.services.school_lookup import find_school
 from storage.db import Database
 from storage.models import District, School
 from storage.repos import audit, districts, invites, outbox, people
 
 DEPUTY_WORDS = frozenset({"deputy", "зам", "заместитель", "заместителя", "заместителю"})
-MAX_CANDIDATES = 10
 
 
 def split_role(text: str) -> tuple[str, str]:
@@ -27,31 +26,6 @@ def split_role(text: str) -> tuple[str, str]:
     if len(words) > 1 and fold(words[-1]) in DEPUTY_WORDS:
         return " ".join(words[:-1]), "deputy"
     return text.strip(), "head"
-
-
-async def find_school(
-    session: AsyncSession,
-    text: str,
-    *,
-    district_id: int | None = None,
-    archived: bool | None = False,
-) -> School:
-    """A school by a part of its name (or short name), in one district or in any; among the
-    active schools, the archived ones (`archived=True`) or all (None)."""
-    wanted = fold(text)
-    found = []
-    for district in await districts.list_all(session):
-        if district_id is not None and district.id != district_id:
-            continue
-        for school in await districts.schools(session, district.id, archived=archived):
-            names = (fold(school.name), fold(school.short_name or ""))
-            if wanted in names:
-                return school
-            if wanted and any(wanted in name for name in names):
-                found.append(school)
-    if len(found) == 1:
-        return found[0]
-    raise SchoolNotFound(text, [s.name for s in found][:MAX_CANDIDATES])
 
 
 async def reissue(
@@ -128,9 +102,9 @@ async def reissue_invite(
     group_id: int | None,
     actor_id: int | None,
 ) -> Reissued:
-    """`/reissue`: the school by a part of its name (SchoolNotFound if none or several)."""
+    """`/reissue`: the school by its name, in any district (SchoolNotFound if none or several)."""
     async with db.sessions.begin() as session:
-        school = await find_school(session, school_text)
+        school = await find_school(session, school_text, district_ids=None)
         return await reissue(
             session=session,
             school=school,
@@ -147,7 +121,7 @@ async def revoke_invites(
 ) -> tuple[str, int]:
     """`/revoke`: the school's name and how many open codes were revoked."""
     async with db.sessions.begin() as session:
-        school = await find_school(session, school_text)
+        school = await find_school(session, school_text, district_ids=None)
         count = await revoke(session=session, school=school, role=role, now=now, actor_id=actor_id)
         return school.name, count
 
@@ -155,7 +129,7 @@ async def revoke_invites(
 async def change_archive(
     *, db: Database, school_text: str, archive: bool, now: datetime, actor_id: int | None
 ) -> ArchiveChange:
-    """`/archive`, `/restore`: the school by a part of its name, in any district."""
+    """`/archive`, `/restore`: the school by its name, in any district."""
     async with db.sessions.begin() as session:
         return await archive_by_name(
             session=session,
@@ -176,16 +150,17 @@ async def archive_by_name(
     now: datetime,
     actor_id: int | None,
 ) -> ArchiveChange:
-    """Archive or restore the school a part of its name finds (SchoolNotFound if none or
-    several); one already where it was asked to be is reported, not refused."""
-    try:
-        school = await find_school(
-            session, school_text, district_id=district_id, archived=not archive
-        )
-    except SchoolNotFound as missing:
-        if missing.candidates:
-            raise
-        school = await find_school(session, school_text, district_id=district_id, archived=archive)
+    """Archive or restore the school its name finds (SchoolNotFound if none or several; of
+    an active school and its archived namesake, the one to change); one already where it
+    was asked to be is reported, not refused."""
+    school = await find_school(
+        session,
+        school_text,
+        district_ids=None if district_id is None else [district_id],
+        archived=None,
+        prefer=lambda found: (found.archived_at is None) == archive,
+    )
+    if (school.archived_at is not None) == archive:
         return await _archive_change(session, school, changed=False)
     return await set_archived(
         session=session, school=school, archive=archive, now=now, actor_id=actor_id

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.permissions import Action, Actor, authorize, districts_for
-from bot.domain.school_search import score
+from bot.domain.school_search import score, split_district
 from bot.domain.textnorm import fold
 from bot.domain.weeks import IsoWeek
 from bot.texts import reports as t
@@ -129,9 +129,13 @@ async def _chat_scope(
 
 
 def _refuse_foreign(everything: list[District], visible: list[District], rest: str) -> None:
-    """Naming a district one may not see is refused outright, not read as a school name."""
+    """Naming a district one may not see is refused outright, not read as a school name:
+    before the school, or after it as in a list of choices («СОШ № 1 (Альфа район)»)."""
     named, _ = _pick_district(everything, rest, fuzzy=False)
-    if named is not None and named not in visible:
+    after, _ = split_district(rest, [d.name for d in everything])
+    if (named is not None and named not in visible) or (
+        after is not None and after not in {d.name for d in visible}
+    ):
         raise Refusal(t.NOT_ALLOWED_DISTRICT)
 
 

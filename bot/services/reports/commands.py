@@ -6,7 +6,6 @@ polite text; nothing here talks to VK.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -15,9 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import report_render as render
 from bot.domain.formatting import plural_ru
+from bot.domain.lookups import SchoolNotFound
 from bot.domain.questionnaire import Questionnaire
-from bot.domain.school_search import find, score
+from bot.domain.school_search import score
 from bot.domain.textnorm import fold
+from bot.services import school_lookup
 from bot.services.reports import charts, export, remind
 from bot.services.reports import data as reports
 from bot.services.reports.access import (
@@ -36,10 +37,10 @@ from bot.services.requests.export import round_workbook
 from bot.services.requests.summary import request_status_text
 from bot.texts import reports as t
 from bot.texts import requests as request_texts
+from bot.texts.common import school_choices
 from storage.db import Database
 from storage.models import District
 from storage.repos import actors, audit
-from storage.repos import reports as repo
 
 DEFAULT_RATING = "students_active_pct"
 CHART_WEEKS = 8
@@ -242,24 +243,27 @@ async def _school_or_request(
 
 
 async def _best_school_score(session: AsyncSession, scope: Scope) -> float:
-    roster = await repo.roster(session, district_ids=[d.id for d in scope.districts])
-    found = await asyncio.to_thread(find, scope.rest, [(row.school_id, row.name) for row in roster])
-    return max((score(scope.rest, name) for _, name in found), default=0.0)
+    found = await school_lookup.matches(session, scope.rest, district_ids=_ids(scope))
+    return max((score(scope.rest, school.name) for school, _ in found), default=0.0)
 
 
 async def _school(session: AsyncSession, scope: Scope, now: datetime, *, contacts: bool) -> str:
-    district_ids = [d.id for d in scope.districts]
-    roster = await repo.roster(session, district_ids=district_ids)
-    # An admin's search can cover every school in the country: off the event loop.
-    found = await asyncio.to_thread(find, scope.rest, [(row.school_id, row.name) for row in roster])
-    if not found:
-        raise Refusal(t.SCHOOL_NOT_FOUND.format(query=scope.rest[:100]))
-    if len(found) > 1:
-        raise Refusal(t.SCHOOL_AMBIGUOUS.format(schools="\n".join(f"• {n}" for _, n in found)))
+    try:
+        school = await school_lookup.find_school(session, scope.rest, district_ids=_ids(scope))
+    except SchoolNotFound as missing:
+        if not missing.candidates:
+            raise Refusal(t.SCHOOL_NOT_FOUND.format(query=scope.rest[:100])) from None
+        raise Refusal(
+            t.SCHOOL_AMBIGUOUS.format(schools=school_choices(missing.candidates))
+        ) from None
     history = await reports.school_history(
-        session=session, school_id=found[0][0], now=now, week=scope.week
+        session=session, school_id=school.id, now=now, week=scope.week
     )
     return render.render_school(history, contacts=contacts)
+
+
+def _ids(scope: Scope) -> list[int]:
+    return [d.id for d in scope.districts]
 
 
 async def _my(session: AsyncSession, asker: Asker, now: datetime) -> str:

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.domain.school_table import SchoolTableError, parse_school_table, school_key
+from bot.domain.school_table import SchoolTableError, parse_school_table
 from tests.utils import sergokala
 
 
@@ -53,7 +53,3 @@ def test_problems_name_their_line(content: str, expected: str) -> None:
 def test_broken_xlsx_is_reported() -> None:
     with pytest.raises(SchoolTableError, match="XLSX"):
         parse_school_table(b"PK\x03\x04garbage", "x.xlsx")
-
-
-def test_school_key_ignores_quotes_case_yo_and_spaces() -> None:
-    assert school_key("МКОУ «Ёлкинская  СОШ»") == school_key('мкоу "елкинская сош"')
