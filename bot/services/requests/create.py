@@ -16,10 +16,12 @@ from importlib import resources
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.lookups import SchoolNotFound
 from bot.domain.questionnaire import Questionnaire, parse_questionnaire
 from bot.domain.request_rounds import plan_request
-from bot.domain.textnorm import clean, fold
+from bot.domain.textnorm import clean
 from bot.services.rounds import calendar_of, store_questionnaire
+from bot.services.school_lookup import find_school
 from bot.texts import requests as texts
 from storage.models import Campaign, District, Round, School
 from storage.repos import audit, districts, people
@@ -141,20 +143,19 @@ async def resolve_schools(
     *, session: AsyncSession, district_id: int, parts: Sequence[str]
 ) -> list[School]:
     """Schools named by parts of their names («Аймаумахи; Бурдеки»), each exactly one."""
-    schools = await districts.schools(session, district_id)
     chosen: list[School] = []
     for part in (p for p in (clean(p) for p in parts) if p):
-        wanted = fold(part)
-        found = [s for s in schools if wanted in fold(s.name) or wanted in fold(s.short_name or "")]
-        exact = [s for s in found if wanted in (fold(s.name), fold(s.short_name or ""))]
-        found = exact or found
-        if not found:
-            raise RequestError(texts.SCHOOL_NOT_FOUND.format(part=part[:100]))
-        if len(found) > 1:
-            names = ", ".join(s.short_name or s.name for s in found[:5])
-            raise RequestError(texts.SCHOOL_AMBIGUOUS.format(part=part[:100], names=names))
-        if found[0] not in chosen:
-            chosen.append(found[0])
+        try:
+            school = await find_school(session, part, district_ids=[district_id])
+        except SchoolNotFound as missing:
+            if not missing.candidates:
+                raise RequestError(texts.SCHOOL_NOT_FOUND.format(part=part[:100])) from None
+            names = ", ".join(choice.name for choice in missing.candidates[:5])
+            raise RequestError(
+                texts.SCHOOL_AMBIGUOUS.format(part=part[:100], names=names)
+            ) from None
+        if school not in chosen:
+            chosen.append(school)
     if not chosen:
         raise RequestError(texts.NO_SCHOOLS)
     return chosen
