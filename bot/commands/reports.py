@@ -11,7 +11,7 @@ from rich.table import Table
 from bot.clock import RealClock
 from bot.commands.context import migrated_database
 from bot.config import Settings
-from bot.domain.formatting import format_percent, plural_ru
+from bot.domain.formatting import format_percent, plural
 from bot.domain.report_data import DistrictWeek, RegionRow
 from bot.domain.report_render import DISTRICT_FORMS, undelivered_line, week_label
 from bot.domain.weeks import IsoWeek
@@ -62,7 +62,7 @@ def _district_table(week: DistrictWeek) -> Table:
     answered = t.ANSWERED.format(
         answered=len(week.answered),
         total=len(week.schools),
-        schools=plural_ru(len(week.schools), t.SCHOOLS_GEN),
+        schools=plural(len(week.schools), t.SCHOOLS_GEN),
     )
     undelivered = undelivered_line(week)
     table = Table(title=title, caption=f"{answered}\n{undelivered}" if undelivered else answered)
@@ -84,7 +84,7 @@ def _district_table(week: DistrictWeek) -> Table:
 
 
 def _region_table(rows: list[RegionRow]) -> Table:
-    districts = plural_ru(len(rows), DISTRICT_FORMS)
+    districts = plural(len(rows), DISTRICT_FORMS)
     table = Table(title=t.REGION_TITLE.format(count=len(rows), districts=districts))
     table.add_column(t.COL_DISTRICT)
     table.add_column(t.COL_WEEK)

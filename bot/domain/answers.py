@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import TypeVar
 
 from bot.domain import messages_ru as msg
-from bot.domain.formatting import format_decimal, format_int, plural_ru
+from bot.domain.formatting import format_decimal, format_int, plural
 from bot.domain.questionnaire import (
     COLUMN_TEXT_MAX_LENGTH,
     Column,
@@ -82,7 +82,7 @@ def parse_rows(question: Question, rows: Sequence[Sequence[str]]) -> list[dict[s
             msg.TABLE_TOO_MANY_ROWS.format(
                 n=format_int(len(numbered)),
                 max=format_int(question.row_limit),
-                max_rows=plural_ru(question.row_limit, msg.ROWS_GEN),
+                max_rows=plural(question.row_limit, msg.ROWS_GEN),
             )
         )
     return [_parse_row(n, row, columns) for n, row in numbered]
@@ -112,7 +112,7 @@ def format_answer(question: Question, value: AnswerValue | None) -> str:
     if isinstance(value, bool):
         return msg.YES if value else msg.NO
     if isinstance(value, list):
-        return f"{format_int(len(value))} {plural_ru(len(value), msg.ROWS_NOM)}"
+        return f"{format_int(len(value))} {plural(len(value), msg.ROWS_NOM)}"
     if question.type == "percent" and isinstance(value, int | float):
         return f"{format_decimal(value)} %"
     if isinstance(value, int | float):
@@ -202,9 +202,9 @@ def _parse_text(text: str, limit: int) -> str:
         raise AnswerError(
             msg.TEXT_TOO_LONG.format(
                 n=format_int(len(text)),
-                chars=plural_ru(len(text), msg.CHARS_NOM),
+                chars=plural(len(text), msg.CHARS_NOM),
                 max=format_int(limit),
-                max_chars=plural_ru(limit, msg.CHARS_GEN),
+                max_chars=plural(limit, msg.CHARS_GEN),
             )
         )
     return text

@@ -51,7 +51,7 @@ def format_pp(change: float | None) -> str:
     return f"{arrow} {abs(value):f}".replace(".", ",") + f" {msg.PP_UNIT}"
 
 
-def plural_ru(n: int, forms: Sequence[str]) -> str:
+def plural(n: int, forms: Sequence[str]) -> str:
     """The form for n: ("школа", "школы", "школ") -> 1 школа, 3 школы, 11 школ, 21 школа."""
     one, few, many = forms
     n = abs(n)

@@ -10,13 +10,12 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain.answers import format_answer
-from bot.domain.formatting import format_decimal, format_percent, format_pp, plural_ru
+from bot.domain.formatting import format_decimal, format_percent, format_pp, plural
 from bot.domain.indicators import IndicatorValue, change_pp
 from bot.domain.report_data import DistrictWeek, RegionRow, SchoolHistory, SchoolLine
 from bot.domain.weeks import IsoWeek
 from bot.texts import reports as t
 
-SCHOOL_FORMS = ("школа", "школы", "школ")
 DISTRICT_FORMS = ("район", "района", "районов")
 # Schools named per indicator below its threshold, the worst first. Enough to act on in a
 # district of 60; with the rest counted, a district of 100 keeps /status in one message
@@ -108,7 +107,9 @@ def render_escalation(week: DistrictWeek) -> str:
     if not week.missing:
         return t.ESCALATION_NONE.format(week=label, district=week.district)
     title = t.ESCALATION_TITLE.format(
-        week=label, count=len(week.missing), total=len(week.schools), district=week.district
+        week=label,
+        district=week.district,
+        missing=t.not_answered(len(week.missing), len(week.schools)),
     )
     lines = [title]
     for school in week.missing:
@@ -194,7 +195,7 @@ def rank_schools(
 
 def render_region(rows: Sequence[RegionRow]) -> str:
     """Admins: all districts side by side, one block per district."""
-    lines = [t.REGION_TITLE.format(count=len(rows), districts=plural_ru(len(rows), DISTRICT_FORMS))]
+    lines = [t.REGION_TITLE.format(count=len(rows), districts=plural(len(rows), DISTRICT_FORMS))]
     for row in rows:
         lines.append("")
         lines.append(
@@ -214,7 +215,7 @@ def render_region(rows: Sequence[RegionRow]) -> str:
 
 def _count_line(week: DistrictWeek) -> str:
     total, answered, late = len(week.schools), len(week.answered), len(week.late)
-    schools = plural_ru(total, t.SCHOOLS_GEN)
+    schools = plural(total, t.SCHOOLS_GEN)
     if late:
         return t.ANSWERED_LATE.format(answered=answered, total=total, schools=schools, late=late)
     return t.ANSWERED.format(answered=answered, total=total, schools=schools)
@@ -262,7 +263,7 @@ def _below_lines(week: DistrictWeek) -> list[str]:
             shown = below if len(below) <= BELOW_SHOWN + 1 else below[:BELOW_SHOWN]
             lines += [t.BELOW_SCHOOL.format(school=n, value=format_percent(r)) for r, n in shown]
             if hidden := len(below) - len(shown):
-                schools = plural_ru(hidden, SCHOOL_FORMS)
+                schools = plural(hidden, t.SCHOOLS)
                 lines.append(t.BELOW_MORE.format(count=hidden, schools=schools))
     return lines
 
@@ -271,9 +272,7 @@ def _missing_lines(week: DistrictWeek, *, mention: bool, contacts: bool = False)
     missing = week.missing
     if not missing:
         return [t.MISSING_NONE]
-    lines = [
-        t.MISSING_TITLE.format(count=f"{len(missing)} {plural_ru(len(missing), SCHOOL_FORMS)}")
-    ]
+    lines = [t.MISSING_TITLE.format(count=f"{len(missing)} {plural(len(missing), t.SCHOOLS)}")]
     for school in missing:
         lines.append(t.MISSING_LINE.format(school=school.name, head=_head(school, mention=mention)))
         if contacts:

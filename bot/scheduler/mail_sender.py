@@ -10,6 +10,7 @@ import logging
 from collections.abc import Sequence
 
 from bot.clock import Clock
+from bot.domain.formatting import plural
 from bot.domain.outbox import Email, FailReason, UnreadablePayload, missing_address, read
 from bot.scheduler import failures
 from bot.scheduler.failures import Failure, OnFailed
@@ -23,6 +24,7 @@ from bot.services.outbox.mail import (
     message_id_for,
 )
 from bot.services.requests.export import RoundWorkbook, round_workbook
+from bot.texts import reports as report_texts
 from bot.texts import requests as texts
 from storage.db import Database
 from storage.models import OutboxMessage
@@ -131,4 +133,5 @@ def _body(workbook: RoundWorkbook) -> str:
         district=workbook.district,
         answered=workbook.answered,
         total=workbook.total,
+        schools=plural(workbook.total, report_texts.SCHOOLS_GEN),
     )

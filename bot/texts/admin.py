@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from bot.domain import invite_codes
 from bot.domain.calendar_days import RangesError, format_ranges_ru
 from bot.domain.districts import DistrictOverview, Holidays
-from bot.domain.formatting import plural_ru
+from bot.domain.formatting import plural
 from bot.domain.invite_codes import Reissued
 from bot.domain.lookups import AmbiguousDistrict, NoSuchDistrict, SchoolNotFound, UnknownZone
 from bot.domain.schedule import Schedule, ScheduleError
@@ -100,7 +100,7 @@ def reissued(result: Reissued, days: int) -> str:
         role=role,
         code=invite_codes.display(result.code),
         link=result.link or "не задан VK_GROUP_ID",
-        days=f"{days} {plural_ru(days, ('день', 'дня', 'дней'))}",
+        days=f"{days} {plural(days, ('день', 'дня', 'дней'))}",
         extra=" ".join(extra),
     ).strip()
 
@@ -125,7 +125,7 @@ def invites_issued(
     return INVITES_ISSUED.format(
         count=count,
         district=district,
-        days=f"{days} {plural_ru(days, ('день', 'дня', 'дней'))}",
+        days=f"{days} {plural(days, ('день', 'дня', 'дней'))}",
         revoked=revoked,
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.domain.formatting import plural_ru
+from bot.domain.formatting import plural
 from bot.domain.onboarding import HeldSchool, RedeemResult
 from bot.domain.schedule import WeeklyTime
 from bot.texts.common import quoted
@@ -77,7 +77,7 @@ UNREACHABLE = "заблокировал(а) сообщения бота"
 
 
 def minutes_ru(minutes: int) -> str:
-    return f"{minutes} {plural_ru(minutes, ('минуту', 'минуты', 'минут'))}"
+    return f"{minutes} {plural(minutes, ('минуту', 'минуты', 'минут'))}"
 
 
 def blocked(until: datetime, now: datetime) -> str:

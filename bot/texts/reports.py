@@ -1,12 +1,15 @@
 """Texts of the reports for officials and heads: /status, /missing, /my, /rating, /remind,
 /chart, /export, the Friday summary and the Monday escalation."""
 
+from bot.domain.formatting import plural
+
 # Headings.
 STATUS_TITLE = "{district} · неделя {week}"
 WEEK_RANGE = "{start}–{end}"
 ANSWERED = "Ответили {answered} из {total} {schools}."
 ANSWERED_LATE = "Ответили {answered} из {total} {schools}, из них с опозданием {late}."
 SCHOOLS_GEN = ("школы", "школ", "школ")  # "из 1 школы", "из 12 школ", "из 21 школы"
+SCHOOLS = ("школа", "школы", "школ")  # "1 школа", "3 школы", "5 школ"
 DEADLINE = "Срок — {when}."
 HOLIDAY_WEEK = "{district} · неделя {week}: каникулы или праздники, опроса не было."
 NO_SCHOOLS = "В районе «{district}» пока нет школ."
@@ -36,9 +39,8 @@ SUMMARY_TITLE = "Итоги за {week} — {district}"
 SUMMARY_LATE_NOTE = "Сводка отправлена позже обычного."
 SUMMARY_ALL_ANSWERED = "Все школы ответили, спасибо!"
 SUMMARY_HOLIDAY = "Неделя {week}: каникулы или праздники, опроса не было."
-ESCALATION_TITLE = (
-    "На прошлой неделе ({week}) не ответили {count} из {total} школ района «{district}»:"
-)
+ESCALATION_TITLE = "На прошлой неделе ({week}) в районе «{district}» {missing}:"
+DID_NOT_ANSWER = ("не ответила", "не ответили", "не ответили")
 ESCALATION_NONE = "На прошлой неделе ({week}) ответили все школы района «{district}»."
 ESCALATION_HINT = "Напомнить школам о текущей неделе: /remind"
 
@@ -130,3 +132,8 @@ SHEET_DATA = "Ответы"
 SHEET_SUMMARY = "Район по неделям"
 
 WEEKDAYS = ("пн", "вт", "ср", "чт", "пт", "сб", "вс")
+
+
+def not_answered(count: int, total: int) -> str:
+    """«не ответила 1 школа из 5», «не ответили 3 школы из 12»."""
+    return f"{plural(count, DID_NOT_ANSWER)} {count} {plural(count, SCHOOLS)} из {total}"

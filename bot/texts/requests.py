@@ -105,11 +105,11 @@ EMAILS_ADMIN_ONLY = "Адреса для рассылки меняет адми�
 # E-mail.
 EMAIL_BODY_REQUEST = (
     "Здравствуйте!\n\nВо вложении — сводная таблица по запросу «{title}», {district}.\n"
-    "Ответили {answered} из {total} школ.\n\nЭто письмо отправил бот svodka."
+    "Ответили {answered} из {total} {schools}.\n\nЭто письмо отправил бот svodka."
 )
 EMAIL_BODY_WEEKLY = (
     "Здравствуйте!\n\nВо вложении — мониторинг Сферума за {week}, {district}.\n"
-    "Ответили {answered} из {total} школ.\n\nЭто письмо отправил бот svodka."
+    "Ответили {answered} из {total} {schools}.\n\nЭто письмо отправил бот svodka."
 )
 SMTP_NOT_CONFIGURED = "почта не настроена (SMTP_HOST)"
 SMTP_REFUSED = "почтовый сервер отказал: {code}"

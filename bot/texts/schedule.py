@@ -1,4 +1,4 @@
-"""What the scheduler sends: prompts, reminders, the district summary and the escalation."""
+"""What the scheduler sends to heads: prompts and reminders, and how it names moments."""
 
 from __future__ import annotations
 
@@ -21,22 +21,8 @@ REMINDER = (
     "Срок — {deadline}.\nНажмите «Заполнить» — это займёт пару минут."
 )
 
-SUMMARY_TITLE = "Сводка мониторинга Сферума за {week} — {district}"
-SUMMARY_LATE = "Сводка отправлена с опозданием: бот был недоступен в назначенное время."
-ANSWERED = "Ответили {answered} из {total} {schools}."
-INDICATORS_TITLE = "Показатели района:"
-INDICATOR_LINE = "• {label}: {value}"
-MISSING_TITLE = "Не ответили:"
-MISSING_LINE = "• {school} — {head}"
-ALL_ANSWERED = "Ответили все школы — спасибо!"
-NO_HEAD = "руководитель не подключён"
 NO_NAME = "коллега"  # a head whose VK name we do not know
-UNDELIVERED_MARK = " (не удалось доставить)"
 
-ESCALATION_TITLE = "Мониторинг Сферума за {week}: не ответили {missing} из {total} {schools}."
-ESCALATION_HINT = "Свяжитесь, пожалуйста, с руководителями этих школ."
-
-SCHOOL_FORMS = ("школы", "школ", "школ")  # «из 12 школ», «из 1 школы»
 # Why VK would not deliver a message, by its error code.
 UNDELIVERED_REASONS = {
     7: "нет доступа к беседе",

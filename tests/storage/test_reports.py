@@ -345,7 +345,9 @@ async def test_escalation_lists_last_weeks_missing(db: Database) -> None:
             await repo.weekly_rounds(s, district_id=district.id, upto_period="2024-W43", limit=1)
         )[0]
         text = await escalation_text(session=s, round_=round_, now=NOW + timedelta(days=4))
-    assert text.startswith("На прошлой неделе (21.10–27.10.2024) не ответили 1 из 3 школ")
+    assert text.startswith(
+        "На прошлой неделе (21.10–27.10.2024) в районе «Д» не ответила 1 школа из 3:"
+    )
     assert "• Молчащая СОШ — Анна Иванова" in text
 
 

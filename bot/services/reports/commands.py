@@ -13,7 +13,7 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import report_render as render
-from bot.domain.formatting import plural_ru
+from bot.domain.formatting import plural
 from bot.domain.lookups import SchoolNotFound
 from bot.domain.questionnaire import Questionnaire
 from bot.domain.school_search import score
@@ -142,7 +142,7 @@ async def remind_now(*, db: Database, asker: Asker, args: str, now: datetime) ->
     lines = []
     if result.queued:
         count = len(result.queued)
-        lines.append(t.REMIND_SENT.format(count=count, schools=plural_ru(count, t.SCHOOLS_FORMS)))
+        lines.append(t.REMIND_SENT.format(count=count, schools=plural(count, t.SCHOOLS_FORMS)))
     if result.unreachable:
         lines.append(t.REMIND_UNREACHABLE.format(schools="; ".join(result.unreachable)))
     return "\n".join(lines)

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.formatting import plural_ru
+from bot.domain.formatting import plural
 from bot.domain.outbox import Payload, RemindReport, UnreadablePayload, VkMessage
 from bot.domain.report_render import moment_label
 from bot.domain.weeks import IsoWeek
@@ -138,7 +138,7 @@ async def report_message(
     if failed:
         count = len(failed)
         lines.append(
-            t.REMIND_REPORT_TITLE.format(count=count, schools=plural_ru(count, t.SCHOOLS_GEN))
+            t.REMIND_REPORT_TITLE.format(count=count, schools=plural(count, t.SCHOOLS_GEN))
         )
         lines += [
             t.REMIND_REPORT_LINE.format(school=name, reason=_reason(code)) for name, code in failed

@@ -17,7 +17,7 @@ from tests.utils.harness import running_bot
 ADDED, REMOVED, SILENT = 700, 701, 702
 APPOINTED = "Вас назначили ответственным района «Сергокалинский район»"
 DISMISSED = "Вы больше не ответственный района «Сергокалинский район»"
-ESCALATION = "На прошлой неделе (21.10–27.10.2024) не ответили 12 из 12 школ района"
+ESCALATION = f"На прошлой неделе (21.10–27.10.2024) в районе «{DISTRICT}» не ответили 12 школ из 12"
 
 
 async def test_appointed_official_is_told_and_gets_the_escalation_once(

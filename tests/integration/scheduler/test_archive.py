@@ -70,7 +70,7 @@ async def test_an_archived_school_is_out_of_the_round_and_the_figures(world: Wor
 
     await scheduler.run_due(moscow("2024-10-28 09:01"))
     escalation = world.texts(OFFICIAL_VK)[-1]
-    assert "не ответили 9 из 10 школ" in escalation
+    assert "не ответили 9 школ из 10:" in escalation
     assert SCHOOLS[QUIET].name not in escalation
     assert (
         f"• {SCHOOLS[QUIET - 1].name} — Глава{QUIET - 1} Ф\n"

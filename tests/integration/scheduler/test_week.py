@@ -52,7 +52,7 @@ async def test_full_week(world: World) -> None:
     assert f"[id{head_vk(0)}|" not in summary
     assert "%" in summary
     escalation = world.texts(OFFICIAL_VK)[0]
-    assert "не ответили 7 из 12 школ" in escalation
+    assert "не ответили 7 школ из 12:" in escalation
     prompt = world.texts(head_vk(0))[0]
     assert prompt.startswith("Здравствуйте, Глава0!")
     assert "до 16:00, пятница, 25 октября" in prompt

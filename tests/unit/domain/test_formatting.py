@@ -1,6 +1,7 @@
 import pytest
 
-from bot.domain.formatting import format_decimal, format_int, format_percent, format_pp, plural_ru
+from bot.domain.formatting import format_decimal, format_int, format_percent, format_pp, plural
+from bot.texts.reports import not_answered
 
 
 @pytest.mark.parametrize(
@@ -79,5 +80,18 @@ SCHOOLS = ("школа", "школы", "школ")
         (1_000_012, "школ"),
     ],
 )
-def test_plural_ru(n, form):
-    assert plural_ru(n, SCHOOLS) == form
+def test_plural(n, form):
+    assert plural(n, SCHOOLS) == form
+
+
+@pytest.mark.parametrize(
+    ("count", "text"),
+    [
+        (1, "не ответила 1 школа из 5"),
+        (2, "не ответили 2 школы из 5"),
+        (5, "не ответили 5 школ из 5"),
+        (21, "не ответила 21 школа из 30"),
+    ],
+)
+def test_the_verb_and_the_noun_agree_with_the_count(count: int, text: str) -> None:
+    assert not_answered(count, 30 if count > 5 else 5) == text
