@@ -105,8 +105,8 @@ def question(
         lines.append(request_texts.FILE_HINT)
         if template:
             document = Document(template_filename(q), build_template(q))
-    elif (q.type != "text" or q.required) and before != expected(q):
-        # After a wrong answer the error above already says what is expected.
+    elif (q.type != "text" or q.required) and expected(q) not in (before or ""):
+        # After a wrong answer the error above already ends with what is expected.
         lines.append(expected(q))
     keyboard = _question_keyboard(q, draft, first=order[0] == q.key)
     return Screen("\n".join(lines), keyboard, document)

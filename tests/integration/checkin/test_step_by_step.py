@@ -76,6 +76,7 @@ async def test_wrong_answers_are_explained_and_earlier_ones_kept(
             [item] = await bot.say(HEAD_VK, text)
             assert item["text"].startswith(error), text[:20]
             assert "Вопрос 1 из 10. Педагогов всего" in item["text"]
+            assert item["text"].count("Введите целое число от 0 до 1000.") == 1, text[:20]
         await bot.say(HEAD_VK, "45")
         [item] = await bot.say(HEAD_VK, "50")
         assert item["text"].startswith(
