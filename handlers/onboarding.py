@@ -16,6 +16,7 @@ from bot.domain.permissions import Actor
 from bot.runtime.replies import Replies
 from bot.services.onboarding import redeem as onboarding
 from bot.texts import onboarding as texts
+from bot.texts.common import quoted
 from bot.vk.api import describe
 from handlers.rules import Payload
 
@@ -142,7 +143,7 @@ async def reject(message: Message, app: AppContext, replies: Replies, actor: Act
     if not schools:
         await replies.send(message.peer_id, nothing_to_do(actor))
         return
-    listed = ", ".join(f"«{name}»" for name in schools)
+    listed = ", ".join(quoted(name) for name in schools)
     await replies.send(message.peer_id, texts.REJECTED.format(schools=listed))
     await notify_admins(
         app, replies, texts.ADMIN_REJECTED.format(vk_id=message.from_id, schools=listed)

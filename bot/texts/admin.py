@@ -11,7 +11,7 @@ from bot.domain.formatting import plural
 from bot.domain.invite_codes import Reissued
 from bot.domain.lookups import AmbiguousDistrict, NoSuchDistrict, SchoolNotFound, UnknownZone
 from bot.domain.schedule import Schedule, ScheduleError
-from bot.texts.common import quoted, school_choices
+from bot.texts.common import Template, quoted, school_choices
 from bot.texts.onboarding import ROLE_NAMES as ROLE_NAMES
 
 MENU = (
@@ -40,20 +40,22 @@ USAGE_HOLIDAYS = (
 )
 
 NO_DISTRICTS = "Районов пока нет. Загрузите школы: svodka import schools FILE --district NAME"
-UNKNOWN_DISTRICT = "Район «{name}» не найден. Есть: {known}."
-AMBIGUOUS_DISTRICT = "«{name}» подходит к нескольким районам: {candidates}. Уточните, пожалуйста."
-UNKNOWN_SCHOOL = "Школа «{name}» не найдена. Напишите часть названия точнее."
-AMBIGUOUS_SCHOOL = (
+UNKNOWN_DISTRICT = Template("Район «{name}» не найден. Есть: {known}.")
+AMBIGUOUS_DISTRICT = Template(
+    "«{name}» подходит к нескольким районам: {candidates}. Уточните, пожалуйста."
+)
+UNKNOWN_SCHOOL = Template("Школа «{name}» не найдена. Напишите часть названия точнее.")
+AMBIGUOUS_SCHOOL = Template(
     "«{name}» подходит к нескольким школам:\n{candidates}\n"
     "Уточните название или добавьте район, как в списке."
 )
 UNKNOWN_ZONE = "«{zone}» — не часовой пояс. Пример: Europe/Moscow, Asia/Yekaterinburg."
 
-OFFICIAL_ADDED = "VK id {vk_id} назначен ответственным района «{district}»."
-OFFICIAL_EXISTED = "VK id {vk_id} уже был ответственным района «{district}»."
-OFFICIAL_REMOVED = "VK id {vk_id} больше не ответственный района «{district}»."
-OFFICIAL_ABSENT = "VK id {vk_id} не был ответственным района «{district}»."
-YOU_ARE_OFFICIAL = (
+OFFICIAL_ADDED = Template("VK id {vk_id} назначен ответственным района «{district}».")
+OFFICIAL_EXISTED = Template("VK id {vk_id} уже был ответственным района «{district}».")
+OFFICIAL_REMOVED = Template("VK id {vk_id} больше не ответственный района «{district}».")
+OFFICIAL_ABSENT = Template("VK id {vk_id} не был ответственным района «{district}».")
+YOU_ARE_OFFICIAL = Template(
     "Здравствуйте! Вас назначили ответственным района «{district}» в боте мониторинга "
     "Сферума. Команды — /help."
 )
@@ -62,11 +64,11 @@ OFFICIAL_NOT_TOLD = (
     "не писал ему сам или запретил сообщения. Попросите его написать боту — иначе и "
     "сводки по понедельникам до него не дойдут."
 )
-YOU_ARE_NOT_OFFICIAL = (
+YOU_ARE_NOT_OFFICIAL = Template(
     "Здравствуйте! Вы больше не ответственный района «{district}» в боте мониторинга Сферума."
 )
 
-ALL_BOUND = "В районе «{district}» у всех школ есть руководитель в боте."
+ALL_BOUND = Template("В районе «{district}» у всех школ есть руководитель в боте.")
 UNBOUND = "{district}: без руководителя {count}:\n{schools}"
 
 REISSUED = (
@@ -75,15 +77,15 @@ REISSUED = (
 )
 REISSUED_REPLACES = "Когда код используют, нынешний {role} потеряет доступ к школе."
 REISSUED_REVOKED = "Прежние неиспользованные коды отменены: {count}."
-REVOKED = "Отменено неиспользованных кодов школы «{school}» ({role}): {count}."
+REVOKED = Template("Отменено неиспользованных кодов школы «{school}» ({role}): {count}.")
 
-SCHEDULE_SET = "Расписание района «{district}»: {schedule}."
-TZ_SET = "Часовой пояс района «{district}»: {zone}."
-HOLIDAYS_SET = "Каникулы района «{district}»: {holidays}."
+SCHEDULE_SET = Template("Расписание района «{district}»: {schedule}.")
+TZ_SET = Template("Часовой пояс района «{district}»: {zone}.")
+HOLIDAYS_SET = Template("Каникулы района «{district}»: {holidays}.")
 HOLIDAYS_NONE = "нет"
 HOLIDAYS_CALENDAR = "по календарю Минпросвещения"
 
-DISTRICT_LINE = (
+DISTRICT_LINE = Template(
     "«{name}»: школ {schools}, руководителей в боте {heads}, ответственных {officials}\n"
     "  пояс {tz}; {schedule}\n  каникулы: {holidays}"
 )
@@ -105,12 +107,12 @@ def reissued(result: Reissued, days: int) -> str:
     ).strip()
 
 
-INVITES_ISSUED = (
+INVITES_ISSUED = Template(
     "Выдано кодов приглашения: {count} (район «{district}»), каждый действует {days}. "
     "Новый код отменяет прежние неиспользованные коды своей школы: отменено {revoked} — "
     "действуют только коды из этого списка."
 )
-INVITES_NONE = "Кодов не выдано: в районе «{district}» нет школ{which}."
+INVITES_NONE = Template("Кодов не выдано: в районе «{district}» нет школ{which}.")
 INVITES_NONE_MISSING = " без руководителя в боте"
 INVITES_WRITTEN = "Список записан в {path}."
 INVITES_XLSX_NEEDS_FILE = "Ошибка: таблицу XLSX нужно записать в файл: добавьте -o приглашения.xlsx"
@@ -179,22 +181,24 @@ BIND_NEEDS_ADMIN = (
     "беседы → «Участники», найдите сообщество и назначьте его администратором, затем "
     "снова напишите /bind."
 )
-BIND_WHICH_DISTRICT = "Укажите район: /bind <район>. Ваши районы: {districts}."
-BIND_NOT_YOURS = "Район «{district}» не ваш: привязать к нему чат нельзя."
-BIND_TAKEN = (
+BIND_WHICH_DISTRICT = Template("Укажите район: /bind <район>. Ваши районы: {districts}.")
+BIND_NOT_YOURS = Template("Район «{district}» не ваш: привязать к нему чат нельзя.")
+BIND_TAKEN = Template(
     "Этот чат уже привязан к району «{district}». Перепривязать его может администратор бота "
     "или ответственный района «{district}», отвязав чат командой /unbind."
 )
-BIND_TAKEN_WARNING = (
+BIND_TAKEN_WARNING = Template(
     "Внимание: ответственный района «{district}» (VK id {vk_id}) пытался привязать к своему "
     "району чат вашего района «{own}». Чат остался за вашим районом, попытка записана в журнал."
 )
-BOUND_SUMMARIES = "Готово: этот чат привязан к району «{district}». Сюда будут приходить сводки."
-BOUND_WITH_STATUS = (
+BOUND_SUMMARIES = Template(
+    "Готово: этот чат привязан к району «{district}». Сюда будут приходить сводки."
+)
+BOUND_WITH_STATUS = Template(
     "Готово: этот чат привязан к району «{district}». Сюда будут приходить сводки, "
     "а на /status я отвечу прямо здесь."
 )
-UNBOUND_CHAT = "Чат отвязан от района «{district}»: сводок сюда больше не будет."
+UNBOUND_CHAT = Template("Чат отвязан от района «{district}»: сводок сюда больше не будет.")
 NOT_BOUND = "Этот чат не привязан ни к одному району."
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from bot.texts.common import Template
+
 # Words and buttons that start (or resume) the questionnaire.
 # Not «Начать»: that is VK's first-contact button, answered with help and how to join.
 START_WORDS = ("заполнить", "заполнить отчет", "/report", "отчет", "отчёт")
@@ -17,12 +19,12 @@ FIX = "Исправить"
 TO_REVIEW = "К проверке"
 YES_NO_BUTTONS = ("Да", "Нет")
 
-INTRO = (
+INTRO = Template(
     "Отчёт за неделю {week} — {school}.\n"
     "Отвечайте по одному вопросу или пришлите все ответы одним сообщением, по строке на "
     "вопрос, например «Педагогов всего: 45». Срок — {deadline}."
 )
-INTRO_LATE = (
+INTRO_LATE = Template(
     "Отчёт за неделю {week} — {school}.\n"
     "Срок сдачи ({deadline}) уже прошёл, но ответы ещё принимаются — они будут отмечены "
     "как поздние."
@@ -45,7 +47,7 @@ FORM_NOTHING = "Ни один ответ не принят."
 FORM_PROBLEMS = "Не принято — исправьте и пришлите эти строки ещё раз:"
 FORM_UNKNOWN_LINE = "Строка {line_no}: не понял, к какому вопросу она относится."
 FORM_MORE = "И ещё замечаний: {n}."
-FORM_NAMES = "Пишите название вопроса и ответ через двоеточие. Вопросы: {names}."
+FORM_NAMES = Template("Пишите название вопроса и ответ через двоеточие. Вопросы: {names}.")
 LEFT_TO_ANSWER = "Осталось ответить: {n}."
 
 REVIEW = "Проверьте ответы — {school}, неделя {week}:"

@@ -1,5 +1,6 @@
-"""Texts shared by every feature."""
+"""Texts shared by every feature, and the two rules every text with a name in it keeps."""
 
+import re
 from collections.abc import Sequence
 
 from bot.domain.lookups import SchoolChoice
@@ -19,7 +20,35 @@ BUTTON_FAILED = "Не получилось — попробуйте, пожал�
 
 def quoted(name: str) -> str:
     """«Name» in Russian quotes, unless it carries its own (МКОУ «Дегвинская СОШ»)."""
-    return name if "«" in name else f"«{name}»"
+    return name if _has_quotes(name) else f"«{name}»"
+
+
+def _has_quotes(value: str) -> bool:
+    return "«" in value
+
+
+_QUOTED_FIELD = re.compile(r"«\{(\w+)\}»")
+_FIELD_AND_STOP = re.compile(r"\{(\w+)\}\.")
+_SENTENCE_ENDS = (".", "!", "?", "…")
+
+
+class Template(str):
+    """A text with {fields} for names people and files wrote. `format` does not wrap a name
+    that carries its own quotes in the text's («школа «МКОУ «Дегвинская СОШ»»» would be the
+    result), and puts no second full stop after a value that ends a sentence itself."""
+
+    def format(self, *args: object, **values: object) -> str:
+        def quotes(match: re.Match[str]) -> str:
+            value = values.get(match[1])
+            return match[0][1:-1] if value is not None and _has_quotes(str(value)) else match[0]
+
+        def stop(match: re.Match[str]) -> str:
+            value = values.get(match[1])
+            ends = value is not None and str(value).endswith(_SENTENCE_ENDS)
+            return match[0][:-1] if ends else match[0]
+
+        text = _FIELD_AND_STOP.sub(stop, _QUOTED_FIELD.sub(quotes, self))
+        return str.format(text, *args, **values)
 
 
 def school_choices(choices: Sequence[SchoolChoice]) -> str:

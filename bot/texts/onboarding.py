@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.formatting import plural
 from bot.domain.onboarding import HeldSchool, RedeemResult
 from bot.domain.schedule import WeeklyTime
-from bot.texts.common import quoted
+from bot.texts.common import Template, quoted
 
 ROLE_NAMES = {"head": "руководитель", "deputy": "заместитель руководителя"}
 # "по понедельникам" and "до пятницы": the two cases the weekly promise needs.
@@ -41,7 +41,7 @@ ALREADY_YOURS = "Этот код вы уже использовали — шко
 BLOCKED = "Слишком много неверных кодов подряд. Пожалуйста, подождите {minutes} и попробуйте снова."
 CONFIRMED = "Спасибо, всё готово! Опрос придёт в назначенное время. Команды — /help."
 CONFIRMED_NOTHING = "Всё в порядке, подтверждать нечего. Команды — /help."
-REJECTED = (
+REJECTED = Template(
     "Хорошо, я отменил привязку: {schools}. Администратор предупреждён и пришлёт "
     "правильное приглашение."
 )
@@ -52,24 +52,24 @@ REFUSED_STAFF = (
 )
 REFUSED_ADMIN = "Эта команда доступна только администраторам."
 
-ADMIN_CODE_REUSED = (
+ADMIN_CODE_REUSED = Template(
     "Внимание: кто-то (VK id {vk_id}) пытался использовать уже использованный код "
     "школы «{school}». Если это настоящий руководитель — выдайте новый код: /reissue {school}"
 )
-ADMIN_HOLDER_EXISTS = (
+ADMIN_HOLDER_EXISTS = Template(
     "VK id {vk_id} ввёл код школы «{school}», но у школы уже есть {role}. Если нужно "
     "заменить — выдайте новый код: /reissue {school}"
 )
-ADMIN_REJECTED = (
+ADMIN_REJECTED = Template(
     "VK id {vk_id} ответил «Нет, это ошибка» после ввода кода: {schools}. Привязка снята, "
     "код больше не действует. Новый код: /reissue <часть названия школы>"
 )
-FORMER_HOLDER = (
+FORMER_HOLDER = Template(
     "Здравствуйте! Управление образования передало школу «{school}» другому сотруднику, "
     "поэтому опросы по ней теперь будет получать он. Спасибо за вашу работу! "
     "Если это ошибка, сообщите, пожалуйста, в управление."
 )
-HOLDER_EXISTS = (
+HOLDER_EXISTS = Template(
     "У школы «{school}» уже есть {role} в боте, поэтому код не принят. Администратор "
     "предупреждён; если школу нужно передать вам, он пришлёт новый код."
 )

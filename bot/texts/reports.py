@@ -2,17 +2,18 @@
 /chart, /export, the Friday summary and the Monday escalation."""
 
 from bot.domain.formatting import plural
+from bot.texts.common import Template
 
 # Headings.
 STATUS_TITLE = "{district} · неделя {week}"
 WEEK_RANGE = "{start}–{end}"
-ANSWERED = "Ответили {answered} из {total} {schools}."
+ANSWERED = Template("Ответили {answered} из {total} {schools}.")
 ANSWERED_LATE = "Ответили {answered} из {total} {schools}, из них с опозданием {late}."
 SCHOOLS_GEN = ("школы", "школ", "школ")  # "из 1 школы", "из 12 школ", "из 21 школы"
 SCHOOLS = ("школа", "школы", "школ")  # "1 школа", "3 школы", "5 школ"
 DEADLINE = "Срок — {when}."
 HOLIDAY_WEEK = "{district} · неделя {week}: каникулы или праздники, опроса не было."
-NO_SCHOOLS = "В районе «{district}» пока нет школ."
+NO_SCHOOLS = Template("В районе «{district}» пока нет школ.")
 
 INDICATORS_TITLE = "Показатели района:"
 INDICATOR_LINE = "• {label} — {value}"
@@ -31,7 +32,7 @@ LATE_TITLE = "С опозданием:"
 LATE_LINE = "• {school}"
 NO_HEAD = "руководитель не подключён к боту"
 UNDELIVERED = "не удалось доставить"
-UNDELIVERED_LINE = "Не доставлено: {count} — {schools}."
+UNDELIVERED_LINE = Template("Не доставлено: {count} — {schools}.")
 UNDELIVERED_MORE = " и ещё {count}"
 
 # The Friday summary to the district chat and the Monday escalation to officials.
@@ -39,9 +40,9 @@ SUMMARY_TITLE = "Итоги за {week} — {district}"
 SUMMARY_LATE_NOTE = "Сводка отправлена позже обычного."
 SUMMARY_ALL_ANSWERED = "Все школы ответили, спасибо!"
 SUMMARY_HOLIDAY = "Неделя {week}: каникулы или праздники, опроса не было."
-ESCALATION_TITLE = "На прошлой неделе ({week}) в районе «{district}» {missing}:"
+ESCALATION_TITLE = Template("На прошлой неделе ({week}) в районе «{district}» {missing}:")
 DID_NOT_ANSWER = ("не ответила", "не ответили", "не ответили")
-ESCALATION_NONE = "На прошлой неделе ({week}) ответили все школы района «{district}»."
+ESCALATION_NONE = Template("На прошлой неделе ({week}) ответили все школы района «{district}».")
 ESCALATION_HINT = "Напомнить школам о текущей неделе: /remind"
 
 # One school.
@@ -61,7 +62,7 @@ RATING_TITLE = "{district} · {label} · неделя {week}"
 RATING_LINE = "{place}. {school} — {value}"
 RATING_DISTRICT = "По району: {value}"
 RATING_NO_DATA = "Нет данных: школы ещё не ответили."
-RATING_UNKNOWN = "Не знаю показатель «{name}». Есть: {known}."
+RATING_UNKNOWN = Template("Не знаю показатель «{name}». Есть: {known}.")
 RATING_NOT_ANSWERED = "Нет данных (не ответили или нет чисел): {schools}"
 
 # Region.
@@ -74,10 +75,12 @@ NOT_ALLOWED = "Эта команда доступна ответственным
 NOT_ALLOWED_DISTRICT = "У вас нет доступа к этому району."
 MY_NOT_HEAD = "Команда /my — для руководителей школ, подключённых к боту."
 NO_DISTRICT = "В базе ещё нет ни одного района."
-CHOOSE_DISTRICT = "Укажите район, например: {command} {example}\nВаши районы: {districts}."
-UNKNOWN_DISTRICT = "Не нашёл район «{name}»."
+CHOOSE_DISTRICT = Template(
+    "Укажите район, например: {command} {example}\nВаши районы: {districts}."
+)
+UNKNOWN_DISTRICT = Template("Не нашёл район «{name}».")
 BAD_WEEK = "Неделя указывается так: 2024-W43."
-SCHOOL_NOT_FOUND = "Не нашёл школу «{query}». Проверьте название."
+SCHOOL_NOT_FOUND = Template("Не нашёл школу «{query}». Проверьте название.")
 SCHOOL_AMBIGUOUS = (
     "Нашлось несколько школ:\n{schools}\nУточните название или добавьте район, как в списке."
 )
@@ -87,8 +90,8 @@ CHAT_NOT_BOUND = (
 CHAT_STATUS_OFF = "В этой беседе отчёты не показываются. Напишите мне в личные сообщения."
 
 # /remind
-REMIND_SENT = "Напоминание отправлено {count} {schools}."
-REMIND_UNREACHABLE = (
+REMIND_SENT = Template("Напоминание отправлено {count} {schools}.")
+REMIND_UNREACHABLE = Template(
     "Не удалось доставить (руководитель не подключён или закрыл сообщения): {schools}."
 )
 REMIND_NOBODY = "Все школы уже ответили — напоминать некому."
@@ -104,7 +107,7 @@ REMIND_REPORT_TITLE = "Напоминание не дошло до {count} {scho
 REMIND_REPORT_LINE = "• {school} — {reason}"
 REMIND_REPORT_OTHER = "сообщение не удалось отправить"
 REMIND_REPORT_HINT = "Свяжитесь с ними, пожалуйста, другим способом."
-REMIND_REPORT_PENDING = (
+REMIND_REPORT_PENDING = Template(
     "Ещё пытаюсь доставить: {schools}. Если не получится, они появятся в /status "
     "в строке «Не доставлено»."
 )
@@ -112,7 +115,7 @@ REMIND_REPORT_PENDING = (
 # /chart, /export
 CHART_LINE_TITLE = "{district}: показатели по неделям"
 CHART_BAR_TITLE = "{label}, неделя {week}"
-CHART_CAPTION = "{district}: показатели за {weeks} нед. и «{label}» по школам."
+CHART_CAPTION = Template("{district}: показатели за {weeks} нед. и «{label}» по школам.")
 CHART_NO_DATA = "Данных для графика пока нет."
 EXPORT_CAPTION = "{district}: выгрузка за {weeks} нед. ({fmt})."
 EXPORT_BAD_FORMAT = (

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.texts.common import Template
+
 _MONTHS = (
     "января", "февраля", "марта", "апреля", "мая", "июня",
     "июля", "августа", "сентября", "октября", "ноября", "декабря",
@@ -15,38 +17,38 @@ _MONTHS = (
 FILL_LABEL = "Заполнить"
 
 # To heads (the outbox).
-NOTICE = (
+NOTICE = Template(
     "Здравствуйте, {name}! Управление образования просит заполнить запрос «{title}» — "
     "школа «{school}». Срок — {deadline}.\nНажмите «Заполнить», и я всё подскажу."
 )
-REMINDER = (
+REMINDER = Template(
     "{name}, напоминаю: запрос «{title}» по школе «{school}» ещё не заполнен. "
     "Срок — {deadline}.\nНажмите «Заполнить»."
 )
 
 # The summary to the district chat.
-SUMMARY_TITLE = "Итоги запроса «{title}» — {district} (срок {deadline})"
+SUMMARY_TITLE = Template("Итоги запроса «{title}» — {district} (срок {deadline})")
 ROWS_TOTAL = "Строк в таблицах: {n}."
 
 # /status and /export of a request.
-STATUS_TITLE = "Запрос «{title}» — {district}"
-REQUEST_NOT_FOUND = "Не нашёл запрос «{query}» за последние 30 дней. Проверьте название."
+STATUS_TITLE = Template("Запрос «{title}» — {district}")
+REQUEST_NOT_FOUND = Template("Не нашёл запрос «{query}» за последние 30 дней. Проверьте название.")
 REQUEST_AMBIGUOUS = "Нашлось несколько запросов, уточните:\n{titles}"
-EXPORT_CAPTION = "Запрос «{title}» — {district}: ответили {answered} из {total}."
+EXPORT_CAPTION = Template("Запрос «{title}» — {district}: ответили {answered} из {total}.")
 
 # The check-in dialog for a request.
-INTRO = "Запрос «{title}» — {school}. Срок — {deadline}."
-INTRO_LATE = (
+INTRO = Template("Запрос «{title}» — {school}. Срок — {deadline}.")
+INTRO_LATE = Template(
     "Запрос «{title}» — {school}.\nСрок ({deadline}) уже прошёл, но ответы ещё "
     "принимаются — они будут отмечены как поздние."
 )
-REVIEW = "Проверьте ответы — {school}, запрос «{title}»:"
-THANKS = "Спасибо! Ответ на запрос «{title}» принят: {school}."
-THANKS_UPDATED = (
+REVIEW = Template("Проверьте ответы — {school}, запрос «{title}»:")
+THANKS = Template("Спасибо! Ответ на запрос «{title}» принят: {school}.")
+THANKS_UPDATED = Template(
     "Спасибо! Ответ на запрос «{title}» обновлён: {school}. Учитывается последняя версия."
 )
 CLOSED = "Приём ответов на этот запрос закончился."
-CHOOSE_ROUND = "Сейчас открыто несколько запросов по школе «{school}». Что заполним?"
+CHOOSE_ROUND = Template("Сейчас открыто несколько запросов по школе «{school}». Что заполним?")
 WEEKLY_BUTTON = "Еженедельный отчёт"
 FILE_HINT = (
     "Я пришлю шаблон таблицы. Заполните его и пришлите файлом сюда же (до 2 МБ). "
@@ -59,7 +61,7 @@ FILE_UNAVAILABLE = "Не получилось скачать файл из VK �
 FILE_TOO_BIG = "Файл слишком большой: можно до 2 МБ."
 
 # /request — the official's guided dialog.
-ASK_TITLE = (
+ASK_TITLE = Template(
     "Новый запрос в школы района «{district}». Как его назвать? Например: "
     "«Чаты классов с классными руководителями». Чтобы выйти, напишите «Отмена»."
 )
@@ -78,36 +80,38 @@ CONFIRM = (
 CONFIRM_YES = "Отправить"
 CANCEL = "Отмена"
 CANCELLED = "Запрос не создан."
-CREATED = "Запрос «{title}» создан: {schools}. Руководители получат его в течение минуты."
-CREATED_REMINDERS = "Тем, кто не ответит, напомню {moments}."
+CREATED = Template("Запрос «{title}» создан: {schools}. Руководители получат его в течение минуты.")
+CREATED_REMINDERS = Template("Тем, кто не ответит, напомню {moments}.")
 CREATED_NO_REMINDERS = "Напоминаний не будет: до срока слишком мало времени."
-CREATED_UNREACHED = "Не получат запрос — их руководителей ещё нет в боте: {schools}."
+CREATED_UNREACHED = Template("Не получат запрос — их руководителей ещё нет в боте: {schools}.")
 AUDIENCE_ALL = "все школы района ({n})"
 TITLE_BAD = "Название должно быть от 3 до 300 символов. Напишите его ещё раз."
 DEADLINE_PAST = "Этот срок уже прошёл. Укажите будущую дату и время."
 PICK_BUTTON = "Выберите вариант кнопкой ниже."
 NOT_ALLOWED = "Создавать запросы могут ответственные района и администраторы."
 WHICH_DISTRICT = "Укажите район: /request Название района"
-UNKNOWN_DISTRICT = "Не нашёл район «{name}»."
-SCHOOL_NOT_FOUND = "Не нашёл школу «{part}»."
-SCHOOL_AMBIGUOUS = "«{part}» подходит к нескольким школам: {names}. Уточните название."
+UNKNOWN_DISTRICT = Template("Не нашёл район «{name}».")
+SCHOOL_NOT_FOUND = Template("Не нашёл школу «{part}».")
+SCHOOL_AMBIGUOUS = Template("«{part}» подходит к нескольким школам: {names}. Уточните название.")
 NO_SCHOOLS = "Назовите хотя бы одну школу."
 
 # /emails — the admin's command.
 EMAILS_USAGE = "Напишите так: /emails Название района a@b.ru, c@d.ru (или «-», чтобы очистить)."
-EMAILS_SET = "Район «{district}»: сводки будут уходить на {emails}. Тема письма: «{subject}»."
+EMAILS_SET = Template(
+    "Район «{district}»: сводки будут уходить на {emails}. Тема письма: «{subject}»."
+)
 EMAILS_NO_SMTP = "Но почта у бота не настроена (SMTP_HOST): письма не уйдут, пока её не настроят."
-EMAILS_CLEARED = "Район «{district}»: рассылка сводок на почту отключена."
+EMAILS_CLEARED = Template("Район «{district}»: рассылка сводок на почту отключена.")
 EMAILS_BAD = "Не похоже на адрес электронной почты: «{address}»."
 EMAILS_TOO_MANY = "Можно указать не больше {n} адресов."
 EMAILS_ADMIN_ONLY = "Адреса для рассылки меняет администратор бота."
 
 # E-mail.
-EMAIL_BODY_REQUEST = (
+EMAIL_BODY_REQUEST = Template(
     "Здравствуйте!\n\nВо вложении — сводная таблица по запросу «{title}», {district}.\n"
     "Ответили {answered} из {total} {schools}.\n\nЭто письмо отправил бот svodka."
 )
-EMAIL_BODY_WEEKLY = (
+EMAIL_BODY_WEEKLY = Template(
     "Здравствуйте!\n\nВо вложении — мониторинг Сферума за {week}, {district}.\n"
     "Ответили {answered} из {total} {schools}.\n\nЭто письмо отправил бот svodka."
 )

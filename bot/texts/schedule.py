@@ -7,16 +7,17 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain.weeks import IsoWeek
+from bot.texts.common import Template
 
 FILL_LABEL = "Заполнить"
 FILL_PAYLOAD = {"c": "start"}
 
-PROMPT = (
+PROMPT = Template(
     "Здравствуйте, {name}! Пора заполнить еженедельный мониторинг Сферума за {week} — "
     "школа «{school}». Это займёт пару минут. Срок — {deadline}.\n"
     "Нажмите «Заполнить», и я задам вопросы по одному."
 )
-REMINDER = (
+REMINDER = Template(
     "{name}, напоминаю: мониторинг Сферума за {week} для школы «{school}» ещё не заполнен. "
     "Срок — {deadline}.\nНажмите «Заполнить» — это займёт пару минут."
 )

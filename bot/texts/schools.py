@@ -5,14 +5,14 @@ from __future__ import annotations
 from bot.domain.districts import ArchiveChange
 from bot.domain.school_import import Action, Decision, DistrictImport, Doubt, ImportReport
 from bot.domain.school_table_headers import FIELD_TITLES
-from bot.texts.common import quoted
+from bot.texts.common import Template, quoted
 
 # A region is 1 500 schools: the created and updated ones are listed up to this many per
 # district, the rest counted. Questions are always listed in full: each needs an answer.
 LISTED = 30
 
 DRY_RUN = "Пробный запуск (--dry-run): в базе ничего не изменено. Без --dry-run будет так:"
-COUNTS = (
+COUNTS = Template(
     "Район «{district}»{new}: школ в файле {total}, добавлено {created}, обновлено {updated}, "
     "без изменений {unchanged}{unsure}."
 )
@@ -22,7 +22,7 @@ CREATED = "Добавлены:"
 UPDATED = "Обновлены:"
 CREATED_LINE = "  • {school} (строка {line})"
 UPDATED_LINE = "  • {school} (строка {line}): {fields}"
-RENAMED = "название «{old}» → «{new}»"
+RENAMED = Template("название «{old}» → «{new}»")
 MORE = "  …и ещё {count}"
 UNSURE_TITLE = "Под вопросом — эти строки не применены:"
 UNSURE_HINT = (
@@ -40,7 +40,7 @@ DOUBTS = {
         "уберите в архив (svodka school archive)."
     ),
     Doubt.SAME_SCHOOL: "  • Строка {line}: {name} — та же школа, что в строке {other} ({candidates}).",
-    Doubt.NAME_TAKEN: (
+    Doubt.NAME_TAKEN: Template(
         "  • Строка {line}: по ИНН {inn} это {first}, но название {name} уже у другой школы "
         "в боте: {rest}."
     ),
@@ -49,11 +49,11 @@ ARCHIVED = (
     "В архиве (данные обновлены, опросов не получают): {schools}. Вернуть: svodka school "
     "restore <школа> --district <район>."
 )
-NOT_IN_FILE = (
+NOT_IN_FILE = Template(
     "Есть в боте, но нет в файле ({count}, не изменены): {schools}. Если школы больше нет — "
     "svodka school archive <школа> --district <район>."
 )
-EXTRA_COLUMNS = "Не прочитаны столбцы: {columns}."
+EXTRA_COLUMNS = Template("Не прочитаны столбцы: {columns}.")
 
 
 def render_import(report: ImportReport) -> str:
@@ -155,7 +155,7 @@ ARCHIVE_USAGE = (
     "Напишите так: /archive <часть названия школы> — убрать школу в архив (дубль, закрытая "
     "школа); /restore <часть названия> — вернуть."
 )
-ARCHIVE_LIST = "В архиве ({district}): {schools}."
+ARCHIVE_LIST = Template("В архиве ({district}): {schools}.")
 ARCHIVE_EMPTY = "В архиве школ нет."
 
 

@@ -174,7 +174,7 @@ def pick(qn: Questionnaire, draft: Draft, *, before: str | None = None) -> Scree
 def thanks(qn: Questionnaire, result: SubmitResult, view: RoundView) -> str:
     if view.request is not None:
         first = result.revision == 1
-        template = request_texts.THANKS if first else request_texts.THANKS_UPDATED
+        template: str = request_texts.THANKS if first else request_texts.THANKS_UPDATED
         lines = [template.format(school=view.school, title=view.request)]
     else:
         template = texts.THANKS if result.revision == 1 else texts.THANKS_UPDATED

@@ -99,7 +99,7 @@ async def test_every_admin_is_warned_once_as_the_head_is_promised(
 
         for admin in admins:
             once(bot, admin, "(VK id 504) пытался использовать уже использованный код")
-            once(bot, admin, f"VK id 505 ввёл код школы «{DEGVA}»")
+            once(bot, admin, f"VK id 505 ввёл код школы {DEGVA}, но")
             once(bot, admin, "VK id 506 ответил «Нет, это ошибка»")
 
 
