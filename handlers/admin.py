@@ -18,6 +18,7 @@ from bot.services.admin import officials as roles
 from bot.services.admin import schools as admin
 from bot.texts import admin as texts
 from bot.texts import schools as school_texts
+from handlers.people import named
 from handlers.rules import Can, Cmd, Payload
 
 # Admins only, on every handler here: the guard answers others; this keeps them out
@@ -69,12 +70,12 @@ async def official(
         (False, True): texts.OFFICIAL_REMOVED,
         (False, False): texts.OFFICIAL_ABSENT,
     }
-    values = {"vk_id": vk_id, "district": change.district}
+    values = {"person": await named(app, vk_id), "district": change.district}
     text = done[adding, change.changed].format(**values)
     if change.changed:
         notice = texts.YOU_ARE_OFFICIAL if adding else texts.YOU_ARE_NOT_OFFICIAL
         if not await replies.send(vk_id, notice.format(**values)):
-            text += "\n" + texts.OFFICIAL_NOT_TOLD.format(vk_id=vk_id)
+            text += "\n" + texts.OFFICIAL_NOT_TOLD
     await replies.send(message.peer_id, text)
 
 

@@ -16,6 +16,7 @@ from bot.domain.textnorm import fold
 from bot.runtime.replies import Replies
 from bot.services.admin import chats
 from bot.texts import admin as texts
+from handlers.people import named
 from handlers.rules import Can, Cmd
 
 logger = logging.getLogger(__name__)
@@ -67,7 +68,7 @@ async def bind(
     if isinstance(bound, chats.HeldElsewhere):
         await replies.send(message.peer_id, texts.BIND_TAKEN.format(district=bound.district))
         warning = texts.BIND_TAKEN_WARNING.format(
-            district=choice.district.name, vk_id=actor.vk_id, own=bound.district
+            district=choice.district.name, person=await named(app, actor.vk_id), own=bound.district
         )
         for vk_id in bound.officials:
             await replies.send(vk_id, warning)

@@ -17,7 +17,7 @@ from bot.runtime.replies import Replies
 from bot.services.onboarding import redeem as onboarding
 from bot.texts import onboarding as texts
 from bot.texts.common import quoted
-from bot.vk.api import describe
+from handlers.people import named, vk_user
 from handlers.rules import Payload
 
 logger = logging.getLogger(__name__)
@@ -89,7 +89,7 @@ async def redeem(message: Message, app: AppContext, replies: Replies, code: str 
             app,
             replies,
             texts.ADMIN_HOLDER_EXISTS.format(
-                vk_id=message.from_id, school=result.school, role=role
+                person=await named(app, message.from_id), school=result.school, role=role
             ),
         )
     else:
@@ -98,7 +98,9 @@ async def redeem(message: Message, app: AppContext, replies: Replies, code: str 
             await notify_admins(
                 app,
                 replies,
-                texts.ADMIN_CODE_REUSED.format(vk_id=message.from_id, school=result.school),
+                texts.ADMIN_CODE_REUSED.format(
+                    person=await named(app, message.from_id), school=result.school
+                ),
             )
 
 
@@ -110,14 +112,9 @@ async def welcome(app: AppContext, replies: Replies, peer_id: int, result: Redee
 
 
 async def _fetch_name(app: AppContext, vk_id: int, person_id: int | None) -> str | None:
-    try:
-        users = await app.api.users.get(user_ids=[vk_id])
-    except Exception as exc:  # a greeting without a name beats no greeting
-        logger.warning("users.get failed: %s", describe(exc))
+    user = await vk_user(app, vk_id)
+    if user is None or person_id is None:
         return None
-    if not users or person_id is None or getattr(users[0], "deactivated", None):
-        return None
-    user = users[0]
     if user.first_name is None or user.last_name is None:  # optional in VK's schema
         return user.first_name
     await onboarding.remember_name(
@@ -145,9 +142,8 @@ async def reject(message: Message, app: AppContext, replies: Replies, actor: Act
         return
     listed = ", ".join(quoted(name) for name in schools)
     await replies.send(message.peer_id, texts.REJECTED.format(schools=listed))
-    await notify_admins(
-        app, replies, texts.ADMIN_REJECTED.format(vk_id=message.from_id, schools=listed)
-    )
+    who = await named(app, message.from_id)
+    await notify_admins(app, replies, texts.ADMIN_REJECTED.format(person=who, schools=listed))
 
 
 async def notify_admins(app: AppContext, replies: Replies, text: str) -> None:

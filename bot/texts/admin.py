@@ -51,16 +51,16 @@ AMBIGUOUS_SCHOOL = Template(
 )
 UNKNOWN_ZONE = "«{zone}» — не часовой пояс. Пример: Europe/Moscow, Asia/Yekaterinburg."
 
-OFFICIAL_ADDED = Template("VK id {vk_id} назначен ответственным района «{district}».")
-OFFICIAL_EXISTED = Template("VK id {vk_id} уже был ответственным района «{district}».")
-OFFICIAL_REMOVED = Template("VK id {vk_id} больше не ответственный района «{district}».")
-OFFICIAL_ABSENT = Template("VK id {vk_id} не был ответственным района «{district}».")
+OFFICIAL_ADDED = Template("Назначен ответственным района «{district}»: {person}.")
+OFFICIAL_EXISTED = Template("Уже был ответственным района «{district}»: {person}.")
+OFFICIAL_REMOVED = Template("Больше не ответственный района «{district}»: {person}.")
+OFFICIAL_ABSENT = Template("Не был ответственным района «{district}»: {person}.")
 YOU_ARE_OFFICIAL = Template(
     "Здравствуйте! Вас назначили ответственным района «{district}» в боте мониторинга "
     "Сферума. Команды — /help."
 )
 OFFICIAL_NOT_TOLD = (
-    "Сообщить об этом VK id {vk_id} не получилось: VK не даёт сообществу писать тому, кто "
+    "Сообщить ему об этом не получилось: VK не даёт сообществу писать тому, кто "
     "не писал ему сам или запретил сообщения. Попросите его написать боту — иначе и "
     "сводки по понедельникам до него не дойдут."
 )
@@ -188,7 +188,7 @@ BIND_TAKEN = Template(
     "или ответственный района «{district}», отвязав чат командой /unbind."
 )
 BIND_TAKEN_WARNING = Template(
-    "Внимание: ответственный района «{district}» (VK id {vk_id}) пытался привязать к своему "
+    "Внимание: ответственный района «{district}» {person} пытался привязать к своему "
     "району чат вашего района «{own}». Чат остался за вашим районом, попытка записана в журнал."
 )
 BOUND_SUMMARIES = Template(

@@ -69,7 +69,11 @@ async def test_another_districts_official_cannot_rebind_a_chat(
         warnings = received(bot, OTHER_OFFICIAL, "пытался привязать", mark)
         assert (
             warnings
-            == [texts.BIND_TAKEN_WARNING.format(vk_id=OFFICIAL_VK, district=DISTRICT, own=OTHER)]
+            == [
+                texts.BIND_TAKEN_WARNING.format(
+                    person=f"Анна Ч (id{OFFICIAL_VK})", district=DISTRICT, own=OTHER
+                )
+            ]
             * 2
         )
         assert bot.texts(OFFICIAL_VK, mark) == []  # A's official is answered in the chat only

@@ -98,9 +98,9 @@ async def test_every_admin_is_warned_once_as_the_head_is_promised(
         assert "Администратор предупреждён" in rejected[0]["text"]
 
         for admin in admins:
-            once(bot, admin, "(VK id 504) пытался использовать уже использованный код")
-            once(bot, admin, f"VK id 505 ввёл код школы {DEGVA}, но")
-            once(bot, admin, "VK id 506 ответил «Нет, это ошибка»")
+            once(bot, admin, "(Имя Фамилия (id504)) пытался использовать уже использованный код")
+            once(bot, admin, f"Имя Фамилия (id505) ввёл код школы {DEGVA}, но")
+            once(bot, admin, "Имя Фамилия (id506) ответил «Нет, это ошибка»")
 
 
 async def test_a_warning_vk_refuses_is_not_an_error_for_the_head(
@@ -121,4 +121,4 @@ async def test_a_warning_vk_refuses_is_not_an_error_for_the_head(
         used = await bot.say(503, code)
         assert [item["text"] for item in used] == [texts.USED_CODE]
         assert bot.texts(ADMIN) == []
-        once(bot, SECOND_ADMIN, "(VK id 503) пытался использовать уже использованный код")
+        once(bot, SECOND_ADMIN, "(Имя Фамилия (id503)) пытался использовать уже использованный код")

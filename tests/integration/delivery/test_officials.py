@@ -59,13 +59,13 @@ async def test_the_admin_learns_when_the_appointed_person_cannot_be_told(
         bot.emulator.add_user(SILENT, "Молчун", "М", allows_messages=False)
         added = await bot.say(ADMIN, f"/official add {SILENT} {DISTRICT}")
         assert [item["text"] for item in added] == [
-            texts.OFFICIAL_ADDED.format(vk_id=SILENT, district=DISTRICT)
+            texts.OFFICIAL_ADDED.format(person=f"Молчун М (id{SILENT})", district=DISTRICT)
             + "\n"
-            + texts.OFFICIAL_NOT_TOLD.format(vk_id=SILENT)
+            + texts.OFFICIAL_NOT_TOLD
         ]
         told = await bot.say(ADMIN, f"/official add {ADDED} {DISTRICT}")
         assert [item["text"] for item in told] == [
-            texts.OFFICIAL_ADDED.format(vk_id=ADDED, district=DISTRICT)
+            texts.OFFICIAL_ADDED.format(person=f"Имя Фамилия (id{ADDED})", district=DISTRICT)
         ]
         assert bot.texts(SILENT) == []
         once(bot, ADDED, APPOINTED)

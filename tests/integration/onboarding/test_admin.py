@@ -50,16 +50,22 @@ async def test_appoint_and_remove_an_official(
 ) -> None:
     await seed_district(db, clock)
     async with running_bot(db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
-        bot.user(700)
+        bot.user(700, "Зарема", "Магомедова")
         await bot.say(700, "привет")
         mark = bot.last_sent_id()
         added = await bot.say(ADMIN, "/official add 700 сергокалинский")
-        assert added[0]["text"] == texts.OFFICIAL_ADDED.format(vk_id=700, district=DISTRICT)
+        assert added[0]["text"] == (
+            f"Назначен ответственным района «{DISTRICT}»: Зарема Магомедова (id700)."
+        )
         assert "Вас назначили ответственным" in bot.texts(700, mark)[0]
         again = await bot.say(ADMIN, "/official add id700 СЕРГОКАЛИНСКИЙ РАЙОН")
-        assert again[0]["text"] == texts.OFFICIAL_EXISTED.format(vk_id=700, district=DISTRICT)
+        assert again[0]["text"] == texts.OFFICIAL_EXISTED.format(
+            person="Зарема Магомедова (id700)", district=DISTRICT
+        )
         removed = await bot.say(ADMIN, "/official remove 700 Сергокалинский")
-        assert removed[0]["text"] == texts.OFFICIAL_REMOVED.format(vk_id=700, district=DISTRICT)
+        assert removed[0]["text"] == texts.OFFICIAL_REMOVED.format(
+            person="Зарема Магомедова (id700)", district=DISTRICT
+        )
         assert "больше не ответственный" in bot.texts(700)[-1]
         usage = await bot.say(ADMIN, "/official 700")
         assert usage[0]["text"] == texts.USAGE_OFFICIAL

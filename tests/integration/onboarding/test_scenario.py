@@ -70,7 +70,7 @@ async def test_a_district_is_onboarded_through_vk(
         assert "подождите 15 минут" in last[0]["text"]
 
         appointed = await bot.say(ADMIN, f"/official add {OFFICIAL} Сергокалинский")
-        assert "назначен" in appointed[0]["text"]
+        assert "Назначен ответственным" in appointed[0]["text"]
         peer = bot.emulator.add_chat(1, "Руководители ОО Сергокалинского района", [OFFICIAL])
         bound = await bot.say(OFFICIAL, "/bind", peer_id=peer)
         assert bound[0]["text"] == admin_texts.BOUND_WITH_STATUS.format(district=sergokala.DISTRICT)
