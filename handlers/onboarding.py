@@ -11,12 +11,12 @@ from vkbottle.dispatch.rules import ABCRule
 from bot.context import AppContext
 from bot.domain import invite_codes
 from bot.domain.commands import parse_command
+from bot.domain.formatting import quoted
 from bot.domain.onboarding import Outcome, RedeemResult
 from bot.domain.permissions import Actor
 from bot.runtime.replies import Replies
 from bot.services.onboarding import redeem as onboarding
 from bot.texts import onboarding as texts
-from bot.texts.common import quoted
 from handlers.people import named, vk_user
 from handlers.rules import Payload
 

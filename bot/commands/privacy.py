@@ -11,6 +11,7 @@ from rich.console import Console
 from bot.clock import Clock, RealClock
 from bot.commands.context import migrated_database
 from bot.config import Settings
+from bot.domain.formatting import quoted
 from bot.services.admin import district_settings as ds
 from bot.services.privacy import forget as privacy
 from bot.services.school_lookup import find_school
@@ -81,10 +82,10 @@ async def _forget_contact(settings: Settings, clock: Clock, *, school: str, dist
             Console(stderr=True, soft_wrap=True).print(f"Ошибка: {admin_texts.input_error(exc)}")
             return 1
     if not outcome.changed:
-        print(f"Контактов руководителя школы «{found.name}» не хранится: удалять нечего.")
+        print(f"Контактов руководителя школы {quoted(found.name)} не хранится: удалять нечего.")
         return 0
     print(
-        f"Контакты руководителя школы «{found.name}» (ФИО, телефон, e-mail) удалены, "
+        f"Контакты руководителя школы {quoted(found.name)} (ФИО, телефон, e-mail) удалены, "
         f"следов в журналах {outcome.scrubbed}. При следующем импорте списка ОО они появятся "
         "снова, если останутся в файле."
     )

@@ -60,3 +60,13 @@ def plural(n: int, forms: Sequence[str]) -> str:
     if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
         return few
     return many
+
+
+def has_own_quotes(name: str) -> bool:
+    return "«" in name
+
+
+def quoted(name: str) -> str:
+    """«Name» in Russian quotes, unless it carries its own (МКОУ «Дегвинская СОШ»): never
+    «школа «МКОУ «Дегвинская СОШ»»»."""
+    return name if has_own_quotes(name) else f"«{name}»"

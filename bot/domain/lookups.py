@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.domain.formatting import quoted
+
 
 class UnknownDistrict(LookupError):
     def __init__(self, name: str) -> None:
-        super().__init__(f"Район «{name}» не найден")
+        super().__init__(f"Район {quoted(name)} не найден")
         self.name = name
 
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from bot.domain.formatting import quoted
 from bot.domain.school_names import district_key, identity_key, looks_alike
 from bot.domain.school_table import SchoolRow, SchoolTable
 from bot.domain.sheet_rows import SchoolTableError
@@ -127,8 +128,9 @@ def split_by_district(
         return list(groups.values())
     chosen = groups.get(district_key(district))
     if chosen is None:
-        listed = ", ".join(f"«{name}»" for name, _ in groups.values())
-        raise SchoolTableError([f"В файле нет школ района «{district}». В файле есть: {listed}"])
+        listed = ", ".join(quoted(name) for name, _ in groups.values())
+        missing = f"В файле нет школ района {quoted(district)}. В файле есть: {listed}"
+        raise SchoolTableError([missing])
     return [(district, chosen[1])]
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from itertools import chain, islice
 
 from bot.domain.contacts import ContactError, normalize_email, normalize_phone
+from bot.domain.formatting import quoted
 from bot.domain.school_names import district_key, identity_key
 from bot.domain.school_table_headers import (
     SCHOOL_COLUMN_HINT,
@@ -107,7 +108,9 @@ def _read(rows: Iterable[tuple[int, list[str]]]) -> SchoolTable:
             continue
         key = (district_key(row.district or ""), identity_key(row.name))
         if key in seen:
-            problems.append(f"Строка {line}: школа «{row.name}» уже была в строке {seen[key]}")
+            problems.append(
+                f"Строка {line}: школа {quoted(row.name)} уже была в строке {seen[key]}"
+            )
             continue
         if row.inn and row.inn in seen_inn:
             problems.append(f"Строка {line}: ИНН {row.inn} уже был в строке {seen_inn[row.inn]}")

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from bot.domain import invite_codes
 from bot.domain.calendar_days import RangesError, format_ranges_ru
 from bot.domain.districts import DistrictOverview, Holidays
-from bot.domain.formatting import plural
+from bot.domain.formatting import plural, quoted
 from bot.domain.invite_codes import Reissued
 from bot.domain.lookups import AmbiguousDistrict, NoSuchDistrict, SchoolNotFound, UnknownZone
 from bot.domain.schedule import Schedule, ScheduleError
-from bot.texts.common import Template, quoted, school_choices
+from bot.texts.common import Template, school_choices
 from bot.texts.onboarding import ROLE_NAMES as ROLE_NAMES
 
 MENU = (

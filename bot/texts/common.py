@@ -3,6 +3,7 @@
 import re
 from collections.abc import Sequence
 
+from bot.domain.formatting import has_own_quotes
 from bot.domain.lookups import SchoolChoice
 
 SOMETHING_WENT_WRONG = (
@@ -18,15 +19,6 @@ STALE_BUTTON = "Кнопка устарела."
 BUTTON_FAILED = "Не получилось — попробуйте, пожалуйста, ещё раз через минуту."
 
 
-def quoted(name: str) -> str:
-    """«Name» in Russian quotes, unless it carries its own (МКОУ «Дегвинская СОШ»)."""
-    return name if _has_quotes(name) else f"«{name}»"
-
-
-def _has_quotes(value: str) -> bool:
-    return "«" in value
-
-
 _QUOTED_FIELD = re.compile(r"«\{(\w+)\}»")
 _FIELD_AND_STOP = re.compile(r"\{(\w+)\}\.")
 _SENTENCE_ENDS = (".", "!", "?", "…")
@@ -40,7 +32,7 @@ class Template(str):
     def format(self, *args: object, **values: object) -> str:
         def quotes(match: re.Match[str]) -> str:
             value = values.get(match[1])
-            return match[0][1:-1] if value is not None and _has_quotes(str(value)) else match[0]
+            return match[0][1:-1] if value is not None and has_own_quotes(str(value)) else match[0]
 
         def stop(match: re.Match[str]) -> str:
             value = values.get(match[1])

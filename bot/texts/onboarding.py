@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.domain.formatting import plural
+from bot.domain.formatting import plural, quoted
 from bot.domain.onboarding import HeldSchool, RedeemResult
 from bot.domain.schedule import WeeklyTime
-from bot.texts.common import Template, quoted
+from bot.texts.common import Template
 
 ROLE_NAMES = {"head": "руководитель", "deputy": "заместитель руководителя"}
 # "по понедельникам" and "до пятницы": the two cases the weekly promise needs.

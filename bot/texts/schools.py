@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from bot.domain.districts import ArchiveChange
+from bot.domain.formatting import quoted
 from bot.domain.school_import import Action, Decision, DistrictImport, Doubt, ImportReport
 from bot.domain.school_table_headers import FIELD_TITLES
-from bot.texts.common import Template, quoted
+from bot.texts.common import Template
 
 # A region is 1 500 schools: the created and updated ones are listed up to this many per
 # district, the rest counted. Questions are always listed in full: each needs an answer.

@@ -300,7 +300,7 @@ def test_cli_forget_by_school(capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
     assert main(["forget", "--school", "Дегвинская", "--district", "Д"]) == 0
     assert (
-        "Контакты руководителя школы «МКОУ «Дегвинская СОШ»» (ФИО, телефон, e-mail) удалены"
+        "Контакты руководителя школы МКОУ «Дегвинская СОШ» (ФИО, телефон, e-mail) удалены"
         in capsys.readouterr().out
     )
     assert main(["forget", "--school", "Дегвинская", "--district", "Д"]) == 0

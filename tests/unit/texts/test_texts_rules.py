@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 import bot.texts
-from bot.domain.formatting import plural
-from bot.texts.common import Template, quoted
+from bot.domain.formatting import plural, quoted
+from bot.texts.common import Template
 
 # Fields that hold a number, a date, a code or another value the bot formats itself.
 NUMBERS = frozenset(
