@@ -61,7 +61,7 @@ def render_import(report: ImportReport) -> str:
     blocks = [DRY_RUN] if report.dry_run else []
     blocks += [_district(result) for result in report.districts]
     if report.extra_columns:
-        columns = ", ".join(f"«{title}»" for title in report.extra_columns)
+        columns = ", ".join(quoted(title) for title in report.extra_columns)
         blocks.append(EXTRA_COLUMNS.format(columns=columns))
     return "\n\n".join(blocks)
 
