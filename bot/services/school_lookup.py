@@ -26,19 +26,19 @@ async def matches(
     """The schools (with their district's name) the text could mean, by full or short name,
     in the districts given (None: in all) or the one of them the text names; active,
     archived (True) or all (None)."""
-    rows = await districts.schools_to_search(session, district_ids=district_ids, archived=archived)
-    district, text = split_district(text, {name for _, name in rows})
+    rows = await districts.school_names(session, district_ids=district_ids, archived=archived)
+    district, text = split_district(text, {row.district for row in rows})
     if district is not None:
-        rows = [row for row in rows if row[1] == district]
-    names = [
-        (index, name)
-        for index, (school, _) in enumerate(rows)
-        for name in (school.name, school.short_name)
-        if name
-    ]
+        rows = [row for row in rows if row.district == district]
+    names = [(row, name) for row in rows for name in (row.name, row.short_name) if name]
     # An admin's search can cover every school in the country: off the event loop.
     found = await asyncio.to_thread(find, text, names)
-    return [rows[index] for index, _ in found]
+    loaded = []
+    for row, _ in found:  # a handful: the search only reads names
+        school = await districts.school(session, row.school_id)
+        assert school is not None  # read in this same transaction
+        loaded.append((school, row.district))
+    return loaded
 
 
 async def find_school(

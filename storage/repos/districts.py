@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -42,13 +43,21 @@ async def schools(
     return list(await session.scalars(query))
 
 
-async def schools_to_search(
+class SchoolName(NamedTuple):
+    school_id: int
+    name: str
+    short_name: str | None
+    district: str
+
+
+async def school_names(
     session: AsyncSession, *, district_ids: Collection[int] | None, archived: bool | None = False
-) -> list[tuple[School, str]]:
-    """Schools with their district's name, of the districts given (None: of every district):
-    active ones, archived ones, or (None) all."""
+) -> list[SchoolName]:
+    """The names of schools with their district's, of the districts given (None: of every
+    district): active ones, archived ones, or (None) all. Names only: an admin searches
+    every school in the country."""
     query = (
-        select(School, District.name)
+        select(School.id, School.name, School.short_name, District.name)
         .join(District, District.id == School.district_id)
         .order_by(District.name, School.name)
     )
@@ -58,7 +67,7 @@ async def schools_to_search(
         query = query.where(
             School.archived_at.is_not(None) if archived else School.archived_at.is_(None)
         )
-    return [(school, name) for school, name in await session.execute(query)]
+    return [SchoolName._make(row) for row in await session.execute(query)]
 
 
 async def add_school(
