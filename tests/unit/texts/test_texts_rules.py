@@ -15,7 +15,7 @@ import pytest
 
 import bot.texts
 from bot.domain.formatting import plural, quoted
-from bot.texts.common import Template
+from bot.texts.common import Template, person
 
 # Fields that hold a number, a date, a code or another value the bot formats itself.
 NUMBERS = frozenset(
@@ -182,3 +182,8 @@ def test_no_second_full_stop_after_a_value_that_ends_a_sentence() -> None:
 )
 def test_plural(n: int, shown: str) -> None:
     assert f"{n} {plural(n, ('школа', 'школы', 'школ'))}" == shown
+
+
+def test_a_person_is_named_beside_their_id() -> None:
+    assert person(500002, "Зарема", "Магомедова") == "Зарема Магомедова (id500002)"
+    assert person(500002, None, None) == "id500002"
