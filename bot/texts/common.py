@@ -27,7 +27,8 @@ _SENTENCE_ENDS = (".", "!", "?", "…")
 class Template(str):
     """A text with {fields} for names people and files wrote. `format` does not wrap a name
     that carries its own quotes in the text's («школа «МКОУ «Дегвинская СОШ»»» would be the
-    result), and puts no second full stop after a value that ends a sentence itself."""
+    result), and puts no second full stop after a value that ends a sentence itself. Texts
+    that need it are found by tests/unit/texts/test_texts_rules.py."""
 
     def format(self, *args: object, **values: object) -> str:
         def quotes(match: re.Match[str]) -> str:
