@@ -10,6 +10,7 @@ from datetime import datetime
 from bot.domain.contacts import Contact
 from bot.domain.indicators import IndicatorValue
 from bot.domain.questionnaire import Indicator, Questionnaire
+from bot.domain.week_change import WeekChange
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class SchoolLine:
     undelivered: bool = False  # a prompt VK refused, or the head blocked the bot
     values: tuple[IndicatorValue, ...] = ()
     contact: Contact | None = None  # from the office's list, to phone the school
+    foreign: str | None = None  # the foreign messengers it still uses (`foreign_use`)
 
     def value(self, key: str) -> IndicatorValue | None:
         return next((v for v in self.values if v.key == key), None)
@@ -44,7 +46,8 @@ class DistrictWeek:
     deadline_at: datetime | None
     schools: tuple[SchoolLine, ...]
     indicators: tuple[IndicatorValue, ...]
-    previous: tuple[IndicatorValue, ...] | None = None  # last week's, for the change
+    change: WeekChange | None = None  # against the district's previous round
+    foreign_asked: bool = False  # the questionnaire asks about foreign messengers
     holiday: bool = False  # the week has no round
 
     @property
@@ -59,9 +62,10 @@ class DistrictWeek:
     def late(self) -> tuple[SchoolLine, ...]:
         return tuple(s for s in self.schools if s.late)
 
-    def previous_ratio(self, key: str) -> float | None:
-        found = next((v for v in self.previous or () if v.key == key), None)
-        return found.ratio if found else None
+    @property
+    def foreign(self) -> tuple[SchoolLine, ...]:
+        """Answering schools that still use foreign messengers."""
+        return tuple(s for s in self.schools if s.answered and s.foreign is not None)
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,8 @@ class RegionRow:
     schools: int
     answered: int
     indicators: tuple[IndicatorValue, ...]
+    change: WeekChange | None = None
+    foreign: tuple[tuple[str, str], ...] = ()  # (school, what it wrote) as in SchoolLine
 
 
 def from_sums(

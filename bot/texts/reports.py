@@ -14,6 +14,19 @@ NO_SCHOOLS = "В районе «{district}» пока нет школ."
 INDICATORS_TITLE = "Показатели района:"
 INDICATOR_LINE = "• {label} — {value}"
 INDICATOR_CHANGE = " ({change} за неделю)"
+# The change is over the schools that answered both weeks (bot/domain/week_change.py).
+CHANGE_MATCHED = "Изменение по {count} {schools} обе недели."
+CHANGE_MATCHED_FORMS = ("школе, ответившей", "школам, ответившим", "школам, ответившим")
+CHANGE_NONE = "Изменение за неделю не показано: ни одна школа не ответила обе недели."
+# Foreign messengers (149-ФЗ art. 10.8): first in every district report.
+FOREIGN_TITLE = "⚠ Иностранные мессенджеры — {count} {schools}:"
+FOREIGN_ESCALATION_TITLE = (
+    "⚠ Иностранные мессенджеры на прошлой неделе ({week}), район «{district}» — {count} {schools}:"
+)
+FOREIGN_LINE = "• {school}: {which}"
+FOREIGN_NO_DETAILS = "какие — не указано"
+FOREIGN_MORE = "• …и ещё {count} {schools}"
+FOREIGN_NONE = "Иностранными мессенджерами не пользуется ни одна из ответивших школ."
 BELOW_TITLE = "Ниже порога:"
 BELOW_LINE = "• {label} — ниже {threshold}:"
 BELOW_SCHOOL = "   {school} — {value}"
@@ -60,12 +73,15 @@ RATING_LINE = "{place}. {school} — {value}"
 RATING_DISTRICT = "По району: {value}"
 RATING_NO_DATA = "Нет данных: школы ещё не ответили."
 RATING_UNKNOWN = "Не знаю показатель «{name}». Есть: {known}."
+RATING_FOREIGN = " ⚠"
+RATING_FOREIGN_LEGEND = "⚠ — школа пользуется иностранными мессенджерами."
 RATING_NOT_ANSWERED = "Нет данных (не ответили или нет чисел): {schools}"
 
 # Region.
 REGION_TITLE = "Регион · {count} {districts}"
 REGION_LINE = "{district} ({week}): ответили {answered} из {total}"
 REGION_VALUE = "   {label} — {value}"
+REGION_CHANGE = "   {note}"
 
 # Resolving what was asked.
 NOT_ALLOWED = "Эта команда доступна ответственным района и администраторам."

@@ -256,6 +256,43 @@ async def weekly_rounds_of_period(
     return list(await session.scalars(query))
 
 
+async def weekly_rounds_before(
+    session: AsyncSession, *, periods: Mapping[int, str]
+) -> dict[int, Round]:
+    """Each district's latest weekly round before its period in `periods` (district id →
+    period): the round a week's change is computed against, for every district at once."""
+    if not periods:
+        return {}
+    # Districts' current weeks differ by at most one (time zones): the latest two rounds
+    # before the latest period hold each district's own.
+    latest = (
+        select(
+            Round.id,
+            func.row_number()
+            .over(partition_by=Round.district_id, order_by=Round.period.desc())
+            .label("place"),
+        )
+        .join(Campaign, Campaign.id == Round.campaign_id)
+        .where(
+            Campaign.of_kind("weekly"),
+            Round.district_id.in_(list(periods)),
+            Round.period < max(periods.values()),
+        )
+        .subquery()
+    )
+    query = (
+        select(Round)
+        .join(latest, latest.c.id == Round.id)
+        .where(latest.c.place <= 2)
+        .order_by(Round.period.desc())
+    )
+    found: dict[int, Round] = {}
+    for round_ in await session.scalars(query):
+        if round_.period < periods[round_.district_id]:
+            found.setdefault(round_.district_id, round_)
+    return found
+
+
 async def responses(
     session: AsyncSession, *, round_ids: Collection[int], school_id: int | None = None
 ) -> list[ResponseRow]:

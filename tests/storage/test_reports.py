@@ -87,7 +87,9 @@ async def test_district_figures_are_weighted(db: Database) -> None:
     assert format_percent(students.ratio) == "46,36 %"  # 510 / 1100, not (50 + 10) / 2
     staff = next(v for v in week.indicators if v.key == "staff_registered_pct")
     assert staff.ratio == pytest.approx(49 / 50)
-    assert week.previous_ratio("students_active_pct") == pytest.approx(0.4)
+    # The change is over the big school alone, the only one that answered both weeks.
+    assert week.change is not None and week.change.matched == 1
+    assert week.change.pp("students_active_pct") == pytest.approx(10.0)  # 40 % -> 50 %
     assert [s.name for s in week.missing] == ["Молчащая СОШ"]
     assert [s.name for s in week.late] == ["Малая СОШ"]
     assert week.deadline_at == datetime(2024, 10, 25, 13, 0, tzinfo=UTC)
@@ -104,7 +106,9 @@ async def test_an_archived_school_stays_out_of_both_weeks(db: Database) -> None:
     assert [s.name for s in week.schools] == ["Малая СОШ", "Молчащая СОШ"]
     students = next(v for v in week.indicators if v.key == "students_active_pct")
     assert (students.numerator, students.denominator, students.count) == (10, 100, 1)
-    assert week.previous_ratio("students_active_pct") is None  # only the big school answered
+    # Only the big school answered last week: no school to compare.
+    assert week.change is not None and week.change.matched == 0
+    assert week.change.pp("students_active_pct") is None
 
 
 async def test_status_rows_without_numbers_to_pivot(db: Database) -> None:

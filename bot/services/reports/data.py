@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.contacts import Contact
+from bot.domain.foreign_messengers import answer_keys, foreign_use
 from bot.domain.indicators import IndicatorValue, compute_indicators, sum_indicators
 from bot.domain.questionnaire import Questionnaire
 from bot.domain.report_data import (
@@ -26,6 +27,7 @@ from bot.domain.report_data import (
     as_count,
     from_sums,
 )
+from bot.domain.week_change import week_change
 from bot.domain.weeks import IsoWeek
 from bot.resources import default_questionnaire
 from bot.services.rounds import calendar_of, round_questionnaire
@@ -88,7 +90,12 @@ async def _status(
         session, district_id=district.id, round_id=current.id if current else None, keys=keys
     )
     contacts = await district_repo.contacts(session, district.id)
-    schools = tuple(_school_line(row, qn, contacts.get(row.school_id)) for row in rows)
+    answers = await _school_answers(session, qn, keys, [r for r in (current, previous) if r])
+    this_week = answers.get(current.id, {}) if current else {}
+    schools = tuple(
+        _school_line(row, qn, contacts.get(row.school_id), this_week.get(row.school_id))
+        for row in rows
+    )
     return DistrictWeek(
         district=district.name,
         period=period,
@@ -96,25 +103,47 @@ async def _status(
         deadline_at=deadline,
         schools=schools,
         indicators=tuple(sum_indicators(qn, (s.values for s in schools if s.answered))),
-        previous=await _previous(session, district, previous, qn),
+        # Against last week over the schools on the roster that answered both weeks.
+        change=week_change(
+            qn,
+            {s.school_id: s.values for s in schools if s.answered},
+            _values(qn, answers.get(previous.id, {})),
+        )
+        if previous
+        else None,
+        foreign_asked=bool(answer_keys(qn)),
     )
 
 
-async def _previous(
-    session: AsyncSession, district: District, previous: Round | None, qn: Questionnaire
-) -> tuple[IndicatorValue, ...] | None:
-    """Last week's district figures for the change, summed by the database over the schools
-    on the roster (the same weighted rule and the same schools as this week's)."""
-    if previous is None:
-        return None
-    sums = await repo.indicator_sums(
-        session, round_ids=[previous.id], pairs=_pairs(qn), roster_of=district.id
+async def _school_answers(
+    session: AsyncSession, qn: Questionnaire, keys: list[str], rounds: list[Round]
+) -> dict[int, dict[int, repo.SchoolNumbers]]:
+    """Each school's answer to each round (`keys`' numbers and the foreign messengers), by
+    round and school: one query for this week's and last week's."""
+    rows = await repo.school_numbers(
+        session, round_ids=[r.id for r in rounds], keys=keys, values=answer_keys(qn)
     )
-    return from_sums(qn.indicators, _sums_of(sums, previous))
+    found: dict[int, dict[int, repo.SchoolNumbers]] = defaultdict(dict)
+    for row in rows:
+        found[row.round_id][row.school_id] = row
+    return found
+
+
+def _values(
+    qn: Questionnaire, answers: dict[int, repo.SchoolNumbers]
+) -> dict[int, list[IndicatorValue]]:
+    """Each school's indicators from its answer's numbers, by school."""
+    return {
+        school_id: compute_indicators(qn, {k: as_count(num) for k, num in row.numbers.items()})
+        for school_id, row in answers.items()
+    }
 
 
 def _school_line(
-    row: repo.StatusRow, qn: Questionnaire, contact: tuple[str | None, ...] | None
+    row: repo.StatusRow,
+    qn: Questionnaire,
+    contact: tuple[str | None, ...] | None,
+    answer: repo.SchoolNumbers | None,
 ) -> SchoolLine:
     answered = row.late is not None
     counts = {key: as_count(num) for key, num in row.numbers.items()}
@@ -127,6 +156,7 @@ def _school_line(
         undelivered=row.undelivered,
         values=tuple(compute_indicators(qn, counts)) if answered else (),
         contact=Contact(*contact) if contact else None,
+        foreign=foreign_use(answer.values) if answer else None,
     )
 
 
@@ -215,15 +245,24 @@ async def region_rows(*, session: AsyncSession, now: datetime) -> list[RegionRow
         for r in await repo.weekly_rounds_of_period(session, periods=set(periods.values()))
         if periods.get(r.district_id) == r.period
     }
+    previous = await repo.weekly_rounds_before(session, periods=periods)
     qn = default_questionnaire()
     sums = await repo.indicator_sums(
         session, round_ids=[r.id for r in rounds.values()], pairs=_pairs(qn)
     )
+    keys = sorted({key for pair in _pairs(qn) for key in pair})
+    answers = await _school_answers(session, qn, keys, [*rounds.values(), *previous.values()])
+    names = {
+        row.school_id: row.name
+        for row in await repo.roster(session, district_ids=[d.id for d in all_districts])
+    }
     counts = await repo.school_counts(session)
     rows = []
     for district in all_districts:
         round_ = rounds.get(district.id)
         found = sums.get(round_.id) if round_ else None
+        this_week = answers.get(round_.id, {}) if round_ else {}
+        before = previous.get(district.id)
         rows.append(
             RegionRow(
                 district=district.name,
@@ -231,6 +270,19 @@ async def region_rows(*, session: AsyncSession, now: datetime) -> list[RegionRow
                 schools=counts.get(district.id, 0),
                 answered=found.responses if found else 0,
                 indicators=from_sums(qn.indicators, found.sums if found else None),
+                # The same rule as the district's /status: the schools that answered both weeks.
+                change=week_change(
+                    qn, _values(qn, this_week), _values(qn, answers.get(before.id, {}))
+                )
+                if round_ and before
+                else None,
+                foreign=tuple(
+                    sorted(
+                        (names[school_id], use)
+                        for school_id, row in this_week.items()
+                        if school_id in names and (use := foreign_use(row.values)) is not None
+                    )
+                ),
             )
         )
     return rows
