@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.formatting import format_percent
-from bot.domain.report_data import DistrictWeek, WeekPoint
-from bot.domain.report_render import rank_schools
+from bot.domain.formatting import format_percent, format_pp
+from bot.domain.report_data import DistrictWeek, SchoolLine, WeekPoint
+from bot.domain.report_render import change_note, rank_schools
+from bot.domain.week_change import WeekChange
 from bot.domain.weeks import IsoWeek
 from bot.services.reports.data import district_trend, district_week
 from bot.texts import reports as t
@@ -47,17 +48,34 @@ async def district_charts(
     week = await district_week(session=session, district=district, now=now)
     if not any(v.ratio is not None for p in points for v in p.indicators):
         return None
-    trend = await asyncio.to_thread(trend_png, district.name, points)
+    trend = await asyncio.to_thread(trend_png, district.name, points, week.change)
     bars = await asyncio.to_thread(schools_png, week, key)
     return (("trend.png", trend), ("schools.png", bars))
 
 
-def trend_png(district: str, points: Sequence[WeekPoint]) -> bytes:
+def trend_legend(
+    points: Sequence[WeekPoint], change: WeekChange | None
+) -> tuple[list[str], list[str]]:
+    """The legend's labels, each with the last week's change as /status gives it, and the
+    notes under the chart: which schools a point and the change are over."""
+    labels = []
+    for ind in points[0].indicators if points else ():
+        pp = change.pp(ind.key) if change else None
+        suffix = "" if pp is None else t.INDICATOR_CHANGE.format(change=format_pp(pp))
+        labels.append(ind.label + suffix)
+    note = change_note(change)
+    return labels, [t.CHART_POINTS_NOTE, note] if note else []
+
+
+def trend_png(
+    district: str, points: Sequence[WeekPoint], change: WeekChange | None = None
+) -> bytes:
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(WIDTH_IN, 8), dpi=DPI)
     axes = figure.add_subplot()
     labels = [_week_tick(p.period) for p in points]
+    legend, notes = trend_legend(points, change)
     for index, ind in enumerate(points[0].indicators if points else ()):
         values = [next((v.ratio for v in p.indicators if v.key == ind.key), None) for p in points]
         axes.plot(
@@ -65,7 +83,7 @@ def trend_png(district: str, points: Sequence[WeekPoint]) -> bytes:
             [float("nan") if v is None else v for v in values],
             marker="o",
             linewidth=3,
-            label=ind.label,
+            label=legend[index],
             color=f"C{index}",
         )
     axes.set_title(t.CHART_LINE_TITLE.format(district=district), fontsize=FONT + 4)
@@ -73,7 +91,14 @@ def trend_png(district: str, points: Sequence[WeekPoint]) -> bytes:
     axes.yaxis.set_major_formatter(_percent_axis())
     axes.tick_params(labelsize=FONT)
     axes.grid(True, alpha=0.3)
-    axes.legend(fontsize=FONT - 2, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2)
+    axes.legend(
+        fontsize=FONT - 2,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.08),
+        ncol=2,
+        title="\n".join(notes) or None,  # above the labels the notes are about
+        title_fontsize=FONT - 2,
+    )
     return _png(figure)
 
 
@@ -85,11 +110,14 @@ def schools_png(week: DistrictWeek, key: str) -> bytes:
     figure = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
     axes = figure.add_subplot()
     label = next((v.label for v in week.indicators if v.key == key), key)
-    names = [_short(school.name) for school, _ in ranked]
+    names = bar_names([school for school, _ in ranked])
     values = [value.ratio or 0.0 for _, value in ranked]
     colors = ["#d9534f" if value.is_below_warn else "#2a7ab9" for _, value in ranked]
     bars = axes.barh(names, values, color=colors)
-    for bar, (_, value) in zip(bars, ranked, strict=True):
+    for bar, (school, value) in zip(bars, ranked, strict=True):
+        if school.foreign is not None:
+            bar.set_hatch("//")
+            bar.set_edgecolor("black")
         axes.text(
             bar.get_width() + 0.01,
             bar.get_y() + bar.get_height() / 2,
@@ -106,7 +134,20 @@ def schools_png(week: DistrictWeek, key: str) -> bytes:
         t.CHART_BAR_TITLE.format(label=label, week=_week_tick(week.period)), fontsize=FONT + 2
     )
     axes.tick_params(labelsize=FONT - 2)
+    if any(school.foreign is not None for school, _ in ranked):
+        # Under the axes; `bbox_inches="tight"` makes room for it.
+        figure.text(0.01, -0.02, t.CHART_FOREIGN_NOTE, fontsize=FONT - 2, va="top")
     return _png(figure)
+
+
+def bar_names(schools: Sequence[SchoolLine]) -> list[str]:
+    """The bars' school names, marked when the school uses foreign messengers."""
+    return [
+        t.CHART_FOREIGN_NAME.format(name=_short(s.name))
+        if s.foreign is not None
+        else _short(s.name)
+        for s in schools
+    ]
 
 
 def _png(figure: Figure) -> bytes:
