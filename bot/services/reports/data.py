@@ -261,7 +261,12 @@ async def region_rows(*, session: AsyncSession, now: datetime) -> list[RegionRow
     for district in all_districts:
         round_ = rounds.get(district.id)
         found = sums.get(round_.id) if round_ else None
-        this_week = answers.get(round_.id, {}) if round_ else {}
+        # Schools on the roster: the same rule as the district's /status.
+        this_week = {
+            school_id: row
+            for school_id, row in (answers.get(round_.id, {}) if round_ else {}).items()
+            if school_id in names
+        }
         before = previous.get(district.id)
         rows.append(
             RegionRow(
@@ -270,7 +275,6 @@ async def region_rows(*, session: AsyncSession, now: datetime) -> list[RegionRow
                 schools=counts.get(district.id, 0),
                 answered=found.responses if found else 0,
                 indicators=from_sums(qn.indicators, found.sums if found else None),
-                # The same rule as the district's /status: the schools that answered both weeks.
                 change=week_change(
                     qn, _values(qn, this_week), _values(qn, answers.get(before.id, {}))
                 )
@@ -280,7 +284,7 @@ async def region_rows(*, session: AsyncSession, now: datetime) -> list[RegionRow
                     sorted(
                         (names[school_id], use)
                         for school_id, row in this_week.items()
-                        if school_id in names and (use := foreign_use(row.values)) is not None
+                        if (use := foreign_use(row.values)) is not None
                     )
                 ),
             )
