@@ -382,3 +382,19 @@ async def test_summary_of_a_one_off_request(db: Database) -> None:
     assert text.startswith("Итоги запроса «Чаты классов» — Д (срок ")
     assert "Классов с чатом в Сферуме — 90,00 %" in text
     assert "• Б СОШ — руководитель не подключён к боту" in text
+
+
+async def test_the_week_before_skips_weeks_without_a_round(db: Database) -> None:
+    async with db.sessions.begin() as s:
+        district, (school,) = await f.district_with_schools(s, name="Д", schools=["А"], now=NOW)
+        other, (elsewhere,) = await f.district_with_schools(s, name="Е", schools=["Б"], now=NOW)
+        for week in (IsoWeek(2024, 40), W42, W43):  # no round in week 41 (holidays)
+            await f.answer(s, district=district, school=school, week=week, values={}, now=NOW)
+        await f.answer(s, district=other, school=elsewhere, week=W42, values={}, now=NOW)
+    async with db.reads() as s:
+        found = await repo.weekly_rounds_before(
+            s, periods={district.id: "2024-W43", other.id: "2024-W42"}
+        )
+        earlier = await repo.weekly_rounds_before(s, periods={district.id: "2024-W42"})
+    assert {d: r.period for d, r in found.items()} == {district.id: "2024-W42"}
+    assert {d: r.period for d, r in earlier.items()} == {district.id: "2024-W40"}

@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from bot.domain.indicators import aggregate_indicators, compute_indicators
@@ -168,3 +169,16 @@ def test_the_rating_marks_foreign_messengers() -> None:
     assert "1. СОШ №3 — 60,00 % ⚠" in text
     assert "2. СОШ №4 — 60,00 %\n" in text
     assert text.endswith("⚠ — школа пользуется иностранными мессенджерами.")
+
+
+def test_no_school_of_both_weeks_shows_no_arrow() -> None:
+    school = _school(1, answered=True)
+    week = replace(
+        _week([school]),
+        change=week_change(
+            QN, {1: school.values}, {2: compute_indicators(QN, {"students_total": 100})}
+        ),
+    )
+    text = render_status(week)
+    assert "за неделю)" not in text
+    assert "Изменение за неделю не показано: ни одна школа не ответила обе недели." in text
