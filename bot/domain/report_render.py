@@ -107,7 +107,8 @@ def render_summary(week: DistrictWeek, *, late: bool) -> str:
 
 
 def render_escalation(week: DistrictWeek) -> str:
-    """Monday, privately to officials: the schools that missed last week."""
+    """Monday, privately to officials: the schools that used foreign messengers last week,
+    then those that did not answer."""
     label = week_label(week.period)
     lines = []
     if foreign := week.foreign:
@@ -265,8 +266,8 @@ def change_label(week: DistrictWeek, value: IndicatorValue) -> str | None:
 
 def change_note(change: WeekChange | None) -> str | None:
     """Which schools the change is over, when that is not simply every school of both
-    weeks; None when there is nothing to say."""
-    if change is None or change.same_schools:
+    weeks; None when there is nothing to say (nobody answered this week yet)."""
+    if change is None or change.same_schools or not change.answered:
         return None
     if not change.matched:
         return t.CHANGE_NONE

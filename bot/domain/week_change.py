@@ -20,7 +20,8 @@ from bot.domain.questionnaire import Questionnaire
 class WeekChange:
     """The change of each indicator over the schools comparable between two weeks."""
 
-    matched: int  # schools that answered both weeks
+    answered: int  # schools that answered this week
+    matched: int  # of them, those that also answered last week
     same_schools: bool  # both weeks were answered by the same schools: no note needed
     current: tuple[IndicatorValue, ...]  # this week, over the matched schools
     previous: tuple[IndicatorValue, ...]  # last week, over the same schools
@@ -51,6 +52,7 @@ def week_change(
         now.append([a for a, _ in kept])
         before.append([b for _, b in kept])
     return WeekChange(
+        answered=len(current),
         matched=len(matched),
         same_schools=current.keys() == previous.keys(),
         current=tuple(sum_indicators(questionnaire, now)),

@@ -49,7 +49,7 @@ def test_the_same_schools_both_weeks_give_the_district_figures_change() -> None:
 
 def test_no_comparable_school_gives_no_change() -> None:
     change = week_change(QN, _values({1: _school(10, 20)}), _values({2: _school(5, 20)}))
-    assert (change.matched, change.same_schools) == (0, False)
+    assert (change.answered, change.matched, change.same_schools) == (1, 0, False)
     assert all(change.pp(ind.key) is None for ind in QN.indicators)
 
 

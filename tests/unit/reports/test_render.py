@@ -182,3 +182,11 @@ def test_no_school_of_both_weeks_shows_no_arrow() -> None:
     text = render_status(week)
     assert "за неделю)" not in text
     assert "Изменение за неделю не показано: ни одна школа не ответила обе недели." in text
+
+
+def test_no_note_before_anybody_answered_this_week() -> None:
+    week = replace(
+        _week([_school(1, answered=False)]),
+        change=week_change(QN, {}, {1: compute_indicators(QN, {"students_total": 100})}),
+    )
+    assert "Изменение" not in render_status(week)
