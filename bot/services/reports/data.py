@@ -85,15 +85,22 @@ async def _status(
 ) -> DistrictWeek:
     qn = await questionnaire_of(session, current or previous)
     keys = sorted({key for pair in _pairs(qn) for key in pair})
-    # The roster only: an archived school's answers stay out of the figures.
+    # The roster only: an archived school's answers stay out of the figures. Its numbers
+    # come with the answers of both weeks, pivoted once.
     rows = await repo.district_status(
-        session, district_id=district.id, round_id=current.id if current else None, keys=keys
+        session, district_id=district.id, round_id=current.id if current else None, keys=()
     )
     contacts = await district_repo.contacts(session, district.id)
     answers = await _school_answers(session, qn, keys, [r for r in (current, previous) if r])
     this_week = answers.get(current.id, {}) if current else {}
+    values = _values(qn, this_week)
     schools = tuple(
-        _school_line(row, qn, contacts.get(row.school_id), this_week.get(row.school_id))
+        _school_line(
+            row,
+            contacts.get(row.school_id),
+            this_week.get(row.school_id),
+            values.get(row.school_id),
+        )
         for row in rows
     )
     return DistrictWeek(
@@ -141,12 +148,11 @@ def _values(
 
 def _school_line(
     row: repo.StatusRow,
-    qn: Questionnaire,
     contact: tuple[str | None, ...] | None,
     answer: repo.SchoolNumbers | None,
+    values: list[IndicatorValue] | None,
 ) -> SchoolLine:
     answered = row.late is not None
-    counts = {key: as_count(num) for key, num in row.numbers.items()}
     return SchoolLine(
         school_id=row.school_id,
         name=row.name,
@@ -154,7 +160,7 @@ def _school_line(
         answered=answered,
         late=bool(row.late),
         undelivered=row.undelivered,
-        values=tuple(compute_indicators(qn, counts)) if answered else (),
+        values=tuple(values or ()) if answered else (),
         contact=Contact(*contact) if contact else None,
         foreign=foreign_use(answer.values) if answer else None,
     )
