@@ -129,6 +129,27 @@ def from_sums(
     return tuple(result)
 
 
+def change_from_sums(
+    indicators: Sequence[Indicator],
+    *,
+    answered: int,
+    answered_before: int,
+    matched: int,
+    sums: Sequence[tuple[float, float, float, float, int]],
+) -> WeekChange:
+    """The week's change from SQL sums over the schools that answered both weeks (per
+    indicator: Σ n and Σ d of this week, of the week before, schools that gave all four):
+    the region's districts at once, by the rule `week_change` applies to one district."""
+    return WeekChange(
+        answered=answered,
+        matched=matched,
+        # The two sets are equal when their common part is as large as each of them.
+        same_schools=matched == answered == answered_before,
+        current=from_sums(indicators, [(n, d, count) for n, d, _, _, count in sums]),
+        previous=from_sums(indicators, [(n, d, count) for _, _, n, d, count in sums]),
+    )
+
+
 def as_count(num: float | None) -> int | None:
     """`answers.num` back to the int count the indicator functions expect."""
     if num is None or not float(num).is_integer():

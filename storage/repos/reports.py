@@ -31,6 +31,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage.dml import rowcount
 from storage.models import (
@@ -457,6 +458,122 @@ async def indicator_sums(
         ]
         result[row[0]] = RoundSums(int(row[1]), sums)
     return result
+
+
+@dataclass(frozen=True)
+class MatchedSums:
+    matched: int  # schools that answered both rounds
+    # per pair: Σ n and Σ d this week, Σ n and Σ d the week before, schools that gave all four
+    sums: list[tuple[float, float, float, float, int]]
+
+
+def _numbers_of(rounds: str, keys: Sequence[str], lateral: bool) -> Any:
+    """Each response of the rounds bound as `rounds`: round, school and its numbers."""
+    of_rounds = Response.round_id.in_(bindparam(rounds, expanding=True))
+    if lateral:  # see _sums_query
+        answers = select(*_pivot(keys)).where(Answer.response_id == Response.id).lateral()
+        query = select(Response.round_id, Response.school_id, *answers.c).join(answers, true())
+        return query.where(of_rounds).subquery()
+    return (
+        select(Response.round_id, Response.school_id, *_pivot(keys))
+        .join(Answer, Answer.response_id == Response.id)
+        .where(of_rounds)
+        .group_by(Response.round_id, Response.school_id)
+        .subquery()
+    )
+
+
+@lru_cache(maxsize=8)
+def _matched_query(pairs: tuple[tuple[str, str], ...], lateral: bool) -> Select[Any]:
+    keys = sorted({key for pair in pairs for key in pair})
+    now, before = (
+        _numbers_of("current_ids", keys, lateral),
+        _numbers_of("previous_ids", keys, lateral),
+    )
+    columns: list[ColumnElement[Any]] = [func.count()]
+    for n_key, d_key in pairs:
+        numbers = [side.c[f"k_{key}"] for side in (now, before) for key in (n_key, d_key)]
+        given = and_(*(number.is_not(None) for number in numbers))
+        columns += [func.coalesce(func.sum(case((given, number))), 0) for number in numbers]
+        columns.append(func.count(case((given, 1))))
+    # A school answers only its own district's rounds: the school pairs each district's
+    # two rounds. Schools on a roster only, as in a district's /status.
+    return (
+        select(now.c.round_id, *columns)
+        .join_from(now, before, before.c.school_id == now.c.school_id)
+        .join(School, School.id == now.c.school_id)
+        .where(School.archived_at.is_(None))
+        .group_by(now.c.round_id)
+    )
+
+
+async def matched_sums(
+    session: AsyncSession,
+    *,
+    current_ids: Collection[int],
+    previous_ids: Collection[int],
+    pairs: Sequence[tuple[str, str]],
+) -> dict[int, MatchedSums]:
+    """Per round of `current_ids`, over the schools that also answered a round of
+    `previous_ids` (each district's week before): for each (numerator, denominator) pair,
+    the sums of both weeks over the schools that gave both numbers both weeks — the week's
+    change of every district at once, as `week_change` computes it for one."""
+    if not current_ids or not previous_ids or not pairs:
+        return {}
+    connection = await session.connection()
+    lateral = _lateral(connection)
+    if lateral:
+        await connection.exec_driver_sql("SET LOCAL jit = off")  # see indicator_sums
+    query = _matched_query(tuple(pairs), lateral)
+    params = {"current_ids": list(current_ids), "previous_ids": list(previous_ids)}
+    result: dict[int, MatchedSums] = {}
+    for row in await connection.execute(query, params):
+        values = list(row[2:])
+        sums = [
+            (
+                float(values[i]),
+                float(values[i + 1]),
+                float(values[i + 2]),
+                float(values[i + 3]),
+                int(values[i + 4]),
+            )
+            for i in range(0, len(values), 5)
+        ]
+        result[row[0]] = MatchedSums(int(row[1]), sums)
+    return result
+
+
+async def response_counts(session: AsyncSession, *, round_ids: Collection[int]) -> dict[int, int]:
+    """Responses per round from schools on a roster."""
+    query = (
+        select(Response.round_id, func.count())
+        .join(School, School.id == Response.school_id)
+        .where(Response.round_id.in_(list(round_ids)), School.archived_at.is_(None))
+        .group_by(Response.round_id)
+    )
+    return {round_id: count for round_id, count in await session.execute(query)}
+
+
+async def foreign_uses(
+    session: AsyncSession, *, round_ids: Collection[int], uses: str, which: str
+) -> list[tuple[int, str, Any]]:
+    """(round, school, the stored `which` answer or None) of every response of the rounds
+    from a school on a roster that answered «Да» (`uses`), by school name."""
+    said = aliased(Answer)
+    query = (
+        select(Response.round_id, School.name, said.value)
+        .join(Answer, Answer.response_id == Response.id)
+        .join(School, School.id == Response.school_id)
+        .outerjoin(said, and_(said.response_id == Response.id, said.key == which))
+        .where(
+            Response.round_id.in_(list(round_ids)),
+            Answer.key == uses,
+            Answer.num == 1,
+            School.archived_at.is_(None),
+        )
+        .order_by(School.name)
+    )
+    return [tuple(row) for row in await session.execute(query)]
 
 
 async def school_counts(session: AsyncSession) -> dict[int, int]:

@@ -398,3 +398,46 @@ async def test_the_week_before_skips_weeks_without_a_round(db: Database) -> None
         earlier = await repo.weekly_rounds_before(s, periods={district.id: "2024-W42"})
     assert {d: r.period for d, r in found.items()} == {district.id: "2024-W42"}
     assert {d: r.period for d, r in earlier.items()} == {district.id: "2024-W40"}
+
+
+async def test_the_region_computes_each_districts_change_as_its_status_does(db: Database) -> None:
+    teachers = {"staff_registered": 40, "teachers_active": 20, "students_total": 100}
+    async with db.sessions.begin() as s:
+        made = []
+        for name in ("Д", "Е"):
+            district, schools = await f.district_with_schools(
+                s, name=name, schools=["А", "Б", "В", "Г"], now=NOW
+            )
+            made.append(district)
+            a, b, c, d = schools
+            for school, week, values in (
+                (b, W42, {**teachers, "teachers_active": 36, "students_active": 90}),
+                (c, W42, {**teachers, "students_active": 10}),
+                (d, W42, teachers),  # no students' numbers last week
+                (a, W43, {**teachers, "teachers_active": 4, "students_active": 5}),
+                (c, W43, {**teachers, "teachers_active": 30, "students_active": 40}),
+                (d, W43, {**teachers, "teachers_active": 25, "students_active": 60}),
+            ):
+                await f.answer(
+                    s, district=district, school=school, week=week, values=values, now=NOW
+                )
+            if name == "Е":
+                d.archived_at = NOW  # off the roster: out of both
+        await f.district_with_schools(s, name="Ж", schools=["З"], now=NOW)  # no rounds
+    async with db.reads() as s:
+        region = {row.district: row for row in await reports.region_rows(session=s, now=NOW)}
+        for district in made:
+            week = await reports.district_week(session=s, district=district, now=NOW)
+            ours, theirs = region[district.name].change, week.change
+            assert ours is not None and theirs is not None
+            assert (ours.answered, ours.matched, ours.same_schools) == (
+                theirs.answered,
+                theirs.matched,
+                theirs.same_schools,
+            )
+            for ind in default_questionnaire().indicators:
+                assert ours.pp(ind.key) == pytest.approx(theirs.pp(ind.key)), ind.key
+    assert region["Д"].change is not None and region["Д"].change.matched == 2
+    assert region["Д"].change.pp("teachers_active_pct") == pytest.approx(18.75)  # 40/80 -> 55/80
+    assert region["Д"].change.pp("students_active_pct") == pytest.approx(30.0)  # В alone
+    assert region["Ж"].change is None

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.contacts import Contact
-from bot.domain.foreign_messengers import answer_keys, foreign_use
+from bot.domain.foreign_messengers import USES, WHICH, answer_keys, foreign_use
 from bot.domain.indicators import IndicatorValue, compute_indicators, sum_indicators
 from bot.domain.questionnaire import Questionnaire
 from bot.domain.report_data import (
@@ -25,9 +25,10 @@ from bot.domain.report_data import (
     SchoolWeek,
     WeekPoint,
     as_count,
+    change_from_sums,
     from_sums,
 )
-from bot.domain.week_change import week_change
+from bot.domain.week_change import WeekChange, week_change
 from bot.domain.weeks import IsoWeek
 from bot.resources import default_questionnaire
 from bot.services.rounds import calendar_of, round_questionnaire
@@ -253,26 +254,31 @@ async def region_rows(*, session: AsyncSession, now: datetime) -> list[RegionRow
     }
     previous = await repo.weekly_rounds_before(session, periods=periods)
     qn = default_questionnaire()
-    sums = await repo.indicator_sums(
-        session, round_ids=[r.id for r in rounds.values()], pairs=_pairs(qn)
+    current_ids = [r.id for r in rounds.values()]
+    sums = await repo.indicator_sums(session, round_ids=current_ids, pairs=_pairs(qn))
+    # The change by the rule of a district's /status, summed by the database: a region's
+    # schools are too many to read one by one.
+    matched = await repo.matched_sums(
+        session,
+        current_ids=current_ids,
+        previous_ids=[r.id for r in previous.values()],
+        pairs=_pairs(qn),
     )
-    keys = sorted({key for pair in _pairs(qn) for key in pair})
-    answers = await _school_answers(session, qn, keys, [*rounds.values(), *previous.values()])
-    names = {
-        row.school_id: row.name
-        for row in await repo.roster(session, district_ids=[d.id for d in all_districts])
-    }
+    answered = await repo.response_counts(
+        session, round_ids=[*current_ids, *(r.id for r in previous.values())]
+    )
+    foreign: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    if answer_keys(qn):
+        for round_id, school, which in await repo.foreign_uses(
+            session, round_ids=current_ids, uses=USES, which=WHICH
+        ):
+            use = foreign_use({USES: True, WHICH: which})
+            foreign[round_id].append((school, use or ""))
     counts = await repo.school_counts(session)
     rows = []
     for district in all_districts:
         round_ = rounds.get(district.id)
         found = sums.get(round_.id) if round_ else None
-        # Schools on the roster: the same rule as the district's /status.
-        this_week = {
-            school_id: row
-            for school_id, row in (answers.get(round_.id, {}) if round_ else {}).items()
-            if school_id in names
-        }
         before = previous.get(district.id)
         rows.append(
             RegionRow(
@@ -281,21 +287,30 @@ async def region_rows(*, session: AsyncSession, now: datetime) -> list[RegionRow
                 schools=counts.get(district.id, 0),
                 answered=found.responses if found else 0,
                 indicators=from_sums(qn.indicators, found.sums if found else None),
-                change=week_change(
-                    qn, _values(qn, this_week), _values(qn, answers.get(before.id, {}))
-                )
-                if round_ and before
-                else None,
-                foreign=tuple(
-                    sorted(
-                        (names[school_id], use)
-                        for school_id, row in this_week.items()
-                        if (use := foreign_use(row.values)) is not None
-                    )
-                ),
+                change=_region_change(qn, round_, before, matched, answered),
+                foreign=tuple(foreign[round_.id]) if round_ else (),
             )
         )
     return rows
+
+
+def _region_change(
+    qn: Questionnaire,
+    round_: Round | None,
+    before: Round | None,
+    matched: dict[int, repo.MatchedSums],
+    answered: dict[int, int],
+) -> WeekChange | None:
+    if round_ is None or before is None:
+        return None
+    found = matched.get(round_.id)
+    return change_from_sums(
+        qn.indicators,
+        answered=answered.get(round_.id, 0),
+        answered_before=answered.get(before.id, 0),
+        matched=found.matched if found else 0,
+        sums=found.sums if found else [(0.0, 0.0, 0.0, 0.0, 0)] * len(qn.indicators),
+    )
 
 
 def _pairs(qn: Questionnaire) -> list[tuple[str, str]]:
