@@ -190,3 +190,11 @@ def test_no_note_before_anybody_answered_this_week() -> None:
         change=week_change(QN, {}, {1: compute_indicators(QN, {"students_total": 100})}),
     )
     assert "Изменение" not in render_status(week)
+
+
+def test_many_schools_with_foreign_messengers_are_counted_after_ten() -> None:
+    schools = [replace(_school(i, answered=True), foreign="Telegram") for i in range(13)]
+    lines = render_status(replace(_week(schools), foreign_asked=True)).split("\n")
+    start = lines.index("⚠ Иностранные мессенджеры — 13 школ:")
+    assert lines[start + 10] == f"• {schools[9].name}: Telegram"
+    assert lines[start + 11] == "• …и ещё 3 школы"
