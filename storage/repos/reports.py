@@ -483,6 +483,22 @@ def _numbers_of(rounds: str, keys: Sequence[str], lateral: bool) -> Any:
     )
 
 
+@lru_cache(maxsize=32)
+def _numbers_query(keys: tuple[str, ...], lateral: bool) -> Select[Any]:
+    numbers = _numbers_of("round_ids", keys, lateral)
+    return select(numbers.c.school_id, *list(numbers.c)[2:])
+
+
+async def numbers_by_school(
+    session: AsyncSession, *, round_id: int, keys: Sequence[str]
+) -> dict[int, dict[str, float | None]]:
+    """Each school's numbers (`keys`) in its answer to the round, by school."""
+    connection = await session.connection()
+    query = _numbers_query(tuple(keys), _lateral(connection))
+    result = await connection.execute(query, {"round_ids": [round_id]})
+    return {row[0]: dict(zip(keys, row[1:], strict=True)) for row in result}
+
+
 @lru_cache(maxsize=8)
 def _matched_query(pairs: tuple[tuple[str, str], ...], lateral: bool) -> Select[Any]:
     keys = sorted({key for pair in pairs for key in pair})
@@ -554,14 +570,21 @@ async def response_counts(session: AsyncSession, *, round_ids: Collection[int]) 
     return {round_id: count for round_id, count in await session.execute(query)}
 
 
+class ForeignUse(NamedTuple):
+    round_id: int
+    school_id: int
+    school: str
+    which: Any  # the stored answer to the `which` question; None when not given
+
+
 async def foreign_uses(
     session: AsyncSession, *, round_ids: Collection[int], uses: str, which: str
-) -> list[tuple[int, str, Any]]:
-    """(round, school, the stored `which` answer or None) of every response of the rounds
-    from a school on a roster that answered «Да» (`uses`), by school name."""
+) -> list[ForeignUse]:
+    """Every response of the rounds from a school on a roster that answered «Да» to the
+    yes/no question `uses`, with its answer to `which`, by school name."""
     said = aliased(Answer)
     query = (
-        select(Response.round_id, School.name, said.value)
+        select(Response.round_id, School.id, School.name, said.value)
         .join(Answer, Answer.response_id == Response.id)
         .join(School, School.id == Response.school_id)
         .outerjoin(said, and_(said.response_id == Response.id, said.key == which))
@@ -573,7 +596,7 @@ async def foreign_uses(
         )
         .order_by(School.name)
     )
-    return [tuple(row) for row in await session.execute(query)]
+    return list(map(ForeignUse._make, await session.execute(query)))
 
 
 async def school_counts(session: AsyncSession) -> dict[int, int]:

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.contacts import Contact
 from bot.domain.foreign_messengers import USES, WHICH, answer_keys, foreign_use
-from bot.domain.indicators import IndicatorValue, compute_indicators, sum_indicators
+from bot.domain.indicators import compute_indicators, sum_indicators
 from bot.domain.questionnaire import Questionnaire
 from bot.domain.report_data import (
     DistrictWeek,
@@ -86,22 +86,15 @@ async def _status(
 ) -> DistrictWeek:
     qn = await questionnaire_of(session, current or previous)
     keys = sorted({key for pair in _pairs(qn) for key in pair})
-    # The roster only: an archived school's answers stay out of the figures. Its numbers
-    # come with the answers of both weeks, pivoted once.
+    # The roster only: an archived school's answers stay out of the figures.
     rows = await repo.district_status(
-        session, district_id=district.id, round_id=current.id if current else None, keys=()
+        session, district_id=district.id, round_id=current.id if current else None, keys=keys
     )
     contacts = await district_repo.contacts(session, district.id)
-    answers = await _school_answers(session, qn, keys, [r for r in (current, previous) if r])
-    this_week = answers.get(current.id, {}) if current else {}
-    values = _values(qn, this_week)
+    found = await _foreign(session, qn, [current] if current else [])
+    foreign = {use.school_id: _what(use) for uses in found.values() for use in uses}
     schools = tuple(
-        _school_line(
-            row,
-            contacts.get(row.school_id),
-            this_week.get(row.school_id),
-            values.get(row.school_id),
-        )
+        _school_line(row, qn, contacts.get(row.school_id), foreign.get(row.school_id))
         for row in rows
     )
     return DistrictWeek(
@@ -111,49 +104,57 @@ async def _status(
         deadline_at=deadline,
         schools=schools,
         indicators=tuple(sum_indicators(qn, (s.values for s in schools if s.answered))),
-        # Against last week over the schools on the roster that answered both weeks.
-        change=week_change(
-            qn,
-            {s.school_id: s.values for s in schools if s.answered},
-            _values(qn, answers.get(previous.id, {})),
-        )
-        if previous
-        else None,
+        change=await _change(session, qn, keys, schools, previous) if previous else None,
         foreign_asked=bool(answer_keys(qn)),
     )
 
 
-async def _school_answers(
-    session: AsyncSession, qn: Questionnaire, keys: list[str], rounds: list[Round]
-) -> dict[int, dict[int, repo.SchoolNumbers]]:
-    """Each school's answer to each round (`keys`' numbers and the foreign messengers), by
-    round and school: one query for this week's and last week's."""
-    rows = await repo.school_numbers(
-        session, round_ids=[r.id for r in rounds], keys=keys, values=answer_keys(qn)
+async def _change(
+    session: AsyncSession,
+    qn: Questionnaire,
+    keys: list[str],
+    schools: tuple[SchoolLine, ...],
+    previous: Round,
+) -> WeekChange:
+    """Against last week, over the schools on the roster that answered both weeks."""
+    before = await repo.numbers_by_school(session, round_id=previous.id, keys=keys)
+    return week_change(
+        qn,
+        {s.school_id: s.values for s in schools if s.answered},
+        {
+            school_id: compute_indicators(qn, {k: as_count(n) for k, n in numbers.items()})
+            for school_id, numbers in before.items()
+        },
     )
-    found: dict[int, dict[int, repo.SchoolNumbers]] = defaultdict(dict)
-    for row in rows:
-        found[row.round_id][row.school_id] = row
+
+
+async def _foreign(
+    session: AsyncSession, qn: Questionnaire, rounds: list[Round]
+) -> dict[int, list[repo.ForeignUse]]:
+    """By round, the schools on a roster that use foreign messengers, by name: one query
+    for one district's week or for the region's."""
+    if not rounds or not answer_keys(qn):
+        return {}
+    found: dict[int, list[repo.ForeignUse]] = defaultdict(list)
+    for use in await repo.foreign_uses(
+        session, round_ids=[r.id for r in rounds], uses=USES, which=WHICH
+    ):
+        found[use.round_id].append(use)
     return found
 
 
-def _values(
-    qn: Questionnaire, answers: dict[int, repo.SchoolNumbers]
-) -> dict[int, list[IndicatorValue]]:
-    """Each school's indicators from its answer's numbers, by school."""
-    return {
-        school_id: compute_indicators(qn, {k: as_count(num) for k, num in row.numbers.items()})
-        for school_id, row in answers.items()
-    }
+def _what(use: repo.ForeignUse) -> str:
+    return foreign_use({USES: True, WHICH: use.which}) or ""
 
 
 def _school_line(
     row: repo.StatusRow,
+    qn: Questionnaire,
     contact: tuple[str | None, ...] | None,
-    answer: repo.SchoolNumbers | None,
-    values: list[IndicatorValue] | None,
+    foreign: str | None,
 ) -> SchoolLine:
     answered = row.late is not None
+    counts = {key: as_count(num) for key, num in row.numbers.items()}
     return SchoolLine(
         school_id=row.school_id,
         name=row.name,
@@ -161,9 +162,9 @@ def _school_line(
         answered=answered,
         late=bool(row.late),
         undelivered=row.undelivered,
-        values=tuple(values or ()) if answered else (),
+        values=tuple(compute_indicators(qn, counts)) if answered else (),
         contact=Contact(*contact) if contact else None,
-        foreign=foreign_use(answer.values) if answer else None,
+        foreign=foreign,
     )
 
 
@@ -267,13 +268,7 @@ async def region_rows(*, session: AsyncSession, now: datetime) -> list[RegionRow
     answered = await repo.response_counts(
         session, round_ids=[*current_ids, *(r.id for r in previous.values())]
     )
-    foreign: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    if answer_keys(qn):
-        for round_id, school, which in await repo.foreign_uses(
-            session, round_ids=current_ids, uses=USES, which=WHICH
-        ):
-            use = foreign_use({USES: True, WHICH: which})
-            foreign[round_id].append((school, use or ""))
+    foreign = await _foreign(session, qn, list(rounds.values()))
     counts = await repo.school_counts(session)
     rows = []
     for district in all_districts:
@@ -288,7 +283,9 @@ async def region_rows(*, session: AsyncSession, now: datetime) -> list[RegionRow
                 answered=found.responses if found else 0,
                 indicators=from_sums(qn.indicators, found.sums if found else None),
                 change=_region_change(qn, round_, before, matched, answered),
-                foreign=tuple(foreign[round_.id]) if round_ else (),
+                foreign=tuple(
+                    (use.school, _what(use)) for use in foreign.get(round_.id if round_ else 0, [])
+                ),
             )
         )
     return rows
