@@ -500,62 +500,70 @@ async def numbers_by_school(
 
 
 @lru_cache(maxsize=8)
-def _matched_query(pairs: tuple[tuple[str, str], ...], lateral: bool) -> Select[Any]:
+def _region_query(pairs: tuple[tuple[str, str], ...], lateral: bool) -> Select[Any]:
     keys = sorted({key for pair in pairs for key in pair})
     now, before = (
         _numbers_of("current_ids", keys, lateral),
         _numbers_of("previous_ids", keys, lateral),
     )
-    columns: list[ColumnElement[Any]] = [func.count()]
-    for n_key, d_key in pairs:
-        numbers = [side.c[f"k_{key}"] for side in (now, before) for key in (n_key, d_key)]
-        given = and_(*(number.is_not(None) for number in numbers))
-        columns += [func.coalesce(func.sum(case((given, number))), 0) for number in numbers]
-        columns.append(func.count(case((given, 1))))
     # A school answers only its own district's rounds: the school pairs each district's
     # two rounds. Schools on a roster only, as in a district's /status.
+    matched = and_(before.c.school_id.is_not(None), School.id.is_not(None))
+    counted = or_(*(now.c[f"k_{key}"].is_not(None) for key in keys))
+    columns: list[ColumnElement[Any]] = [
+        func.count(case((counted, 1))),
+        func.count(case((matched, 1))),
+    ]
+    for n_key, d_key in pairs:
+        n, d = now.c[f"k_{n_key}"], now.c[f"k_{d_key}"]
+        both = and_(n.is_not(None), d.is_not(None))
+        columns += [
+            func.coalesce(func.sum(case((both, n))), 0),
+            func.coalesce(func.sum(case((both, d))), 0),
+            func.count(case((both, 1))),
+        ]
+        numbers = [n, d, before.c[f"k_{n_key}"], before.c[f"k_{d_key}"]]
+        given = and_(matched, *(number.is_not(None) for number in numbers))
+        columns += [func.coalesce(func.sum(case((given, number))), 0) for number in numbers]
+        columns.append(func.count(case((given, 1))))
     return (
         select(now.c.round_id, *columns)
-        .join_from(now, before, before.c.school_id == now.c.school_id)
-        .join(School, School.id == now.c.school_id)
-        .where(School.archived_at.is_(None))
+        .outerjoin_from(now, before, before.c.school_id == now.c.school_id)
+        .outerjoin(School, and_(School.id == now.c.school_id, School.archived_at.is_(None)))
         .group_by(now.c.round_id)
     )
 
 
-async def matched_sums(
+async def region_sums(
     session: AsyncSession,
     *,
     current_ids: Collection[int],
     previous_ids: Collection[int],
     pairs: Sequence[tuple[str, str]],
-) -> dict[int, MatchedSums]:
-    """Per round of `current_ids`, over the schools that also answered a round of
-    `previous_ids` (each district's week before): for each (numerator, denominator) pair,
-    the sums of both weeks over the schools that gave both numbers both weeks — the week's
-    change of every district at once, as `week_change` computes it for one."""
-    if not current_ids or not previous_ids or not pairs:
+) -> dict[int, tuple[RoundSums, MatchedSums]]:
+    """Per round of `current_ids`: its sums as `indicator_sums` gives them, and over the
+    schools on a roster that also answered a round of `previous_ids` (each district's week
+    before), for each (numerator, denominator) pair, the sums of both weeks over the schools
+    that gave both numbers both weeks — every district's change at once, as `week_change`
+    computes it for one. Each week's answers are pivoted once."""
+    if not current_ids or not pairs:
         return {}
     connection = await session.connection()
     lateral = _lateral(connection)
     if lateral:
         await connection.exec_driver_sql("SET LOCAL jit = off")  # see indicator_sums
-    query = _matched_query(tuple(pairs), lateral)
+    query = _region_query(tuple(pairs), lateral)
     params = {"current_ids": list(current_ids), "previous_ids": list(previous_ids)}
-    result: dict[int, MatchedSums] = {}
+    result: dict[int, tuple[RoundSums, MatchedSums]] = {}
     for row in await connection.execute(query, params):
-        values = list(row[2:])
-        sums = [
-            (
-                float(values[i]),
-                float(values[i + 1]),
-                float(values[i + 2]),
-                float(values[i + 3]),
-                int(values[i + 4]),
-            )
-            for i in range(0, len(values), 5)
-        ]
-        result[row[0]] = MatchedSums(int(row[1]), sums)
+        values = [float(value) for value in row[3:]]
+        per_pair = [values[i : i + 8] for i in range(0, len(values), 8)]
+        result[row[0]] = (
+            RoundSums(int(row[1]), [(n, d, int(count)) for n, d, count, *_ in per_pair]),
+            MatchedSums(
+                int(row[2]), [(n, d, pn, pd, int(count)) for *_, n, d, pn, pd, count in per_pair]
+            ),
+        )
     return result
 
 

@@ -256,10 +256,9 @@ async def region_rows(*, session: AsyncSession, now: datetime) -> list[RegionRow
     previous = await repo.weekly_rounds_before(session, periods=periods)
     qn = default_questionnaire()
     current_ids = [r.id for r in rounds.values()]
-    sums = await repo.indicator_sums(session, round_ids=current_ids, pairs=_pairs(qn))
     # The change by the rule of a district's /status, summed by the database: a region's
     # schools are too many to read one by one.
-    matched = await repo.matched_sums(
+    sums = await repo.region_sums(
         session,
         current_ids=current_ids,
         previous_ids=[r.id for r in previous.values()],
@@ -273,7 +272,7 @@ async def region_rows(*, session: AsyncSession, now: datetime) -> list[RegionRow
     rows = []
     for district in all_districts:
         round_ = rounds.get(district.id)
-        found = sums.get(round_.id) if round_ else None
+        found, matched = sums.get(round_.id, (None, None)) if round_ else (None, None)
         before = previous.get(district.id)
         rows.append(
             RegionRow(
@@ -295,18 +294,17 @@ def _region_change(
     qn: Questionnaire,
     round_: Round | None,
     before: Round | None,
-    matched: dict[int, repo.MatchedSums],
+    matched: repo.MatchedSums | None,
     answered: dict[int, int],
 ) -> WeekChange | None:
     if round_ is None or before is None:
         return None
-    found = matched.get(round_.id)
     return change_from_sums(
         qn.indicators,
         answered=answered.get(round_.id, 0),
         answered_before=answered.get(before.id, 0),
-        matched=found.matched if found else 0,
-        sums=found.sums if found else [(0.0, 0.0, 0.0, 0.0, 0)] * len(qn.indicators),
+        matched=matched.matched if matched else 0,
+        sums=matched.sums if matched else [(0.0, 0.0, 0.0, 0.0, 0)] * len(qn.indicators),
     )
 
 
