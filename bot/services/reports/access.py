@@ -6,14 +6,16 @@ the target: the chat's district, a district named in the arguments, or the asker
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.permissions import Action, Actor, authorize, districts_for
 from bot.domain.school_search import score
 from bot.domain.textnorm import fold
+from bot.domain.week_query import WeekError, WeekQuery, take_week
 from bot.domain.weeks import IsoWeek
 from bot.texts import reports as t
 from storage.models import District
@@ -26,7 +28,6 @@ REMIND, EXPORT = Action.REMIND, Action.EXPORT
 
 CHAT_PEER_BASE = 2_000_000_000
 REGION_WORDS = frozenset({"region", "регион"})
-_WEEK = re.compile(r"(?<!\S)\d{4}-?w\d{1,2}(?!\S)", re.IGNORECASE)
 # How sure a fuzzy district-name match must be before it is taken for a district.
 DISTRICT_MATCH = 0.8
 
@@ -75,10 +76,43 @@ class Scope:
         return self.districts[0]
 
 
-async def resolve(session: AsyncSession, *, asker: Asker, args: str, action: Action) -> Scope:
-    """Read the district, the week and the rest from what was typed and where."""
+async def resolve(
+    session: AsyncSession, *, asker: Asker, args: str, action: Action, now: datetime
+) -> Scope:
+    """Read the district, the week and the rest from what was typed and where; a week in
+    words («прошлая неделя», «18.11») is the district's, on its own calendar."""
+    asked, rest = take_week_or_refuse(args)
+    scope = await _target(session, asker=asker, rest=rest, action=action)
+    if asked is None:
+        return scope
+    return replace(scope, week=settle_week(asked, scope.districts, now))
+
+
+def take_week_or_refuse(args: str) -> tuple[WeekQuery | None, str]:
+    try:
+        return take_week(args)
+    except WeekError as error:
+        raise Refusal(week_problem(error)) from None
+
+
+def settle_week(asked: WeekQuery, where: tuple[District, ...], now: datetime) -> IsoWeek:
+    """The week meant, on the first district's calendar (the region's: Moscow's)."""
+    tz = ZoneInfo(where[0].tz if where else "Europe/Moscow")
+    try:
+        return asked.week(now.astimezone(tz).date())
+    except WeekError as error:
+        raise Refusal(week_problem(error)) from None
+
+
+def week_problem(error: WeekError) -> str:
+    """What was wrong with the week, then how to write one."""
+    problem = t.WEEK_PROBLEMS[error.problem.value].format(text=error.text[:40])
+    return f"{problem} {t.BAD_WEEK}"
+
+
+async def _target(session: AsyncSession, *, asker: Asker, rest: str, action: Action) -> Scope:
     actor = await actors.actor(session, asker.vk_id, list(asker.admin_ids), asker.peer_id)
-    week, rest = _take_week(args)
+    week = None
     everything = await district_repo.list_all(session)
     if asker.in_chat:
         scope = await _chat_scope(session, actor, action, week, rest)
@@ -101,17 +135,6 @@ async def resolve(session: AsyncSession, *, asker: Asker, args: str, action: Act
     names = ", ".join(d.name for d in candidates[:10])
     command = {EXPORT: "/export", REMIND: "/remind"}.get(action, "/status")
     raise Refusal(t.CHOOSE_DISTRICT.format(command=command, example=example, districts=names))
-
-
-def _take_week(args: str) -> tuple[IsoWeek | None, str]:
-    found = _WEEK.search(args)
-    if found is None:
-        return None, args.strip()
-    try:
-        week = IsoWeek.parse(found.group(0))
-    except ValueError:
-        raise Refusal(t.BAD_WEEK) from None
-    return week, (args[: found.start()] + args[found.end() :]).strip()
 
 
 async def _chat_scope(
