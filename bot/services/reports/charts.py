@@ -11,7 +11,7 @@ import asyncio
 import io
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 # until someone asks for /chart.
 
 FONT = 16
+BAR_COLOR, WARN_COLOR, SILENT_COLOR = "#2a7ab9", "#d9534f", "#777777"
 WIDTH_IN, DPI = 12, 100
 
 
@@ -77,29 +78,54 @@ def trend_png(district: str, points: Sequence[WeekPoint]) -> bytes:
     return _png(figure)
 
 
+class Bar(NamedTuple):
+    name: str
+    value: float
+    caption: str  # «48,68 %» or «нет ответа»
+    color: str
+
+
+def school_bars(week: DistrictWeek, key: str) -> list[Bar]:
+    """The bars from the top down: the highest share first, then the schools without a
+    value («нет ответа»), which dropping would hide."""
+    ranked = rank_schools(week.schools, key)
+    shown = {school.school_id for school, _ in ranked}
+    bars = [
+        Bar(_short(school.name), value.ratio or 0.0, format_percent(value.ratio),
+            WARN_COLOR if value.is_below_warn else BAR_COLOR)
+        for school, value in ranked
+    ]  # fmt: skip
+    bars += [
+        Bar(_short(school.name), 0.0, t.CHART_NO_ANSWER, SILENT_COLOR)
+        for school in week.schools
+        if school.school_id not in shown
+    ]
+    return bars
+
+
 def schools_png(week: DistrictWeek, key: str) -> bytes:
-    ranked = list(reversed(rank_schools(week.schools, key)))  # highest at the top
-    height = max(4.0, 0.55 * len(ranked) + 2)
+    bars = list(reversed(school_bars(week, key)))  # barh draws upwards: the top one last
+    height = max(4.0, 0.55 * len(bars) + 2)
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
     axes = figure.add_subplot()
     label = next((v.label for v in week.indicators if v.key == key), key)
-    names = [_short(school.name) for school, _ in ranked]
-    values = [value.ratio or 0.0 for _, value in ranked]
-    colors = ["#d9534f" if value.is_below_warn else "#2a7ab9" for _, value in ranked]
-    bars = axes.barh(names, values, color=colors)
-    for bar, (_, value) in zip(bars, ranked, strict=True):
+    drawn = axes.barh(
+        [b.name for b in bars], [b.value for b in bars], color=[b.color for b in bars]
+    )
+    for rect, bar in zip(drawn, bars, strict=True):
         axes.text(
-            bar.get_width() + 0.01,
-            bar.get_y() + bar.get_height() / 2,
-            format_percent(value.ratio),
+            rect.get_width() + 0.01,
+            rect.get_y() + rect.get_height() / 2,
+            bar.caption,
             va="center",
             fontsize=FONT - 2,
+            color=SILENT_COLOR if bar.color == SILENT_COLOR else "black",
         )
     threshold = next((v.warn_below for v in week.indicators if v.key == key), None)
     if threshold is not None:
-        axes.axvline(threshold, color="#d9534f", linestyle="--", linewidth=2)
+        axes.axvline(threshold, color=WARN_COLOR, linestyle="--", linewidth=2)
     axes.set_xlim(0, 1.15)
     axes.xaxis.set_major_formatter(_percent_axis())
     axes.set_title(
