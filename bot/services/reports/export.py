@@ -13,22 +13,20 @@ import asyncio
 import io
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.answers import format_answer
 from bot.domain.indicators import IndicatorValue, compute_indicators, sum_indicators
-from bot.domain.questionnaire import NUMERIC_TYPES, Indicator, Questionnaire
-from bot.domain.ranking import places
+from bot.domain.questionnaire import NUMERIC_TYPES, Questionnaire
 from bot.domain.report_data import as_count
 from bot.domain.report_render import week_label
-from bot.domain.spreadsheet_safety import SafeCsvWriter, append_row, xlsx_cell
+from bot.domain.spreadsheet_safety import SafeCsvWriter
 from bot.domain.week_query import WeekRange
-from bot.domain.weeks import IsoWeek
 from bot.services.reports.data import questionnaire_of
+from bot.services.reports.export_rows import ExportTable, WeekTotal, columns_of, text_cell
+from bot.services.reports.workbook import to_xlsx
 from bot.services.rounds import calendar_of
 from bot.texts import reports as t
 from storage.db import Database
@@ -36,41 +34,9 @@ from storage.models import District
 from storage.repos import audit, districts
 from storage.repos import reports as repo
 
-if TYPE_CHECKING:
-    from openpyxl.cell.cell import Cell
+__all__ = ["ExportTable", "Exported", "export_district", "export_table", "to_csv", "to_xlsx"]
 
-PERCENT_FORMAT = "0.00%"
-COUNT_FORMAT = "0"
-MAX_WIDTH = 45
-# The share the ranking sheet orders by: the one the Sergokala resolution tabulates.
-RANKED = "students_active_pct"
 _UNSAFE_IN_NAME = re.compile(r"[^\w.-]+")
-
-
-@dataclass(frozen=True)
-class WeekTotal:
-    """The district in one exported week, as /status shows it."""
-
-    period: str
-    answered: int
-    schools: int  # on the roster
-    indicators: tuple[IndicatorValue, ...]
-
-
-@dataclass(frozen=True)
-class ExportTable:
-    questionnaire: Questionnaire
-    # "week", "school", "state", answer keys, indicator keys; a week's total has "total".
-    rows: list[dict[str, Any]]
-    weeks: list[WeekTotal]  # oldest first
-    district: str = ""
-
-    @property
-    def span(self) -> WeekRange | None:
-        """The weeks the file covers: those it has rounds of, not those asked for."""
-        if not self.weeks:
-            return None
-        return WeekRange(IsoWeek.parse(self.weeks[0].period), IsoWeek.parse(self.weeks[-1].period))
 
 
 class Exported(NamedTuple):
@@ -170,7 +136,7 @@ async def export_table(
             rows.append(_school_row(round_.period, name, answered.get(school_id), is_archived))
         rows.append(_total_row(total, counted))
         totals.append(total)
-    return ExportTable(qn, rows, totals, district.name)
+    return ExportTable(qn, rows, totals)
 
 
 class _Answered(NamedTuple):
@@ -228,166 +194,10 @@ def _total_row(total: WeekTotal, counted: list[_Answered]) -> dict[str, Any]:
     return row
 
 
-class _Column(NamedTuple):
-    key: str
-    title: str
-    kind: str  # "count", "number", "percent" or "text"
-
-
-def _columns(qn: Questionnaire) -> list[_Column]:
-    answers = [
-        _Column(
-            q.key,
-            q.label,
-            ("count" if q.type == "int" else "number") if q.type in NUMERIC_TYPES else "text",
-        )
-        for q in qn.questions
-    ]
-    shares = [_Column(ind.key, _percent_title(ind), "percent") for ind in qn.indicators]
-    return answers + shares
-
-
-def _percent_title(ind: Indicator) -> str:
-    return t.EXPORT_PERCENT_COLUMN.format(label=ind.label)
-
-
-def _leading(row: dict[str, Any]) -> list[Any]:
-    return [week_label(row["week"]), row["week"], row["school"], row["state"]]
-
-
-def _text(qn: Questionnaire, key: str, value: Any) -> Any:
-    """A stored answer as the bot shows it («Да» / «Нет», text)."""
-    return None if value is None else format_answer(qn.question(key), value)
-
-
-def to_xlsx(table: ExportTable) -> bytes:
-    """Write-only mode streams the rows: a year of a large district stays fast and small."""
-    from openpyxl import Workbook  # imported on use: the bot need not carry it at start
-
-    workbook = Workbook(write_only=True)
-    _data_sheet(workbook, table)
-    _ranking_sheet(workbook, table)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _data_sheet(workbook: Any, table: ExportTable) -> None:
-    qn = table.questionnaire
-    columns = _columns(qn)
-    sheet = workbook.create_sheet(t.SHEET_DATA)
-    header = [t.COL_WEEK, t.COL_ISO_WEEK, t.COL_SCHOOL, t.COL_ANSWER, *(c.title for c in columns)]
-    widths = [14, 11, MAX_WIDTH, 20, *(_width(c) for c in columns)]
-    _start(sheet, header, widths, rows=len(table.rows), freeze="D2")
-    for row in table.rows:
-        bold = bool(row.get("total"))
-        cells = [_styled(sheet, value, bold=bold) for value in _leading(row)]
-        for column in columns:
-            value = row.get(column.key)
-            if column.kind == "text":
-                cells.append(_styled(sheet, _text(qn, column.key, value), bold=bold))
-            else:
-                cells.append(_number(sheet, value, column.kind, bold=bold))
-        append_row(sheet, cells)
-
-
-def _ranking_sheet(workbook: Any, table: ExportTable) -> None:
-    """The last week's schools by the share of active students, like the resolution's table:
-    school, students, active, share, place; schools without an answer last, with no place."""
-    qn = table.questionnaire
-    ind = next((i for i in qn.indicators if i.key == RANKED), None) or (
-        qn.indicators[0] if qn.indicators else None
-    )
-    sheet = workbook.create_sheet(t.SHEET_RANKING)
-    if ind is None:
-        return
-    last = table.weeks[-1].period if table.weeks else None
-    schools = [r for r in table.rows if r["week"] == last and not r.get("total")]
-    # Highest share first; schools without one (no answer, or no numbers) after them.
-    schools.sort(key=lambda row: -share if isinstance(share := row.get(ind.key), float) else 1.0)
-    header = [
-        t.COL_WEEK,
-        t.COL_SCHOOL,
-        qn.question(ind.denominator).label,
-        qn.question(ind.numerator).label,
-        _percent_title(ind),
-        t.COL_PLACE,
-    ]
-    _start(sheet, header, [14, MAX_WIDTH, 16, 16, 16, 8], rows=len(schools), freeze="C2")
-    ranks = places([r.get(ind.key) for r in schools])
-    for row, place in zip(schools, ranks, strict=True):
-        share = row.get(ind.key)
-        answered = row["state"] != t.EXPORT_MISSING
-        append_row(
-            sheet,
-            [
-                week_label(row["week"]),
-                row["school"],
-                _number(sheet, row.get(ind.denominator), "count"),
-                _number(sheet, row.get(ind.numerator), "count"),
-                _number(sheet, share, "percent") if answered else t.EXPORT_MISSING,
-                place,
-            ],
-        )
-
-
-def _width(column: _Column) -> int:
-    """Long titles wrap onto two or three lines; text answers get room to be read."""
-    if column.kind == "text":
-        return 30
-    return min(MAX_WIDTH, max(12, len(column.title) // 2 + 2))
-
-
-def _start(sheet: Any, header: list[str], widths: list[int], *, rows: int, freeze: str) -> None:
-    """Bold, wrapped, frozen header with an autofilter; widths are set before any row, as
-    a write-only sheet needs."""
-    from openpyxl.styles import Alignment
-    from openpyxl.utils import get_column_letter
-
-    sheet.freeze_panes = freeze
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{rows + 1}"
-    cells = [_styled(sheet, title, bold=True) for title in header]
-    for cell in cells:
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    append_row(sheet, cells)
-
-
-def _styled(sheet: Any, value: Any, *, bold: bool) -> Any:
-    """A text cell through the formula-proof writer, bold if asked."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    safe = xlsx_cell(sheet, value)
-    if not bold or value is None:
-        return safe
-    cell = WriteOnlyCell(sheet, value=safe) if isinstance(safe, str) else safe
-    cell.font = Font(bold=True)
-    return cell
-
-
-def _number(sheet: Any, value: Any, kind: str, *, bold: bool = False) -> Cell | None:
-    """Counts as integers, shares as percents with two decimals: numbers Excel sums."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    if value is None or isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    cell = WriteOnlyCell(sheet, value=value)
-    if kind == "percent":
-        cell.number_format = PERCENT_FORMAT
-    elif kind == "count" and isinstance(value, int):
-        cell.number_format = COUNT_FORMAT
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
-
-
 def to_csv(table: ExportTable) -> bytes:
     """The data sheet's rows and columns, unstyled; shares in percent (48,68)."""
     qn = table.questionnaire
-    columns = _columns(qn)
+    columns = columns_of(qn)
     buffer = io.StringIO()
     writer = SafeCsvWriter(buffer, delimiter=";")
     writer.writerow(
@@ -408,7 +218,7 @@ def to_csv(table: ExportTable) -> bytes:
             if (value := get(key)) is None or kind in ("count", "number")
             else value * 100
             if kind == "percent"
-            else _text(qn, key, value)
+            else text_cell(qn, key, value)
             for key, kind in shown
         ]
         writer.writerow(cells)
