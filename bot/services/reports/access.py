@@ -111,35 +111,33 @@ def week_problem(error: WeekError) -> str:
 
 
 async def _target(session: AsyncSession, *, asker: Asker, rest: str, action: Action) -> Scope:
+    """The district (or districts, or the region) and the words left; the week comes later."""
     actor = await actors.actor(session, asker.vk_id, list(asker.admin_ids), asker.peer_id)
-    week = None
     everything = await district_repo.list_all(session)
     if asker.in_chat:
-        scope = await _chat_scope(session, actor, action, week, rest)
+        scope = await _chat_scope(session, actor, action, rest)
         _refuse_foreign(everything, [scope.district], rest)
         return scope
     if fold(rest) in REGION_WORDS:
         if not sees_region(actor):
             raise Refusal(t.NOT_ALLOWED)
-        return Scope(actor, (), week, "")
+        return Scope(actor, (), None, "")
     candidates = [d for d in everything if allowed(actor, action, d.id)]
     _refuse_foreign(everything, candidates, rest)
     if not candidates:
         raise Refusal(t.NO_DISTRICT if actor.is_admin else t.NOT_ALLOWED)
     district, rest = _pick_district(candidates, rest)
     if district is not None:
-        return Scope(actor, (district,), week, rest)
+        return Scope(actor, (district,), None, rest)
     if len(candidates) == 1 or rest:
-        return Scope(actor, tuple(candidates), week, rest)
+        return Scope(actor, tuple(candidates), None, rest)
     example = candidates[0].name
     names = ", ".join(d.name for d in candidates[:10])
     command = {EXPORT: "/export", REMIND: "/remind"}.get(action, "/status")
     raise Refusal(t.CHOOSE_DISTRICT.format(command=command, example=example, districts=names))
 
 
-async def _chat_scope(
-    session: AsyncSession, actor: Actor, action: Action, week: IsoWeek | None, rest: str
-) -> Scope:
+async def _chat_scope(session: AsyncSession, actor: Actor, action: Action, rest: str) -> Scope:
     chat = actor.chat
     if chat is None:
         raise Refusal(t.CHAT_NOT_BOUND)
@@ -148,7 +146,7 @@ async def _chat_scope(
         raise Refusal(t.CHAT_STATUS_OFF if off else t.NOT_ALLOWED)
     district = await district_repo.get(session, chat.district_id)
     assert district is not None
-    return Scope(actor, (district,), week, rest)
+    return Scope(actor, (district,), None, rest)
 
 
 def _refuse_foreign(everything: list[District], visible: list[District], rest: str) -> None:
