@@ -116,6 +116,7 @@ async def export_table(
     # Like /status, the district's total is the roster's.
     archived = {s.id: s.name for s in await districts.schools(session, district.id, archived=True)}
     numeric = [q.key for q in qn.questions if q.type in NUMERIC_TYPES]
+    counts = {q.key for q in qn.questions if q.type == "int"}
     # The other answers as stored: a yes/no answer has a number too (1 or 0), but its cell
     # shows «Да» / «Нет».
     others = [q.key for q in qn.questions if q.type not in NUMERIC_TYPES]
@@ -134,7 +135,7 @@ async def export_table(
         shown += [(i, name, True) for i, name in archived.items() if i in answered]
         for school_id, name, is_archived in shown:
             rows.append(_school_row(round_.period, name, answered.get(school_id), is_archived))
-        rows.append(_total_row(total, counted))
+        rows.append(_total_row(total, counted, counts))
         totals.append(total)
     return ExportTable(qn, rows, totals)
 
@@ -180,12 +181,13 @@ def _total(qn: Questionnaire, period: str, counted: list[_Answered], schools: in
     return WeekTotal(period, len(counted), schools, indicators)
 
 
-def _total_row(total: WeekTotal, counted: list[_Answered]) -> dict[str, Any]:
-    """The total's counts are the sums the weighted shares are made of."""
-    sums: dict[str, int | float] = defaultdict(int)
+def _total_row(total: WeekTotal, counted: list[_Answered], counts: set[str]) -> dict[str, Any]:
+    """The counts summed over the schools that answered (a percent answer is not summed)."""
+    sums: dict[str, int] = defaultdict(int)
     for answer in counted:
         for key, number in answer.numbers.items():
-            sums[key] += number
+            if key in counts and type(number) is int:
+                sums[key] += number
     answered = t.EXPORT_ANSWERED_OF.format(answered=total.answered, total=total.schools)
     row: dict[str, Any] = {"week": total.period, "school": t.EXPORT_TOTAL, "state": answered}
     row.update(sums)
