@@ -175,7 +175,9 @@ async def export_file(*, db: Database, asker: Asker, args: str, now: datetime) -
         asked, words = (None, args) if title is not None else take_week_or_refuse(args)
     except Refusal as refusal:
         return refusal.text
-    options = _export_options(words) if title is None else ("xlsx", 0, title)
+    options = (
+        _export_options(words, week=asked is not None) if title is None else ("xlsx", 0, title)
+    )
     if options is None:
         return t.EXPORT_BAD_FORMAT
     fmt, weeks, rest = options
@@ -330,8 +332,9 @@ def _indicator_key(qn: Questionnaire, text: str) -> str:
     raise Refusal(t.RATING_UNKNOWN.format(name=text[:60], known=known))
 
 
-def _export_options(args: str) -> tuple[str, int, str] | None:
-    """`/export [xlsx|csv] [weeks] [district]` -> (format, weeks, the rest); None if unclear."""
+def _export_options(args: str, *, week: bool) -> tuple[str, int, str] | None:
+    """`/export [xlsx|csv] [weeks] [district]` -> (format, weeks, the rest); None if unclear,
+    as a number of weeks beside a named week (`week`) is."""
     formats, numbers, rest = [], [], []
     for word in args.split():
         if word.lower() in ("xlsx", "csv"):
@@ -341,5 +344,7 @@ def _export_options(args: str) -> tuple[str, int, str] | None:
         else:
             rest.append(word)
     if len(formats) > 1 or len(numbers) > 1 or any(not 1 <= n <= MAX_EXPORT_WEEKS for n in numbers):
+        return None
+    if week and numbers:
         return None
     return (formats or ["xlsx"])[0], (numbers or [EXPORT_WEEKS])[0], " ".join(rest)

@@ -84,6 +84,10 @@ async def test_a_week_that_cannot_be_gets_a_clear_answer(db, clock, tmp_path) ->
             "/status 2024-W99": f"Недели «2024-W99» нет в календаре. {HINT}",
             "/status 18.10 неделя 40": f"Укажите одну неделю, а не несколько (18.10 неделя 40). {HINT}",
             "/export csv 31.02": f"Даты «31.02» нет в календаре. {HINT}",
+            "/export csv 26 прошлая неделя": (
+                "Напишите так: /export xlsx или /export csv, можно с числом недель (от 1 до 260) "
+                "или с неделей: /export csv 26, /export xlsx прошлая неделя."
+            ),
         }
         for command, expected in answers.items():
             [reply] = await bot.say(OFFICIAL, command)
