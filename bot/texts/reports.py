@@ -90,7 +90,17 @@ MY_NOT_HEAD = "Команда /my — для руководителей школ
 NO_DISTRICT = "В базе ещё нет ни одного района."
 CHOOSE_DISTRICT = "Укажите район, например: {command} {example}\nВаши районы: {districts}."
 UNKNOWN_DISTRICT = "Не нашёл район «{name}»."
-BAD_WEEK = "Неделя указывается так: 2024-W43."
+BAD_WEEK = "Неделю можно указать так: прошлая неделя, 18.11, 18.11.2024, неделя 47 или 2024-W47."
+# Why a week was not understood (by `week_query.Problem`); BAD_WEEK follows as the hint.
+WEEK_PROBLEMS = {
+    "bad_iso": "Недели «{text}» нет в календаре.",
+    "bad_date": "Даты «{text}» нет в календаре.",
+    "bad_number": "Недели с номером {text} нет: в году 52 или 53 недели.",
+    "no_such_week": "Недели «{text}» не было ни в этом, ни в прошлом году.",
+    "future": "Неделя «{text}» ещё не наступила.",
+    "two_weeks": "Укажите одну неделю, а не несколько ({text}).",
+    "bad_range": "Начало срока позже его конца ({text}).",
+}
 SCHOOL_NOT_FOUND = "Не нашёл школу «{query}». Проверьте название."
 SCHOOL_AMBIGUOUS = "Нашлось несколько школ, уточните:\n{schools}"
 CHAT_NOT_BOUND = (
@@ -126,24 +136,41 @@ CHART_LINE_TITLE = "{district}: показатели по неделям"
 CHART_BAR_TITLE = "{label}, неделя {week}"
 CHART_CAPTION = "{district}: показатели за {weeks} нед. и «{label}» по школам."
 CHART_NO_DATA = "Данных для графика пока нет."
+CHART_NO_ANSWER = "нет ответа"
 CHART_POINTS_NOTE = "Точка недели — по школам, ответившим в ту неделю."
 CHART_FOREIGN_NOTE = "⚠ и штриховка — школа пользуется иностранными мессенджерами."
 CHART_FOREIGN_NAME = "⚠ {name}"
-EXPORT_CAPTION = "{district}: выгрузка за {weeks} нед. ({fmt})."
+EXPORT_CAPTION = "{district}: выгрузка {fmt} за {count} {weeks}: {span}."
+EXPORT_EMPTY = "{district}: за этот срок опросов не было, выгружать нечего."
+WEEKS_ACC = ("неделю", "недели", "недель")  # "за 1 неделю", "за 2 недели", "за 5 недель"
 EXPORT_BAD_FORMAT = (
-    "Напишите так: /export xlsx или /export csv, можно с числом недель: /export csv 26 "
-    "(от 1 до 260)."
+    "Напишите так: /export xlsx или /export csv, можно с числом недель (от 1 до 260) "
+    "или с неделей: /export csv 26, /export xlsx прошлая неделя."
 )
+# `svodka export` in the terminal.
+CLI_EXPORT_WRITTEN = "Выгрузка района «{district}» за {count} {weeks}: {span} записана в {path}."
+CLI_EXPORT_EMPTY = "Опросов района «{district}» за этот срок не было; в {path} только заголовок."
+CLI_WEEK_OR_DATES = "Укажите либо --week, либо --from и --to, но не то и другое вместе."
+CLI_BAD_DAY = "Не понял дату «{text}». Пишите так: 2024-11-18 или 18.11.2024."
 UPLOAD_FAILED = "Не получилось загрузить файл во ВКонтакте. Попробуйте, пожалуйста, позже."
 
 # Export headers.
 COL_WEEK = "Неделя"
 COL_DISTRICT = "Район"
 COL_SCHOOL = "Школа"
-COL_LATE = "С опозданием"
+COL_ISO_WEEK = "ISO-неделя"
+COL_ANSWER = "Ответ"
+COL_PLACE = "Место"
 COL_SUBMITTED = "Отправлено"
 COL_ANSWERED = "Ответили школ"
 SHEET_DATA = "Ответы"
-SHEET_SUMMARY = "Район по неделям"
+SHEET_RANKING = "Рейтинг"
+EXPORT_PERCENT_COLUMN = "{label}, %"
+EXPORT_ANSWERED = "ответила"
+EXPORT_LATE = "ответила с опозданием"
+EXPORT_MISSING = "не ответила"
+EXPORT_ARCHIVED = "ответила, школа в архиве (не в итоге)"
+EXPORT_TOTAL = "Итого по району"
+EXPORT_ANSWERED_OF = "Ответили {answered} из {total}"
 
 WEEKDAYS = ("пн", "вт", "ср", "чт", "пт", "сб", "вс")

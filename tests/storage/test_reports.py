@@ -257,14 +257,21 @@ async def test_trend_and_region_use_the_same_numbers(db: Database) -> None:
     assert ratios == {"Д": (2, 3, pytest.approx(510 / 1100)), "Е": (1, 1, 1.0)}
 
 
-async def test_export_summary_is_the_trend(db: Database) -> None:
-    """The export sums the rows it read; the chart has the database sum: the same figures."""
+async def test_export_totals_are_the_status(db: Database) -> None:
+    """The export sums the rows it read, /status the database's sums: the same figures."""
     district = await _two_schools(db)
     async with db.reads() as s:
-        _, points = await reports.district_trend(session=s, district=district, now=NOW, weeks=4)
         table = await export.export_table(session=s, district=district, now=NOW, weeks=4)
-    assert [p.answered for p in points] == [1, 2]
-    assert table.weeks == points
+        weeks = [
+            await reports.district_week(
+                session=s, district=district, now=NOW, week=IsoWeek.parse(total.period)
+            )
+            for total in table.weeks
+        ]
+    assert [t.period for t in table.weeks] == ["2024-W42", "2024-W43"]
+    assert [(t.answered, t.schools) for t in table.weeks] == [(1, 3), (2, 3)]
+    for total, week in zip(table.weeks, weeks, strict=True):
+        assert total.indicators == week.indicators
 
 
 async def test_remind_queues_outbox_rows_once_an_hour(db: Database) -> None:

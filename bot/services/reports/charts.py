@@ -11,7 +11,7 @@ import asyncio
 import io
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 # until someone asks for /chart.
 
 FONT = 16
+BAR_COLOR, WARN_COLOR, SILENT_COLOR = "#2a7ab9", "#d9534f", "#777777"
 WIDTH_IN, DPI = 12, 100
 
 
@@ -102,52 +103,68 @@ def trend_png(
     return _png(figure)
 
 
+class Bar(NamedTuple):
+    name: str
+    value: float
+    caption: str  # «48,68 %» or «нет ответа»
+    color: str
+    foreign: bool = False  # the school uses foreign messengers: marked and hatched
+
+
+def school_bars(week: DistrictWeek, key: str) -> list[Bar]:
+    """The bars from the top down: the highest share first, then the schools without a
+    value («нет ответа»), which dropping would hide."""
+    ranked = rank_schools(week.schools, key)
+    shown = {school.school_id for school, _ in ranked}
+    bars = [
+        Bar(_name(school), value.ratio or 0.0, format_percent(value.ratio),
+            WARN_COLOR if value.is_below_warn else BAR_COLOR, school.foreign is not None)
+        for school, value in ranked
+    ]  # fmt: skip
+    bars += [
+        Bar(_short(school.name), 0.0, t.CHART_NO_ANSWER, SILENT_COLOR)
+        for school in week.schools
+        if school.school_id not in shown
+    ]
+    return bars
+
+
 def schools_png(week: DistrictWeek, key: str) -> bytes:
-    ranked = list(reversed(rank_schools(week.schools, key)))  # highest at the top
-    height = max(4.0, 0.55 * len(ranked) + 2)
+    bars = list(reversed(school_bars(week, key)))  # barh draws upwards: the top one last
+    height = max(4.0, 0.55 * len(bars) + 2)
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
     axes = figure.add_subplot()
     label = next((v.label for v in week.indicators if v.key == key), key)
-    names = bar_names([school for school, _ in ranked])
-    values = [value.ratio or 0.0 for _, value in ranked]
-    colors = ["#d9534f" if value.is_below_warn else "#2a7ab9" for _, value in ranked]
-    bars = axes.barh(names, values, color=colors)
-    for bar, (school, value) in zip(bars, ranked, strict=True):
-        if school.foreign is not None:
-            bar.set_hatch("//")
-            bar.set_edgecolor("black")
+    drawn = axes.barh(
+        [b.name for b in bars], [b.value for b in bars], color=[b.color for b in bars]
+    )
+    for rect, bar in zip(drawn, bars, strict=True):
+        if bar.foreign:
+            rect.set_hatch("//")
+            rect.set_edgecolor("black")
         axes.text(
-            bar.get_width() + 0.01,
-            bar.get_y() + bar.get_height() / 2,
-            format_percent(value.ratio),
+            rect.get_width() + 0.01,
+            rect.get_y() + rect.get_height() / 2,
+            bar.caption,
             va="center",
             fontsize=FONT - 2,
+            color=SILENT_COLOR if bar.color == SILENT_COLOR else "black",
         )
     threshold = next((v.warn_below for v in week.indicators if v.key == key), None)
     if threshold is not None:
-        axes.axvline(threshold, color="#d9534f", linestyle="--", linewidth=2)
+        axes.axvline(threshold, color=WARN_COLOR, linestyle="--", linewidth=2)
     axes.set_xlim(0, 1.15)
     axes.xaxis.set_major_formatter(_percent_axis())
     axes.set_title(
         t.CHART_BAR_TITLE.format(label=label, week=_week_tick(week.period)), fontsize=FONT + 2
     )
     axes.tick_params(labelsize=FONT - 2)
-    if any(school.foreign is not None for school, _ in ranked):
+    if any(bar.foreign for bar in bars):
         # Under the axes; `bbox_inches="tight"` makes room for it.
         figure.text(0.01, -0.02, t.CHART_FOREIGN_NOTE, fontsize=FONT - 2, va="top")
     return _png(figure)
-
-
-def bar_names(schools: Sequence[SchoolLine]) -> list[str]:
-    """The bars' school names, marked when the school uses foreign messengers."""
-    return [
-        t.CHART_FOREIGN_NAME.format(name=_short(s.name))
-        if s.foreign is not None
-        else _short(s.name)
-        for s in schools
-    ]
 
 
 def _png(figure: Figure) -> bytes:
@@ -164,6 +181,12 @@ def _week_tick(period: str) -> str:
         return f"{IsoWeek.parse(period).monday():%d.%m}"
     except ValueError:
         return period
+
+
+def _name(school: SchoolLine) -> str:
+    """The bar's school name, marked when the school uses foreign messengers."""
+    name = _short(school.name)
+    return t.CHART_FOREIGN_NAME.format(name=name) if school.foreign is not None else name
 
 
 def _short(name: str) -> str:

@@ -1,10 +1,10 @@
 """What the charts write: the change in the trend's legend, the foreign-messenger mark."""
 
 from bot.domain.indicators import aggregate_indicators, compute_indicators
-from bot.domain.report_data import SchoolLine, WeekPoint
+from bot.domain.report_data import DistrictWeek, SchoolLine, WeekPoint
 from bot.domain.week_change import week_change
 from bot.resources import default_questionnaire
-from bot.services.reports.charts import bar_names, trend_legend
+from bot.services.reports.charts import school_bars, trend_legend
 
 QN = default_questionnaire()
 
@@ -36,8 +36,14 @@ def test_the_legend_shows_the_change_over_the_schools_of_both_weeks() -> None:
 
 
 def test_a_school_using_foreign_messengers_is_marked() -> None:
-    schools = [
-        SchoolLine(1, "МКОУ «Дегвинская СОШ»", None, answered=True, foreign="WhatsApp"),
-        SchoolLine(2, "МКОУ «Бурдекинская СОШ»", None, answered=True),
+    values = tuple(compute_indicators(QN, {"students_total": 100, "students_active": 60}))
+    schools = (
+        SchoolLine(1, "МКОУ «Дегвинская СОШ»", None, True, values=values, foreign="WhatsApp"),
+        SchoolLine(2, "МКОУ «Бурдекинская СОШ»", None, True, values=values),
+    )
+    week = DistrictWeek("Район", "2024-W43", "Europe/Moscow", None, schools, ())
+    bars = school_bars(week, "students_active_pct")
+    assert [(bar.name, bar.foreign) for bar in bars] == [
+        ("⚠ Дегвинская СОШ", True),
+        ("Бурдекинская СОШ", False),
     ]
-    assert bar_names(schools) == ["⚠ Дегвинская СОШ", "Бурдекинская СОШ"]
