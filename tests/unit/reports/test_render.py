@@ -1,9 +1,10 @@
 from datetime import UTC, datetime
 
 from bot.domain.indicators import aggregate_indicators, compute_indicators
-from bot.domain.report_data import DistrictWeek, Head, SchoolLine
+from bot.domain.report_data import Author, DistrictWeek, Head, SchoolLine
 from bot.domain.report_render import (
     BELOW_SHOWN,
+    author_line,
     render_missing,
     render_status,
     render_summary,
@@ -94,3 +95,15 @@ def test_all_answered() -> None:
 def test_week_label() -> None:
     assert week_label("2024-W43") == "21.10–27.10.2024"
     assert week_label("разовый") == "разовый"
+
+
+def test_who_sent_a_schools_answers_and_when() -> None:
+    at = datetime(2024, 10, 22, 11, 5, tzinfo=UTC)
+    deputy = Author("Марьям Алиева", "deputy", False, at, "Europe/Moscow")
+    office = Author("Зарема Магомедова", None, True, at, "Europe/Moscow")
+    unknown = Author("id42", None, False, at, "Europe/Moscow")
+    assert author_line(deputy) == "Отправлено: Марьям Алиева (заместитель), вт 22.10 в 14:05."
+    assert author_line(office) == (
+        "Внесено: Зарема Магомедова (управление образования), вт 22.10 в 14:05."
+    )
+    assert author_line(unknown) == "Отправлено: id42, вт 22.10 в 14:05."
