@@ -196,12 +196,13 @@ def thanks(qn: Questionnaire, result: SubmitResult, view: RoundView) -> str:
     return "\n".join(lines)
 
 
-def school_choice(schools: Sequence[SchoolStatus], text: str) -> Screen:
-    """Buttons with short school names, ✅ on those already answered this week."""
+def school_choice(schools: Sequence[SchoolStatus], text: str, command: str = "school") -> Screen:
+    """Buttons with short school names, ✅ on those already answered this week; `command`
+    is what a button starts (this week's report, or a missed week's: "past")."""
     buttons = [
         Button(
             short_label((texts.ANSWERED_MARK if s.answered else "") + s.name),
-            {"c": "school", "s": s.school_id},
+            {"c": command, "s": s.school_id},
             SECONDARY if s.answered else PRIMARY,
         )
         for s in schools
