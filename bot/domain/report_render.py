@@ -56,6 +56,14 @@ def author_line(author: Author) -> str:
     return t.SENT_BY.format(name=author.name, role=f" ({role})" if role else "", when=when)
 
 
+def author_cell(author: Author) -> str:
+    """The export's «Кто внёс/ответил»: «Марьям Алиева (заместитель)», «внесено: …»."""
+    if author.by_office:
+        return t.ENTERED_CELL.format(name=author.name)
+    role = t.STAFF_ROLES.get(author.role or "", "")
+    return f"{author.name} ({role})" if role else author.name
+
+
 def render_status(week: DistrictWeek) -> str:
     """/status: the count, the district's indicators, schools below threshold, who is missing."""
     if week.holiday:

@@ -110,6 +110,7 @@ async def add_revision(
 
 class AuthorRow(NamedTuple):
     round_id: int
+    school_id: int
     by_office: bool
     submitted_at: datetime
     vk_id: int | None
@@ -119,12 +120,13 @@ class AuthorRow(NamedTuple):
 
 
 async def authors(
-    session: AsyncSession, *, round_ids: Collection[int], school_id: int
+    session: AsyncSession, *, round_ids: Collection[int], school_id: int | None = None
 ) -> list[AuthorRow]:
-    """Who sent the school's current response in each of the rounds, and when."""
+    """Who sent each school's current response in the rounds (or one school's), and when."""
     query = (
         select(
             Response.round_id,
+            Response.school_id,
             Response.by_office,
             Response.submitted_at,
             Person.vk_id,
@@ -135,10 +137,15 @@ async def authors(
         .outerjoin(Person, Person.id == Response.author_id)
         .outerjoin(
             SchoolStaff,
-            and_(SchoolStaff.person_id == Response.author_id, SchoolStaff.school_id == school_id),
+            and_(
+                SchoolStaff.person_id == Response.author_id,
+                SchoolStaff.school_id == Response.school_id,
+            ),
         )
-        .where(Response.round_id.in_(list(round_ids)), Response.school_id == school_id)
+        .where(Response.round_id.in_(list(round_ids)))
     )
+    if school_id is not None:
+        query = query.where(Response.school_id == school_id)
     return [AuthorRow(*row) for row in await session.execute(query)]
 
 

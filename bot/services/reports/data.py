@@ -190,7 +190,7 @@ async def school_history(
         answers[row.round_id][row.key] = row.value
         numbers[row.round_id][row.key] = as_count(row.num)
     authors = {
-        row.round_id: _author(row, district.tz)
+        row.round_id: author_of(row, district.tz)
         for row in await responses_repo.authors(session, round_ids=round_ids, school_id=school_id)
     }
     history = [
@@ -214,7 +214,8 @@ async def school_history(
     )
 
 
-def _author(row: responses_repo.AuthorRow, tz: str) -> Author:
+def author_of(row: responses_repo.AuthorRow, tz: str) -> Author:
+    """Who sent a response and when, as reports show it."""
     name = person_name(row.first_name, row.last_name, row.vk_id)
     return Author(name, row.role, row.by_office, row.submitted_at, tz)
 

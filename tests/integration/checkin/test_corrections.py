@@ -4,8 +4,10 @@ head hears who sent the school's report — checked where it lands: the head's c
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.clock import FakeClock
@@ -84,6 +86,11 @@ async def test_official_enters_a_schools_answers_and_the_head_is_told(
         )
         [my] = await bot.say(HEAD_VK, "/my")
         assert "Внесено: Зарема Магомедова (управление образования)" in my["text"]
+        [export] = await bot.say(OFFICIAL_VK, "/export")
+        book = load_workbook(io.BytesIO(bot.emulator.file_bytes(export["attachments"][0])))
+    header, *rows = book.worksheets[0].iter_rows(values_only=True)
+    who = {row[2]: dict(zip(header, row, strict=True))["Кто внёс/ответил"] for row in rows}
+    assert who == {"Аймаумахи": "внесено: Зарема Магомедова", "Итого по району": None}
     [response] = await stored_responses(db)
     assert response.by_office and not response.late
     async with db.reads() as session:
@@ -238,3 +245,4 @@ async def test_head_hears_the_deputy_sent_the_report_and_my_says_who(
     responses = await stored_responses(db)
     assert [r.school_id for r in responses] == [setup.school_id]
     assert isinstance(responses[0], Response)
+
