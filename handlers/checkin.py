@@ -98,6 +98,10 @@ class CheckinMessage(ABCRule[Message]):
         if message.peer_id != message.from_id:
             return False
         intent, ours = parse_intent(message.text, message.payload)
+        in_draft = dialog is not None and dialog.state == STATE
+        if intent.command == "past" and in_draft and parse_command(message.text) is None:
+            # Mid-questionnaire, words about last week are an answer (a comment), not a wish.
+            return {"intent": Intent(text=message.text)}
         if ours:
             return {"intent": intent}
         if message.text.lstrip().startswith("/"):

@@ -23,6 +23,7 @@ from tests.integration.checkin.helpers import (
     DEPUTY_VK,
     FORM,
     HEAD_VK,
+    TYPED,
     answered_last_week,
     one_head,
     stored_responses,
@@ -246,3 +247,17 @@ async def test_head_hears_the_deputy_sent_the_report_and_my_says_who(
     assert [r.school_id for r in responses] == [setup.school_id]
     assert isinstance(responses[0], Response)
 
+
+async def test_words_about_last_week_mid_questionnaire_are_an_answer(
+    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    setup = await one_head(sqlite_db, clock)
+    await _round_of(sqlite_db, setup.district.id, W42, clock)
+    comment = "Отчёт за прошлую неделю сдам позже"
+    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+        bot.user(HEAD_VK)
+        await bot.say(HEAD_VK, "Заполнить")
+        for typed in TYPED:
+            await bot.say(HEAD_VK, typed)
+        [review] = await bot.say(HEAD_VK, comment)
+    assert f"Комментарий: {comment}" in review["text"]
