@@ -6,8 +6,10 @@ from __future__ import annotations
 from bot.domain.past_weeks import PAST_WEEKS
 
 # A head asking for a past week.
-PAST_BUTTON = "Сдать за прошлую неделю"
-PAST_NOTE = "Отчёт за прошлую неделю не сдан — его ещё можно отправить."
+PAST_BUTTON = "Сдать пропущенный отчёт"
+PAST_NOTE = (
+    "Отчёт за неделю {week} не сдан — его ещё можно отправить, он будет отмечен как поздний."
+)
 PAST_NONE_MISSING = (
     f"За последние {PAST_WEEKS} недели все отчёты сданы, спасибо! Отчёт этой недели — "
     "кнопка «Заполнить»."

@@ -458,6 +458,11 @@ class _Conversation:
         if draft.office:
             return Outcome([await self._entered(opened, view, result, told)], letters=told.letters)
         done = [Screen(screens.thanks(qn, result, view), empty_keyboard())]
+        missed = await past.head_round(
+            self.session, school_id=draft.school_id, asked=None, now=self.now
+        )
+        if not isinstance(missed, str):
+            done.append(screens.missed_week(missed))
         others = await self._schools(exclude=draft.school_id)
         if any(not school.answered for school in others):
             done.append(screens.school_choice(others, texts.OTHER_SCHOOLS))

@@ -25,6 +25,7 @@ from bot.keyboards import (
 from bot.services.checkin.answers import OpenRound, SchoolStatus, SubmitResult
 from bot.services.checkin.flow import Draft, FormOutcome, applicable
 from bot.texts import checkin as texts
+from bot.texts import corrections
 from bot.texts import requests as request_texts
 
 # Choices are offered as buttons only while they fit a small keyboard.
@@ -208,6 +209,15 @@ def school_choice(schools: Sequence[SchoolStatus], text: str, command: str = "sc
         for s in schools
     ]
     return Screen(text, keyboard(rows_of(buttons, per_row=1)[:10], one_time=True))
+
+
+def missed_week(opened: OpenRound) -> Screen:
+    """A week the school has not answered yet may still be sent: a button opens it."""
+    days = IsoWeek.parse(opened.round.period).days()
+    text = corrections.PAST_NOTE.format(week=texts.week_range(days[0], days[-1]))
+    payload = {"c": "past", "s": opened.school.id}
+    button = Button(corrections.PAST_BUTTON, payload, PRIMARY, callback=True)
+    return Screen(text, keyboard([[button]], inline=True))
 
 
 def round_choice(opened: Sequence[OpenRound], answered: Sequence[bool]) -> Screen:

@@ -25,6 +25,7 @@ from tests.integration.checkin.helpers import (
     HEAD_VK,
     TYPED,
     answered_last_week,
+    button,
     one_head,
     stored_responses,
 )
@@ -261,3 +262,24 @@ async def test_words_about_last_week_mid_questionnaire_are_an_answer(
             await bot.say(HEAD_VK, typed)
         [review] = await bot.say(HEAD_VK, comment)
     assert f"Комментарий: {comment}" in review["text"]
+
+
+async def test_after_this_weeks_report_a_button_opens_the_missed_week(
+    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    setup = await one_head(sqlite_db, clock)
+    await _round_of(sqlite_db, setup.district.id, W42, clock)
+    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+        bot.user(HEAD_VK)
+        await bot.say(HEAD_VK, "Заполнить")
+        await bot.say(HEAD_VK, FORM)
+        thanks, missed = await bot.press(HEAD_VK, {"c": "send"})
+        assert thanks["text"].startswith("Спасибо! Отчёт принят: Аймаумахи, неделя 21–27 октября.")
+        assert missed["text"] == texts.PAST_NOTE.format(week="14–20 октября")
+        intro, _ = await bot.press(HEAD_VK, button(missed, texts.PAST_BUTTON))
+        assert intro["text"].startswith("Отчёт за неделю 14–20 октября — Аймаумахи.")
+        await bot.say(HEAD_VK, FORM)
+        # Every missed week sent: the thank-you offers no other.
+        [thanks] = await bot.press(HEAD_VK, {"c": "send"})
+    assert thanks["text"].startswith("Спасибо! Отчёт принят: Аймаумахи, неделя 14–20 октября.")
+    assert sorted(r.late for r in await stored_responses(sqlite_db)) == [False, True]
