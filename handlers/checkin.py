@@ -39,6 +39,7 @@ from bot.services.checkin.conversation import (
 from bot.texts import checkin as texts
 from bot.texts import common
 from bot.texts import requests as request_texts
+from bot.vk.api import describe
 from bot.vk.documents import (
     DocumentTooBig,
     DocumentUnavailable,
@@ -139,8 +140,22 @@ async def correct(
         args=args,
         now=app.clock.now(),
         admin_ids=app.settings.admin_ids,
+        vk_name=await _vk_name(app, message.from_id),
     )
     await _reply(app, replies, message.peer_id, outcome)
+
+
+async def _vk_name(app: AppContext, vk_id: int) -> tuple[str, str] | None:
+    """The person's name in VK: what the office's entries are marked with («внесено: …»)."""
+    try:
+        users = await app.api.users.get(user_ids=[vk_id])
+    except Exception as exc:  # the entry goes on under the VK id
+        logger.warning("users.get failed: %s", describe(exc))
+        return None
+    user = users[0] if users else None
+    if user is None or user.first_name is None or user.last_name is None:
+        return None
+    return user.first_name, user.last_name
 
 
 @labeler.private_message(CheckinMessage())

@@ -20,6 +20,7 @@ from bot.services.checkin.conversation import Intent, Known, Outcome, handle
 from bot.texts import corrections as texts
 from storage.db import Database
 from storage.repos import districts as district_repo
+from storage.repos import people
 from storage.repos import reports as reports_repo
 
 # Schools listed when a name matches several.
@@ -27,8 +28,16 @@ _AMBIGUOUS_SHOWN = 10
 
 
 async def start(
-    *, db: Database, known: Known, args: str, now: datetime, admin_ids: Sequence[int]
+    *,
+    db: Database,
+    known: Known,
+    args: str,
+    now: datetime,
+    admin_ids: Sequence[int],
+    vk_name: tuple[str, str] | None = None,
 ) -> Outcome:
+    """`vk_name`: the asker's name in VK, kept for the mark on what they enter if their
+    record has none (officials are appointed by VK id)."""
     try:
         week, query = take_week(args)
     except WeekUnreadable:
@@ -39,6 +48,8 @@ async def start(
         found = await _school(session, known.actor, query)
     if isinstance(found, str):
         return Outcome(notice=found)
+    if vk_name is not None:
+        await _remember_name(db, known.actor.vk_id, vk_name, now)
     intent = Intent(command="correct", school_id=found, week=week)
     return await handle(db=db, known=known, intent=intent, now=now, admin_ids=admin_ids)
 
@@ -68,3 +79,10 @@ async def _find(
     roster = await reports_repo.roster(session, district_ids=district_ids)
     # An admin's search can cover every school in the country: off the event loop.
     return await asyncio.to_thread(find, query, [(row.school_id, row.name) for row in roster])
+
+
+async def _remember_name(db: Database, vk_id: int, name: tuple[str, str], now: datetime) -> None:
+    async with db.sessions.begin() as session:
+        person = await people.get_or_add(session, vk_id=vk_id, now=now)
+        if not (person.first_name or person.last_name):
+            person.first_name, person.last_name = name[0][:100], name[1][:100]

@@ -18,7 +18,6 @@ from bot.texts import corrections as texts
 from bot.texts import onboarding
 from storage.db import Database
 from storage.models import AuditEvent, District, Response
-from storage.repos import people
 from tests.integration.checkin.helpers import (
     DEPUTY_VK,
     FORM,
@@ -33,19 +32,17 @@ from tests.utils import report_factories as f
 from tests.utils.factories import make_district, make_staff
 from tests.utils.harness import running_bot
 
-OFFICIAL_VK, OTHER_OFFICIAL_VK = 500, 501
+OFFICIAL_VK, OTHER_OFFICIAL_VK, ADMIN_VK = 500, 501, 1
 W42 = IsoWeek(2024, 42)
 OTHER_SCHOOLS = (("МКОУ «Хасавюртовская СОШ»", "Хасавюрт"),)
 
 
 async def _official(db: Database, district_id: int, vk_id: int = OFFICIAL_VK) -> None:
+    """Appointed by VK id, as `/official add` does: no name on record until they act."""
     async with db.sessions.begin() as session:
         district = await session.get(District, district_id)
         assert district is not None
         await f.official(session, district=district, vk_id=vk_id, now=district.created_at)
-        person = await people.by_vk_id(session, vk_id)
-        assert person is not None
-        person.first_name, person.last_name = "Зарема", "Магомедова"
 
 
 async def _round_of(db: Database, district_id: int, week: IsoWeek, clock: FakeClock) -> None:
@@ -283,3 +280,19 @@ async def test_after_this_weeks_report_a_button_opens_the_missed_week(
         [thanks] = await bot.press(HEAD_VK, {"c": "send"})
     assert thanks["text"].startswith("Спасибо! Отчёт принят: Аймаумахи, неделя 14–20 октября.")
     assert sorted(r.late for r in await stored_responses(sqlite_db)) == [False, True]
+
+
+async def test_an_admin_met_for_the_first_time_enters_answers_under_their_name(
+    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    await one_head(sqlite_db, clock)
+    async with running_bot(sqlite_db, clock, tmp_path, admin_ids=[ADMIN_VK]) as bot:
+        bot.user(ADMIN_VK, "Магомед", "Исаев")
+        bot.user(HEAD_VK)
+        mark = bot.last_sent_id()
+        await bot.say(ADMIN_VK, "/correct Аймаумахи")
+        await bot.say(ADMIN_VK, FORM)
+        [done] = await bot.press(ADMIN_VK, {"c": "send"})
+        assert "«внесено: Магомед Исаев»" in done["text"]
+        [told] = bot.texts(HEAD_VK, after=mark)
+        assert "Внесено: Магомед Исаев." in told
