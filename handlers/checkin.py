@@ -222,8 +222,9 @@ async def _show(app: AppContext, replies: Replies, peer_id: int, outcome: Outcom
             )
         await replies.send(peer_id, screen.text, keyboard=screen.keyboard, attachment=attachment)
     for letter in outcome.letters:
-        if not await replies.send(letter.peer_id, letter.text) and letter.undelivered:
-            await replies.send(peer_id, letter.undelivered)
+        sent = await replies.send(letter.peer_id, letter.text)
+        if note := letter.delivered if sent else letter.undelivered:
+            await replies.send(peer_id, note)
 
 
 async def _fetch(doc: IncomingDoc) -> SentFile:

@@ -482,9 +482,10 @@ class _Conversation:
             week=opened.round.period,
             revision=result.revision,
         )
-        lines = [corrections.ENTERED.format(school=view.school, week=view.week, name=told.author)]
-        lines.append(corrections.HEAD_TOLD if told.letters else corrections.NO_HEAD)
-        return Screen("\n".join(lines), empty_keyboard())
+        text = corrections.ENTERED.format(school=view.school, week=view.week, name=told.author)
+        if not told.letters:
+            text += "\n" + corrections.NO_HEAD
+        return Screen(text, empty_keyboard())
 
     def _screen(
         self, qn: Questionnaire, draft: Draft, view: RoundView, before: str | None = None

@@ -24,7 +24,9 @@ class Letter:
 
     peer_id: int
     text: str
-    undelivered: str | None = None  # what the sender is told if VK refuses it for good
+    # What the sender is told once it is sent, and if VK refuses it for good.
+    delivered: str | None = None
+    undelivered: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,8 @@ async def tell_head(
         for question in qn.applicable(answers):
             value = format_answer(question, answers.get(question.key))
             lines.append(texts.ANSWER_LINE.format(label=question.label, value=value))
-        return Told([Letter(head.vk_id, "\n".join(lines), texts.HEAD_NOT_TOLD)], name)
+        letter = Letter(head.vk_id, "\n".join(lines), texts.HEAD_TOLD, texts.HEAD_NOT_TOLD)
+        return Told([letter], name)
     deputy = await people.school_staff(session, school_id, "deputy")
     if deputy is None or deputy.person_id != author_id:
         return Told([], name)

@@ -68,10 +68,10 @@ async def test_official_enters_a_schools_answers_and_the_head_is_told(
         mark = bot.last_sent_id()
         [review] = await bot.say(OFFICIAL_VK, FORM)
         assert "Проверьте ответы — Аймаумахи, неделя 21–27 октября:" in review["text"]
-        [done] = await bot.press(OFFICIAL_VK, {"c": "send"})
+        done, head_told = await bot.press(OFFICIAL_VK, {"c": "send"})
         assert done["text"].startswith("Ответы внесены: Аймаумахи, неделя 21–27 октября.")
         assert "«внесено: Зарема Магомедова»" in done["text"]
-        assert texts.HEAD_TOLD in done["text"]
+        assert head_told["text"] == texts.HEAD_TOLD
         [told] = bot.texts(HEAD_VK, after=mark)
         assert told.startswith(
             "Управление образования внесло ответы вашей школы — Аймаумахи, неделя 21–27 октября."
@@ -292,7 +292,14 @@ async def test_an_admin_met_for_the_first_time_enters_answers_under_their_name(
         mark = bot.last_sent_id()
         await bot.say(ADMIN_VK, "/correct Аймаумахи")
         await bot.say(ADMIN_VK, FORM)
-        [done] = await bot.press(ADMIN_VK, {"c": "send"})
+        done, _ = await bot.press(ADMIN_VK, {"c": "send"})
         assert "«внесено: Магомед Исаев»" in done["text"]
         [told] = bot.texts(HEAD_VK, after=mark)
         assert "Внесено: Магомед Исаев." in told
+        # A head who does not take the community's messages: the admin hears so.
+        await bot.emulator.set_allowed(HEAD_VK, False)
+        await bot.say(ADMIN_VK, "/correct Аймаумахи")
+        await bot.say(ADMIN_VK, FORM)
+        done, not_told = await bot.press(ADMIN_VK, {"c": "send"})
+        assert done["text"].startswith("Ответы внесены: Аймаумахи")
+        assert not_told["text"] == texts.HEAD_NOT_TOLD
