@@ -303,3 +303,18 @@ async def test_an_admin_met_for_the_first_time_enters_answers_under_their_name(
         done, not_told = await bot.press(ADMIN_VK, {"c": "send"})
         assert done["text"].startswith("Ответы внесены: Аймаумахи")
         assert not_told["text"] == texts.HEAD_NOT_TOLD
+
+
+async def test_a_head_of_two_schools_picks_the_school_of_the_missed_week(
+    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    schools = (("МКОУ «Аймаумахинская СОШ»", "Аймаумахи"), ("МКОУ «Бурдекинская ООШ»", "Бурдеки"))
+    district = await make_district(sqlite_db, now=clock.now(), schools=schools)
+    await make_staff(sqlite_db, vk_id=HEAD_VK, school_ids=district.school_ids, now=clock.now())
+    await _round_of(sqlite_db, district.id, W42, clock)
+    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+        bot.user(HEAD_VK)
+        [choice] = await bot.say(HEAD_VK, "/report прошлая неделя")
+        assert choice["text"] == texts.PAST_CHOOSE_SCHOOL
+        intro, _ = await bot.say(HEAD_VK, "Бурдеки", payload=button(choice, "Бурдеки"))
+    assert intro["text"].startswith("Отчёт за неделю 14–20 октября — Бурдеки.")
