@@ -25,9 +25,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.answers import format_answer
 from bot.domain.dialog_state import Seen
 from bot.domain.form import looks_like_form
-from bot.domain.past_weeks import WeekAsked, WeekUnreadable, take_week
+from bot.domain.past_weeks import unread_week
 from bot.domain.permissions import Action, Actor, authorize
 from bot.domain.questionnaire import Questionnaire
+from bot.domain.week_query import WeekError, WeekQuery, take_week
 from bot.keyboards import empty_keyboard
 from bot.resources import default_questionnaire
 from bot.services.access import read_person
@@ -82,7 +83,7 @@ class Intent:
     key: str | None = None
     round_id: int | None = None  # a round picked on a button (a one-off request)
     file: SentFile | None = None
-    week: WeekAsked | None = None  # correct: the week asked for (past reads it from `text`)
+    week: WeekQuery | None = None  # correct: the week asked for (past reads it from `text`)
 
 
 @dataclass(frozen=True)
@@ -298,8 +299,10 @@ class _Conversation:
             logger.warning("refused a past week for a school the person does not run")
             return Outcome(await self._school_choice(texts.NOT_YOUR_SCHOOL, "past"))
         try:
-            asked, _ = take_week(intent.text)
-        except WeekUnreadable:
+            asked, rest = take_week(intent.text)
+        except WeekError:
+            return Outcome(notice=corrections.BAD_WEEK)
+        if unread_week(rest):
             return Outcome(notice=corrections.BAD_WEEK)
         found = await past.head_round(self.session, school_id=school_id, asked=asked, now=self.now)
         if isinstance(found, str):

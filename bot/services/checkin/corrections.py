@@ -13,9 +13,10 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.past_weeks import WeekUnreadable, take_week
+from bot.domain.past_weeks import unread_week
 from bot.domain.permissions import Action, Actor, districts_for
 from bot.domain.school_search import find
+from bot.domain.week_query import WeekError, take_week
 from bot.services.checkin.conversation import Intent, Known, Outcome, handle
 from bot.texts import corrections as texts
 from storage.db import Database
@@ -40,7 +41,9 @@ async def start(
     record has none (officials are appointed by VK id)."""
     try:
         week, query = take_week(args)
-    except WeekUnreadable:
+    except WeekError:
+        return Outcome(notice=texts.BAD_WEEK)
+    if unread_week(query):
         return Outcome(notice=texts.BAD_WEEK)
     if not query:
         return Outcome(notice=texts.CORRECT_USAGE)

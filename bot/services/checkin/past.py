@@ -12,8 +12,9 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.past_weeks import PAST_WEEKS, WeekAsked, weeks_back
+from bot.domain.past_weeks import PAST_WEEKS, weeks_back
 from bot.domain.report_render import week_label
+from bot.domain.week_query import WeekError, WeekQuery
 from bot.domain.weeks import IsoWeek
 from bot.services.checkin.answers import CheckinRefused, OpenRound, is_answered
 from bot.services.rounds import calendar_of, round_for_week, round_questionnaire
@@ -24,13 +25,13 @@ from storage.repos import rounds as rounds_repo
 
 
 async def head_round(
-    session: AsyncSession, *, school_id: int, asked: WeekAsked | None, now: datetime
+    session: AsyncSession, *, school_id: int, asked: WeekQuery | None, now: datetime
 ) -> OpenRound | str:
     """The round a head asked to answer: the week named, else the latest week within
     `PAST_WEEKS` still without an answer; or why there is none (Russian)."""
     school, district = await _school(session, school_id)
     current = calendar_of(district).week_of(now)
-    if asked is None or asked.named is None:
+    if asked is None or asked.back == 1:  # «за прошлую неделю»: the one still missing
         week = current
         for _ in range(PAST_WEEKS):
             week = week.previous()
@@ -38,14 +39,16 @@ async def head_round(
             if opened is not None and not await _answered(session, opened):
                 return opened
         return texts.PAST_NONE_MISSING
-    week = asked.resolve(current)
-    back = weeks_back(week, current)
-    label = week_label(str(week))
+    named = _week(asked, district, now)
+    if named is None:
+        return texts.BAD_WEEK
+    back = weeks_back(named, current)
+    label = week_label(str(named))
     if back < 0:
         return texts.PAST_FUTURE.format(week=label)
     if back > PAST_WEEKS:
         return texts.PAST_TOO_OLD.format(week=label)
-    opened = await _round(session, school, district, week, current, now)
+    opened = await _round(session, school, district, named, current, now)
     if opened is None:
         return texts.PAST_NO_ROUND.format(week=label)
     if back > 0 and await _answered(session, opened):
@@ -54,13 +57,15 @@ async def head_round(
 
 
 async def office_round(
-    session: AsyncSession, *, school_id: int, asked: WeekAsked | None, now: datetime
+    session: AsyncSession, *, school_id: int, asked: WeekQuery | None, now: datetime
 ) -> OpenRound | str:
     """The round the office enters a school's answers in (default: this week's), or why
     there is none (Russian)."""
     school, district = await _school(session, school_id)
     current = calendar_of(district).week_of(now)
-    week = asked.resolve(current) if asked is not None else current
+    week = _week(asked, district, now) if asked is not None else current
+    if week is None:
+        return texts.BAD_WEEK
     label = week_label(str(week))
     if weeks_back(week, current) < 0:
         return texts.CORRECT_FUTURE.format(week=label)
@@ -123,3 +128,11 @@ async def _school(session: AsyncSession, school_id: int) -> tuple[School, Distri
     district = await session.get(District, school.district_id)
     assert district is not None
     return school, district
+
+
+def _week(asked: WeekQuery, district: District, now: datetime) -> IsoWeek | None:
+    """The week asked for on the district's today; None if there is no such week."""
+    try:
+        return asked.week(now.astimezone(calendar_of(district).tz).date())
+    except WeekError:
+        return None

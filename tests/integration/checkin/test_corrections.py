@@ -89,7 +89,10 @@ async def test_official_enters_a_schools_answers_and_the_head_is_told(
         book = load_workbook(io.BytesIO(bot.emulator.file_bytes(export["attachments"][0])))
     header, *rows = book.worksheets[0].iter_rows(values_only=True)
     who = {row[2]: dict(zip(header, row, strict=True))["Кто внёс/ответил"] for row in rows}
-    assert who == {"Аймаумахи": "внесено: Зарема Магомедова", "Итого по району": None}
+    assert who == {
+        "МКОУ «Аймаумахинская СОШ»": "внесено: Зарема Магомедова",
+        "Итого по району": None,
+    }
     [response] = await stored_responses(db)
     assert response.by_office and not response.late
     async with db.reads() as session:
