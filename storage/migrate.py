@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The head revision of the scripts in migrations/versions; test_migrations.py keeps it so.
-HEADS = frozenset({"web_0001"})
+HEADS = frozenset({"responses_0001"})
 VERSION_TABLE = "alembic_version"
 
 

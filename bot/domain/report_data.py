@@ -78,11 +78,23 @@ class WeekPoint:
 
 
 @dataclass(frozen=True)
+class Author:
+    """Who sent a school's answers and when: a head, a deputy, or the office for them."""
+
+    name: str
+    role: str | None  # "head" or "deputy" of the school; None if neither (now)
+    by_office: bool  # entered by the district office (`/correct`)
+    at: datetime
+    tz: str  # the district's, to show `at` in
+
+
+@dataclass(frozen=True)
 class SchoolWeek:
     period: str
     answers: Mapping[str, object] | None  # None: no answer that week
     values: tuple[IndicatorValue, ...] = ()
     late: bool = False
+    author: Author | None = None
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,13 @@ from zoneinfo import ZoneInfo
 from bot.domain.answers import format_answer
 from bot.domain.formatting import format_decimal, format_percent, format_pp, plural_ru
 from bot.domain.indicators import IndicatorValue
-from bot.domain.report_data import DistrictWeek, RegionRow, SchoolHistory, SchoolLine
+from bot.domain.report_data import (
+    Author,
+    DistrictWeek,
+    RegionRow,
+    SchoolHistory,
+    SchoolLine,
+)
 from bot.domain.week_change import WeekChange
 from bot.domain.weeks import IsoWeek
 from bot.texts import reports as t
@@ -42,6 +48,23 @@ def week_label(period: str) -> str:
 def moment_label(moment: datetime, tz: str) -> str:
     local = moment.astimezone(ZoneInfo(tz))
     return f"{t.WEEKDAYS[local.weekday()]} {local:%d.%m} в {local:%H:%M}"
+
+
+def author_line(author: Author) -> str:
+    """«Отправлено: Патимат Гаджиева (заместитель), пн 21.10 в 10:00» or «Внесено: …»."""
+    when = moment_label(author.at, author.tz)
+    if author.by_office:
+        return t.ENTERED_BY.format(name=author.name, when=when)
+    role = t.STAFF_ROLES.get(author.role or "", "")
+    return t.SENT_BY.format(name=author.name, role=f" ({role})" if role else "", when=when)
+
+
+def author_cell(author: Author) -> str:
+    """The export's «Кто внёс/ответил»: «Марьям Алиева (заместитель)», «внесено: …»."""
+    if author.by_office:
+        return t.ENTERED_CELL.format(name=author.name)
+    role = t.STAFF_ROLES.get(author.role or "", "")
+    return f"{author.name} ({role})" if role else author.name
 
 
 def render_status(week: DistrictWeek) -> str:
@@ -145,6 +168,8 @@ def render_school(history: SchoolHistory, *, contacts: bool = False) -> str:
         else:
             late = t.SCHOOL_LATE if current.late else ""
             lines.append(t.SCHOOL_THIS_WEEK.format(week=label) + late)
+            if current.author is not None:
+                lines.append(author_line(current.author))
             for question in qn.questions:
                 if question.key in current.answers:
                     value = format_answer(question, current.answers[question.key])  # type: ignore[arg-type]

@@ -17,6 +17,7 @@ from bot.domain.foreign_messengers import USES, WHICH, answer_keys, foreign_use
 from bot.domain.indicators import compute_indicators, sum_indicators
 from bot.domain.questionnaire import Questionnaire
 from bot.domain.report_data import (
+    Author,
     DistrictWeek,
     Head,
     RegionRow,
@@ -32,9 +33,11 @@ from bot.domain.week_change import WeekChange, week_change
 from bot.domain.weeks import IsoWeek
 from bot.resources import default_questionnaire
 from bot.services.rounds import calendar_of, round_questionnaire
+from bot.texts.people import person_name
 from storage.models import District, Round
 from storage.repos import districts as district_repo
 from storage.repos import reports as repo
+from storage.repos import responses as responses_repo
 
 HISTORY_WEEKS = 8
 
@@ -224,12 +227,17 @@ async def school_history(
     for row in await repo.answers(session, round_ids=round_ids, school_id=school_id):
         answers[row.round_id][row.key] = row.value
         numbers[row.round_id][row.key] = as_count(row.num)
+    authors = {
+        row.round_id: author_of(row, district.tz)
+        for row in await responses_repo.authors(session, round_ids=round_ids, school_id=school_id)
+    }
     history = [
         SchoolWeek(
             period=r.period,
             answers=answers[r.id] if r.id in late else None,
             values=tuple(compute_indicators(qn, numbers[r.id])) if r.id in late else (),
             late=late.get(r.id, False),
+            author=authors.get(r.id),
         )
         for r in rounds
     ]
@@ -242,6 +250,12 @@ async def school_history(
         questionnaire=qn,
         contact=Contact(school.head_name, school.phone, school.email),
     )
+
+
+def author_of(row: responses_repo.AuthorRow, tz: str) -> Author:
+    """Who sent a response and when, as reports show it."""
+    name = person_name(row.first_name, row.last_name, row.vk_id)
+    return Author(name, row.role, row.by_office, row.submitted_at, tz)
 
 
 async def region_rows(*, session: AsyncSession, now: datetime) -> list[RegionRow]:

@@ -21,10 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.indicators import IndicatorValue, compute_indicators, sum_indicators
 from bot.domain.questionnaire import NUMERIC_TYPES, Questionnaire
 from bot.domain.report_data import as_count
-from bot.domain.report_render import week_label
+from bot.domain.report_render import author_cell, week_label
 from bot.domain.spreadsheet_safety import SafeCsvWriter
 from bot.domain.week_query import WeekRange
-from bot.services.reports.data import questionnaire_of
+from bot.services.reports.data import author_of, questionnaire_of
 from bot.services.reports.export_rows import ExportTable, WeekTotal, columns_of, text_cell
 from bot.services.reports.workbook import to_xlsx
 from bot.services.rounds import calendar_of
@@ -33,6 +33,7 @@ from storage.db import Database
 from storage.models import District
 from storage.repos import audit, districts
 from storage.repos import reports as repo
+from storage.repos import responses as responses_repo
 
 __all__ = ["ExportTable", "Exported", "export_district", "export_table", "to_csv", "to_xlsx"]
 
@@ -120,6 +121,10 @@ async def export_table(
     # The other answers as stored: a yes/no answer has a number too (1 or 0), but its cell
     # shows «Да» / «Нет».
     others = [q.key for q in qn.questions if q.type not in NUMERIC_TYPES]
+    who = {
+        (a.round_id, a.school_id): author_cell(author_of(a, district.tz))
+        for a in await responses_repo.authors(session, round_ids=round_ids)
+    }
     by_round: dict[int, list[repo.SchoolNumbers]] = defaultdict(list)
     for r in await repo.school_numbers(session, round_ids=round_ids, keys=numeric, values=others):
         by_round[r.round_id].append(r)
@@ -134,7 +139,9 @@ async def export_table(
         shown = [(i, name, False) for i, name in roster]
         shown += [(i, name, True) for i, name in archived.items() if i in answered]
         for school_id, name, is_archived in shown:
-            rows.append(_school_row(round_.period, name, answered.get(school_id), is_archived))
+            row = _school_row(round_.period, name, answered.get(school_id), is_archived)
+            row["author"] = who.get((round_.id, school_id))
+            rows.append(row)
         rows.append(_total_row(total, counted, counts))
         totals.append(total)
     return ExportTable(qn, rows, totals)
@@ -203,7 +210,14 @@ def to_csv(table: ExportTable) -> bytes:
     buffer = io.StringIO()
     writer = SafeCsvWriter(buffer, delimiter=";")
     writer.writerow(
-        [t.COL_WEEK, t.COL_ISO_WEEK, t.COL_SCHOOL, t.COL_ANSWER, *(c.title for c in columns)]
+        [
+            t.COL_WEEK,
+            t.COL_ISO_WEEK,
+            t.COL_SCHOOL,
+            t.COL_ANSWER,
+            t.COL_AUTHOR,
+            *(c.title for c in columns),
+        ]
     )
     # Numbers go to the writer as they are (it puts the decimal comma in); the rest is shown
     # as the bot shows it. A comprehension per row: a year of a large district is 500 000
@@ -214,7 +228,7 @@ def to_csv(table: ExportTable) -> bytes:
         get = row.get
         period = row["week"]
         label = labels.get(period) or labels.setdefault(period, week_label(period))
-        cells: list[Any] = [label, period, row["school"], row["state"]]
+        cells: list[Any] = [label, period, row["school"], row["state"], get("author")]
         cells += [
             value
             if (value := get(key)) is None or kind in ("count", "number")

@@ -28,7 +28,8 @@ class WeekTotal:
 @dataclass(frozen=True)
 class ExportTable:
     questionnaire: Questionnaire
-    # "week", "school", "state", answer keys, indicator keys; a week's total has "total".
+    # "week", "school", "state", "author", answer keys, indicator keys; a week's total has
+    # "total".
     rows: list[dict[str, Any]]
     weeks: list[WeekTotal]  # oldest first
 
@@ -64,7 +65,7 @@ def percent_title(ind: Indicator) -> str:
 
 
 def leading(row: dict[str, Any]) -> list[Any]:
-    return [week_label(row["week"]), row["week"], row["school"], row["state"]]
+    return [week_label(row["week"]), row["week"], row["school"], row["state"], row.get("author")]
 
 
 def text_cell(qn: Questionnaire, key: str, value: Any) -> Any:

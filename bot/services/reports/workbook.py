@@ -46,8 +46,9 @@ def _data_sheet(workbook: Any, table: ExportTable) -> None:
     qn = table.questionnaire
     columns = columns_of(qn)
     sheet = workbook.create_sheet(t.SHEET_DATA)
-    header = [t.COL_WEEK, t.COL_ISO_WEEK, t.COL_SCHOOL, t.COL_ANSWER, *(c.title for c in columns)]
-    widths = [14, 11, MAX_WIDTH, 20, *(_width(c) for c in columns)]
+    header = [t.COL_WEEK, t.COL_ISO_WEEK, t.COL_SCHOOL, t.COL_ANSWER, t.COL_AUTHOR]
+    header += [c.title for c in columns]
+    widths = [14, 11, MAX_WIDTH, 20, 30, *(_width(c) for c in columns)]
     _start(sheet, header, widths, rows=len(table.rows), freeze="D2")
     for row in table.rows:
         bold = bool(row.get("total"))

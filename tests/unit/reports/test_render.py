@@ -2,9 +2,10 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from bot.domain.indicators import aggregate_indicators, compute_indicators
-from bot.domain.report_data import DistrictWeek, Head, SchoolLine
+from bot.domain.report_data import Author, DistrictWeek, Head, SchoolLine
 from bot.domain.report_render import (
     BELOW_SHOWN,
+    author_line,
     render_escalation,
     render_missing,
     render_rating,
@@ -198,3 +199,15 @@ def test_many_schools_with_foreign_messengers_are_counted_after_ten() -> None:
     start = lines.index("⚠ Иностранные мессенджеры — 13 школ:")
     assert lines[start + 10] == f"• {schools[9].name}: Telegram"
     assert lines[start + 11] == "• …и ещё 3 школы"
+
+
+def test_who_sent_a_schools_answers_and_when() -> None:
+    at = datetime(2024, 10, 22, 11, 5, tzinfo=UTC)
+    deputy = Author("Марьям Алиева", "deputy", False, at, "Europe/Moscow")
+    office = Author("Зарема Магомедова", None, True, at, "Europe/Moscow")
+    unknown = Author("id42", None, False, at, "Europe/Moscow")
+    assert author_line(deputy) == "Отправлено: Марьям Алиева (заместитель), вт 22.10 в 14:05."
+    assert author_line(office) == (
+        "Внесено: Зарема Магомедова (управление образования), вт 22.10 в 14:05."
+    )
+    assert author_line(unknown) == "Отправлено: id42, вт 22.10 в 14:05."
