@@ -67,8 +67,10 @@ async def run_echo(args: argparse.Namespace) -> dict[str, Any]:
 
 async def run_floor(args: argparse.Namespace) -> dict[str, Any]:
     """The echo bot plus the least a step of a dialog stores: the person's row read and
-    written in one transaction (SQLAlchemy Core on svodka's engine set-up), then the reply.
-    What any bot on this stack pays per step before it does anything of its own."""
+    written in one transaction, then the reply. SQLAlchemy Core on svodka's database set-up
+    (`storage.db.open_database`: its pool, pragmas and, on SQLite, its one write connection),
+    writing through `Database.engine` as svodka's writes do. What any bot on this stack pays
+    per step before it does anything of its own."""
     from sqlalchemy import (
         BigInteger,
         Column,
@@ -81,7 +83,7 @@ async def run_floor(args: argparse.Namespace) -> dict[str, Any]:
         select,
     )
 
-    from storage.db import create_engine
+    from storage.db import open_database
 
     steps = Table(
         "bench_floor",
@@ -90,7 +92,8 @@ async def run_floor(args: argparse.Namespace) -> dict[str, Any]:
         Column("step", Integer, nullable=False),
         Column("text", Text, nullable=False),
     )
-    engine = create_engine(args.database_url, **_engine_options(args))
+    db = open_database(args.database_url, **_engine_options(args))
+    engine = db.engine
     async with engine.begin() as connection:
         await connection.run_sync(steps.metadata.create_all)
 
@@ -129,7 +132,7 @@ async def run_floor(args: argparse.Namespace) -> dict[str, Any]:
             stored = await connection.scalar(select(func.sum(steps.c.step)))
     finally:
         await bot.api.http_client.close()
-        await engine.dispose()
+        await db.dispose()
     return {"steps_stored": stored or 0}
 
 

@@ -17,13 +17,16 @@ from vkbottle.bot import BotLabeler, Message
 from vkbottle.dispatch.rules import ABCRule
 
 from bot.context import AppContext
+from bot.domain.commands import parse_command
 from bot.domain.dialog_state import Seen
 from bot.domain.file_answers import MAX_FILE_BYTES
 from bot.domain.form import looks_like_form
+from bot.domain.past_weeks import asks_for_past_week
 from bot.domain.permissions import Actor
 from bot.domain.textnorm import fold
 from bot.resources import default_questionnaire
 from bot.runtime.replies import Replies
+from bot.services.checkin import corrections
 from bot.services.checkin.conversation import (
     CHOOSING,
     STATE,
@@ -36,6 +39,7 @@ from bot.services.checkin.conversation import (
 from bot.texts import checkin as texts
 from bot.texts import common
 from bot.texts import requests as request_texts
+from bot.vk.api import describe
 from bot.vk.documents import (
     DocumentTooBig,
     DocumentUnavailable,
@@ -45,11 +49,14 @@ from bot.vk.documents import (
     upload_document,
 )
 from handlers.presses import SNACKBAR_LIMIT, ButtonPress, answer
+from handlers.rules import Cmd
 
 logger = logging.getLogger(__name__)
 labeler = BotLabeler()
 
-COMMANDS = frozenset({"start", "school", "prev", "skip", "back", "send", "fix", "edit", "review"})
+COMMANDS = frozenset(
+    {"start", "school", "past", "prev", "skip", "back", "send", "fix", "edit", "review"}
+)
 # What people type instead of pressing the button.
 TYPED = {
     "назад": "back",
@@ -77,6 +84,11 @@ def parse_intent(text: str, payload: Any) -> tuple[Intent, bool]:
     word = fold(text).rstrip(".!")
     if word in texts.START_WORDS:
         return Intent(command="start"), True
+    command = parse_command(text)
+    if command is not None and command.name == "report":
+        return Intent(command="past", text=command.args), True
+    if asks_for_past_week(text):
+        return Intent(command="past", text=text), True
     return Intent(command=TYPED.get(word), text=text), False
 
 
@@ -87,6 +99,10 @@ class CheckinMessage(ABCRule[Message]):
         if message.peer_id != message.from_id:
             return False
         intent, ours = parse_intent(message.text, message.payload)
+        in_draft = dialog is not None and dialog.state == STATE
+        if intent.command == "past" and in_draft and parse_command(message.text) is None:
+            # Mid-questionnaire, words about last week are an answer (a comment), not a wish.
+            return {"intent": Intent(text=message.text)}
         if ours:
             return {"intent": intent}
         if message.text.lstrip().startswith("/"):
@@ -109,6 +125,39 @@ class CheckinButton(ABCRule[ButtonPress]):
         return {"intent": intent} if ours else False
 
 
+@labeler.private_message(Cmd("correct", "внести"))
+async def correct(
+    message: Message,
+    app: AppContext,
+    actor: Actor,
+    dialog: Seen | None,
+    replies: Replies,
+    args: str,
+) -> None:
+    outcome = await corrections.start(
+        db=app.db,
+        known=Known(actor, dialog),
+        args=args,
+        now=app.clock.now(),
+        admin_ids=app.settings.admin_ids,
+        vk_name=await _vk_name(app, message.from_id),
+    )
+    await _reply(app, replies, message.peer_id, outcome)
+
+
+async def _vk_name(app: AppContext, vk_id: int) -> tuple[str, str] | None:
+    """The person's name in VK: what the office's entries are marked with («внесено: …»)."""
+    try:
+        users = await app.api.users.get(user_ids=[vk_id])
+    except Exception as exc:  # the entry goes on under the VK id
+        logger.warning("users.get failed: %s", describe(exc))
+        return None
+    user = users[0] if users else None
+    if user is None or user.first_name is None or user.last_name is None:
+        return None
+    return user.first_name, user.last_name
+
+
 @labeler.private_message(CheckinMessage())
 async def checkin_message(
     message: Message,
@@ -122,9 +171,13 @@ async def checkin_message(
     if doc is not None and intent.command is None:
         intent = replace(intent, file=await _fetch(doc))
     outcome = await _step(app, Known(actor, dialog), intent)
+    await _reply(app, replies, message.peer_id, outcome)
+
+
+async def _reply(app: AppContext, replies: Replies, peer_id: int, outcome: Outcome) -> None:
     if outcome.notice:
-        await replies.send(message.peer_id, outcome.notice)
-    await _show(app, replies, message.peer_id, outcome)
+        await replies.send(peer_id, outcome.notice)
+    await _show(app, replies, peer_id, outcome)
 
 
 @labeler.raw_event(GroupEventType.MESSAGE_EVENT, ButtonPress, CheckinButton())
@@ -168,6 +221,10 @@ async def _show(app: AppContext, replies: Replies, peer_id: int, outcome: Outcom
                 app.api, peer_id=peer_id, title=screen.document.filename, data=screen.document.data
             )
         await replies.send(peer_id, screen.text, keyboard=screen.keyboard, attachment=attachment)
+    for letter in outcome.letters:
+        sent = await replies.send(letter.peer_id, letter.text)
+        if note := letter.delivered if sent else letter.undelivered:
+            await replies.send(peer_id, note)
 
 
 async def _fetch(doc: IncomingDoc) -> SentFile:

@@ -29,6 +29,7 @@ REFUSALS = {
     Action.EXPORT: texts.REFUSED_OFFICE,
     Action.BIND: texts.REFUSED_OFFICE,
     Action.REQUEST: texts.REFUSED_OFFICE,
+    Action.CORRECT: texts.REFUSED_OFFICE,
     Action.MY: texts.REFUSED_STAFF,
     Action.ANSWER: texts.REFUSED_STAFF,
     Action.ADMIN: texts.REFUSED_ADMIN,

@@ -41,7 +41,7 @@ SQLITE_PRAGMAS = (
 # another (a test run that flagged every such checkout found only the tests' own), so the
 # handlers in flight share them without deadlock. The 10 overflow connections of the default
 # pool cost 0,7–1 MiB each for good (statement caches; on SQLite an aiosqlite thread each)
-# and bought no throughput (bench/README.md, "Memory").
+# and bought no throughput (bench/README.md, "Design decisions").
 POOL_SIZE = 5
 # A PostgreSQL connection back in the pool for less than this is used without a ping first.
 # Under load every connection comes back within milliseconds, and SQLAlchemy's pre-ping
@@ -105,7 +105,7 @@ def open_database(url: str, **engine_kwargs: Any) -> Database:
         # SQLite lets one connection write at a time. With one write connection, writers
         # queue for it in the event loop; with several, all but one would wait in SQLite's
         # busy handler, asleep on their threads while holding connections that reads need
-        # (measured 2024-12-07: +40 % check-ins a second under a burst). Reads get a pool of
+        # (measured 2026-12-07: +40 % check-ins a second under a burst). Reads get a pool of
         # their own: under WAL they never wait for the writer.
         writes = create_engine(url, **{**engine_kwargs, "pool_size": 1})
         return Database(writes, create_engine(url, **engine_kwargs))

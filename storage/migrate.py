@@ -1,7 +1,7 @@
 """Schema upgrades through Alembic, on the application's own async engine.
 
 Alembic, Mako and the migration scripts cost a process ≈ 11 MiB for as long as it runs
-(bench/README.md, "Memory"), so they are imported where a migration is run or written:
+(bench/README.md, "Design decisions"), so they are imported where a migration is run or written:
 `upgrade_if_behind` asks the database first and imports nothing when it is at `HEADS`.
 """
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The head revision of the scripts in migrations/versions; test_migrations.py keeps it so.
-HEADS = frozenset({"web_0001"})
+HEADS = frozenset({"responses_0001"})
 VERSION_TABLE = "alembic_version"
 
 

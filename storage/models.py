@@ -18,6 +18,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     literal,
     text,
 )
@@ -212,6 +213,8 @@ class Response(Base):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     revision: Mapped[int] = mapped_column(Integer, default=1)
     late: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Entered by the district office for the school (`/correct`): the author is an official.
+    by_office: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     submitted_at: Mapped[datetime]
 
 
@@ -235,6 +238,7 @@ class ResponseRevision(Base):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     answers: Mapped[dict[str, Any]]
     late: Mapped[bool] = mapped_column(Boolean, default=False)
+    by_office: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     submitted_at: Mapped[datetime]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date, timedelta
 from pathlib import Path
 
 from rich.console import Console
@@ -14,10 +15,13 @@ from bot.config import Settings
 from bot.domain.formatting import format_percent, plural
 from bot.domain.report_data import DistrictWeek, RegionRow
 from bot.domain.report_render import DISTRICT_FORMS, undelivered_line, week_label
+from bot.domain.week_query import WeekError, WeekRange, parse_day
 from bot.domain.weeks import IsoWeek
 from bot.services.admin.districts import require_district
 from bot.services.reports import data as reports
 from bot.services.reports import export
+from bot.services.reports.access import week_problem
+from bot.services.rounds import calendar_of
 from bot.texts import reports as t
 
 
@@ -30,6 +34,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     exp = sub.add_parser("export", help="выгрузка района в XLSX или CSV")
     exp.add_argument("--district", required=True)
     exp.add_argument("--weeks", type=int, default=12, help="сколько последних недель (12)")
+    exp.add_argument("--week", type=_week, help="одна неделя, например 2024-W47")
+    exp.add_argument(
+        "--from", dest="start", type=_day, help="с недели этой даты: 2024-11-11 или 11.11.2024"
+    )
+    exp.add_argument(
+        "--to", dest="end", type=_day, help="по неделю этой даты включительно (без неё — сегодня)"
+    )
     exp.add_argument("--format", choices=["xlsx", "csv"], required=True)
     exp.add_argument("-o", "--output", type=Path, required=True)
     exp.set_defaults(handler=lambda args, settings: write_export(settings, args))
@@ -40,6 +51,13 @@ def _week(text: str) -> IsoWeek:
         return IsoWeek.parse(text)
     except ValueError:
         raise argparse.ArgumentTypeError(t.BAD_WEEK) from None
+
+
+def _day(text: str) -> date:
+    try:
+        return parse_day(text)
+    except WeekError:
+        raise argparse.ArgumentTypeError(t.CLI_BAD_DAY.format(text=text[:40])) from None
 
 
 async def print_status(settings: Settings, args: argparse.Namespace) -> int:
@@ -104,17 +122,53 @@ def _region_table(rows: list[RegionRow]) -> Table:
 
 async def write_export(settings: Settings, args: argparse.Namespace) -> int:
     now = RealClock().now()
+    console = Console(stderr=True)
+    if args.week is not None and (args.start or args.end):
+        console.print(t.CLI_WEEK_OR_DATES)
+        return 2
+    weeks = max(1, min(args.weeks, 520))
     async with migrated_database(settings) as db:
         async with db.reads() as session:
             district = await require_district(session, args.district)
-        _, data = await export.export_district(
+        try:
+            span = _span(args, weeks, calendar_of(district).week_of(now))
+        except WeekError as error:
+            console.print(week_problem(error))
+            return 2
+        exported = await export.export_district(
             db=db,
             district_id=district.id,
             now=now,
-            weeks=max(1, min(args.weeks, 520)),
+            weeks=weeks,
             fmt=args.format,
             actor_id=None,
+            span=span,
         )
-    args.output.write_bytes(data)
-    Console(stderr=True).print(f"Выгрузка района «{district.name}» записана в {args.output}.")
+    args.output.write_bytes(exported.data)
+    if exported.span is None:
+        console.print(t.CLI_EXPORT_EMPTY.format(district=district.name, path=args.output))
+        return 0
+    console.print(
+        t.CLI_EXPORT_WRITTEN.format(
+            district=district.name,
+            count=exported.weeks,
+            weeks=plural(exported.weeks, t.WEEKS_ACC),
+            span=exported.span.label(),
+            path=args.output,
+        )
+    )
     return 0
+
+
+def _span(args: argparse.Namespace, weeks: int, current: IsoWeek) -> WeekRange | None:
+    """The weeks asked for: one (--week), from a date to a date or today (--from, --to),
+    or the last `weeks` up to --to; None for the last `weeks` rounds (the default)."""
+    if args.week is not None:
+        return WeekRange(args.week, args.week)
+    last = current if args.end is None else IsoWeek.containing(args.end)
+    if args.start is not None:
+        return WeekRange(IsoWeek.containing(args.start), last)
+    if args.end is not None:
+        first = IsoWeek.containing(last.monday() - timedelta(weeks=weeks - 1))
+        return WeekRange(first, last)
+    return None

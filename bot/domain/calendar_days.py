@@ -16,7 +16,7 @@ The bot takes those days from a packaged copy (`bot/calendars/public_ru.toml`, r
 bot.resources and checked against the installed package by the calendar tests) and imports the
 package only for a year or a country the copy lacks: the package loads all of its ~250
 countries to answer for one, ≈ 12 MiB that would stay in the bot process (bench/README.md,
-"Memory").
+"Design decisions").
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ class Action(StrEnum):
     CHART = "chart"
     MY = "my"
     ANSWER = "answer"  # fill in the questionnaire for a school
+    CORRECT = "correct"  # enter or correct a school's answers on its behalf (the office)
     BIND = "bind"  # bind or unbind a group chat to a district
     ADMIN = "admin"  # the admin menu
     OFFICIALS = "officials"  # appoint and remove officials
@@ -75,6 +76,7 @@ PERMISSIONS: dict[Action, Permission] = {
     Action.EXPORT: _OFFICE,
     Action.MY: {**_ADMIN, **_STAFF},
     Action.ANSWER: _STAFF,
+    Action.CORRECT: _OFFICE,
     Action.BIND: _OFFICE,
     Action.ADMIN: _ADMIN,
     Action.OFFICIALS: _ADMIN,
@@ -106,6 +108,8 @@ COMMANDS: dict[str, Action] = {
     "my": Action.MY,
     "моя": Action.MY,
     "report": Action.ANSWER,
+    "correct": Action.CORRECT,
+    "внести": Action.CORRECT,
     "bind": Action.BIND,
     "unbind": Action.BIND,
     "admin": Action.ADMIN,

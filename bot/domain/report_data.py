@@ -10,6 +10,7 @@ from datetime import datetime
 from bot.domain.contacts import Contact
 from bot.domain.indicators import IndicatorValue
 from bot.domain.questionnaire import Indicator, Questionnaire
+from bot.domain.week_change import WeekChange
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class SchoolLine:
     undelivered: bool = False  # a prompt VK refused, or the head blocked the bot
     values: tuple[IndicatorValue, ...] = ()
     contact: Contact | None = None  # from the office's list, to phone the school
+    foreign: str | None = None  # the foreign messengers it still uses (`foreign_use`)
 
     def value(self, key: str) -> IndicatorValue | None:
         return next((v for v in self.values if v.key == key), None)
@@ -44,7 +46,8 @@ class DistrictWeek:
     deadline_at: datetime | None
     schools: tuple[SchoolLine, ...]
     indicators: tuple[IndicatorValue, ...]
-    previous: tuple[IndicatorValue, ...] | None = None  # last week's, for the change
+    change: WeekChange | None = None  # against the district's previous round
+    foreign_asked: bool = False  # the questionnaire asks about foreign messengers
     holiday: bool = False  # the week has no round
 
     @property
@@ -59,9 +62,10 @@ class DistrictWeek:
     def late(self) -> tuple[SchoolLine, ...]:
         return tuple(s for s in self.schools if s.late)
 
-    def previous_ratio(self, key: str) -> float | None:
-        found = next((v for v in self.previous or () if v.key == key), None)
-        return found.ratio if found else None
+    @property
+    def foreign(self) -> tuple[SchoolLine, ...]:
+        """Answering schools that still use foreign messengers."""
+        return tuple(s for s in self.schools if s.answered and s.foreign is not None)
 
 
 @dataclass(frozen=True)
@@ -74,11 +78,23 @@ class WeekPoint:
 
 
 @dataclass(frozen=True)
+class Author:
+    """Who sent a school's answers and when: a head, a deputy, or the office for them."""
+
+    name: str
+    role: str | None  # "head" or "deputy" of the school; None if neither (now)
+    by_office: bool  # entered by the district office (`/correct`)
+    at: datetime
+    tz: str  # the district's, to show `at` in
+
+
+@dataclass(frozen=True)
 class SchoolWeek:
     period: str
     answers: Mapping[str, object] | None  # None: no answer that week
     values: tuple[IndicatorValue, ...] = ()
     late: bool = False
+    author: Author | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +113,8 @@ class RegionRow:
     schools: int
     answered: int
     indicators: tuple[IndicatorValue, ...]
+    change: WeekChange | None = None
+    foreign: tuple[tuple[str, str], ...] = ()  # (school, what it wrote) as in SchoolLine
 
 
 def from_sums(
@@ -121,6 +139,27 @@ def from_sums(
             )
         )
     return tuple(result)
+
+
+def change_from_sums(
+    indicators: Sequence[Indicator],
+    *,
+    answered: int,
+    answered_before: int,
+    matched: int,
+    sums: Sequence[tuple[float, float, float, float, int]],
+) -> WeekChange:
+    """The week's change from SQL sums over the schools that answered both weeks (per
+    indicator: Σ n and Σ d of this week, of the week before, schools that gave all four):
+    the region's districts at once, by the rule `week_change` applies to one district."""
+    return WeekChange(
+        answered=answered,
+        matched=matched,
+        # The two sets are equal when their common part is as large as each of them.
+        same_schools=matched == answered == answered_before,
+        current=from_sums(indicators, [(n, d, count) for n, d, _, _, count in sums]),
+        previous=from_sums(indicators, [(n, d, count) for _, _, n, d, count in sums]),
+    )
 
 
 def as_count(num: float | None) -> int | None:

@@ -11,8 +11,15 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.answers import format_answer
 from bot.domain.formatting import format_decimal, format_percent, format_pp, plural
-from bot.domain.indicators import IndicatorValue, change_pp
-from bot.domain.report_data import DistrictWeek, RegionRow, SchoolHistory, SchoolLine
+from bot.domain.indicators import IndicatorValue
+from bot.domain.report_data import (
+    Author,
+    DistrictWeek,
+    RegionRow,
+    SchoolHistory,
+    SchoolLine,
+)
+from bot.domain.week_change import WeekChange
 from bot.domain.weeks import IsoWeek
 from bot.texts import reports as t
 
@@ -21,6 +28,8 @@ DISTRICT_FORMS = ("район", "района", "районов")
 # district of 60; with the rest counted, a district of 100 keeps /status in one message
 # (every school may lag on every indicator: 5 × 90 lines otherwise). /export has them all.
 BELOW_SHOWN = 5
+# Schools named as using foreign messengers; the rest are counted (the export has them all).
+FOREIGN_SHOWN = 10
 # Schools named in the «не доставлено» line; the rest are counted.
 UNDELIVERED_SHOWN = 10
 
@@ -40,6 +49,23 @@ def moment_label(moment: datetime, tz: str) -> str:
     return f"{t.WEEKDAYS[local.weekday()]} {local:%d.%m} в {local:%H:%M}"
 
 
+def author_line(author: Author) -> str:
+    """«Отправлено: Патимат Гаджиева (заместитель), пн 21.10 в 10:00» or «Внесено: …»."""
+    when = moment_label(author.at, author.tz)
+    if author.by_office:
+        return t.ENTERED_BY.format(name=author.name, when=when)
+    role = t.STAFF_ROLES.get(author.role or "", "")
+    return t.SENT_BY.format(name=author.name, role=f" ({role})" if role else "", when=when)
+
+
+def author_cell(author: Author) -> str:
+    """The export's «Кто внёс/ответил»: «Марьям Алиева (заместитель)», «внесено: …»."""
+    if author.by_office:
+        return t.ENTERED_CELL.format(name=author.name)
+    role = t.STAFF_ROLES.get(author.role or "", "")
+    return f"{author.name} ({role})" if role else author.name
+
+
 def render_status(week: DistrictWeek) -> str:
     """/status: the count, the district's indicators, schools below threshold, who is missing."""
     if week.holiday:
@@ -50,6 +76,7 @@ def render_status(week: DistrictWeek) -> str:
     lines.append(_count_line(week))
     if week.deadline_at is not None:
         lines.append(t.DEADLINE.format(when=moment_label(week.deadline_at, week.tz)))
+    lines += _foreign_block(week)
     lines += ["", *_indicator_lines(week)]
     below = _below_lines(week)
     if below:
@@ -92,7 +119,7 @@ def render_summary(week: DistrictWeek, *, late: bool) -> str:
     lines = [t.SUMMARY_TITLE.format(week=week_label(week.period), district=week.district)]
     if late:
         lines.append(t.SUMMARY_LATE_NOTE)
-    lines += [_count_line(week), "", *_indicator_lines(week)]
+    lines += [_count_line(week), *_foreign_block(week), "", *_indicator_lines(week)]
     below = _below_lines(week)
     if below:
         lines += ["", t.BELOW_TITLE, *below]
@@ -102,16 +129,25 @@ def render_summary(week: DistrictWeek, *, late: bool) -> str:
 
 
 def render_escalation(week: DistrictWeek) -> str:
-    """Monday, privately to officials: the schools that missed last week."""
+    """Monday, privately to officials: the schools that used foreign messengers last week,
+    then those that did not answer."""
     label = week_label(week.period)
+    lines = []
+    if foreign := week.foreign:
+        count = len(foreign)
+        title = t.FOREIGN_ESCALATION_TITLE.format(
+            week=label, district=week.district, count=count, schools=plural(count, t.SCHOOLS)
+        )
+        lines += [title, *_foreign_lines([(s.name, s.foreign or "") for s in foreign]), ""]
     if not week.missing:
-        return t.ESCALATION_NONE.format(week=label, district=week.district)
-    title = t.ESCALATION_TITLE.format(
-        week=label,
-        district=week.district,
-        missing=t.not_answered(len(week.missing), len(week.schools)),
+        return "\n".join([*lines, t.ESCALATION_NONE.format(week=label, district=week.district)])
+    lines.append(
+        t.ESCALATION_TITLE.format(
+            week=label,
+            district=week.district,
+            missing=t.not_answered(len(week.missing), len(week.schools)),
+        )
     )
-    lines = [title]
     for school in week.missing:
         lines.append(t.MISSING_LINE.format(school=school.name, head=_head(school, mention=False)))
         lines += _contact_lines(school)
@@ -133,6 +169,8 @@ def render_school(history: SchoolHistory, *, contacts: bool = False) -> str:
         else:
             late = t.SCHOOL_LATE if current.late else ""
             lines.append(t.SCHOOL_THIS_WEEK.format(week=label) + late)
+            if current.author is not None:
+                lines.append(author_line(current.author))
             for question in qn.questions:
                 if question.key in current.answers:
                     value = format_answer(question, current.answers[question.key])  # type: ignore[arg-type]
@@ -168,9 +206,10 @@ def render_rating(week: DistrictWeek, key: str) -> str:
     if not ranked:
         return "\n".join([*lines, t.RATING_NO_DATA])
     for place, (school, value) in enumerate(ranked, start=1):
-        lines.append(
-            t.RATING_LINE.format(place=place, school=school.name, value=format_percent(value.ratio))
+        line = t.RATING_LINE.format(
+            place=place, school=school.name, value=format_percent(value.ratio)
         )
+        lines.append(line + (t.RATING_FOREIGN if school.foreign is not None else ""))
     district = next((v for v in week.indicators if v.key == key), None)
     if district is not None:
         lines += ["", t.RATING_DISTRICT.format(value=format_percent(district.ratio))]
@@ -178,6 +217,8 @@ def render_rating(week: DistrictWeek, key: str) -> str:
     unranked = [s.name for s in week.schools if s.school_id not in ranked_ids]
     if unranked:
         lines += ["", t.RATING_NOT_ANSWERED.format(schools="; ".join(unranked))]
+    if any(school.foreign is not None for school, _ in ranked):
+        lines += ["", t.RATING_FOREIGN_LEGEND]
     return "\n".join(lines)
 
 
@@ -196,6 +237,12 @@ def rank_schools(
 def render_region(rows: Sequence[RegionRow]) -> str:
     """Admins: all districts side by side, one block per district."""
     lines = [t.REGION_TITLE.format(count=len(rows), districts=plural(len(rows), DISTRICT_FORMS))]
+    foreign = [
+        (f"{school} ({row.district})", which) for row in rows for school, which in row.foreign
+    ]
+    if foreign:
+        title = t.FOREIGN_TITLE.format(count=len(foreign), schools=plural(len(foreign), t.SCHOOLS))
+        lines += ["", title, *_foreign_lines(foreign)]
     for row in rows:
         lines.append("")
         lines.append(
@@ -207,9 +254,10 @@ def render_region(rows: Sequence[RegionRow]) -> str:
             )
         )
         for value in row.indicators:
-            lines.append(
-                t.REGION_VALUE.format(label=value.label, value=format_percent(value.ratio))
-            )
+            line = t.REGION_VALUE.format(label=value.label, value=format_percent(value.ratio))
+            lines.append(line + _change_suffix(row.change, value.key))
+        if note := change_note(row.change):
+            lines.append(t.REGION_CHANGE.format(note=note))
     return "\n".join(lines)
 
 
@@ -227,18 +275,58 @@ def _indicator_lines(week: DistrictWeek) -> list[str]:
     lines = [t.INDICATORS_TITLE]
     for value in week.indicators:
         line = t.INDICATOR_LINE.format(label=value.label, value=format_percent(value.ratio))
-        change = change_label(week, value)
-        if change is not None:
-            line += t.INDICATOR_CHANGE.format(change=change)
-        lines.append(line)
+        lines.append(line + _change_suffix(week.change, value.key))
+    if note := change_note(week.change):
+        lines.append(note)
     return lines
 
 
 def change_label(week: DistrictWeek, value: IndicatorValue) -> str | None:
     """The indicator's change against last week («▲ 1,23 п. п.»), as /status and the
     dashboard show it; None when there is nothing to compare with."""
-    change = change_pp(value.ratio, week.previous_ratio(value.key))
+    change = week.change.pp(value.key) if week.change else None
     return None if change is None else format_pp(change)
+
+
+def change_note(change: WeekChange | None) -> str | None:
+    """Which schools the change is over, when that is not simply every school of both
+    weeks; None when there is nothing to say (nobody answered this week yet)."""
+    if change is None or change.same_schools or not change.answered:
+        return None
+    if not change.matched:
+        return t.CHANGE_NONE
+    forms = t.CHANGE_MATCHED_FORMS
+    return t.CHANGE_MATCHED.format(count=change.matched, schools=plural(change.matched, forms))
+
+
+def _change_suffix(change: WeekChange | None, key: str) -> str:
+    pp = change.pp(key) if change else None
+    return "" if pp is None else t.INDICATOR_CHANGE.format(change=format_pp(pp))
+
+
+def _foreign_block(week: DistrictWeek) -> list[str]:
+    """Who still uses foreign messengers, first in a district report: a blank line and the
+    block, or nothing when the questionnaire does not ask or nobody answered yet."""
+    if not week.foreign_asked or not week.answered:
+        return []
+    foreign = week.foreign
+    if not foreign:
+        return ["", t.FOREIGN_NONE]
+    title = t.FOREIGN_TITLE.format(count=len(foreign), schools=plural(len(foreign), t.SCHOOLS))
+    return ["", title, *_foreign_lines([(s.name, s.foreign or "") for s in foreign])]
+
+
+def _foreign_lines(schools: Sequence[tuple[str, str]]) -> list[str]:
+    """(school, what it wrote) as lines; one more school takes no more room than the line
+    that would count it."""
+    shown = schools if len(schools) <= FOREIGN_SHOWN + 1 else schools[:FOREIGN_SHOWN]
+    lines = [
+        t.FOREIGN_LINE.format(school=school, answer=which or t.FOREIGN_NO_DETAILS)
+        for school, which in shown
+    ]
+    if hidden := len(schools) - len(shown):
+        lines.append(t.FOREIGN_MORE.format(count=hidden, schools=plural(hidden, t.SCHOOLS)))
+    return lines
 
 
 def _below_lines(week: DistrictWeek) -> list[str]:

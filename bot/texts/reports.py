@@ -18,6 +18,19 @@ NO_SCHOOLS = Template("В районе «{district}» пока нет школ."
 INDICATORS_TITLE = "Показатели района:"
 INDICATOR_LINE = "• {label} — {value}"
 INDICATOR_CHANGE = " ({change} за неделю)"
+# The change is over the schools that answered both weeks (bot/domain/week_change.py).
+CHANGE_MATCHED = "Изменение по {count} {schools} обе недели."
+CHANGE_MATCHED_FORMS = ("школе, ответившей", "школам, ответившим", "школам, ответившим")
+CHANGE_NONE = "Изменение за неделю не показано: ни одна школа не ответила обе недели."
+# Foreign messengers (149-ФЗ art. 10.8): first in every district report.
+FOREIGN_TITLE = "⚠ Иностранные мессенджеры — {count} {schools}:"
+FOREIGN_ESCALATION_TITLE = Template(
+    "⚠ Иностранные мессенджеры на прошлой неделе ({week}), район «{district}» — {count} {schools}:"
+)
+FOREIGN_LINE = Template("• {school}: {answer}")
+FOREIGN_NO_DETAILS = "какие — не указано"
+FOREIGN_MORE = "• …и ещё {count} {schools}"
+FOREIGN_NONE = "Иностранными мессенджерами не пользуется ни одна из ответивших школ."
 BELOW_TITLE = "Ниже порога:"
 BELOW_LINE = "• {label} — ниже {threshold}:"
 BELOW_SCHOOL = "   {school} — {value}"
@@ -51,6 +64,9 @@ SCHOOL_CONTACT = "Контакты: {contact}"
 SCHOOL_THIS_WEEK = "Неделя {week}:"
 SCHOOL_NO_ANSWER = "Неделя {week}: ответа пока нет."
 SCHOOL_LATE = " (с опозданием)"
+SENT_BY = "Отправлено: {name}{role}, {when}."
+ENTERED_BY = "Внесено: {name} (управление образования), {when}."
+STAFF_ROLES = {"head": "руководитель", "deputy": "заместитель"}
 ANSWER_LINE = "• {label}: {value}"
 HISTORY_TITLE = "Последние недели ({first} → {last}):"
 HISTORY_LINE = "• {label}: {values}"
@@ -63,12 +79,15 @@ RATING_LINE = "{place}. {school} — {value}"
 RATING_DISTRICT = "По району: {value}"
 RATING_NO_DATA = "Нет данных: школы ещё не ответили."
 RATING_UNKNOWN = Template("Не знаю показатель «{name}». Есть: {known}.")
+RATING_FOREIGN = " ⚠"
+RATING_FOREIGN_LEGEND = "⚠ — школа пользуется иностранными мессенджерами."
 RATING_NOT_ANSWERED = "Нет данных (не ответили или нет чисел): {schools}"
 
 # Region.
 REGION_TITLE = "Регион · {count} {districts}"
 REGION_LINE = "{district} ({week}): ответили {answered} из {total}"
 REGION_VALUE = "   {label} — {value}"
+REGION_CHANGE = "   {note}"
 
 # Resolving what was asked.
 NOT_ALLOWED = "Эта команда доступна ответственным района и администраторам."
@@ -79,7 +98,17 @@ CHOOSE_DISTRICT = Template(
     "Укажите район, например: {command} {example}\nВаши районы: {districts}."
 )
 UNKNOWN_DISTRICT = Template("Не нашёл район «{name}».")
-BAD_WEEK = "Неделя указывается так: 2024-W43."
+BAD_WEEK = "Неделю можно указать так: прошлая неделя, 18.11, 18.11.2024, неделя 47 или 2024-W47."
+# Why a week was not understood (by `week_query.Problem`); BAD_WEEK follows as the hint.
+WEEK_PROBLEMS = {
+    "bad_iso": Template("Недели «{text}» нет в календаре."),
+    "bad_date": Template("Даты «{text}» нет в календаре."),
+    "bad_number": Template("Недели с номером {text} нет: в году 52 или 53 недели."),
+    "no_such_week": Template("Недели «{text}» не было ни в этом, ни в прошлом году."),
+    "future": Template("Неделя «{text}» ещё не наступила."),
+    "two_weeks": Template("Укажите одну неделю, а не несколько ({text})."),
+    "bad_range": Template("Начало срока позже его конца ({text})."),
+}
 SCHOOL_NOT_FOUND = Template("Не нашёл школу «{query}». Проверьте название.")
 SCHOOL_AMBIGUOUS = (
     "Нашлось несколько школ:\n{schools}\nУточните название или добавьте район, как в списке."
@@ -117,22 +146,48 @@ CHART_LINE_TITLE = "{district}: показатели по неделям"
 CHART_BAR_TITLE = "{label}, неделя {week}"
 CHART_CAPTION = Template("{district}: показатели за {weeks} нед. и «{label}» по школам.")
 CHART_NO_DATA = "Данных для графика пока нет."
-EXPORT_CAPTION = "{district}: выгрузка за {weeks} нед. ({fmt})."
+CHART_NO_ANSWER = "нет ответа"
+CHART_POINTS_NOTE = "Точка недели — по школам, ответившим в ту неделю."
+CHART_FOREIGN_NOTE = "⚠ и штриховка — школа пользуется иностранными мессенджерами."
+CHART_FOREIGN_NAME = "⚠ {name}"
+EXPORT_CAPTION = Template("{district}: выгрузка {fmt} за {count} {weeks}: {span}.")
+EXPORT_EMPTY = "{district}: за этот срок опросов не было, выгружать нечего."
+WEEKS_ACC = ("неделю", "недели", "недель")  # "за 1 неделю", "за 2 недели", "за 5 недель"
 EXPORT_BAD_FORMAT = (
-    "Напишите так: /export xlsx или /export csv, можно с числом недель: /export csv 26 "
-    "(от 1 до 260)."
+    "Напишите так: /export xlsx или /export csv, можно с числом недель (от 1 до 260) "
+    "или с неделей: /export csv 26, /export xlsx прошлая неделя."
 )
+# `svodka export` in the terminal.
+CLI_EXPORT_WRITTEN = Template(
+    "Выгрузка района «{district}» за {count} {weeks}: {span} записана в {path}."
+)
+CLI_EXPORT_EMPTY = Template(
+    "Опросов района «{district}» за этот срок не было; в {path} только заголовок."
+)
+CLI_WEEK_OR_DATES = "Укажите либо --week, либо --from и --to, но не то и другое вместе."
+CLI_BAD_DAY = Template("Не понял дату «{text}». Пишите так: 2024-11-18 или 18.11.2024.")
 UPLOAD_FAILED = "Не получилось загрузить файл во ВКонтакте. Попробуйте, пожалуйста, позже."
 
 # Export headers.
 COL_WEEK = "Неделя"
 COL_DISTRICT = "Район"
 COL_SCHOOL = "Школа"
-COL_LATE = "С опозданием"
+COL_ISO_WEEK = "ISO-неделя"
+COL_ANSWER = "Ответ"
+COL_PLACE = "Место"
+COL_AUTHOR = "Кто внёс/ответил"
+ENTERED_CELL = "внесено: {name}"
 COL_SUBMITTED = "Отправлено"
 COL_ANSWERED = "Ответили школ"
 SHEET_DATA = "Ответы"
-SHEET_SUMMARY = "Район по неделям"
+SHEET_RANKING = "Рейтинг"
+EXPORT_PERCENT_COLUMN = "{label}, %"
+EXPORT_ANSWERED = "ответила"
+EXPORT_LATE = "ответила с опозданием"
+EXPORT_MISSING = "не ответила"
+EXPORT_ARCHIVED = "ответила, школа в архиве (не в итоге)"
+EXPORT_TOTAL = "Итого по району"
+EXPORT_ANSWERED_OF = "Ответили {answered} из {total}"
 
 WEEKDAYS = ("пн", "вт", "ср", "чт", "пт", "сб", "вс")
 

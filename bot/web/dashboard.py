@@ -11,6 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import quote
 
 from aiohttp import web
 
@@ -213,5 +214,6 @@ async def export(request: web.Request) -> web.StreamResponse:
         if fmt == "xlsx"
         else "text/csv"
     )
-    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    # The name has the district in Cyrillic: RFC 6266's UTF-8 form, which browsers read.
+    headers = {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"}
     return web.Response(body=data, content_type=content_type, headers=headers)

@@ -31,6 +31,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage.dml import rowcount
 from storage.models import (
@@ -256,6 +257,43 @@ async def weekly_rounds_of_period(
     return list(await session.scalars(query))
 
 
+async def weekly_rounds_before(
+    session: AsyncSession, *, periods: Mapping[int, str]
+) -> dict[int, Round]:
+    """Each district's latest weekly round before its period in `periods` (district id →
+    period): the round a week's change is computed against, for every district at once."""
+    if not periods:
+        return {}
+    # Districts' current weeks differ by at most one (time zones): the latest two rounds
+    # before the latest period hold each district's own.
+    latest = (
+        select(
+            Round.id,
+            func.row_number()
+            .over(partition_by=Round.district_id, order_by=Round.period.desc())
+            .label("place"),
+        )
+        .join(Campaign, Campaign.id == Round.campaign_id)
+        .where(
+            Campaign.of_kind("weekly"),
+            Round.district_id.in_(list(periods)),
+            Round.period < max(periods.values()),
+        )
+        .subquery()
+    )
+    query = (
+        select(Round)
+        .join(latest, latest.c.id == Round.id)
+        .where(latest.c.place <= 2)
+        .order_by(Round.period.desc())
+    )
+    found: dict[int, Round] = {}
+    for round_ in await session.scalars(query):
+        if round_.period < periods[round_.district_id]:
+            found.setdefault(round_.district_id, round_)
+    return found
+
+
 async def responses(
     session: AsyncSession, *, round_ids: Collection[int], school_id: int | None = None
 ) -> list[ResponseRow]:
@@ -420,6 +458,153 @@ async def indicator_sums(
         ]
         result[row[0]] = RoundSums(int(row[1]), sums)
     return result
+
+
+@dataclass(frozen=True)
+class MatchedSums:
+    matched: int  # schools that answered both rounds
+    # per pair: Σ n and Σ d this week, Σ n and Σ d the week before, schools that gave all four
+    sums: list[tuple[float, float, float, float, int]]
+
+
+def _numbers_of(rounds: str, keys: Sequence[str], lateral: bool) -> Any:
+    """Each response of the rounds bound as `rounds`: round, school and its numbers."""
+    of_rounds = Response.round_id.in_(bindparam(rounds, expanding=True))
+    if lateral:  # see _sums_query
+        answers = select(*_pivot(keys)).where(Answer.response_id == Response.id).lateral()
+        query = select(Response.round_id, Response.school_id, *answers.c).join(answers, true())
+        return query.where(of_rounds).subquery()
+    return (
+        select(Response.round_id, Response.school_id, *_pivot(keys))
+        .join(Answer, Answer.response_id == Response.id)
+        .where(of_rounds)
+        .group_by(Response.round_id, Response.school_id)
+        .subquery()
+    )
+
+
+@lru_cache(maxsize=32)
+def _numbers_query(keys: tuple[str, ...], lateral: bool) -> Select[Any]:
+    numbers = _numbers_of("round_ids", keys, lateral)
+    return select(numbers.c.school_id, *list(numbers.c)[2:])
+
+
+async def numbers_by_school(
+    session: AsyncSession, *, round_id: int, keys: Sequence[str]
+) -> dict[int, dict[str, float | None]]:
+    """Each school's numbers (`keys`) in its answer to the round, by school."""
+    connection = await session.connection()
+    query = _numbers_query(tuple(keys), _lateral(connection))
+    result = await connection.execute(query, {"round_ids": [round_id]})
+    return {row[0]: dict(zip(keys, row[1:], strict=True)) for row in result}
+
+
+@lru_cache(maxsize=8)
+def _region_query(pairs: tuple[tuple[str, str], ...], lateral: bool) -> Select[Any]:
+    keys = sorted({key for pair in pairs for key in pair})
+    now, before = (
+        _numbers_of("current_ids", keys, lateral),
+        _numbers_of("previous_ids", keys, lateral),
+    )
+    # A school answers only its own district's rounds: the school pairs each district's
+    # two rounds. Schools on a roster only, as in a district's /status.
+    matched = and_(before.c.school_id.is_not(None), School.id.is_not(None))
+    counted = or_(*(now.c[f"k_{key}"].is_not(None) for key in keys))
+    columns: list[ColumnElement[Any]] = [
+        func.count(case((counted, 1))),
+        func.count(case((matched, 1))),
+    ]
+    for n_key, d_key in pairs:
+        n, d = now.c[f"k_{n_key}"], now.c[f"k_{d_key}"]
+        both = and_(n.is_not(None), d.is_not(None))
+        columns += [
+            func.coalesce(func.sum(case((both, n))), 0),
+            func.coalesce(func.sum(case((both, d))), 0),
+            func.count(case((both, 1))),
+        ]
+        numbers = [n, d, before.c[f"k_{n_key}"], before.c[f"k_{d_key}"]]
+        given = and_(matched, *(number.is_not(None) for number in numbers))
+        columns += [func.coalesce(func.sum(case((given, number))), 0) for number in numbers]
+        columns.append(func.count(case((given, 1))))
+    return (
+        select(now.c.round_id, *columns)
+        .outerjoin_from(now, before, before.c.school_id == now.c.school_id)
+        .outerjoin(School, and_(School.id == now.c.school_id, School.archived_at.is_(None)))
+        .group_by(now.c.round_id)
+    )
+
+
+async def region_sums(
+    session: AsyncSession,
+    *,
+    current_ids: Collection[int],
+    previous_ids: Collection[int],
+    pairs: Sequence[tuple[str, str]],
+) -> dict[int, tuple[RoundSums, MatchedSums]]:
+    """Per round of `current_ids`: its sums as `indicator_sums` gives them, and over the
+    schools on a roster that also answered a round of `previous_ids` (each district's week
+    before), for each (numerator, denominator) pair, the sums of both weeks over the schools
+    that gave both numbers both weeks — every district's change at once, as `week_change`
+    computes it for one. Each week's answers are pivoted once."""
+    if not current_ids or not pairs:
+        return {}
+    connection = await session.connection()
+    lateral = _lateral(connection)
+    if lateral:
+        await connection.exec_driver_sql("SET LOCAL jit = off")  # see indicator_sums
+    query = _region_query(tuple(pairs), lateral)
+    params = {"current_ids": list(current_ids), "previous_ids": list(previous_ids)}
+    result: dict[int, tuple[RoundSums, MatchedSums]] = {}
+    for row in await connection.execute(query, params):
+        values = [float(value) for value in row[3:]]
+        per_pair = [values[i : i + 8] for i in range(0, len(values), 8)]
+        result[row[0]] = (
+            RoundSums(int(row[1]), [(n, d, int(count)) for n, d, count, *_ in per_pair]),
+            MatchedSums(
+                int(row[2]), [(n, d, pn, pd, int(count)) for *_, n, d, pn, pd, count in per_pair]
+            ),
+        )
+    return result
+
+
+async def response_counts(session: AsyncSession, *, round_ids: Collection[int]) -> dict[int, int]:
+    """Responses per round from schools on a roster."""
+    query = (
+        select(Response.round_id, func.count())
+        .join(School, School.id == Response.school_id)
+        .where(Response.round_id.in_(list(round_ids)), School.archived_at.is_(None))
+        .group_by(Response.round_id)
+    )
+    return {round_id: count for round_id, count in await session.execute(query)}
+
+
+class ForeignUse(NamedTuple):
+    round_id: int
+    school_id: int
+    school: str
+    which: Any  # the stored answer to the `which` question; None when not given
+
+
+async def foreign_uses(
+    session: AsyncSession, *, round_ids: Collection[int], uses: str, which: str
+) -> list[ForeignUse]:
+    """Every response of the rounds from a school on a roster that answered «Да» to the
+    yes/no question `uses`, with its answer to `which`, by school name."""
+    said = aliased(Answer)
+    query = (
+        select(Response.round_id, School.id, School.name, said.value)
+        .join(Answer, Answer.response_id == Response.id)
+        .join(School, School.id == Response.school_id)
+        .outerjoin(said, and_(said.response_id == Response.id, said.key == which))
+        .where(
+            Response.round_id.in_(list(round_ids)),
+            Answer.key == uses,
+            Answer.num == 1,
+            School.archived_at.is_(None),
+        )
+        .order_by(School.name)
+    )
+    return list(map(ForeignUse._make, await session.execute(query)))
 
 
 async def school_counts(session: AsyncSession) -> dict[int, int]:

@@ -6,15 +6,15 @@ are, «Да»/«Нет» as 1/0 (so SUM counts the schools that said yes), text 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy import and_, bindparam, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Answer, Response, ResponseRevision, Round
+from storage.models import Answer, Person, Response, ResponseRevision, Round, SchoolStaff
 
 
 async def of_round(session: AsyncSession, round_id: int, school_id: int) -> Response | None:
@@ -48,10 +48,11 @@ async def claim(
     author_id: int,
     late: bool,
     now: datetime,
+    by_office: bool = False,
 ) -> tuple[int, int]:
     """(id, revision) of the school's response in the round as this submission leaves it:
     a new row at revision 1, or the row there at its next revision, by this author, late or
-    not, at `now`.
+    not, at `now`, by the office or not.
 
     One statement (INSERT … ON CONFLICT DO UPDATE … RETURNING): two submissions at once
     never make two rows and never share a revision — PostgreSQL locks the row it updates,
@@ -63,6 +64,7 @@ async def claim(
         "author_id": author_id,
         "revision": 1,
         "late": late,
+        "by_office": by_office,
         "submitted_at": now,
     }
     claimed = await session.execute(_CLAIM[session.get_bind().dialect.name], params)
@@ -92,6 +94,7 @@ async def add_revision(
     answers: Mapping[str, Any],
     late: bool,
     submitted_at: datetime,
+    by_office: bool = False,
 ) -> None:
     row = {
         "response_id": response_id,
@@ -99,9 +102,51 @@ async def add_revision(
         "author_id": author_id,
         "answers": dict(answers),
         "late": late,
+        "by_office": by_office,
         "submitted_at": submitted_at,
     }
     await session.execute(_INSERT_REVISION, row)
+
+
+class AuthorRow(NamedTuple):
+    round_id: int
+    school_id: int
+    by_office: bool
+    submitted_at: datetime
+    vk_id: int | None
+    first_name: str | None
+    last_name: str | None
+    role: str | None  # the author's staff role at the school now, if any
+
+
+async def authors(
+    session: AsyncSession, *, round_ids: Collection[int], school_id: int | None = None
+) -> list[AuthorRow]:
+    """Who sent each school's current response in the rounds (or one school's), and when."""
+    query = (
+        select(
+            Response.round_id,
+            Response.school_id,
+            Response.by_office,
+            Response.submitted_at,
+            Person.vk_id,
+            Person.first_name,
+            Person.last_name,
+            SchoolStaff.role,
+        )
+        .outerjoin(Person, Person.id == Response.author_id)
+        .outerjoin(
+            SchoolStaff,
+            and_(
+                SchoolStaff.person_id == Response.author_id,
+                SchoolStaff.school_id == Response.school_id,
+            ),
+        )
+        .where(Response.round_id.in_(list(round_ids)))
+    )
+    if school_id is not None:
+        query = query.where(Response.school_id == school_id)
+    return [AuthorRow(*row) for row in await session.execute(query)]
 
 
 def numeric(value: Any) -> float | None:
@@ -123,6 +168,7 @@ def _claim(dialect: Any) -> Any:
             "revision": table.c.revision + 1,
             "author_id": new_row.excluded.author_id,
             "late": new_row.excluded.late,
+            "by_office": new_row.excluded.by_office,
             "submitted_at": new_row.excluded.submitted_at,
         },
     ).returning(table.c.id, table.c.revision)

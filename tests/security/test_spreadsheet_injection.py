@@ -25,7 +25,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.cli import main
 from bot.clock import FakeClock
 from bot.domain.questionnaire import parse_questionnaire
-from bot.domain.report_data import WeekPoint
 from bot.domain.spreadsheet_safety import looks_like_formula
 from bot.domain.weeks import IsoWeek
 from bot.domain.xlsx_template import build_template
@@ -95,7 +94,7 @@ def _export_table() -> export.ExportTable:
         {
             "week": "2024-W43",
             "school": payload,
-            "late": False,
+            "state": "ответила",
             **STORED,
             "foreign_messengers": True,
             "foreign_messengers_which": payload,
@@ -104,7 +103,7 @@ def _export_table() -> export.ExportTable:
         }
         for payload in HOSTILE
     ]
-    return export.ExportTable(qn, rows, [WeekPoint("2024-W43", (), len(rows))])
+    return export.ExportTable(qn, rows, [])
 
 
 def test_weekly_export_xlsx_keeps_every_prefix_as_text() -> None:

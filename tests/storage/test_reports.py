@@ -87,7 +87,9 @@ async def test_district_figures_are_weighted(db: Database) -> None:
     assert format_percent(students.ratio) == "46,36 %"  # 510 / 1100, not (50 + 10) / 2
     staff = next(v for v in week.indicators if v.key == "staff_registered_pct")
     assert staff.ratio == pytest.approx(49 / 50)
-    assert week.previous_ratio("students_active_pct") == pytest.approx(0.4)
+    # The change is over the big school alone, the only one that answered both weeks.
+    assert week.change is not None and week.change.matched == 1
+    assert week.change.pp("students_active_pct") == pytest.approx(10.0)  # 40 % -> 50 %
     assert [s.name for s in week.missing] == ["Молчащая СОШ"]
     assert [s.name for s in week.late] == ["Малая СОШ"]
     assert week.deadline_at == datetime(2024, 10, 25, 13, 0, tzinfo=UTC)
@@ -104,7 +106,9 @@ async def test_an_archived_school_stays_out_of_both_weeks(db: Database) -> None:
     assert [s.name for s in week.schools] == ["Малая СОШ", "Молчащая СОШ"]
     students = next(v for v in week.indicators if v.key == "students_active_pct")
     assert (students.numerator, students.denominator, students.count) == (10, 100, 1)
-    assert week.previous_ratio("students_active_pct") is None  # only the big school answered
+    # Only the big school answered last week: no school to compare.
+    assert week.change is not None and week.change.matched == 0
+    assert week.change.pp("students_active_pct") is None
 
 
 async def test_status_rows_without_numbers_to_pivot(db: Database) -> None:
@@ -253,14 +257,21 @@ async def test_trend_and_region_use_the_same_numbers(db: Database) -> None:
     assert ratios == {"Д": (2, 3, pytest.approx(510 / 1100)), "Е": (1, 1, 1.0)}
 
 
-async def test_export_summary_is_the_trend(db: Database) -> None:
-    """The export sums the rows it read; the chart has the database sum: the same figures."""
+async def test_export_totals_are_the_status(db: Database) -> None:
+    """The export sums the rows it read, /status the database's sums: the same figures."""
     district = await _two_schools(db)
     async with db.reads() as s:
-        _, points = await reports.district_trend(session=s, district=district, now=NOW, weeks=4)
         table = await export.export_table(session=s, district=district, now=NOW, weeks=4)
-    assert [p.answered for p in points] == [1, 2]
-    assert table.weeks == points
+        weeks = [
+            await reports.district_week(
+                session=s, district=district, now=NOW, week=IsoWeek.parse(total.period)
+            )
+            for total in table.weeks
+        ]
+    assert [t.period for t in table.weeks] == ["2024-W42", "2024-W43"]
+    assert [(t.answered, t.schools) for t in table.weeks] == [(1, 3), (2, 3)]
+    for total, week in zip(table.weeks, weeks, strict=True):
+        assert total.indicators == week.indicators
 
 
 async def test_remind_queues_outbox_rows_once_an_hour(db: Database) -> None:
@@ -380,3 +391,62 @@ async def test_summary_of_a_one_off_request(db: Database) -> None:
     assert text.startswith("Итоги запроса «Чаты классов» — Д (срок ")
     assert "Классов с чатом в Сферуме — 90,00 %" in text
     assert "• Б СОШ — руководитель не подключён к боту" in text
+
+
+async def test_the_week_before_skips_weeks_without_a_round(db: Database) -> None:
+    async with db.sessions.begin() as s:
+        district, (school,) = await f.district_with_schools(s, name="Д", schools=["А"], now=NOW)
+        other, (elsewhere,) = await f.district_with_schools(s, name="Е", schools=["Б"], now=NOW)
+        for week in (IsoWeek(2024, 40), W42, W43):  # no round in week 41 (holidays)
+            await f.answer(s, district=district, school=school, week=week, values={}, now=NOW)
+        await f.answer(s, district=other, school=elsewhere, week=W42, values={}, now=NOW)
+    async with db.reads() as s:
+        found = await repo.weekly_rounds_before(
+            s, periods={district.id: "2024-W43", other.id: "2024-W42"}
+        )
+        earlier = await repo.weekly_rounds_before(s, periods={district.id: "2024-W42"})
+    assert {d: r.period for d, r in found.items()} == {district.id: "2024-W42"}
+    assert {d: r.period for d, r in earlier.items()} == {district.id: "2024-W40"}
+
+
+async def test_the_region_computes_each_districts_change_as_its_status_does(db: Database) -> None:
+    teachers = {"staff_registered": 40, "teachers_active": 20, "students_total": 100}
+    async with db.sessions.begin() as s:
+        made = []
+        for name in ("Д", "Е"):
+            district, schools = await f.district_with_schools(
+                s, name=name, schools=["А", "Б", "В", "Г"], now=NOW
+            )
+            made.append(district)
+            a, b, c, d = schools
+            for school, week, values in (
+                (b, W42, {**teachers, "teachers_active": 36, "students_active": 90}),
+                (c, W42, {**teachers, "students_active": 10}),
+                (d, W42, teachers),  # no students' numbers last week
+                (a, W43, {**teachers, "teachers_active": 4, "students_active": 5}),
+                (c, W43, {**teachers, "teachers_active": 30, "students_active": 40}),
+                (d, W43, {**teachers, "teachers_active": 25, "students_active": 60}),
+            ):
+                await f.answer(
+                    s, district=district, school=school, week=week, values=values, now=NOW
+                )
+            if name == "Е":
+                d.archived_at = NOW  # off the roster: out of both
+        await f.district_with_schools(s, name="Ж", schools=["З"], now=NOW)  # no rounds
+    async with db.reads() as s:
+        region = {row.district: row for row in await reports.region_rows(session=s, now=NOW)}
+        for district in made:
+            week = await reports.district_week(session=s, district=district, now=NOW)
+            ours, theirs = region[district.name].change, week.change
+            assert ours is not None and theirs is not None
+            assert (ours.answered, ours.matched, ours.same_schools) == (
+                theirs.answered,
+                theirs.matched,
+                theirs.same_schools,
+            )
+            for ind in default_questionnaire().indicators:
+                assert ours.pp(ind.key) == pytest.approx(theirs.pp(ind.key)), ind.key
+    assert region["Д"].change is not None and region["Д"].change.matched == 2
+    assert region["Д"].change.pp("teachers_active_pct") == pytest.approx(18.75)  # 40/80 -> 55/80
+    assert region["Д"].change.pp("students_active_pct") == pytest.approx(30.0)  # В alone
+    assert region["Ж"].change is None

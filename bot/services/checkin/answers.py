@@ -184,11 +184,14 @@ async def submit(
     author_person_id: int,
     answers: Mapping[str, Any],
     now: datetime,
+    by_office: bool = False,
 ) -> SubmitResult:
     """Store a complete answer set as the school's current response in the round.
 
     Refused (CheckinRefused) when the author is not head or deputy of the school, the round
     is not one of the school's district, or the answers are incomplete or inconsistent.
+    `by_office`: the author is of the district office, entering the answers for the school
+    (the caller has checked they may); a correction keeps whether the answer came late.
     """
     round_ = await session.get(Round, round_id)
     school = await session.get(School, school_id)
@@ -198,10 +201,13 @@ async def submit(
         raise CheckinRefused("skipped_round", str(round_id))
     if not asks_school(await requests_repo.campaign_of(session, round_), school_id):
         raise CheckinRefused("not_asked", f"round {round_id}, school {school_id}")
-    await _require_staff(session, author_person_id, school_id)
+    if not by_office:
+        await _require_staff(session, author_person_id, school_id)
     questionnaire = await round_questionnaire(session, round_)
     clean = complete_answers(questionnaire, answers)
     late = now > round_.deadline_at
+    if by_office and (existing := await responses.of_round(session, round_id, school_id)):
+        late = existing.late
 
     response_id, revision = await responses.claim(
         session,
@@ -210,6 +216,7 @@ async def submit(
         author_id=author_person_id,
         late=late,
         now=now,
+        by_office=by_office,
     )
     await responses.replace_answers(session, response_id, clean, first=revision == 1)
     await responses.add_revision(
@@ -220,6 +227,7 @@ async def submit(
         answers=clean,
         late=late,
         submitted_at=now,
+        by_office=by_office,
     )
     logger.info(
         "response %d: round %d, school %d, revision %d%s",

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, TypedDict
 
@@ -25,16 +25,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.answers import format_answer
 from bot.domain.dialog_state import Seen
 from bot.domain.form import looks_like_form
-from bot.domain.permissions import Actor
+from bot.domain.past_weeks import unread_week
+from bot.domain.permissions import Action, Actor, authorize
 from bot.domain.questionnaire import Questionnaire
+from bot.domain.week_query import WeekError, WeekQuery, take_week
 from bot.keyboards import empty_keyboard
 from bot.resources import default_questionnaire
 from bot.services.access import read_person
-from bot.services.checkin import flow, screens
+from bot.services.checkin import flow, notices, past, screens
 from bot.services.checkin.answers import (
     CheckinRefused,
     OpenRound,
     SchoolStatus,
+    SubmitResult,
     current_answers,
     is_answered,
     missing_questions,
@@ -44,12 +47,14 @@ from bot.services.checkin.answers import (
     submit,
 )
 from bot.services.checkin.flow import Draft
+from bot.services.checkin.notices import Letter
 from bot.services.checkin.screens import RoundView, Screen
 from bot.texts import checkin as texts
+from bot.texts import corrections
 from bot.texts import requests as request_texts
 from storage.db import Database
-from storage.models import Round
-from storage.repos import dialogs
+from storage.models import Round, School
+from storage.repos import audit, dialogs, people
 from storage.repos import requests as requests_repo
 
 logger = logging.getLogger(__name__)
@@ -70,12 +75,15 @@ class SentFile:
 
 @dataclass(frozen=True)
 class Intent:
-    command: str | None = None  # start, school, prev, skip, back, send, fix, edit, review
+    # start, school, prev, skip, back, send, fix, edit, review; past (a head's missed week),
+    # correct (the office enters a school's answers)
+    command: str | None = None
     text: str = ""
     school_id: int | None = None
     key: str | None = None
     round_id: int | None = None  # a round picked on a button (a one-off request)
     file: SentFile | None = None
+    week: WeekQuery | None = None  # correct: the week asked for (past reads it from `text`)
 
 
 @dataclass(frozen=True)
@@ -103,6 +111,7 @@ class _StateWrite(TypedDict):
 class Outcome:
     screens: list[Screen] = field(default_factory=list)
     notice: str | None = None  # a short reply; a snackbar when the step came from a callback
+    letters: list[Letter] = field(default_factory=list)  # to others: the school's head
 
 
 async def handle(
@@ -139,16 +148,22 @@ class _Conversation:
     async def step(self, intent: Intent) -> Outcome:
         row = self.seen
         ours = row is not None and row.state in (STATE, CHOOSING)
+        draft = Draft.from_payload(row.payload) if row is not None and row.state == STATE else None
+        if intent.command == "correct":
+            return await self._correct(intent)
+        if draft is not None and draft.office:
+            return await self._office_step(draft, intent)
         if not self.actor.is_staff or self.actor.person_id is None:
             if ours:
                 await self._drop()
             return Outcome(notice=texts.NOT_STAFF)
-        draft = Draft.from_payload(row.payload) if row is not None and row.state == STATE else None
         if draft is not None and draft.school_id not in self.actor.school_ids:
             logger.warning("dropped a draft for a school the person no longer runs")
             await self._drop()
             draft = None
         command = intent.command
+        if command == "past":
+            return await self._past(intent)
         if command in ("start", "school"):
             school_id = intent.school_id or self._only_school()
             return await self._start(school_id, draft, round_id=intent.round_id)
@@ -156,8 +171,7 @@ class _Conversation:
             return await self._without_draft(
                 intent, choosing=row is not None and row.state == CHOOSING
             )
-        rounds = await self._open_rounds(draft.school_id)
-        opened = next((o for o in rounds if o.round.id == draft.round_id), None)
+        opened = await self._draft_round(draft)
         if opened is None:
             await self._drop()
             weekly = await self._weekly(draft.round_id)
@@ -220,22 +234,117 @@ class _Conversation:
         lead: list[Screen] = []
         before: str | None = texts.RESUME
         if draft is None or (draft.school_id, draft.round_id) != (school_id, opened.round.id):
-            round_id = opened.round.id
-            current = await current_answers(
-                session=self.session, round_id=round_id, school_id=school_id
-            )
-            previous = await previous_answers(
-                session=self.session, round_=opened.round, school_id=school_id
-            )
-            draft = Draft(round_id, school_id, dict(current or {}), dict(previous or {}))
-            flow.advance(qn, draft)
-            await self._save(draft)
+            draft, sent = await self._new_draft(opened)
             intro = screens.intro(view)
             lead.append(Screen(f"{note}\n{intro}" if note else intro))
-            before = texts.RESUBMIT if current is not None else None
+            before = texts.RESUBMIT if sent else None
         if then is not None:
             return Outcome(lead + (await self._continue(draft, opened, then)).screens)
         return Outcome([*lead, self._screen(qn, draft, view, before)])
+
+    async def _new_draft(
+        self, opened: OpenRound, *, pinned: bool = False, office: bool = False
+    ) -> tuple[Draft, bool]:
+        """A stored draft for the round with what the school sent in it (and whether it had)."""
+        school_id, round_id = opened.school.id, opened.round.id
+        current = await current_answers(
+            session=self.session, round_id=round_id, school_id=school_id
+        )
+        previous = await previous_answers(
+            session=self.session, round_=opened.round, school_id=school_id
+        )
+        draft = Draft(
+            round_id,
+            school_id,
+            dict(current or {}),
+            dict(previous or {}),
+            pinned=pinned,
+            office=office,
+        )
+        flow.advance(opened.questionnaire, draft)
+        await self._save(draft)
+        return draft, current is not None
+
+    async def _open_pinned(self, opened: OpenRound, *, office: bool) -> Outcome:
+        """Open a draft for a week chosen out of turn: a head's missed week, or the office's
+        entry for the school."""
+        draft, sent = await self._new_draft(opened, pinned=True, office=office)
+        view = RoundView.of(opened, self.now)
+        intro = screens.intro(view)
+        if office:
+            intro = f"{corrections.CORRECT_INTRO}\n{intro}"
+        resubmit = corrections.CORRECT_RESUBMIT if office else texts.RESUBMIT
+        screen = self._screen(opened.questionnaire, draft, view, resubmit if sent else None)
+        return Outcome([Screen(intro), screen])
+
+    async def _draft_round(self, draft: Draft) -> OpenRound | None:
+        """The round the draft answers, if it may still be answered."""
+        if draft.pinned:
+            return await past.pinned_round(
+                self.session,
+                round_id=draft.round_id,
+                school_id=draft.school_id,
+                office=draft.office,
+                now=self.now,
+            )
+        rounds = await self._open_rounds(draft.school_id)
+        return next((o for o in rounds if o.round.id == draft.round_id), None)
+
+    async def _past(self, intent: Intent) -> Outcome:
+        """A head asks to send a missed week: the one named, else the latest one missing."""
+        school_id = intent.school_id or self._only_school()
+        if school_id is None:
+            return Outcome(await self._school_choice(corrections.PAST_CHOOSE_SCHOOL, "past"))
+        if school_id not in self.actor.school_ids:
+            logger.warning("refused a past week for a school the person does not run")
+            return Outcome(await self._school_choice(texts.NOT_YOUR_SCHOOL, "past"))
+        try:
+            asked, rest = take_week(intent.text)
+        except WeekError:
+            return Outcome(notice=corrections.BAD_WEEK)
+        if unread_week(rest):
+            return Outcome(notice=corrections.BAD_WEEK)
+        found = await past.head_round(self.session, school_id=school_id, asked=asked, now=self.now)
+        if isinstance(found, str):
+            return Outcome(notice=found)
+        if found.round.deadline_at >= self.now:  # this week's, still on time: the usual start
+            return await self._start(school_id, None, round_id=found.round.id)
+        return await self._open_pinned(found, office=False)
+
+    async def _correct(self, intent: Intent) -> Outcome:
+        """The office opens a school's answers of a week to enter or correct them."""
+        assert intent.school_id is not None
+        if not await self._may_correct(intent.school_id):
+            return Outcome(notice=corrections.NOT_ALLOWED)
+        found = await past.office_round(
+            self.session, school_id=intent.school_id, asked=intent.week, now=self.now
+        )
+        if isinstance(found, str):
+            return Outcome(notice=found)
+        if self.actor.person_id is None:  # an admin by configuration, not yet met
+            person = await people.get_or_add(self.session, vk_id=self.actor.vk_id, now=self.now)
+            self.actor = replace(self.actor, person_id=person.id)
+        return await self._open_pinned(found, office=True)
+
+    async def _office_step(self, draft: Draft, intent: Intent) -> Outcome:
+        """A step of the office's entry: the same questions, checked against the office's
+        right to the school on every step."""
+        opened = None
+        if await self._may_correct(draft.school_id):
+            opened = await self._draft_round(draft)
+        if opened is None or self.actor.person_id is None:
+            await self._drop()
+            return Outcome(notice=corrections.NOT_ALLOWED)
+        if intent.command in ("start", "school", "past"):
+            view = RoundView.of(opened, self.now)
+            return Outcome([self._screen(opened.questionnaire, draft, view, texts.RESUME)])
+        return await self._continue(draft, opened, intent)
+
+    async def _may_correct(self, school_id: int) -> bool:
+        school = await self.session.get(School, school_id)
+        return school is not None and authorize(
+            self.actor, Action.CORRECT, district_id=school.district_id, school_id=school.id
+        )
 
     async def _continue(self, draft: Draft, opened: OpenRound, intent: Intent) -> Outcome:
         qn, view = opened.questionnaire, RoundView.of(opened, self.now)
@@ -332,6 +441,7 @@ class _Conversation:
                 author_person_id=self.actor.person_id,
                 answers=draft.answers,
                 now=self.now,
+                by_office=draft.office,
             )
         except CheckinRefused as exc:
             logger.warning("submission refused: %s", exc.reason)
@@ -339,11 +449,46 @@ class _Conversation:
             await self._save(draft)
             return Outcome([self._screen(qn, draft, view)])
         await self._drop()
+        told = await notices.tell_head(
+            self.session,
+            school_id=draft.school_id,
+            author_id=self.actor.person_id,
+            by_office=draft.office,
+            view=view,
+            qn=qn,
+            answers=result.answers,
+        )
+        if draft.office:
+            return Outcome([await self._entered(opened, view, result, told)], letters=told.letters)
         done = [Screen(screens.thanks(qn, result, view), empty_keyboard())]
+        missed = await past.head_round(
+            self.session, school_id=draft.school_id, asked=None, now=self.now
+        )
+        if not isinstance(missed, str):
+            done.append(screens.missed_week(missed))
         others = await self._schools(exclude=draft.school_id)
         if any(not school.answered for school in others):
             done.append(screens.school_choice(others, texts.OTHER_SCHOOLS))
-        return Outcome(done)
+        return Outcome(done, letters=told.letters)
+
+    async def _entered(
+        self, opened: OpenRound, view: RoundView, result: SubmitResult, told: notices.Told
+    ) -> Screen:
+        """The office's entry is stored: recorded in the audit log, and said so."""
+        audit.record(
+            self.session,
+            action="response.entered",
+            at=self.now,
+            actor_id=self.actor.person_id,
+            district_id=opened.district.id,
+            school_id=opened.school.id,
+            week=opened.round.period,
+            revision=result.revision,
+        )
+        text = corrections.ENTERED.format(school=view.school, week=view.week, name=told.author)
+        if not told.letters:
+            text += "\n" + corrections.NO_HEAD
+        return Screen(text, empty_keyboard())
 
     def _screen(
         self, qn: Questionnaire, draft: Draft, view: RoundView, before: str | None = None
@@ -356,9 +501,9 @@ class _Conversation:
             return screens.pick(qn, draft, before=before)
         return screens.review(qn, draft, view, before=before)
 
-    async def _school_choice(self, text: str) -> list[Screen]:
+    async def _school_choice(self, text: str, command: str = "school") -> list[Screen]:
         await self._write(CHOOSING, {})
-        return [screens.school_choice(await self._schools(), text)]
+        return [screens.school_choice(await self._schools(), text, command)]
 
     async def _schools(self, exclude: int | None = None) -> list[SchoolStatus]:
         ids = [i for i in self.actor.school_ids if i != exclude]

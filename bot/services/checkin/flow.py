@@ -65,6 +65,8 @@ class Draft:
     step: str = ASK
     key: str | None = None  # the question on screen when step is ASK
     editing: bool = False  # answering one question picked on the review screen
+    pinned: bool = False  # a week chosen out of turn (a missed one, or the office's entry)
+    office: bool = False  # the district office enters the answers for the school
 
     def to_payload(self) -> dict[str, Any]:
         return {
@@ -75,6 +77,8 @@ class Draft:
             "step": self.step,
             "key": self.key,
             "editing": self.editing,
+            "pinned": self.pinned,
+            "office": self.office,
         }
 
     @classmethod
@@ -89,6 +93,8 @@ class Draft:
                 step=str(data["step"]),
                 key=data.get("key"),
                 editing=bool(data.get("editing")),
+                pinned=bool(data.get("pinned")),
+                office=bool(data.get("office")),
             )
         except (KeyError, TypeError, ValueError):
             return None

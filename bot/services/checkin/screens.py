@@ -25,6 +25,7 @@ from bot.keyboards import (
 from bot.services.checkin.answers import OpenRound, SchoolStatus, SubmitResult
 from bot.services.checkin.flow import Draft, FormOutcome, applicable
 from bot.texts import checkin as texts
+from bot.texts import corrections
 from bot.texts import requests as request_texts
 
 # Choices are offered as buttons only while they fit a small keyboard.
@@ -196,17 +197,27 @@ def thanks(qn: Questionnaire, result: SubmitResult, view: RoundView) -> str:
     return "\n".join(lines)
 
 
-def school_choice(schools: Sequence[SchoolStatus], text: str) -> Screen:
-    """Buttons with short school names, ✅ on those already answered this week."""
+def school_choice(schools: Sequence[SchoolStatus], text: str, command: str = "school") -> Screen:
+    """Buttons with short school names, ✅ on those already answered this week; `command`
+    is what a button starts (this week's report, or a missed week's: "past")."""
     buttons = [
         Button(
             short_label((texts.ANSWERED_MARK if s.answered else "") + s.name),
-            {"c": "school", "s": s.school_id},
+            {"c": command, "s": s.school_id},
             SECONDARY if s.answered else PRIMARY,
         )
         for s in schools
     ]
     return Screen(text, keyboard(rows_of(buttons, per_row=1)[:10], one_time=True))
+
+
+def missed_week(opened: OpenRound) -> Screen:
+    """A week the school has not answered yet may still be sent: a button opens it."""
+    days = IsoWeek.parse(opened.round.period).days()
+    text = corrections.PAST_NOTE.format(week=texts.week_range(days[0], days[-1]))
+    payload = {"c": "past", "s": opened.school.id}
+    button = Button(corrections.PAST_BUTTON, payload, PRIMARY, callback=True)
+    return Screen(text, keyboard([[button]], inline=True))
 
 
 def round_choice(opened: Sequence[OpenRound], answered: Sequence[bool]) -> Screen:

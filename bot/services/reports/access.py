@@ -6,14 +6,16 @@ the target: the chat's district, a district named in the arguments, or the asker
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.permissions import Action, Actor, authorize, districts_for
 from bot.domain.school_search import score, split_district
 from bot.domain.textnorm import fold
+from bot.domain.week_query import WeekError, WeekQuery, take_week
 from bot.domain.weeks import IsoWeek
 from bot.texts import reports as t
 from storage.models import District
@@ -26,7 +28,6 @@ REMIND, EXPORT = Action.REMIND, Action.EXPORT
 
 CHAT_PEER_BASE = 2_000_000_000
 REGION_WORDS = frozenset({"region", "регион"})
-_WEEK = re.compile(r"(?<!\S)\d{4}-?w\d{1,2}(?!\S)", re.IGNORECASE)
 # How sure a fuzzy district-name match must be before it is taken for a district.
 DISTRICT_MATCH = 0.8
 
@@ -75,48 +76,68 @@ class Scope:
         return self.districts[0]
 
 
-async def resolve(session: AsyncSession, *, asker: Asker, args: str, action: Action) -> Scope:
-    """Read the district, the week and the rest from what was typed and where."""
+async def resolve(
+    session: AsyncSession, *, asker: Asker, args: str, action: Action, now: datetime
+) -> Scope:
+    """Read the district, the week and the rest from what was typed and where; a week in
+    words («прошлая неделя», «18.11») is the district's, on its own calendar."""
+    asked, rest = take_week_or_refuse(args)
+    scope = await _target(session, asker=asker, rest=rest, action=action)
+    if asked is None:
+        return scope
+    return replace(scope, week=settle_week(asked, scope.districts, now))
+
+
+def take_week_or_refuse(args: str) -> tuple[WeekQuery | None, str]:
+    try:
+        return take_week(args)
+    except WeekError as error:
+        raise Refusal(week_problem(error)) from None
+
+
+def settle_week(asked: WeekQuery, where: tuple[District, ...], now: datetime) -> IsoWeek:
+    """The week meant, on the first district's calendar (the region's: Moscow's)."""
+    tz = ZoneInfo(where[0].tz if where else "Europe/Moscow")
+    try:
+        return asked.week(now.astimezone(tz).date())
+    except WeekError as error:
+        raise Refusal(week_problem(error)) from None
+
+
+def week_problem(error: WeekError) -> str:
+    """What was wrong with the week, then how to write one."""
+    problem = t.WEEK_PROBLEMS[error.problem.value].format(text=error.text[:40])
+    return f"{problem} {t.BAD_WEEK}"
+
+
+async def _target(session: AsyncSession, *, asker: Asker, rest: str, action: Action) -> Scope:
+    """The district (or districts, or the region) and the words left; the week comes later."""
     actor = await actors.actor(session, asker.vk_id, list(asker.admin_ids), asker.peer_id)
-    week, rest = _take_week(args)
     everything = await district_repo.list_all(session)
     if asker.in_chat:
-        scope = await _chat_scope(session, actor, action, week, rest)
+        scope = await _chat_scope(session, actor, action, rest)
         _refuse_foreign(everything, [scope.district], rest)
         return scope
     if fold(rest) in REGION_WORDS:
         if not sees_region(actor):
             raise Refusal(t.NOT_ALLOWED)
-        return Scope(actor, (), week, "")
+        return Scope(actor, (), None, "")
     candidates = [d for d in everything if allowed(actor, action, d.id)]
     _refuse_foreign(everything, candidates, rest)
     if not candidates:
         raise Refusal(t.NO_DISTRICT if actor.is_admin else t.NOT_ALLOWED)
     district, rest = _pick_district(candidates, rest)
     if district is not None:
-        return Scope(actor, (district,), week, rest)
+        return Scope(actor, (district,), None, rest)
     if len(candidates) == 1 or rest:
-        return Scope(actor, tuple(candidates), week, rest)
+        return Scope(actor, tuple(candidates), None, rest)
     example = candidates[0].name
     names = ", ".join(d.name for d in candidates[:10])
     command = {EXPORT: "/export", REMIND: "/remind"}.get(action, "/status")
     raise Refusal(t.CHOOSE_DISTRICT.format(command=command, example=example, districts=names))
 
 
-def _take_week(args: str) -> tuple[IsoWeek | None, str]:
-    found = _WEEK.search(args)
-    if found is None:
-        return None, args.strip()
-    try:
-        week = IsoWeek.parse(found.group(0))
-    except ValueError:
-        raise Refusal(t.BAD_WEEK) from None
-    return week, (args[: found.start()] + args[found.end() :]).strip()
-
-
-async def _chat_scope(
-    session: AsyncSession, actor: Actor, action: Action, week: IsoWeek | None, rest: str
-) -> Scope:
+async def _chat_scope(session: AsyncSession, actor: Actor, action: Action, rest: str) -> Scope:
     chat = actor.chat
     if chat is None:
         raise Refusal(t.CHAT_NOT_BOUND)
@@ -125,7 +146,7 @@ async def _chat_scope(
         raise Refusal(t.CHAT_STATUS_OFF if off else t.NOT_ALLOWED)
     district = await district_repo.get(session, chat.district_id)
     assert district is not None
-    return Scope(actor, (district,), week, rest)
+    return Scope(actor, (district,), None, rest)
 
 
 def _refuse_foreign(everything: list[District], visible: list[District], rest: str) -> None:

@@ -18,6 +18,7 @@ from bot.domain.lookups import SchoolNotFound
 from bot.domain.questionnaire import Questionnaire
 from bot.domain.school_search import score
 from bot.domain.textnorm import fold
+from bot.domain.week_query import WeekRange
 from bot.services import school_lookup
 from bot.services.reports import charts, export, remind
 from bot.services.reports import data as reports
@@ -31,6 +32,8 @@ from bot.services.reports.access import (
     Refusal,
     Scope,
     resolve,
+    settle_week,
+    take_week_or_refuse,
 )
 from bot.services.requests import reports as requests
 from bot.services.requests.export import round_workbook
@@ -70,7 +73,7 @@ class UseCase(Protocol):
 async def status(*, db: Database, asker: Asker, args: str, now: datetime) -> str:
     try:
         async with db.reads() as session:
-            scope = await resolve(session, asker=asker, args=args, action=VIEW)
+            scope = await resolve(session, asker=asker, args=args, action=VIEW, now=now)
             if scope.region:
                 return render.render_region(await reports.region_rows(session=session, now=now))
             if scope.rest:
@@ -86,7 +89,7 @@ async def status(*, db: Database, asker: Asker, args: str, now: datetime) -> str
 async def missing(*, db: Database, asker: Asker, args: str, now: datetime) -> str:
     try:
         async with db.reads() as session:
-            scope = await resolve(session, asker=asker, args=args, action=MISSING)
+            scope = await resolve(session, asker=asker, args=args, action=MISSING, now=now)
             week = await reports.district_week(
                 session=session, district=_one(scope), now=now, week=scope.week
             )
@@ -98,7 +101,7 @@ async def missing(*, db: Database, asker: Asker, args: str, now: datetime) -> st
 async def rating(*, db: Database, asker: Asker, args: str, now: datetime) -> str:
     try:
         async with db.reads() as session:
-            scope = await resolve(session, asker=asker, args=args, action=VIEW)
+            scope = await resolve(session, asker=asker, args=args, action=VIEW, now=now)
             qn = await reports.questionnaire_of(session, None)
             key = _indicator_key(qn, scope.rest)
             week = await reports.district_week(
@@ -120,7 +123,7 @@ async def my(*, db: Database, asker: Asker, now: datetime) -> str:
 async def remind_now(*, db: Database, asker: Asker, args: str, now: datetime) -> str:
     try:
         async with db.sessions.begin() as session:
-            scope = await resolve(session, asker=asker, args=args, action=REMIND)
+            scope = await resolve(session, asker=asker, args=args, action=REMIND, now=now)
             district = _one(scope)
             result = await remind.remind(
                 session=session,
@@ -151,7 +154,7 @@ async def remind_now(*, db: Database, asker: Asker, args: str, now: datetime) ->
 async def chart(*, db: Database, asker: Asker, args: str, now: datetime) -> Files | str:
     try:
         async with db.reads() as session:
-            scope = await resolve(session, asker=asker, args=args, action=CHART)
+            scope = await resolve(session, asker=asker, args=args, action=CHART, now=now)
             qn = await reports.questionnaire_of(session, None)
             key = _indicator_key(qn, scope.rest)
             images = await charts.district_charts(
@@ -167,15 +170,21 @@ async def chart(*, db: Database, asker: Asker, args: str, now: datetime) -> File
 
 
 async def export_file(*, db: Database, asker: Asker, args: str, now: datetime) -> Files | str:
-    """`/export [xlsx|csv] [недель] [район]`, or `/export [запрос] <название запроса>`."""
+    """`/export [xlsx|csv] [недель | неделя] [район]`, or `/export [запрос] <название>`."""
     title = requests.explicit(args)
-    options = _export_options(args) if title is None else ("xlsx", 0, title)
+    try:
+        asked, words = (None, args) if title is not None else take_week_or_refuse(args)
+    except Refusal as refusal:
+        return refusal.text
+    options = (
+        _export_options(words, week=asked is not None) if title is None else ("xlsx", 0, title)
+    )
     if options is None:
         return t.EXPORT_BAD_FORMAT
     fmt, weeks, rest = options
     try:
         async with db.reads() as session:
-            scope = await resolve(session, asker=asker, args=rest, action=EXPORT)
+            scope = await resolve(session, asker=asker, args=rest, action=EXPORT, now=now)
             request = None
             if scope.rest or title is not None:
                 found = await requests.candidates(
@@ -185,20 +194,37 @@ async def export_file(*, db: Database, asker: Asker, args: str, now: datetime) -
                     request = requests.pick(found, scope.rest)
             if request is None:
                 district = _one(scope)
+                week = None if asked is None else settle_week(asked, (district,), now)
     except Refusal as refusal:
         return refusal.text
     if request is not None:
         return await _export_request(db, request, scope.actor.person_id, now)
-    name, data = await export.export_district(
+    exported = await export.export_district(
         db=db,
         district_id=district.id,
         now=now,
         weeks=weeks,
         fmt=fmt,
         actor_id=scope.actor.person_id,
+        span=None if week is None else WeekRange(week, week),
     )
-    caption = t.EXPORT_CAPTION.format(district=district.name, weeks=weeks, fmt=fmt.upper())
-    return Files(caption, ((name, data),), "doc")
+    if exported.span is None:
+        return t.EXPORT_EMPTY.format(district=district.name)
+    return Files(export_caption(district.name, exported), ((exported.name, exported.data),), "doc")
+
+
+def export_caption(district: str, exported: export.Exported) -> str:
+    """«Сергокалинский район: выгрузка XLSX за 2 недели: 11.11–24.11.2024.» — the weeks the
+    file has, not the weeks asked for."""
+    assert exported.span is not None
+    fmt = exported.name.rsplit(".", 1)[-1].upper()
+    return t.EXPORT_CAPTION.format(
+        district=district,
+        fmt=fmt,
+        count=exported.weeks,
+        weeks=plural(exported.weeks, t.WEEKS_ACC),
+        span=exported.span.label(),
+    )
 
 
 async def _export_request(
@@ -310,8 +336,9 @@ def _indicator_key(qn: Questionnaire, text: str) -> str:
     raise Refusal(t.RATING_UNKNOWN.format(name=text[:60], known=known))
 
 
-def _export_options(args: str) -> tuple[str, int, str] | None:
-    """`/export [xlsx|csv] [weeks] [district]` -> (format, weeks, the rest); None if unclear."""
+def _export_options(args: str, *, week: bool) -> tuple[str, int, str] | None:
+    """`/export [xlsx|csv] [weeks] [district]` -> (format, weeks, the rest); None if unclear,
+    as a number of weeks beside a named week (`week`) is."""
     formats, numbers, rest = [], [], []
     for word in args.split():
         if word.lower() in ("xlsx", "csv"):
@@ -321,5 +348,7 @@ def _export_options(args: str) -> tuple[str, int, str] | None:
         else:
             rest.append(word)
     if len(formats) > 1 or len(numbers) > 1 or any(not 1 <= n <= MAX_EXPORT_WEEKS for n in numbers):
+        return None
+    if week and numbers:
         return None
     return (formats or ["xlsx"])[0], (numbers or [EXPORT_WEEKS])[0], " ".join(rest)

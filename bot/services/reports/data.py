@@ -13,9 +13,11 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.contacts import Contact
-from bot.domain.indicators import IndicatorValue, compute_indicators, sum_indicators
+from bot.domain.foreign_messengers import USES, WHICH, answer_keys, foreign_use
+from bot.domain.indicators import compute_indicators, sum_indicators
 from bot.domain.questionnaire import Questionnaire
 from bot.domain.report_data import (
+    Author,
     DistrictWeek,
     Head,
     RegionRow,
@@ -24,14 +26,18 @@ from bot.domain.report_data import (
     SchoolWeek,
     WeekPoint,
     as_count,
+    change_from_sums,
     from_sums,
 )
+from bot.domain.week_change import WeekChange, week_change
 from bot.domain.weeks import IsoWeek
 from bot.resources import default_questionnaire
 from bot.services.rounds import calendar_of, round_questionnaire
+from bot.texts.people import person_name
 from storage.models import District, Round
 from storage.repos import districts as district_repo
 from storage.repos import reports as repo
+from storage.repos import responses as responses_repo
 
 HISTORY_WEEKS = 8
 
@@ -88,7 +94,12 @@ async def _status(
         session, district_id=district.id, round_id=current.id if current else None, keys=keys
     )
     contacts = await district_repo.contacts(session, district.id)
-    schools = tuple(_school_line(row, qn, contacts.get(row.school_id)) for row in rows)
+    found = await _foreign(session, qn, [current] if current else [])
+    foreign = {use.school_id: _what(use) for uses in found.values() for use in uses}
+    schools = tuple(
+        _school_line(row, qn, contacts.get(row.school_id), foreign.get(row.school_id))
+        for row in rows
+    )
     return DistrictWeek(
         district=district.name,
         period=period,
@@ -96,25 +107,54 @@ async def _status(
         deadline_at=deadline,
         schools=schools,
         indicators=tuple(sum_indicators(qn, (s.values for s in schools if s.answered))),
-        previous=await _previous(session, district, previous, qn),
+        change=await _change(session, qn, keys, schools, previous) if previous else None,
+        foreign_asked=bool(answer_keys(qn)),
     )
 
 
-async def _previous(
-    session: AsyncSession, district: District, previous: Round | None, qn: Questionnaire
-) -> tuple[IndicatorValue, ...] | None:
-    """Last week's district figures for the change, summed by the database over the schools
-    on the roster (the same weighted rule and the same schools as this week's)."""
-    if previous is None:
-        return None
-    sums = await repo.indicator_sums(
-        session, round_ids=[previous.id], pairs=_pairs(qn), roster_of=district.id
+async def _change(
+    session: AsyncSession,
+    qn: Questionnaire,
+    keys: list[str],
+    schools: tuple[SchoolLine, ...],
+    previous: Round,
+) -> WeekChange:
+    """Against last week, over the schools on the roster that answered both weeks."""
+    before = await repo.numbers_by_school(session, round_id=previous.id, keys=keys)
+    return week_change(
+        qn,
+        {s.school_id: s.values for s in schools if s.answered},
+        {
+            school_id: compute_indicators(qn, {k: as_count(n) for k, n in numbers.items()})
+            for school_id, numbers in before.items()
+        },
     )
-    return from_sums(qn.indicators, _sums_of(sums, previous))
+
+
+async def _foreign(
+    session: AsyncSession, qn: Questionnaire, rounds: list[Round]
+) -> dict[int, list[repo.ForeignUse]]:
+    """By round, the schools on a roster that use foreign messengers, by name: one query
+    for one district's week or for the region's."""
+    if not rounds or not answer_keys(qn):
+        return {}
+    found: dict[int, list[repo.ForeignUse]] = defaultdict(list)
+    for use in await repo.foreign_uses(
+        session, round_ids=[r.id for r in rounds], uses=USES, which=WHICH
+    ):
+        found[use.round_id].append(use)
+    return found
+
+
+def _what(use: repo.ForeignUse) -> str:
+    return foreign_use({USES: True, WHICH: use.which}) or ""
 
 
 def _school_line(
-    row: repo.StatusRow, qn: Questionnaire, contact: tuple[str | None, ...] | None
+    row: repo.StatusRow,
+    qn: Questionnaire,
+    contact: tuple[str | None, ...] | None,
+    foreign: str | None,
 ) -> SchoolLine:
     answered = row.late is not None
     counts = {key: as_count(num) for key, num in row.numbers.items()}
@@ -127,6 +167,7 @@ def _school_line(
         undelivered=row.undelivered,
         values=tuple(compute_indicators(qn, counts)) if answered else (),
         contact=Contact(*contact) if contact else None,
+        foreign=foreign,
     )
 
 
@@ -186,12 +227,17 @@ async def school_history(
     for row in await repo.answers(session, round_ids=round_ids, school_id=school_id):
         answers[row.round_id][row.key] = row.value
         numbers[row.round_id][row.key] = as_count(row.num)
+    authors = {
+        row.round_id: author_of(row, district.tz)
+        for row in await responses_repo.authors(session, round_ids=round_ids, school_id=school_id)
+    }
     history = [
         SchoolWeek(
             period=r.period,
             answers=answers[r.id] if r.id in late else None,
             values=tuple(compute_indicators(qn, numbers[r.id])) if r.id in late else (),
             late=late.get(r.id, False),
+            author=authors.get(r.id),
         )
         for r in rounds
     ]
@@ -206,6 +252,12 @@ async def school_history(
     )
 
 
+def author_of(row: responses_repo.AuthorRow, tz: str) -> Author:
+    """Who sent a response and when, as reports show it."""
+    name = person_name(row.first_name, row.last_name, row.vk_id)
+    return Author(name, row.role, row.by_office, row.submitted_at, tz)
+
+
 async def region_rows(*, session: AsyncSession, now: datetime) -> list[RegionRow]:
     """Every district's current week side by side (admins' /status region)."""
     all_districts = await district_repo.list_all(session)
@@ -215,15 +267,27 @@ async def region_rows(*, session: AsyncSession, now: datetime) -> list[RegionRow
         for r in await repo.weekly_rounds_of_period(session, periods=set(periods.values()))
         if periods.get(r.district_id) == r.period
     }
+    previous = await repo.weekly_rounds_before(session, periods=periods)
     qn = default_questionnaire()
-    sums = await repo.indicator_sums(
-        session, round_ids=[r.id for r in rounds.values()], pairs=_pairs(qn)
+    current_ids = [r.id for r in rounds.values()]
+    # The change by the rule of a district's /status, summed by the database: a region's
+    # schools are too many to read one by one.
+    sums = await repo.region_sums(
+        session,
+        current_ids=current_ids,
+        previous_ids=[r.id for r in previous.values()],
+        pairs=_pairs(qn),
     )
+    answered = await repo.response_counts(
+        session, round_ids=[*current_ids, *(r.id for r in previous.values())]
+    )
+    foreign = await _foreign(session, qn, list(rounds.values()))
     counts = await repo.school_counts(session)
     rows = []
     for district in all_districts:
         round_ = rounds.get(district.id)
-        found = sums.get(round_.id) if round_ else None
+        found, matched = sums.get(round_.id, (None, None)) if round_ else (None, None)
+        before = previous.get(district.id)
         rows.append(
             RegionRow(
                 district=district.name,
@@ -231,9 +295,31 @@ async def region_rows(*, session: AsyncSession, now: datetime) -> list[RegionRow
                 schools=counts.get(district.id, 0),
                 answered=found.responses if found else 0,
                 indicators=from_sums(qn.indicators, found.sums if found else None),
+                change=_region_change(qn, round_, before, matched, answered),
+                foreign=tuple(
+                    (use.school, _what(use)) for use in foreign.get(round_.id if round_ else 0, [])
+                ),
             )
         )
     return rows
+
+
+def _region_change(
+    qn: Questionnaire,
+    round_: Round | None,
+    before: Round | None,
+    matched: repo.MatchedSums | None,
+    answered: dict[int, int],
+) -> WeekChange | None:
+    if round_ is None or before is None:
+        return None
+    return change_from_sums(
+        qn.indicators,
+        answered=answered.get(round_.id, 0),
+        answered_before=answered.get(before.id, 0),
+        matched=matched.matched if matched else 0,
+        sums=matched.sums if matched else [(0.0, 0.0, 0.0, 0.0, 0)] * len(qn.indicators),
+    )
 
 
 def _pairs(qn: Questionnaire) -> list[tuple[str, str]]:

@@ -208,7 +208,7 @@ async def export_file(
     async with db.reads() as session:
         actor = await _actor(session, visitor, now)
         found = await _district(session, actor, Action.EXPORT, district_id)
-    return await export.export_district(
+    exported = await export.export_district(
         db=db,
         district_id=found.id,
         now=now,
@@ -216,6 +216,7 @@ async def export_file(
         fmt=fmt,
         actor_id=actor.person_id,
     )
+    return exported.name, exported.data
 
 
 async def _district(

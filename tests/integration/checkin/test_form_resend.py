@@ -14,6 +14,7 @@ from sqlalchemy import select
 from bot.clock import FakeClock
 from bot.resources import default_questionnaire
 from bot.texts import checkin as texts
+from bot.texts import corrections
 from storage.db import Database
 from storage.models import Round
 from tests.integration.checkin.helpers import (
@@ -54,8 +55,10 @@ async def test_a_form_sent_to_last_weeks_open_dialog_counts_for_this_week(
         assert review["text"].startswith(
             f"Принято ответов: 10.\n\nПроверьте ответы — Аймаумахи, {NEXT_WEEK}:"
         )
-        [thanks] = await bot.press(HEAD_VK, button(review, texts.SEND))
+        thanks, missed = await bot.press(HEAD_VK, button(review, texts.SEND))
         assert thanks["text"].startswith(f"Спасибо! Отчёт принят: Аймаумахи, {NEXT_WEEK}.")
+        # The week left unanswered may still be sent.
+        assert missed["text"] == corrections.PAST_NOTE.format(week="21–27 октября")
     [response] = await stored_responses(db)
     assert await _period_of(db, response.round_id) == "2024-W44"
     assert await stored_answers(db, response.id) == {**STORED, "comment": "всё хорошо"}

@@ -56,7 +56,7 @@ async def test_addresses_set_by_emails_get_the_weekly_workbook_once(
         [attachment] = list(letter.iter_attachments())
         assert attachment.get_filename() == "svodka-2024-W43.xlsx"
         sheet = load_workbook(io.BytesIO(attachment.get_content())).worksheets[0]
-        assert sheet.max_row == 13  # header + 12 schools
+        assert sheet.max_row == 14  # header + 12 schools + the district total
 
 
 async def test_emails_without_smtp_says_no_letter_will_go(

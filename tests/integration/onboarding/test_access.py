@@ -20,6 +20,7 @@ HEAD, OFFICIAL, OTHER_OFFICIAL, STRANGER, LOST_HEAD, LOST_OFFICIAL = 501, 700, 7
 
 ANYONE = {"help", "start"}
 OFFICE = {"status", "missing", "rating", "remind", "export", "chart", "bind", "unbind", "request"}
+OFFICE |= {"correct", "внести"}
 OFFICE |= {"статус", "должники", "рейтинг", "напомнить", "выгрузка", "график"}
 STAFF = {"my", "моя", "report", "status", "статус"}  # a head's /status is their school's
 # The dashboard's sign-in link: the office, and heads for their own school's page.

@@ -55,6 +55,7 @@ async def test_help_lists_exactly_what_each_person_may_use(
         "bind",
         "unbind",
         "request",
+        "correct",
         "web",
     }
     assert commands_in(admin) == set(help_texts.COMMAND_LINES) - {"report"}

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.cli import main
@@ -41,16 +42,13 @@ async def _seed(url: str) -> None:
             district, schools = await f.district_with_schools(
                 s, name=DISTRICT, schools=[x.name for x in SCHOOLS], now=NOW
             )
-            for school, source in zip(schools[:11], SCHOOLS, strict=False):
+            for index, (school, source) in enumerate(zip(schools[:11], SCHOOLS, strict=False)):
                 values = {**f.FULL_ANSWERS, **student_answers(source)}
-                await f.answer(
-                    s,
-                    district=district,
-                    school=school,
-                    week=IsoWeek(2024, 43),
-                    values=values,
-                    now=NOW,
-                )
+                weeks = [IsoWeek(2024, 43), IsoWeek(2024, 42)][: 2 if index < 5 else 1]
+                for week in weeks:
+                    await f.answer(
+                        s, district=district, school=school, week=week, values=values, now=NOW
+                    )
     finally:
         await db.dispose()
 
@@ -104,11 +102,60 @@ def test_status_refuses_bad_week_and_unknown_district(
     assert "Район «Нет такого» не найден" in capsys.readouterr().err
 
 
-def test_export_writes_csv(database: Path) -> None:
+def _csv(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text("utf-8-sig")), delimiter=";"))
+
+
+def test_export_writes_csv(database: Path, capsys: pytest.CaptureFixture[str]) -> None:
     args = ["export", "--district", DISTRICT, "--weeks", "4", "--format", "csv", "-o", "out.csv"]
     assert main(args) == 0
-    rows = list(
-        csv.reader(io.StringIO((database / "out.csv").read_text("utf-8-sig")), delimiter=";")
-    )
-    degva = next(r for r in rows if r[1] == "МКОУ «Дегвинская СОШ»")
-    assert degva[rows[0].index("Обучающихся, активных в Сферуме, %")] == "48,68"
+    header, *rows = _csv(database / "out.csv")
+    degva = next(r for r in rows if r[2] == "МКОУ «Дегвинская СОШ»" and r[1] == "2024-W43")
+    assert degva[header.index("Обучающихся, активных в Сферуме, %")] == "48,68"
+    assert next(r for r in rows if r[2] == SCHOOLS[11].name)[3] == "не ответила"
+    assert "за 2 недели: 14.10–27.10.2024 записана в out.csv" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "span",
+    [
+        ["--week", "2024-W42"],
+        ["--from", "2024-10-14", "--to", "2024-10-20"],
+        ["--from", "14.10.2024", "--to", "16.10.2024"],
+        ["--to", "2024-10-20", "--weeks", "3"],
+    ],
+)
+def test_export_takes_a_span(
+    database: Path, capsys: pytest.CaptureFixture[str], span: list[str]
+) -> None:
+    args = ["export", "--district", DISTRICT, *span, "--format", "xlsx", "-o", "out.xlsx"]
+    assert main(args) == 0
+    assert "за 1 неделю: 14.10–20.10.2024 записана в out.xlsx" in capsys.readouterr().err
+    book = load_workbook(database / "out.xlsx")
+    sheet = book["Ответы"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert {r[1] for r in rows} == {"2024-W42"} and len(rows) == 12 + 1
+    assert rows[-1][2:4] == ("Итого по району", "Ответили 5 из 12")
+    assert sheet.freeze_panes == "D2" and sheet[1][0].font.bold
+
+
+def test_export_from_a_date_to_today(database: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["export", "--district", DISTRICT, "--from", "01.10.2024", "--format", "csv"]
+    assert main([*args, "-o", "out.csv"]) == 0
+    assert "за 2 недели: 14.10–27.10.2024" in capsys.readouterr().err
+    assert {r[1] for r in _csv(database / "out.csv")[1:]} == {"2024-W42", "2024-W43"}
+
+
+def test_export_refuses_a_span_it_cannot_read(
+    database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["export", "--district", DISTRICT, "--format", "csv", "-o", "out.csv"]
+    with pytest.raises(SystemExit):
+        main([*base, "--from", "31.02.2024"])
+    assert "Не понял дату «31.02.2024»" in capsys.readouterr().err
+    assert main([*base, "--week", "2024-W42", "--from", "2024-10-14"]) == 2
+    assert "либо --week, либо --from и --to" in capsys.readouterr().err
+    assert main([*base, "--from", "2024-10-20", "--to", "2024-10-01"]) == 2
+    assert "Начало срока позже его конца" in capsys.readouterr().err
+    assert main([*base, "--week", "2024-W30"]) == 0
+    assert "за этот срок не было" in capsys.readouterr().err

@@ -104,7 +104,10 @@ async def test_admin_sees_region_and_picks_a_district(db, clock, tmp_path) -> No
         [one] = await bot.say(ADMIN, "/status Хасавюртовский район 2024-W42")
         assert "Хасавюртовский район · неделя 14.10–20.10.2024" in one["text"]
         [bad] = await bot.say(ADMIN, "/status 2024-W99")
-        assert bad["text"] == "Неделя указывается так: 2024-W43."
+        assert bad["text"] == (
+            "Недели «2024-W99» нет в календаре. Неделю можно указать так: прошлая неделя, "
+            "18.11, 18.11.2024, неделя 47 или 2024-W47."
+        )
 
 
 async def test_head_sees_own_history(db, clock, tmp_path) -> None:
@@ -152,9 +155,11 @@ async def test_export_and_chart_are_uploaded(db, clock, tmp_path) -> None:
         [doc] = await bot.say(OFFICIAL, "/export")
         [attachment] = doc["attachments"]
         book = load_workbook(io.BytesIO(bot.emulator.file_bytes(attachment)))
-        assert book.sheetnames == ["Ответы", "Район по неделям"]
+        assert book.sheetnames == ["Ответы", "Рейтинг"]
         [csv_doc] = await bot.say(OFFICIAL, "/export csv 26")
-        assert csv_doc["text"] == "Сергокалинский район: выгрузка за 26 нед. (CSV)."
+        assert csv_doc["text"] == (
+            "Сергокалинский район: выгрузка CSV за 1 неделю: 21.10–27.10.2024."
+        )
         assert bot.emulator.file_bytes(csv_doc["attachments"][0]).startswith(b"\xef\xbb\xbf")
         [chart] = await bot.say(OFFICIAL, "/chart")
         assert len(chart["attachments"]) == 2

@@ -82,4 +82,4 @@ async def test_friday_summary_workbook_is_emailed(
     assert attachment.get_filename() == "svodka-2024-W43.xlsx"
     workbook = load_workbook(io.BytesIO(attachment.get_content()))
     data = workbook.worksheets[0]
-    assert data.max_row == 13  # the reports' export of the week: header + 12 schools
+    assert data.max_row == 14  # the reports' export of the week: header, 12 schools, total

@@ -64,9 +64,14 @@ async def test_an_archived_school_is_out_of_the_round_and_the_figures(world: Wor
         table = await export_table(
             session=session, district=district, now=world.clock.now(), weeks=2
         )
-    rows = {row["school"]: row for row in table.rows}
+    rows = {row["school"]: row for row in table.rows if not row.get("total")}
     assert rows[SCHOOLS[ARCHIVED].name]["students_active"] == SCHOOLS[ARCHIVED].students_active
     assert SCHOOLS[QUIET].name not in rows and len(rows) == 11
+    # Like /status, the week's total is the roster's: the archived school is shown, not summed.
+    assert rows[SCHOOLS[ARCHIVED].name]["state"] == "ответила, школа в архиве (не в итоге)"
+    [total] = [row for row in table.rows if row.get("total")]
+    assert total["state"] == "Ответили 1 из 10"
+    assert total["students_active_pct"] == share.numerator / share.denominator
 
     await scheduler.run_due(moscow("2024-10-28 09:01"))
     escalation = world.texts(OFFICIAL_VK)[-1]

@@ -81,6 +81,8 @@ EXPECTED: dict[Action, dict[str, set[str]]] = {
     Action.EXPORT: district_wide(OFFICE),
     Action.MY: schools_only(STAFF, ADMIN),
     Action.ANSWER: schools_only(STAFF),
+    # Entering a school's answers for it: the office of its district, never its own staff.
+    Action.CORRECT: district_wide(OFFICE),
     Action.BIND: district_wide(OFFICE),
     Action.ADMIN: dict.fromkeys(TARGETS, ADMIN),
     Action.OFFICIALS: dict.fromkeys(TARGETS, ADMIN),

@@ -1,5 +1,5 @@
 """Libraries the bot process does not load until someone needs them: each one costs MiB of
-its memory for as long as it runs (bench/README.md, "Memory")."""
+its memory for as long as it runs (bench/README.md, "Design decisions")."""
 
 from __future__ import annotations
 

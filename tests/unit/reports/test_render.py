@@ -1,15 +1,20 @@
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from bot.domain.indicators import aggregate_indicators, compute_indicators
-from bot.domain.report_data import DistrictWeek, Head, SchoolLine
+from bot.domain.report_data import Author, DistrictWeek, Head, SchoolLine
 from bot.domain.report_render import (
     BELOW_SHOWN,
+    author_line,
+    render_escalation,
     render_missing,
+    render_rating,
     render_status,
     render_summary,
     week_label,
 )
 from bot.domain.text_split import VK_MESSAGE_LIMIT, split_message
+from bot.domain.week_change import week_change
 from bot.resources import default_questionnaire
 
 QN = default_questionnaire()
@@ -94,3 +99,115 @@ def test_all_answered() -> None:
 def test_week_label() -> None:
     assert week_label("2024-W43") == "21.10–27.10.2024"
     assert week_label("разовый") == "разовый"
+
+
+def _trial_week(*, foreign: int = 1) -> DistrictWeek:
+    """Three schools answered both weeks, one only this week, one only last week."""
+    qn_values = {
+        3: {"staff_registered": 40, "teachers_active": 24},
+        4: {"staff_registered": 40, "teachers_active": 24},
+    }
+    before = {
+        3: {"staff_registered": 40, "teachers_active": 20},
+        4: {"staff_registered": 40, "teachers_active": 20},
+        9: {"staff_registered": 100, "teachers_active": 90},
+    }
+    schools = [
+        SchoolLine(
+            school_id=i,
+            name=f"СОШ №{i}",
+            head=None,
+            answered=True,
+            values=tuple(compute_indicators(QN, answers)),
+            foreign="WhatsApp — родительские чаты 2 классов" if i < 3 + foreign else None,
+        )
+        for i, answers in qn_values.items()
+    ]
+    return DistrictWeek(
+        district="Район",
+        period="2024-W43",
+        tz="Europe/Moscow",
+        deadline_at=None,
+        schools=tuple(schools),
+        indicators=tuple(aggregate_indicators(QN, qn_values.values())),
+        change=week_change(
+            QN,
+            {s.school_id: s.values for s in schools},
+            {i: compute_indicators(QN, a) for i, a in before.items()},
+        ),
+        foreign_asked=True,
+    )
+
+
+def test_the_change_says_which_schools_it_is_over() -> None:
+    lines = render_status(_trial_week()).split("\n")
+    assert "• Педагогов, активных за неделю — 60,00 % (▲ 10,00 п. п. за неделю)" in lines
+    assert "Изменение по 2 школам, ответившим обе недели." in lines
+    # No school gave students' numbers both weeks: no arrow, not «— —».
+    assert "• Обучающихся, активных в Сферуме — —" in lines
+
+
+def test_foreign_messengers_come_first() -> None:
+    text = render_summary(_trial_week(), late=False)
+    lines = text.split("\n")
+    title = lines.index("⚠ Иностранные мессенджеры — 1 школа:")
+    assert lines[title + 1] == "• СОШ №3: WhatsApp — родительские чаты 2 классов"
+    assert title < lines.index("Показатели района:")
+    assert "Иностранными мессенджерами не пользуется" in render_status(_trial_week(foreign=0))
+
+
+def test_the_escalation_names_foreign_messengers_even_when_all_answered() -> None:
+    text = render_escalation(_trial_week(foreign=2))
+    assert text.startswith(
+        "⚠ Иностранные мессенджеры на прошлой неделе (21.10–27.10.2024), район «Район» — 2 школы:"
+    )
+    assert "• СОШ №4: WhatsApp — родительские чаты 2 классов" in text
+    assert text.endswith("На прошлой неделе (21.10–27.10.2024) ответили все школы района «Район».")
+
+
+def test_the_rating_marks_foreign_messengers() -> None:
+    text = render_rating(_trial_week(), "teachers_active_pct")
+    assert "1. СОШ №3 — 60,00 % ⚠" in text
+    assert "2. СОШ №4 — 60,00 %\n" in text
+    assert text.endswith("⚠ — школа пользуется иностранными мессенджерами.")
+
+
+def test_no_school_of_both_weeks_shows_no_arrow() -> None:
+    school = _school(1, answered=True)
+    week = replace(
+        _week([school]),
+        change=week_change(
+            QN, {1: school.values}, {2: compute_indicators(QN, {"students_total": 100})}
+        ),
+    )
+    text = render_status(week)
+    assert "за неделю)" not in text
+    assert "Изменение за неделю не показано: ни одна школа не ответила обе недели." in text
+
+
+def test_no_note_before_anybody_answered_this_week() -> None:
+    week = replace(
+        _week([_school(1, answered=False)]),
+        change=week_change(QN, {}, {1: compute_indicators(QN, {"students_total": 100})}),
+    )
+    assert "Изменение" not in render_status(week)
+
+
+def test_many_schools_with_foreign_messengers_are_counted_after_ten() -> None:
+    schools = [replace(_school(i, answered=True), foreign="Telegram") for i in range(13)]
+    lines = render_status(replace(_week(schools), foreign_asked=True)).split("\n")
+    start = lines.index("⚠ Иностранные мессенджеры — 13 школ:")
+    assert lines[start + 10] == f"• {schools[9].name}: Telegram"
+    assert lines[start + 11] == "• …и ещё 3 школы"
+
+
+def test_who_sent_a_schools_answers_and_when() -> None:
+    at = datetime(2024, 10, 22, 11, 5, tzinfo=UTC)
+    deputy = Author("Марьям Алиева", "deputy", False, at, "Europe/Moscow")
+    office = Author("Зарема Магомедова", None, True, at, "Europe/Moscow")
+    unknown = Author("id42", None, False, at, "Europe/Moscow")
+    assert author_line(deputy) == "Отправлено: Марьям Алиева (заместитель), вт 22.10 в 14:05."
+    assert author_line(office) == (
+        "Внесено: Зарема Магомедова (управление образования), вт 22.10 в 14:05."
+    )
+    assert author_line(unknown) == "Отправлено: id42, вт 22.10 в 14:05."
