@@ -196,9 +196,12 @@ def _records(engine: str, run: Run, base: Run, sizes: Sizes) -> list[Result]:
         ]
         for label, q in [("p50", 50), ("p95", 95), ("p99", 99)]
     ]
+    # Unlimited, the bot against the bare framework; at VK's limit, 0.8 of the 500 replies a
+    # second that 20 requests of 25 calls allow.
+    goal = ">= 400 msg/s" if limit else "ratio >= 0.35"
     return [
         Result(name, "messages_per_s", round(run.per_second, 1), "msg/s",
-               round(base.per_second, 1), {**params, "goal": "ratio >= 0.5", "bot": run.report}),
+               round(base.per_second, 1), {**params, "goal": goal, "bot": run.report}),
         Result(name, "cpu_ms_per_message", round(run.cpu_ms_per_message, 3), "ms",
                round(base.cpu_ms_per_message, 3), params),
         *[Result(name, metric, round(value, 1), "ms", round(baseline, 1),
