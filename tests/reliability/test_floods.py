@@ -7,7 +7,6 @@ import logging
 import re
 from collections import Counter
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -22,9 +21,9 @@ HEADS = 2_000
 
 
 async def test_a_flooder_of_50_messages_is_shed_and_20_others_all_answered(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         # VK's own flood control (error 9 on >10 equal texts) is tested with the faults;
         # here it would only add backoff sleeps to the flooder's replies.
         bot.emulator.flood_limit = 1_000
@@ -51,9 +50,9 @@ async def test_a_flooder_of_50_messages_is_shed_and_20_others_all_answered(
 
 
 async def test_2000_heads_writing_in_the_same_minute_each_get_exactly_one_reply(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         heads = range(10_000, 10_000 + HEADS)
         for vk_id in heads:
             bot.user(vk_id)
@@ -67,7 +66,7 @@ async def test_2000_heads_writing_in_the_same_minute_each_get_exactly_one_reply(
 
 
 async def test_a_flood_is_logged_once_a_minute_per_person_not_once_per_drop(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    sqlite_db: Database, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING, logger="bot.runtime")
     flooders = [100, 101]
@@ -75,7 +74,7 @@ async def test_a_flood_is_logged_once_a_minute_per_person_not_once_per_drop(
     def flood_lines() -> list[str]:
         return [r.getMessage() for r in caplog.records if r.getMessage().startswith("flood:")]
 
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         bot.emulator.flood_limit = 10_000
         for vk_id in [*flooders, 200]:
             bot.user(vk_id)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -52,9 +51,9 @@ FAULTS = {
 
 @pytest.mark.parametrize("fault", FAULTS.values(), ids=FAULTS.keys())
 async def test_30_messages_answered_once_each_under_fault(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path, fault: dict[str, Any]
+    sqlite_db: Database, clock: FakeClock, fault: dict[str, Any]
 ) -> None:
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         await _stream(bot, fault)
         answers = _answers(bot)
         stats = bot.app.pipeline.stats
@@ -66,9 +65,9 @@ async def test_30_messages_answered_once_each_under_fault(
 
 
 async def test_a_replayed_batch_and_out_of_order_events_are_handled_once(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         await _stream(bot)
         longpoll = bot.emulator.longpoll
         replayed = [dict(u) for u in longpoll._updates[-MESSAGES:]]
@@ -82,9 +81,9 @@ async def test_a_replayed_batch_and_out_of_order_events_are_handled_once(
 
 
 async def test_restart_between_batches_loses_nothing_and_repeats_nothing(
-    db: Database, clock: FakeClock, tmp_path: Path
+    db: Database, clock: FakeClock
 ) -> None:
-    async with running_bot(db, clock, tmp_path) as bot:
+    async with running_bot(db, clock) as bot:
         for vk_id in USERS:
             bot.user(vk_id)
         for round_ in range(PER_USER):
@@ -103,10 +102,10 @@ async def test_restart_between_batches_loses_nothing_and_repeats_nothing(
 
 
 async def test_killed_mid_batch_every_message_is_answered_exactly_once(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
     """The bot dies while 30 claimed updates are still queued, then restarts."""
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         for vk_id in USERS:
             bot.user(vk_id)
         for round_ in range(PER_USER):
@@ -124,9 +123,9 @@ async def test_killed_mid_batch_every_message_is_answered_exactly_once(
 
 @pytest.mark.slow
 async def test_soak_300_messages_under_every_fault_in_turn(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         for fault in FAULTS.values():
             await _stream(bot, fault)
         answers = _answers(bot)

@@ -9,7 +9,6 @@ admin may still move the chat, and B's own official may /unbind it.
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 from sqlalchemy import select
 
@@ -55,9 +54,9 @@ async def _owner(db: Database, peer_id: int) -> str | None:
 
 
 async def test_another_districts_official_cannot_rebind_a_chat(
-    db: Database, clock: FakeClock, tmp_path: Path
+    db: Database, clock: FakeClock
 ) -> None:
-    async with running_bot(db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+    async with running_bot(db, clock, admin_ids=[ADMIN]) as bot:
         await seed(db, bot.emulator, clock.now())
         other_id = await _seed_other(db, bot, clock)
         assert bot.app is not None
@@ -102,10 +101,10 @@ async def test_another_districts_official_cannot_rebind_a_chat(
 
 
 async def test_an_admin_may_move_a_chat_and_a_freed_chat_may_be_bound(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
     db = sqlite_db
-    async with running_bot(db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+    async with running_bot(db, clock, admin_ids=[ADMIN]) as bot:
         await seed(db, bot.emulator, clock.now())
         await _seed_other(db, bot, clock)
         bot.user(ADMIN)

@@ -116,11 +116,9 @@ def _forged(payload: Any, ours: int, theirs: int) -> Any:
     return {**payload, **({"s": school} if "s" in payload else {})}
 
 
-async def test_forged_buttons_are_refused_and_nothing_leaks(
-    db: Database, clock: FakeClock, tmp_path: Path
-) -> None:
+async def test_forged_buttons_are_refused_and_nothing_leaks(db: Database, clock: FakeClock) -> None:
     ours, theirs = await _two_districts(db, clock.now())
-    async with running_bot(db, clock, tmp_path) as bot:
+    async with running_bot(db, clock) as bot:
         bot.emulator.flood_limit = 1_000  # the same refusal many times: not VK's flood control
         bot.user(HEAD_VK)
         replies: list[dict[str, Any]] = []
@@ -175,12 +173,10 @@ FORGED_PRESSES: list[tuple[Any, int, bool]] = [
 ]
 
 
-async def test_every_button_press_is_answered_once(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
-) -> None:
+async def test_every_button_press_is_answered_once(sqlite_db: Database, clock: FakeClock) -> None:
     """A press nobody answers keeps the VK client's spinner turning."""
     await _two_districts(sqlite_db, clock.now())
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         bot.emulator.flood_limit = 1_000
         bot.user(HEAD_VK)
         await bot.say(HEAD_VK, "Заполнить")
@@ -205,7 +201,7 @@ async def test_every_button_press_is_answered_once(
 
 
 async def test_a_press_whose_step_fails_is_answered_once(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sqlite_db: Database, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await _two_districts(sqlite_db, clock.now())
 
@@ -213,7 +209,7 @@ async def test_a_press_whose_step_fails_is_answered_once(
         raise RuntimeError("the database is gone")
 
     monkeypatch.setattr(handlers.checkin, "handle", failing_step)
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         bot.user(HEAD_VK)
         event = await bot.emulator.press_button(HEAD_VK, HEAD_VK, {"c": "send"}, 0)
         await bot.settle()
@@ -224,10 +220,10 @@ async def test_a_press_whose_step_fails_is_answered_once(
 
 
 async def test_replayed_and_out_of_order_button_presses_change_nothing(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
     ours, _ = await _two_districts(sqlite_db, clock.now())
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         bot.user(HEAD_VK)
         screens = [(await bot.say(HEAD_VK, "Заполнить"))[-1]]
         for answer in TYPED[:3]:

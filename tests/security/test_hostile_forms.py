@@ -3,8 +3,6 @@ kilobytes of lines. The first value stands; whatever the message, it gets one re
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bot.clock import FakeClock
@@ -25,11 +23,9 @@ from tests.utils.harness import running_bot
 REST = "\n".join(FORM.split("\n")[2:])
 
 
-async def test_a_repeated_question_keeps_its_first_value(
-    db: Database, clock: FakeClock, tmp_path: Path
-) -> None:
+async def test_a_repeated_question_keeps_its_first_value(db: Database, clock: FakeClock) -> None:
     await one_head(db, clock)
-    async with running_bot(db, clock, tmp_path) as bot:
+    async with running_bot(db, clock) as bot:
         bot.user(HEAD_VK)
         await bot.say(HEAD_VK, "Заполнить")
         [reply] = await bot.say(HEAD_VK, "staff_total=40\nstaff_total=20\nstaff_registered=42")
@@ -72,10 +68,10 @@ FLOODS = {
 
 @pytest.mark.parametrize("name", sorted(FLOODS))
 async def test_a_huge_form_gets_one_reply_with_the_first_ten_problems(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path, name: str
+    sqlite_db: Database, clock: FakeClock, name: str
 ) -> None:
     await one_head(sqlite_db, clock)
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         bot.user(HEAD_VK)
         await bot.say(HEAD_VK, "Заполнить")
         replies = await bot.say(HEAD_VK, FLOODS[name])

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterator
-from pathlib import Path
 
 import aiohttp
 import pytest
@@ -92,7 +91,6 @@ def _failing_labeler() -> BotLabeler:
 async def test_bot_at_debug_under_faults_never_logs_secrets(
     sqlite_db: Database,
     clock: FakeClock,
-    tmp_path: Path,
     logs: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -100,7 +98,7 @@ async def test_bot_at_debug_under_faults_never_logs_secrets(
     monkeypatch.setattr(handlers, "labelers", [_failing_labeler(), *handlers.labelers])
     # 100 is an admin: a stranger would get the bot's introduction instead of the hint.
     async with running_bot(
-        sqlite_db, clock, tmp_path, callback_secret=CALLBACK_SECRET, admin_ids=[100]
+        sqlite_db, clock, callback_secret=CALLBACK_SECRET, admin_ids=[100]
     ) as bot:
         bot.user(100)
         # A handler exception whose text quotes the token.
@@ -123,7 +121,7 @@ async def test_bot_at_debug_under_faults_never_logs_secrets(
 
 
 async def test_a_wrong_token_is_reported_without_echoing_it(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path, logs: pytest.CaptureFixture[str]
+    sqlite_db: Database, clock: FakeClock, logs: pytest.CaptureFixture[str]
 ) -> None:
     wrong = "wrong-token-0f9e8d7c6b5a"
     setup_logging("DEBUG", [wrong])
@@ -148,10 +146,10 @@ async def test_a_wrong_token_is_reported_without_echoing_it(
 
 
 async def test_message_texts_stay_out_of_info_logs(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path, logs: pytest.CaptureFixture[str]
+    sqlite_db: Database, clock: FakeClock, logs: pytest.CaptureFixture[str]
 ) -> None:
     setup_logging("INFO", [TOKEN])
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         bot.user(100, "Патимат", "Алиева")
         bot.emulator.flood_limit = 1_000  # VK's equal-text limit would only add backoff here
         bot.emulator.inject_fault(method="messages.send", error_code=9, times=1)

@@ -170,12 +170,12 @@ async def test_request_workbook_keeps_every_prefix_as_text(db: Database, clock: 
 
 
 async def test_emailed_weekly_workbook_keeps_every_prefix_as_text(
-    db: Database, clock: FakeClock, tmp_path: Path
+    db: Database, clock: FakeClock
 ) -> None:
     async def answer(seeded: Seeded) -> None:
         await _weekly_answers(db, clock, seeded.district_id, seeded.school_ids)
 
-    [letter] = await friday_letters(db, clock, tmp_path, answer)
+    [letter] = await friday_letters(db, clock, answer)
     [attachment] = list(letter.iter_attachments())
     assert_xlsx_inert(attachment.get_content(), HOSTILE)
 
@@ -200,7 +200,7 @@ async def _weekly_answers(
 
 
 async def test_a_formula_typed_by_a_head_is_text_in_the_officials_export(
-    db: Database, clock: FakeClock, tmp_path: Path
+    db: Database, clock: FakeClock
 ) -> None:
     """The attack end to end: the head types it in the comment; the official exports."""
     setup = await one_head(db, clock)
@@ -211,7 +211,7 @@ async def test_a_formula_typed_by_a_head_is_text_in_the_officials_export(
         await f.official(session, district=district, vk_id=official, now=clock.now())
     comment = PAYLOADS["equals"]
     form = FORM.replace("Комментарий: всё хорошо", f"Комментарий: {comment}")
-    async with running_bot(db, clock, tmp_path) as bot:
+    async with running_bot(db, clock) as bot:
         bot.user(HEAD_VK)
         bot.user(official)
         await bot.say(HEAD_VK, form)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 from bot.app import build_app
@@ -115,9 +114,7 @@ async def emulator_settings(emulator: Emulator, base_url: str, **overrides: Any)
 
 
 @contextlib.asynccontextmanager
-async def running_bot(
-    db: Database, clock: FakeClock, tmp_path: Path, **settings: Any
-) -> AsyncIterator[BotHarness]:
+async def running_bot(db: Database, clock: FakeClock, **settings: Any) -> AsyncIterator[BotHarness]:
     emulator = Emulator(
         token=TOKEN, group_id=GROUP_ID, rps=10_000, now=lambda: clock.now().timestamp()
     )

@@ -5,7 +5,6 @@ head hears who sent the school's report — checked where it lands: the head's c
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -54,11 +53,11 @@ async def _round_of(db: Database, district_id: int, week: IsoWeek, clock: FakeCl
 
 
 async def test_official_enters_a_schools_answers_and_the_head_is_told(
-    db: Database, clock: FakeClock, tmp_path: Path
+    db: Database, clock: FakeClock
 ) -> None:
     setup = await one_head(db, clock)
     await _official(db, setup.district.id)
-    async with running_bot(db, clock, tmp_path) as bot:
+    async with running_bot(db, clock) as bot:
         bot.user(OFFICIAL_VK, "Зарема", "Магомедова")
         bot.user(HEAD_VK)
         intro, question = await bot.say(OFFICIAL_VK, "/correct Аймаумахи")
@@ -104,12 +103,12 @@ async def test_official_enters_a_schools_answers_and_the_head_is_told(
 
 
 async def test_official_corrects_a_past_week_and_its_timeliness_stays(
-    db: Database, clock: FakeClock, tmp_path: Path
+    db: Database, clock: FakeClock
 ) -> None:
     setup = await one_head(db, clock)
     await _official(db, setup.district.id)
     await answered_last_week(db, clock, setup)
-    async with running_bot(db, clock, tmp_path) as bot:
+    async with running_bot(db, clock) as bot:
         bot.user(OFFICIAL_VK, "Зарема", "Магомедова")
         intro, question = await bot.say(OFFICIAL_VK, "/correct Аймаумахи 2024-W42")
         assert "14–20 октября" in intro["text"]
@@ -125,7 +124,7 @@ async def test_official_corrects_a_past_week_and_its_timeliness_stays(
 
 
 async def test_correct_refuses_bad_input_in_plain_russian(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
     setup = await one_head(sqlite_db, clock)
     await _official(sqlite_db, setup.district.id)
@@ -133,7 +132,7 @@ async def test_correct_refuses_bad_input_in_plain_russian(
         sqlite_db, now=clock.now(), name="Хасавюртовский район", schools=OTHER_SCHOOLS
     )
     await _official(sqlite_db, other.id, OTHER_OFFICIAL_VK)
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         bot.user(OFFICIAL_VK)
         bot.user(HEAD_VK)
         cases = {
@@ -162,12 +161,12 @@ async def test_correct_refuses_bad_input_in_plain_russian(
 
 
 async def test_head_sends_last_week_late_and_the_office_sees_it(
-    db: Database, clock: FakeClock, tmp_path: Path
+    db: Database, clock: FakeClock
 ) -> None:
     setup = await one_head(db, clock)
     await _official(db, setup.district.id)
     await _round_of(db, setup.district.id, W42, clock)
-    async with running_bot(db, clock, tmp_path) as bot:
+    async with running_bot(db, clock) as bot:
         bot.user(HEAD_VK)
         bot.user(OFFICIAL_VK)
         intro, _ = await bot.say(HEAD_VK, "Хочу сдать отчёт за прошлую неделю")
@@ -190,11 +189,11 @@ async def test_head_sends_last_week_late_and_the_office_sees_it(
 
 
 async def test_head_cannot_send_a_week_five_weeks_back(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
     setup = await one_head(sqlite_db, clock)
     await _round_of(sqlite_db, setup.district.id, IsoWeek(2024, 38), clock)
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         bot.user(HEAD_VK)
         [refused] = await bot.say(HEAD_VK, "/report 2024-W38")
         assert refused["text"] == texts.PAST_TOO_OLD.format(week="16.09–22.09.2024")
@@ -208,7 +207,7 @@ async def test_head_cannot_send_a_week_five_weeks_back(
 
 
 async def test_head_hears_the_deputy_sent_the_report_and_my_says_who(
-    db: Database, clock: FakeClock, tmp_path: Path
+    db: Database, clock: FakeClock
 ) -> None:
     setup = await one_head(db, clock)
     await _official(db, setup.district.id)
@@ -221,7 +220,7 @@ async def test_head_hears_the_deputy_sent_the_report_and_my_says_who(
         first_name="Марьям",
         last_name="Алиева",
     )
-    async with running_bot(db, clock, tmp_path) as bot:
+    async with running_bot(db, clock) as bot:
         bot.user(DEPUTY_VK)
         bot.user(HEAD_VK)
         bot.user(OFFICIAL_VK)
@@ -250,12 +249,12 @@ async def test_head_hears_the_deputy_sent_the_report_and_my_says_who(
 
 
 async def test_words_about_last_week_mid_questionnaire_are_an_answer(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
     setup = await one_head(sqlite_db, clock)
     await _round_of(sqlite_db, setup.district.id, W42, clock)
     comment = "Отчёт за прошлую неделю сдам позже"
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         bot.user(HEAD_VK)
         await bot.say(HEAD_VK, "Заполнить")
         for typed in TYPED:
@@ -265,11 +264,11 @@ async def test_words_about_last_week_mid_questionnaire_are_an_answer(
 
 
 async def test_after_this_weeks_report_a_button_opens_the_missed_week(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
     setup = await one_head(sqlite_db, clock)
     await _round_of(sqlite_db, setup.district.id, W42, clock)
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         bot.user(HEAD_VK)
         await bot.say(HEAD_VK, "Заполнить")
         await bot.say(HEAD_VK, FORM)
@@ -286,10 +285,10 @@ async def test_after_this_weeks_report_a_button_opens_the_missed_week(
 
 
 async def test_an_admin_met_for_the_first_time_enters_answers_under_their_name(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
     await one_head(sqlite_db, clock)
-    async with running_bot(sqlite_db, clock, tmp_path, admin_ids=[ADMIN_VK]) as bot:
+    async with running_bot(sqlite_db, clock, admin_ids=[ADMIN_VK]) as bot:
         bot.user(ADMIN_VK, "Магомед", "Исаев")
         bot.user(HEAD_VK)
         mark = bot.last_sent_id()
@@ -309,13 +308,13 @@ async def test_an_admin_met_for_the_first_time_enters_answers_under_their_name(
 
 
 async def test_a_head_of_two_schools_picks_the_school_of_the_missed_week(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
     schools = (("МКОУ «Аймаумахинская СОШ»", "Аймаумахи"), ("МКОУ «Бурдекинская ООШ»", "Бурдеки"))
     district = await make_district(sqlite_db, now=clock.now(), schools=schools)
     await make_staff(sqlite_db, vk_id=HEAD_VK, school_ids=district.school_ids, now=clock.now())
     await _round_of(sqlite_db, district.id, W42, clock)
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         bot.user(HEAD_VK)
         [choice] = await bot.say(HEAD_VK, "/report прошлая неделя")
         assert choice["text"] == texts.PAST_CHOOSE_SCHOOL

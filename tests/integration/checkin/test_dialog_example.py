@@ -57,12 +57,10 @@ class Transcript:
         return "\n".join(self.parts)
 
 
-async def test_dialog_example_is_current(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
-) -> None:
+async def test_dialog_example_is_current(sqlite_db: Database, clock: FakeClock) -> None:
     setup = await one_head(sqlite_db, clock)
     await answered_last_week(sqlite_db, clock, setup, students_active=120, class_chats=8)
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         bot.user(HEAD_VK)
         t = Transcript(bot)
         _, item = await t.say("Заполнить")

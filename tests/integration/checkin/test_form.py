@@ -1,7 +1,5 @@
 """All answers in one message: valid lines kept, the rest explained line by line."""
 
-from pathlib import Path
-
 from bot.clock import FakeClock
 from bot.texts import checkin as texts
 from storage.db import Database
@@ -16,11 +14,9 @@ from tests.integration.checkin.helpers import (
 from tests.utils.harness import running_bot
 
 
-async def test_whole_form_in_one_message_goes_to_review(
-    db: Database, clock: FakeClock, tmp_path: Path
-) -> None:
+async def test_whole_form_in_one_message_goes_to_review(db: Database, clock: FakeClock) -> None:
     await one_head(db, clock)
-    async with running_bot(db, clock, tmp_path) as bot:
+    async with running_bot(db, clock) as bot:
         bot.user(HEAD_VK)
         # No «Заполнить» first: a pasted form starts the check-in by itself.
         intro, review = await bot.say(HEAD_VK, FORM)
@@ -32,7 +28,7 @@ async def test_whole_form_in_one_message_goes_to_review(
 
 
 async def test_bad_lines_are_explained_and_good_ones_kept(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
     await one_head(sqlite_db, clock)
     form = "\n".join(
@@ -46,7 +42,7 @@ async def test_bad_lines_are_explained_and_good_ones_kept(
             "Педагогов: 3",
         ]
     )
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         bot.user(HEAD_VK)
         await bot.say(HEAD_VK, "Заполнить")
         [item] = await bot.say(HEAD_VK, form)
@@ -72,11 +68,11 @@ async def test_bad_lines_are_explained_and_good_ones_kept(
 
 
 async def test_a_refused_line_can_be_resent_on_its_own(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
     """The bot asks to resend refused lines: one «label: value» line must be taken as such."""
     await one_head(sqlite_db, clock)
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         bot.user(HEAD_VK)
         await bot.say(HEAD_VK, "Заполнить")
         [item] = await bot.say(HEAD_VK, "Педагогов всего: 45\nПедагогов в Сферуме: 50")
@@ -87,10 +83,10 @@ async def test_a_refused_line_can_be_resent_on_its_own(
 
 
 async def test_a_long_message_with_emoji_is_not_a_form(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
     await one_head(sqlite_db, clock)
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         bot.user(HEAD_VK)
         await bot.say(HEAD_VK, "Заполнить")
         [item] = await bot.say(HEAD_VK, "🙂 " * 5000)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -40,10 +39,10 @@ async def _period_of(db: Database, round_id: int) -> str:
 
 
 async def test_a_form_sent_to_last_weeks_open_dialog_counts_for_this_week(
-    db: Database, clock: FakeClock, tmp_path: Path
+    db: Database, clock: FakeClock
 ) -> None:
     await one_head(db, clock)
-    async with running_bot(db, clock, tmp_path) as bot:
+    async with running_bot(db, clock) as bot:
         bot.user(HEAD_VK)
         await bot.say(HEAD_VK, "Заполнить")
         await bot.say(HEAD_VK, TYPED[0])  # and the head leaves the dialog for a week
@@ -65,10 +64,10 @@ async def test_a_form_sent_to_last_weeks_open_dialog_counts_for_this_week(
 
 
 async def test_a_form_without_the_optional_comment_goes_straight_to_review(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
     await one_head(sqlite_db, clock)
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         bot.user(HEAD_VK)
         _, review = await bot.say(HEAD_VK, FORM_WITHOUT_COMMENT)
         assert review["text"].startswith("Принято ответов: 9.\n\nПроверьте ответы")
@@ -80,11 +79,11 @@ async def test_a_form_without_the_optional_comment_goes_straight_to_review(
 
 
 async def test_a_partial_form_still_asks_the_rest_and_then_the_comment(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
     """Only a form that leaves nothing required unanswered skips the optional questions."""
     await one_head(sqlite_db, clock)
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         bot.user(HEAD_VK)
         partial = "\n".join(FORM_WITHOUT_COMMENT.split("\n")[:-1])  # no foreign_messengers
         _, question = await bot.say(HEAD_VK, partial)
@@ -118,10 +117,10 @@ def _edited(review: str, changes: dict[int, str]) -> str:
 
 @pytest.mark.parametrize("how", ["form", "step_by_step"])
 async def test_last_weeks_review_copied_and_edited_is_read_line_by_line(
-    db: Database, clock: FakeClock, tmp_path: Path, how: str
+    db: Database, clock: FakeClock, how: str
 ) -> None:
     await one_head(db, clock)
-    async with running_bot(db, clock, tmp_path) as bot:
+    async with running_bot(db, clock) as bot:
         bot.user(HEAD_VK)
         review = await _review_of_week_one(bot, how)
         assert "\nПоказатели:\n• Педагогов в Сферуме: 88,89 %" in review["text"]
@@ -154,10 +153,10 @@ async def test_last_weeks_review_copied_and_edited_is_read_line_by_line(
 
 
 async def test_a_line_the_bot_cannot_match_is_answered_with_the_question_names(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
     await one_head(sqlite_db, clock)
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         bot.user(HEAD_VK)
         _, review = await bot.say(HEAD_VK, FORM)
         copy = review["text"].replace("7. Классов всего: 11", "7. Классов в школе: 12")

@@ -2,7 +2,6 @@
 
 import json
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from sqlalchemy import update
 
@@ -26,10 +25,10 @@ FRIDAY_AFTER_DEADLINE = datetime(2024, 10, 25, 14, 0, tzinfo=UTC)  # 17:00 MSK
 
 
 async def test_resending_before_the_deadline_keeps_history(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
     await one_head(sqlite_db, clock)
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         bot.user(HEAD_VK)
         await bot.say(HEAD_VK, FORM)
         await bot.press(HEAD_VK, {"c": "send"})
@@ -46,12 +45,10 @@ async def test_resending_before_the_deadline_keeps_history(
     assert [r.answers["staff_total"] for r in await stored_revisions(sqlite_db)] == [45, 46]
 
 
-async def test_late_answer_is_accepted_and_marked(
-    db: Database, clock: FakeClock, tmp_path: Path
-) -> None:
+async def test_late_answer_is_accepted_and_marked(db: Database, clock: FakeClock) -> None:
     await one_head(db, clock)
     clock.set(FRIDAY_AFTER_DEADLINE)
-    async with running_bot(db, clock, tmp_path) as bot:
+    async with running_bot(db, clock) as bot:
         bot.user(HEAD_VK)
         intro, _ = await bot.say(HEAD_VK, "Заполнить")
         assert "Срок сдачи (пятница, 25 октября, 16:00) уже прошёл" in intro["text"]
@@ -63,9 +60,7 @@ async def test_late_answer_is_accepted_and_marked(
     assert response.late
 
 
-async def test_holiday_week_has_no_report(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
-) -> None:
+async def test_holiday_week_has_no_report(sqlite_db: Database, clock: FakeClock) -> None:
     setup = await one_head(sqlite_db, clock)
     async with sqlite_db.sessions.begin() as session:
         await session.execute(
@@ -73,7 +68,7 @@ async def test_holiday_week_has_no_report(
             .where(District.id == setup.district.id)
             .values(school_holidays=[["2024-10-21", "2024-10-27"]])
         )
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         bot.user(HEAD_VK)
         assert bot.texts(HEAD_VK) == []
         assert [i["text"] for i in await bot.say(HEAD_VK, "Заполнить")] == [texts.NO_ROUND]
@@ -82,10 +77,10 @@ async def test_holiday_week_has_no_report(
 
 
 async def test_a_draft_from_last_week_starts_over_for_the_new_week(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
     await one_head(sqlite_db, clock)
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         bot.user(HEAD_VK)
         await bot.say(HEAD_VK, "Заполнить")
         await bot.say(HEAD_VK, TYPED[0])
@@ -95,11 +90,9 @@ async def test_a_draft_from_last_week_starts_over_for_the_new_week(
         assert question["text"].startswith("Вопрос 1 из 10")
 
 
-async def test_two_quick_taps_on_send_store_one_revision(
-    db: Database, clock: FakeClock, tmp_path: Path
-) -> None:
+async def test_two_quick_taps_on_send_store_one_revision(db: Database, clock: FakeClock) -> None:
     await one_head(db, clock)
-    async with running_bot(db, clock, tmp_path) as bot:
+    async with running_bot(db, clock) as bot:
         bot.user(HEAD_VK)
         [_, review] = await bot.say(HEAD_VK, FORM)
         send = button(review, texts.SEND)

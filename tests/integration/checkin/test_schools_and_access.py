@@ -1,7 +1,5 @@
 """Several schools, deputies, strangers and forged buttons."""
 
-from pathlib import Path
-
 from bot.clock import FakeClock
 from bot.texts import checkin as texts
 from bot.texts import onboarding
@@ -25,12 +23,10 @@ SCHOOLS = [
 ]
 
 
-async def test_head_of_several_schools_chooses_the_school(
-    db: Database, clock: FakeClock, tmp_path: Path
-) -> None:
+async def test_head_of_several_schools_chooses_the_school(db: Database, clock: FakeClock) -> None:
     district = await make_district(db, now=clock.now(), schools=SCHOOLS)
     await make_staff(db, vk_id=HEAD_VK, school_ids=district.school_ids[:2], now=clock.now())
-    async with running_bot(db, clock, tmp_path) as bot:
+    async with running_bot(db, clock) as bot:
         bot.user(HEAD_VK)
         [choice] = await bot.say(HEAD_VK, "Заполнить")
         assert choice["text"] == texts.CHOOSE_SCHOOL
@@ -55,14 +51,12 @@ async def test_head_of_several_schools_chooses_the_school(
     assert sorted(r.school_id for r in stored) == sorted(district.school_ids[:2])
 
 
-async def test_deputy_answers_and_is_the_author(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
-) -> None:
+async def test_deputy_answers_and_is_the_author(sqlite_db: Database, clock: FakeClock) -> None:
     setup = await one_head(sqlite_db, clock)
     deputy = await make_staff(
         sqlite_db, vk_id=DEPUTY_VK, school_ids=[setup.school_id], now=clock.now(), role="deputy"
     )
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         bot.user(DEPUTY_VK)
         await bot.say(DEPUTY_VK, FORM)
         await bot.press(DEPUTY_VK, {"c": "send"})
@@ -71,12 +65,12 @@ async def test_deputy_answers_and_is_the_author(
 
 
 async def test_forged_payload_for_another_school_is_refused(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
     district = await make_district(sqlite_db, now=clock.now(), schools=SCHOOLS)
     await make_staff(sqlite_db, vk_id=HEAD_VK, school_ids=district.school_ids[:1], now=clock.now())
     foreign = district.school_ids[2]
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         bot.user(HEAD_VK)
         for payload in ({"c": "school", "s": foreign}, {"c": "start", "s": foreign}):
             [item] = await bot.say(HEAD_VK, "Заполнить", payload=payload)
@@ -91,10 +85,10 @@ async def test_forged_payload_for_another_school_is_refused(
 
 
 async def test_strangers_and_other_commands_are_left_alone(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
     await one_head(sqlite_db, clock)
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         bot.user(HEAD_VK)
         bot.user(500)
         assert [i["text"] for i in await bot.say(500, "Заполнить")] == [texts.NOT_STAFF]

@@ -1,7 +1,6 @@
 """The step-by-step check-in through VK: questions, validation, back/skip/prefill, review."""
 
 from datetime import timedelta
-from pathlib import Path
 
 from bot.clock import FakeClock
 from bot.texts import checkin as texts
@@ -27,11 +26,9 @@ async def answer_all(bot: BotHarness, answers: list[str]) -> list[dict]:
     return items
 
 
-async def test_head_answers_step_by_step_and_sends(
-    db: Database, clock: FakeClock, tmp_path: Path
-) -> None:
+async def test_head_answers_step_by_step_and_sends(db: Database, clock: FakeClock) -> None:
     setup = await one_head(db, clock)
-    async with running_bot(db, clock, tmp_path) as bot:
+    async with running_bot(db, clock) as bot:
         bot.user(HEAD_VK)
         intro, first = await bot.say(HEAD_VK, "Заполнить")
         assert "21–27 октября" in intro["text"] and "пятница, 25 октября, 16:00" in intro["text"]
@@ -56,10 +53,10 @@ async def test_head_answers_step_by_step_and_sends(
 
 
 async def test_wrong_answers_are_explained_and_earlier_ones_kept(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
     await one_head(sqlite_db, clock)
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         bot.user(HEAD_VK)
         await bot.say(HEAD_VK, "/report")
         cases = [
@@ -97,12 +94,10 @@ async def test_wrong_answers_are_explained_and_earlier_ones_kept(
         assert "11. Комментарий: Всё хорошо 🙂" in review["text"]
 
 
-async def test_back_skip_and_last_weeks_values(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
-) -> None:
+async def test_back_skip_and_last_weeks_values(sqlite_db: Database, clock: FakeClock) -> None:
     setup = await one_head(sqlite_db, clock)
     await answered_last_week(sqlite_db, clock, setup, students_active=120)
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         bot.user(HEAD_VK)
         _, first = await bot.say(HEAD_VK, "Отчёт")
         assert "На прошлой неделе: 45." in first["text"]
@@ -136,11 +131,9 @@ async def test_back_skip_and_last_weeks_values(
     assert comment["text"].startswith("Вопрос 10 из 10. Комментарий")
 
 
-async def test_review_fix_by_button_and_by_number(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
-) -> None:
+async def test_review_fix_by_button_and_by_number(sqlite_db: Database, clock: FakeClock) -> None:
     await one_head(sqlite_db, clock)
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         bot.user(HEAD_VK)
         await bot.say(HEAD_VK, "Заполнить")
         await answer_all(bot, TYPED)
@@ -173,10 +166,10 @@ async def test_review_fix_by_button_and_by_number(
 
 
 async def test_restart_mid_dialog_resumes_at_the_same_question(
-    db: Database, clock: FakeClock, tmp_path: Path
+    db: Database, clock: FakeClock
 ) -> None:
     await one_head(db, clock)
-    async with running_bot(db, clock, tmp_path) as bot:
+    async with running_bot(db, clock) as bot:
         bot.user(HEAD_VK)
         await bot.say(HEAD_VK, "Заполнить")
         await answer_all(bot, TYPED[:4])

@@ -4,7 +4,6 @@ naming the schools that did not answer and mentioning their heads; /unbind stops
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 from bot.clock import FakeClock
 from bot.scheduler import Scheduler
@@ -18,9 +17,9 @@ SUMMARY = "Итоги за 21.10–27.10.2024 — Сергокалинский �
 
 
 async def test_a_bound_chat_gets_the_summary_once_and_an_unbound_one_stops(
-    db: Database, clock: FakeClock, tmp_path: Path
+    db: Database, clock: FakeClock
 ) -> None:
-    async with running_bot(db, clock, tmp_path) as bot:
+    async with running_bot(db, clock) as bot:
         await seed(db, bot.emulator, clock.now())
         assert bot.app is not None
         peer = bot.emulator.add_chat(7, "Руководители ОО", [OFFICIAL_VK, head_vk(0)])

@@ -4,7 +4,6 @@ with the district's subject and an attachment that opens; the old address gets n
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -35,10 +34,10 @@ NEW = ["uo@example.ru", "metodist@example.ru"]
 
 
 async def test_addresses_set_by_emails_get_the_weekly_workbook_once(
-    db: Database, clock: FakeClock, tmp_path: Path
+    db: Database, clock: FakeClock
 ) -> None:
     port, inbox = free_port(), Mailbox()
-    async with running_bot(db, clock, tmp_path, admin_ids=[ADMIN], **smtp_settings(port)) as bot:
+    async with running_bot(db, clock, admin_ids=[ADMIN], **smtp_settings(port)) as bot:
         await seed(db, bot.emulator, clock.now())
         assert bot.app is not None
         bot.user(ADMIN, "Админ", "А")
@@ -59,12 +58,10 @@ async def test_addresses_set_by_emails_get_the_weekly_workbook_once(
         assert sheet.max_row == 14  # header + 12 schools + the district total
 
 
-async def test_emails_without_smtp_says_no_letter_will_go(
-    db: Database, clock: FakeClock, tmp_path: Path
-) -> None:
+async def test_emails_without_smtp_says_no_letter_will_go(db: Database, clock: FakeClock) -> None:
     """With SMTP_HOST unset the bot plans no letter at all: the admin is told so, instead of
     «сводки будут уходить на …»."""
-    async with running_bot(db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+    async with running_bot(db, clock, admin_ids=[ADMIN]) as bot:
         await seed(db, bot.emulator, clock.now())
         assert bot.app is not None
         bot.user(ADMIN, "Админ", "А")

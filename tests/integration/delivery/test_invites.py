@@ -5,8 +5,6 @@ warning once."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from bot.clock import FakeClock
 from bot.scheduler import Scheduler
 from bot.texts import onboarding as texts
@@ -35,10 +33,10 @@ async def _join(bot: BotHarness, vk_id: int, code: str, name: str) -> None:
 
 
 async def test_reissued_school_changes_hands_and_the_former_head_is_told_once(
-    db: Database, clock: FakeClock, tmp_path: Path
+    db: Database, clock: FakeClock
 ) -> None:
     codes = await seed_district(db, clock)
-    async with running_bot(db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+    async with running_bot(db, clock, admin_ids=[ADMIN]) as bot:
         assert bot.app is not None
         scheduler = Scheduler(bot.app.context)
         bot.user(ADMIN)
@@ -59,10 +57,10 @@ async def test_reissued_school_changes_hands_and_the_former_head_is_told_once(
 
 
 async def test_a_revoked_code_is_refused_and_never_makes_a_head(
-    db: Database, clock: FakeClock, tmp_path: Path
+    db: Database, clock: FakeClock
 ) -> None:
     codes = await seed_district(db, clock)
-    async with running_bot(db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+    async with running_bot(db, clock, admin_ids=[ADMIN]) as bot:
         assert bot.app is not None
         bot.user(ADMIN)
         revoked = await bot.say(ADMIN, "/revoke Мургукская")
@@ -75,11 +73,11 @@ async def test_a_revoked_code_is_refused_and_never_makes_a_head(
 
 
 async def test_every_admin_is_warned_once_as_the_head_is_promised(
-    db: Database, clock: FakeClock, tmp_path: Path
+    db: Database, clock: FakeClock
 ) -> None:
     codes = await seed_district(db, clock)
     admins = (ADMIN, SECOND_ADMIN)
-    async with running_bot(db, clock, tmp_path, admin_ids=list(admins)) as bot:
+    async with running_bot(db, clock, admin_ids=list(admins)) as bot:
         for admin in admins:
             bot.user(admin)
             await bot.say(admin, "/admin")
@@ -104,12 +102,12 @@ async def test_every_admin_is_warned_once_as_the_head_is_promised(
 
 
 async def test_a_warning_vk_refuses_is_not_an_error_for_the_head(
-    db: Database, clock: FakeClock, tmp_path: Path
+    db: Database, clock: FakeClock
 ) -> None:
     """The former head blocked the bot and the admin never wrote to it: VK refuses both
     warnings (901), and the new head still just gets the welcome, not an apology."""
     codes = await seed_district(db, clock)
-    async with running_bot(db, clock, tmp_path, admin_ids=[ADMIN, SECOND_ADMIN]) as bot:
+    async with running_bot(db, clock, admin_ids=[ADMIN, SECOND_ADMIN]) as bot:
         bot.user(SECOND_ADMIN)
         await _join(bot, 501, codes[DEGVA], "Старый")
         await bot.emulator.set_allowed(501, False)

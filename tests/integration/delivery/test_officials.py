@@ -4,7 +4,6 @@ reaches the officials the district has at that moment, once each."""
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 from bot.clock import FakeClock
 from bot.scheduler import Scheduler
@@ -21,9 +20,9 @@ ESCALATION = f"На прошлой неделе (21.10–27.10.2024) в райо
 
 
 async def test_appointed_official_is_told_and_gets_the_escalation_once(
-    db: Database, clock: FakeClock, tmp_path: Path
+    db: Database, clock: FakeClock
 ) -> None:
-    async with running_bot(db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+    async with running_bot(db, clock, admin_ids=[ADMIN]) as bot:
         await seed(db, bot.emulator, clock.now())
         assert bot.app is not None
         for vk_id in (ADMIN, ADDED, REMOVED):
@@ -48,11 +47,11 @@ async def test_appointed_official_is_told_and_gets_the_escalation_once(
 
 
 async def test_the_admin_learns_when_the_appointed_person_cannot_be_told(
-    db: Database, clock: FakeClock, tmp_path: Path
+    db: Database, clock: FakeClock
 ) -> None:
     """VK lets a community write only to people who wrote to it first: an appointee who never
     did is not told, so the admin is, and asks them to write to the bot."""
-    async with running_bot(db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+    async with running_bot(db, clock, admin_ids=[ADMIN]) as bot:
         await seed(db, bot.emulator, clock.now())
         bot.user(ADMIN)
         bot.user(ADDED)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from openpyxl import load_workbook
 from sqlalchemy import delete
@@ -80,10 +79,10 @@ async def _answer(bot: BotHarness, vk_id: int, round_id: int) -> None:
 
 
 async def test_request_notice_reminders_summary_and_letter_arrive_once(
-    db: Database, clock: FakeClock, tmp_path: Path
+    db: Database, clock: FakeClock
 ) -> None:
     port, inbox = free_port(), Inbox()
-    async with running_bot(db, clock, tmp_path, **smtp_settings(port)) as bot:
+    async with running_bot(db, clock, **smtp_settings(port)) as bot:
         await seed(db, bot.emulator, clock.now())
         assert bot.app is not None
         scheduler = Scheduler(bot.app.context)
@@ -128,11 +127,11 @@ async def test_request_notice_reminders_summary_and_letter_arrive_once(
 
 
 async def test_a_request_promises_only_what_reaches_the_heads(
-    db: Database, clock: FakeClock, tmp_path: Path
+    db: Database, clock: FakeClock
 ) -> None:
     """Due the same evening: no reminder can go, and a school whose head has not joined the
     bot cannot be told; the official's confirmation says both, and the heads get just that."""
-    async with running_bot(db, clock, tmp_path) as bot:
+    async with running_bot(db, clock) as bot:
         seeded = await seed(db, bot.emulator, clock.now())
         assert bot.app is not None
         async with db.sessions.begin() as session:

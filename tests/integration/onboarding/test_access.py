@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from bot.clock import FakeClock
 from bot.domain.permissions import COMMANDS, Actor
 from bot.services.admin import officials as roles
@@ -40,9 +38,7 @@ MAY_USE = {
 }
 
 
-async def test_every_command_for_every_role(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
-) -> None:
+async def test_every_command_for_every_role(sqlite_db: Database, clock: FakeClock) -> None:
     codes = await seed_district(sqlite_db, clock)
     await seed_district(sqlite_db, clock, "Ахвахский район", ["Школа №2"])
     async with sqlite_db.sessions.begin() as session:
@@ -57,7 +53,7 @@ async def test_every_command_for_every_role(
         await roles.remove_official(
             session=session, vk_id=LOST_OFFICIAL, district_name=DISTRICT, now=clock.now()
         )
-    async with running_bot(sqlite_db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+    async with running_bot(sqlite_db, clock, admin_ids=[ADMIN]) as bot:
         # One refusal repeated to one person many times: VK's flood control is not under test.
         bot.emulator.flood_limit = 10_000
         await bot.say(HEAD, codes[DEGVA])
@@ -74,10 +70,10 @@ async def test_every_command_for_every_role(
 
 
 async def test_refusals_carry_no_data_and_unknown_commands_get_a_hint(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
     await seed_district(sqlite_db, clock)
-    async with running_bot(sqlite_db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+    async with running_bot(sqlite_db, clock, admin_ids=[ADMIN]) as bot:
         refused = await bot.say(STRANGER, f"/unbound {DISTRICT}")
         assert [r["text"] for r in refused] == [texts.REFUSED_ADMIN]
         unknown = await bot.say(ADMIN, "/frobnicate")
@@ -87,12 +83,12 @@ async def test_refusals_carry_no_data_and_unknown_commands_get_a_hint(
 
 
 async def test_a_failed_refusal_does_not_let_the_command_through(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
     """vkbottle tries the next handler when one raises: the refusal must not raise, and the
     admin handlers check the role themselves too."""
     await seed_district(sqlite_db, clock)
-    async with running_bot(sqlite_db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+    async with running_bot(sqlite_db, clock, admin_ids=[ADMIN]) as bot:
         bot.emulator.inject_fault(method="messages.send", error_code=100, times=1)
         replies = await bot.say(STRANGER, "/districts")
     assert replies == []

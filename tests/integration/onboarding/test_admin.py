@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlalchemy import select
 
 from bot.clock import FakeClock
@@ -25,10 +23,10 @@ async def district(db: Database, name: str = DISTRICT) -> District:
 
 
 async def test_menu_has_a_small_keyboard_and_its_buttons_work(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
     codes = await seed_district(sqlite_db, clock)
-    async with running_bot(sqlite_db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+    async with running_bot(sqlite_db, clock, admin_ids=[ADMIN]) as bot:
         menu = await bot.say(ADMIN, "/admin")
         assert menu[0]["text"] == texts.MENU
         assert labels(menu[0]) == [texts.BUTTON_UNBOUND, texts.BUTTON_DISTRICTS, texts.BUTTON_HELP]
@@ -45,11 +43,9 @@ async def test_menu_has_a_small_keyboard_and_its_buttons_work(
         assert "/official add" in helped[0]["text"]
 
 
-async def test_appoint_and_remove_an_official(
-    db: Database, clock: FakeClock, tmp_path: Path
-) -> None:
+async def test_appoint_and_remove_an_official(db: Database, clock: FakeClock) -> None:
     await seed_district(db, clock)
-    async with running_bot(db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+    async with running_bot(db, clock, admin_ids=[ADMIN]) as bot:
         bot.user(700, "Зарема", "Магомедова")
         await bot.say(700, "привет")
         mark = bot.last_sent_id()
@@ -76,12 +72,12 @@ async def test_appoint_and_remove_an_official(
 
 
 async def test_district_names_are_matched_forgivingly_or_listed(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
     await seed_district(sqlite_db, clock)
     await seed_district(sqlite_db, clock, "Сергокалинский-2 район", ["Школа №1"])
     await seed_district(sqlite_db, clock, "Ахвахский район", ["Школа №2"])
-    async with running_bot(sqlite_db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+    async with running_bot(sqlite_db, clock, admin_ids=[ADMIN]) as bot:
         ambiguous = await bot.say(ADMIN, "/official add 700 Сергокалинский")
         assert "подходит к нескольким районам" in ambiguous[0]["text"]
         unknown = await bot.say(ADMIN, "/tz Кизляр Europe/Moscow")
@@ -93,9 +89,9 @@ async def test_district_names_are_matched_forgivingly_or_listed(
         assert "Asia/Yekaterinburg" in yo[0]["text"]
 
 
-async def test_schedule_tz_and_holidays(db: Database, clock: FakeClock, tmp_path: Path) -> None:
+async def test_schedule_tz_and_holidays(db: Database, clock: FakeClock) -> None:
     await seed_district(db, clock)
-    async with running_bot(db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+    async with running_bot(db, clock, admin_ids=[ADMIN]) as bot:
         ok = await bot.say(
             ADMIN, "/schedule Сергокалинский: опрос вт 10:00; напоминания чт 10:00; срок чт 15:00"
         )
@@ -134,10 +130,10 @@ async def test_schedule_tz_and_holidays(db: Database, clock: FakeClock, tmp_path
 
 
 async def test_reissue_prints_the_code_and_the_deep_link(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
     await seed_district(sqlite_db, clock)
-    async with running_bot(sqlite_db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+    async with running_bot(sqlite_db, clock, admin_ids=[ADMIN]) as bot:
         text = (await bot.say(ADMIN, "/reissue Дегвинская"))[0]["text"]
         code = text.split(": ")[1].split("\n")[0].replace("-", "")
         assert f"https://vk.me/club{bot.settings.vk_group_id}?ref={code}" in text

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 from bot.clock import FakeClock
 from bot.domain.school_table import read_school_table
@@ -45,11 +44,9 @@ async def seed(db: Database, clock: FakeClock) -> str:
     return next(item.code for item in issued if item.school == DEGVA.name)
 
 
-async def test_archive_and_restore_through_vk(
-    db: Database, clock: FakeClock, tmp_path: Path
-) -> None:
+async def test_archive_and_restore_through_vk(db: Database, clock: FakeClock) -> None:
     await seed(db, clock)
-    async with running_bot(db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+    async with running_bot(db, clock, admin_ids=[ADMIN]) as bot:
         listing = await bot.say(ADMIN, "/archive")
         assert listing[0]["text"].endswith(texts.ARCHIVE_EMPTY)
         before = (await bot.say(OFFICIAL, "/status"))[0]["text"]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlalchemy import select
 
 from bot.clock import FakeClock
@@ -39,11 +37,11 @@ async def chats(db: Database) -> list[tuple[int, str, bool]]:
 
 
 async def test_an_official_binds_and_unbinds_the_district_chat(
-    db: Database, clock: FakeClock, tmp_path: Path
+    db: Database, clock: FakeClock
 ) -> None:
     await seed_district(db, clock)
     await appoint(db, clock, OFFICIAL)
-    async with running_bot(db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+    async with running_bot(db, clock, admin_ids=[ADMIN]) as bot:
         peer = bot.emulator.add_chat(1, "Руководители ОО", [OFFICIAL, 501])
         bound = await bot.say(OFFICIAL, "/bind", peer_id=peer)
         assert [r["text"] for r in bound] == [texts.BOUND_WITH_STATUS.format(district=DISTRICT)]
@@ -64,11 +62,11 @@ async def test_an_official_binds_and_unbinds_the_district_chat(
 
 
 async def test_without_admin_rights_the_bot_explains_what_to_do(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
     await seed_district(sqlite_db, clock)
     await appoint(sqlite_db, clock, OFFICIAL)
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         peer = bot.emulator.add_chat(2, "Чат района", [OFFICIAL], bot_is_admin=False)
         replies = await bot.say(OFFICIAL, "/bind", peer_id=peer)
     assert [r["text"] for r in replies] == [texts.BIND_NEEDS_ADMIN]
@@ -76,12 +74,12 @@ async def test_without_admin_rights_the_bot_explains_what_to_do(
 
 
 async def test_strangers_heads_and_other_districts_cannot_bind(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
     codes = await seed_district(sqlite_db, clock)
     await seed_district(sqlite_db, clock, "Ахвахский район", ["Школа №2"])
     await appoint(sqlite_db, clock, OFFICIAL)
-    async with running_bot(sqlite_db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+    async with running_bot(sqlite_db, clock, admin_ids=[ADMIN]) as bot:
         await bot.say(501, codes[DEGVA])
         peer = bot.emulator.add_chat(3, "Чат", [OFFICIAL, 501, 999])
         for who in (999, 501):
@@ -99,10 +97,10 @@ async def test_strangers_heads_and_other_districts_cannot_bind(
 
 
 async def test_a_head_who_blocks_the_bot_is_shown_as_unreachable(
-    db: Database, clock: FakeClock, tmp_path: Path
+    db: Database, clock: FakeClock
 ) -> None:
     codes = await seed_district(db, clock)
-    async with running_bot(db, clock, tmp_path) as bot:
+    async with running_bot(db, clock) as bot:
         bot.user(501, "Патимат", "Магомедова")
         await bot.say(501, codes[DEGVA])
         await bot.emulator.set_allowed(501, False)
@@ -131,11 +129,11 @@ async def test_redeeming_a_code_makes_a_blocked_person_reachable(
 
 
 async def test_status_in_a_chat_is_refused_for_the_chats_reason(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
     await seed_district(sqlite_db, clock)
     await appoint(sqlite_db, clock, OFFICIAL)
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         peer = bot.emulator.add_chat(4, "Чат", [OFFICIAL, 999])
         unbound = await bot.say(999, "/status", peer_id=peer)
         assert [r["text"] for r in unbound] == [report_texts.CHAT_NOT_BOUND]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from bot.clock import FakeClock
 from bot.services.admin import officials as roles
 from bot.texts import common
@@ -33,10 +31,10 @@ async def seed_with_official(db: Database, clock: FakeClock) -> dict[str, str]:
 
 
 async def test_help_lists_exactly_what_each_person_may_use(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
     codes = await seed_with_official(sqlite_db, clock)
-    async with running_bot(sqlite_db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+    async with running_bot(sqlite_db, clock, admin_ids=[ADMIN]) as bot:
         await bot.say(HEAD, codes[DEGVA])
         head = (await bot.say(HEAD, "/help"))[0]["text"]
         official = (await bot.say(OFFICIAL, "помощь"))[0]["text"]
@@ -63,19 +61,19 @@ async def test_help_lists_exactly_what_each_person_may_use(
 
 
 async def test_a_stranger_writing_anything_learns_how_to_join(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         for text in ("Здравствуйте", "🙂🙂🙂", "я" * 10_000, "", "/frobnicate"):
             replies = await bot.say(STRANGER, text)
             assert [r["text"] for r in replies] == [texts.STRANGER], text[:40]
 
 
 async def test_bad_input_from_admins_and_heads_never_crashes(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
     codes = await seed_district(sqlite_db, clock)
-    async with running_bot(sqlite_db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+    async with running_bot(sqlite_db, clock, admin_ids=[ADMIN]) as bot:
         await bot.say(HEAD, codes[DEGVA])
         for vk_id, text in [
             (ADMIN, "/schedule " + "я" * 10_000),
@@ -93,11 +91,9 @@ async def test_bad_input_from_admins_and_heads_never_crashes(
         assert bot.app.pipeline.stats.failed == 0
 
 
-async def test_a_replayed_redemption_is_handled_once(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
-) -> None:
+async def test_a_replayed_redemption_is_handled_once(sqlite_db: Database, clock: FakeClock) -> None:
     codes = await seed_district(sqlite_db, clock)
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         await bot.say(HEAD, codes[DEGVA])
         update = bot.emulator.longpoll._updates[-1]
         await bot.emulator.longpoll.push(dict(update))
@@ -106,10 +102,10 @@ async def test_a_replayed_redemption_is_handled_once(
 
 
 async def test_unplaced_text_names_what_this_person_can_do(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
     codes = await seed_with_official(sqlite_db, clock)
-    async with running_bot(sqlite_db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+    async with running_bot(sqlite_db, clock, admin_ids=[ADMIN]) as bot:
         await bot.say(HEAD, codes[DEGVA])
         await bot.say(HEAD, texts.BUTTON_YES, payload={"c": "onb_yes"})
         (head,) = await bot.say(HEAD, "Здравствуйте, когда сдавать?")

@@ -61,7 +61,7 @@ def test_each_issue_says_what_it_did_and_only_the_latest_codes_work(
 
 
 async def test_an_earlier_code_is_refused_after_a_new_list(
-    workdir: Path, capsys: pytest.CaptureFixture[str], clock: FakeClock, tmp_path: Path
+    workdir: Path, capsys: pytest.CaptureFixture[str], clock: FakeClock
 ) -> None:
     capsys.readouterr()
     first, _ = await asyncio.to_thread(invites, capsys)
@@ -70,7 +70,7 @@ async def test_an_earlier_code_is_refused_after_a_new_list(
     new_code = list(csv.reader(io.StringIO(second)))[1][1]
     db = open_database(f"sqlite+aiosqlite:///{workdir}/cli.db")
     try:
-        async with running_bot(db, clock, tmp_path) as bot:
+        async with running_bot(db, clock) as bot:
             refused = await bot.say(501, old_code)
             assert [r["text"] for r in refused] == [texts.REVOKED_CODE]
             welcome = await bot.say(502, invite_codes.display(new_code))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 from sqlalchemy import select
 
@@ -39,11 +38,9 @@ async def staff(db: Database) -> list[tuple[int, str, bool]]:
         return sorted(tuple(row) for row in rows)
 
 
-async def test_deep_link_greets_by_name_and_asks_to_confirm(
-    db: Database, clock: FakeClock, tmp_path: Path
-) -> None:
+async def test_deep_link_greets_by_name_and_asks_to_confirm(db: Database, clock: FakeClock) -> None:
     codes = await seed_district(db, clock)
-    async with running_bot(db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+    async with running_bot(db, clock, admin_ids=[ADMIN]) as bot:
         bot.user(501, "Патимат", "Магомедова")
         replies = await bot.say(501, "Начать", ref=codes[DEGVA])
         assert len(replies) == 1
@@ -65,7 +62,7 @@ async def test_deep_link_greets_by_name_and_asks_to_confirm(
 
 
 async def test_code_typed_with_or_without_dash_in_any_case_or_after_start(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
     codes = await seed_district(sqlite_db, clock)
     names = list(codes)
@@ -75,7 +72,7 @@ async def test_code_typed_with_or_without_dash_in_any_case_or_after_start(
         " " + invite_codes.display(codes[names[2]]).lower() + " ",
         "/start " + codes[names[3]],
     ]
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         for n, text in enumerate(typed):
             bot.user(600 + n, f"Имя{n}")
             replies = await bot.say(600 + n, text)
@@ -85,10 +82,10 @@ async def test_code_typed_with_or_without_dash_in_any_case_or_after_start(
 
 
 async def test_the_name_comes_from_vk_once_then_from_storage(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
     codes = await seed_district(sqlite_db, clock)
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         bot.user(501, "Патимат", "Магомедова")
         await bot.say(501, codes[DEGVA])
         second = await bot.say(501, codes[MURGUK])
@@ -99,11 +96,9 @@ async def test_the_name_comes_from_vk_once_then_from_storage(
     assert (person.first_name, person.last_name) == ("Патимат", "Магомедова")
 
 
-async def test_a_head_of_two_schools_sees_both(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
-) -> None:
+async def test_a_head_of_two_schools_sees_both(sqlite_db: Database, clock: FakeClock) -> None:
     codes = await seed_district(sqlite_db, clock)
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         bot.user(501, "Патимат")
         await bot.say(501, codes[DEGVA])
         replies = await bot.say(501, codes[MURGUK])
@@ -113,10 +108,10 @@ async def test_a_head_of_two_schools_sees_both(
 
 
 async def test_no_undoes_the_binding_and_tells_the_admin(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
     codes = await seed_district(sqlite_db, clock)
-    async with running_bot(sqlite_db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+    async with running_bot(sqlite_db, clock, admin_ids=[ADMIN]) as bot:
         bot.user(ADMIN)
         await bot.say(ADMIN, "/help")
         bot.user(501)
@@ -134,11 +129,9 @@ async def test_no_undoes_the_binding_and_tells_the_admin(
     assert "role.lost" in await audit_actions(sqlite_db)
 
 
-async def test_a_used_code_is_refused_and_admins_are_told(
-    db: Database, clock: FakeClock, tmp_path: Path
-) -> None:
+async def test_a_used_code_is_refused_and_admins_are_told(db: Database, clock: FakeClock) -> None:
     codes = await seed_district(db, clock)
-    async with running_bot(db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+    async with running_bot(db, clock, admin_ids=[ADMIN]) as bot:
         bot.user(ADMIN)
         await bot.say(ADMIN, "/admin")
         bot.user(501)
@@ -155,23 +148,21 @@ async def test_a_used_code_is_refused_and_admins_are_told(
     assert (await audit_actions(db)).count("invite.refused") == 1
 
 
-async def test_an_expired_code_is_refused(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
-) -> None:
+async def test_an_expired_code_is_refused(sqlite_db: Database, clock: FakeClock) -> None:
     codes = await seed_district(sqlite_db, clock)
     clock.advance(timedelta(days=30, seconds=1))
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         bot.user(501)
         replies = await bot.say(501, codes[DEGVA])
     assert [r["text"] for r in replies] == [texts.EXPIRED_CODE]
 
 
 async def test_guessing_codes_is_blocked_for_fifteen_minutes(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
     codes = await seed_district(sqlite_db, clock)
     guesses = ["ABCDE-23456", "abcde23457", "12345678", "QWERTY7"]
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         bot.user(666)
         for guess in guesses:
             assert bot.texts(666, bot.last_sent_id()) == []
@@ -191,10 +182,10 @@ async def test_guessing_codes_is_blocked_for_fifteen_minutes(
 
 
 async def test_a_school_with_a_head_refuses_a_second_code_until_reissued(
-    db: Database, clock: FakeClock, tmp_path: Path
+    db: Database, clock: FakeClock
 ) -> None:
     first = await seed_district(db, clock)
-    async with running_bot(db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+    async with running_bot(db, clock, admin_ids=[ADMIN]) as bot:
         bot.user(ADMIN)
         await bot.say(ADMIN, "/admin")
         bot.user(501, "Старый")
@@ -218,10 +209,10 @@ async def test_a_school_with_a_head_refuses_a_second_code_until_reissued(
 
 
 async def test_a_deputy_code_binds_a_deputy_beside_the_head(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
     codes = await seed_district(sqlite_db, clock)
-    async with running_bot(sqlite_db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+    async with running_bot(sqlite_db, clock, admin_ids=[ADMIN]) as bot:
         bot.user(ADMIN)
         await bot.say(501, codes[DEGVA])
         issued = await bot.say(ADMIN, "/reissue Дегвинская deputy")
@@ -233,23 +224,21 @@ async def test_a_deputy_code_binds_a_deputy_beside_the_head(
 
 
 async def test_a_bound_heads_numbers_are_not_taken_for_codes(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
     codes = await seed_district(sqlite_db, clock)
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         await bot.say(501, codes[DEGVA])
         for text in ("45", "2345678923", "152 74"):
             replies = await bot.say(501, text)
             assert [r["text"] for r in replies] == [HEAD_OPTIONS], text
 
 
-async def test_a_code_inside_a_sentence_redeems(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
-) -> None:
+async def test_a_code_inside_a_sentence_redeems(sqlite_db: Database, clock: FakeClock) -> None:
     codes = await seed_district(sqlite_db, clock)
     degva, murguk = codes[DEGVA], codes[MURGUK]
     spaced = f"{degva[:5].lower()}-{degva[5:].lower()}"
-    async with running_bot(sqlite_db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+    async with running_bot(sqlite_db, clock, admin_ids=[ADMIN]) as bot:
         bot.user(501, "Патимат", "Магомедова")
         welcome = await bot.say(501, f"Здравствуйте! Мне дали код {spaced}")
         assert (

@@ -46,7 +46,7 @@ async def test_a_district_is_onboarded_through_vk(
     invites = list(csv.DictReader(io.StringIO(out)))
     assert len(invites) == 12
 
-    async with running_bot(sqlite_db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+    async with running_bot(sqlite_db, clock, admin_ids=[ADMIN]) as bot:
         bot.user(ADMIN, "Админ")
         await bot.say(ADMIN, "/admin")
         for n, invite in enumerate(invites):

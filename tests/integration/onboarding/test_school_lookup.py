@@ -3,8 +3,6 @@ where the asker may look, and with the district beside each choice when a name f
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlalchemy import select
 
 from bot.clock import FakeClock
@@ -59,10 +57,10 @@ async def held_school(db: Database, vk_id: int) -> tuple[str, str]:
 
 
 async def test_reissue_finds_the_school_spelled_without_the_space_after_the_number_sign(
-    db: Database, clock: FakeClock, tmp_path: Path
+    db: Database, clock: FakeClock
 ) -> None:
     await two_districts(db, clock)
-    async with running_bot(db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+    async with running_bot(db, clock, admin_ids=[ADMIN]) as bot:
         reply = (await bot.say(ADMIN, "/reissue СОШ №2"))[0]["text"]
         assert reply.startswith(f"Новый код для школы {TWO}, {ALPHA} (руководитель): ")
         welcome = await redeem(bot, code_in(reply), HEAD)
@@ -71,11 +69,11 @@ async def test_reissue_finds_the_school_spelled_without_the_space_after_the_numb
 
 
 async def test_a_name_in_two_districts_is_asked_about_with_the_districts(
-    db: Database, clock: FakeClock, tmp_path: Path
+    db: Database, clock: FakeClock
 ) -> None:
     await two_districts(db, clock)
     choices = f"• {ONE} ({ALPHA})\n• {ONE} ({BETA})"
-    async with running_bot(db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+    async with running_bot(db, clock, admin_ids=[ADMIN]) as bot:
         reissue = (await bot.say(ADMIN, "/reissue СОШ №1"))[0]["text"]
         assert "подходит к нескольким школам" in reissue
         assert choices in reissue
@@ -94,10 +92,10 @@ async def test_a_name_in_two_districts_is_asked_about_with_the_districts(
 
 
 async def test_an_official_finds_only_the_schools_of_their_district(
-    db: Database, clock: FakeClock, tmp_path: Path
+    db: Database, clock: FakeClock
 ) -> None:
     await two_districts(db, clock)
-    async with running_bot(db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+    async with running_bot(db, clock, admin_ids=[ADMIN]) as bot:
         own = (await bot.say(OFFICIAL_A, "/status СОШ №1"))[0]["text"]
         assert own.startswith(f"{ONE} ({ALPHA})")
         assert BETA not in own
@@ -108,10 +106,10 @@ async def test_an_official_finds_only_the_schools_of_their_district(
 
 
 async def test_revoke_with_the_district_named_revokes_that_districts_codes_only(
-    db: Database, clock: FakeClock, tmp_path: Path
+    db: Database, clock: FakeClock
 ) -> None:
     codes = await two_districts(db, clock)
-    async with running_bot(db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+    async with running_bot(db, clock, admin_ids=[ADMIN]) as bot:
         reply = (await bot.say(ADMIN, f"/revoke {ALPHA} СОШ №1"))[0]["text"]
         assert reply == f"Отменено неиспользованных кодов школы {ONE} (руководитель): 1."
         bot.user(601)

@@ -93,11 +93,11 @@ async def test_stored_garbage_is_set_aside_and_the_events_beside_it_handled(
 
 
 async def test_long_poll_skips_a_malformed_update_and_sets_stored_garbage_aside(
-    db: Database, clock: FakeClock, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    db: Database, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING, logger="bot.runtime.inbound")
     await store_unread(db, clock, STORED_GARBAGE)
-    async with running_bot(db, clock, tmp_path) as bot:
+    async with running_bot(db, clock) as bot:
         assert malformed_count(bot.app.metrics, "stored") == len(STORED_GARBAGE)
         for person in PEOPLE:
             bot.user(person)

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from bot.clock import FakeClock
 from storage.db import Database
 from tests.fixtures.office_files import sergokala
@@ -16,10 +14,10 @@ DEGVA = sergokala()[0]
 
 
 async def test_contacts_where_an_official_phones_and_not_in_the_chat(
-    db: Database, clock: FakeClock, tmp_path: Path
+    db: Database, clock: FakeClock
 ) -> None:
     code = await seed(db, clock)
-    async with running_bot(db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+    async with running_bot(db, clock, admin_ids=[ADMIN]) as bot:
         bot.user(HEAD, "Патимат", "Гаджиева")
         await bot.say(HEAD, code)
         missing = (await bot.say(OFFICIAL, "/missing"))[0]["text"]

@@ -5,7 +5,6 @@ messenger is named first in /status, the Friday summary and the Monday escalatio
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 from bot.clock import FakeClock
 from bot.domain.weeks import IsoWeek
@@ -79,10 +78,10 @@ def _before_indicators(text: str, block: list[str]) -> None:
 
 
 async def test_the_change_and_foreign_messengers_reach_status_summary_and_escalation(
-    db: Database, clock: FakeClock, tmp_path: Path
+    db: Database, clock: FakeClock
 ) -> None:
     await _seed(db, clock)
-    async with running_bot(db, clock, tmp_path) as bot:
+    async with running_bot(db, clock) as bot:
         assert bot.app is not None
         bot.user(OFFICIAL)
         bot.user(HEAD)
@@ -119,11 +118,9 @@ async def test_the_change_and_foreign_messengers_reach_status_summary_and_escala
         assert "• Б СОШ — Рук Школы1" in escalation
 
 
-async def test_the_region_roll_up_follows_the_same_rules(
-    db: Database, clock: FakeClock, tmp_path: Path
-) -> None:
+async def test_the_region_roll_up_follows_the_same_rules(db: Database, clock: FakeClock) -> None:
     await _seed(db, clock)
-    async with running_bot(db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+    async with running_bot(db, clock, admin_ids=[ADMIN]) as bot:
         bot.user(HEAD)
         bot.user(ADMIN)
         await bot.say(HEAD, FORM)

@@ -48,9 +48,9 @@ async def _download(bot: BotHarness, attachment: str) -> tuple[str, bytes]:
         return disposition.split("''", 1)[1], await response.read()
 
 
-async def test_status_of_a_past_week_in_words(db, clock, tmp_path) -> None:
+async def test_status_of_a_past_week_in_words(db, clock) -> None:
     await _seed_last_week(db, clock)
-    async with running_bot(db, clock, tmp_path) as bot:
+    async with running_bot(db, clock) as bot:
         bot.user(OFFICIAL)
         for words in ("прошлая неделя", "за прошлую неделю", "16.10", "16.10.2024", "неделя 42",
                       "2024-W42", "Сергокалинский район прошлая неделя"):  # fmt: skip
@@ -61,9 +61,9 @@ async def test_status_of_a_past_week_in_words(db, clock, tmp_path) -> None:
         assert "Ответили 10 из 12 школ." in this_week["text"]
 
 
-async def test_school_names_with_numbers_still_find_the_school(db, clock, tmp_path) -> None:
+async def test_school_names_with_numbers_still_find_the_school(db, clock) -> None:
     await _seed_last_week(db, clock)
-    async with running_bot(db, clock, tmp_path) as bot:
+    async with running_bot(db, clock) as bot:
         bot.user(OFFICIAL)
         [school] = await bot.say(OFFICIAL, "/status Сергокалинская СОШ №2")
         assert school["text"].startswith("МКОУ «Сергокалинская СОШ №2»")
@@ -73,9 +73,9 @@ async def test_school_names_with_numbers_still_find_the_school(db, clock, tmp_pa
         assert "Неделя 14.10–20.10.2024:" in past["text"]
 
 
-async def test_a_week_that_cannot_be_gets_a_clear_answer(db, clock, tmp_path) -> None:
+async def test_a_week_that_cannot_be_gets_a_clear_answer(db, clock) -> None:
     await _seed(db, clock)
-    async with running_bot(db, clock, tmp_path) as bot:
+    async with running_bot(db, clock) as bot:
         bot.user(OFFICIAL)
         answers = {
             "/status 31.02": f"Даты «31.02» нет в календаре. {HINT}",
@@ -96,9 +96,9 @@ async def test_a_week_that_cannot_be_gets_a_clear_answer(db, clock, tmp_path) ->
         assert emoji["text"].startswith("Не нашёл школу")
 
 
-async def test_export_names_the_weeks_it_covers(db, clock, tmp_path) -> None:
+async def test_export_names_the_weeks_it_covers(db, clock) -> None:
     await _seed_last_week(db, clock)
-    async with running_bot(db, clock, tmp_path) as bot:
+    async with running_bot(db, clock) as bot:
         bot.user(OFFICIAL)
         # 26 weeks asked for, two weeks of rounds there: the reply says what the file has.
         [doc] = await bot.say(OFFICIAL, "/export 26")
@@ -123,9 +123,9 @@ async def test_export_names_the_weeks_it_covers(db, clock, tmp_path) -> None:
         assert ranking[0][1:] == ("МКОУ «Дегвинская СОШ»", 152, 74, 74 / 152, 1)
 
 
-async def test_export_of_one_past_week(db, clock, tmp_path) -> None:
+async def test_export_of_one_past_week(db, clock) -> None:
     await _seed_last_week(db, clock)
-    async with running_bot(db, clock, tmp_path) as bot:
+    async with running_bot(db, clock) as bot:
         bot.user(OFFICIAL)
         for command in ("/export csv прошлая неделя", "/export csv 2024-W42"):
             [doc] = await bot.say(OFFICIAL, command)

@@ -42,9 +42,9 @@ async def _seed(db: Database, clock: FakeClock) -> None:
                 )
 
 
-async def test_official_sees_status_and_missing(db: Database, clock: FakeClock, tmp_path) -> None:
+async def test_official_sees_status_and_missing(db: Database, clock: FakeClock) -> None:
     await _seed(db, clock)
-    async with running_bot(db, clock, tmp_path) as bot:
+    async with running_bot(db, clock) as bot:
         bot.user(OFFICIAL)
         [status] = await bot.say(OFFICIAL, "/status")
         assert "Ответили 10 из 12 школ." in status["text"]
@@ -56,9 +56,9 @@ async def test_official_sees_status_and_missing(db: Database, clock: FakeClock, 
         assert "Показатели" not in missing["text"]
 
 
-async def test_status_in_the_district_chat_and_for_one_school(db, clock, tmp_path) -> None:
+async def test_status_in_the_district_chat_and_for_one_school(db, clock) -> None:
     await _seed(db, clock)
-    async with running_bot(db, clock, tmp_path) as bot:
+    async with running_bot(db, clock) as bot:
         bot.user(HEAD)
         bot.emulator.add_chat(1, "Руководители", [HEAD, OFFICIAL])
         [status] = await bot.say(HEAD, "[club1|@svodka] /status", peer_id=CHAT_PEER)
@@ -70,9 +70,9 @@ async def test_status_in_the_district_chat_and_for_one_school(db, clock, tmp_pat
         assert "1. МКОУ «Дегвинская СОШ» — 48,68 %" in rating["text"]
 
 
-async def test_refusals_carry_no_data(db, clock, tmp_path) -> None:
+async def test_refusals_carry_no_data(db, clock) -> None:
     await _seed(db, clock)
-    async with running_bot(db, clock, tmp_path) as bot:
+    async with running_bot(db, clock) as bot:
         for vk_id in (STRANGER, OTHER_OFFICIAL):
             bot.user(vk_id)
         [stranger] = await bot.say(STRANGER, "/status")
@@ -92,9 +92,9 @@ async def test_refusals_carry_no_data(db, clock, tmp_path) -> None:
         assert "не привязана" in unbound["text"]
 
 
-async def test_admin_sees_region_and_picks_a_district(db, clock, tmp_path) -> None:
+async def test_admin_sees_region_and_picks_a_district(db, clock) -> None:
     await _seed(db, clock)
-    async with running_bot(db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+    async with running_bot(db, clock, admin_ids=[ADMIN]) as bot:
         bot.user(ADMIN)
         [choose] = await bot.say(ADMIN, "/status")
         assert "Укажите район" in choose["text"]
@@ -110,9 +110,9 @@ async def test_admin_sees_region_and_picks_a_district(db, clock, tmp_path) -> No
         )
 
 
-async def test_head_sees_own_history(db, clock, tmp_path) -> None:
+async def test_head_sees_own_history(db, clock) -> None:
     await _seed(db, clock)
-    async with running_bot(db, clock, tmp_path) as bot:
+    async with running_bot(db, clock) as bot:
         bot.user(HEAD)
         [my] = await bot.say(HEAD, "/my")
         assert my["text"].startswith("МКОУ «Дегвинская СОШ» (Сергокалинский район)")
@@ -125,9 +125,9 @@ async def test_head_sees_own_history(db, clock, tmp_path) -> None:
         assert nope["text"] == onboarding_texts.REFUSED_STAFF
 
 
-async def test_remind_is_rate_limited_per_district(db, clock, tmp_path) -> None:
+async def test_remind_is_rate_limited_per_district(db, clock) -> None:
     await _seed(db, clock)
-    async with running_bot(db, clock, tmp_path) as bot:
+    async with running_bot(db, clock) as bot:
         bot.user(OFFICIAL)
         [first] = await bot.say(OFFICIAL, "/remind")
         assert first["text"] == "Напоминание отправлено 2 школам."
@@ -148,9 +148,9 @@ async def test_remind_is_rate_limited_per_district(db, clock, tmp_path) -> None:
     ]
 
 
-async def test_export_and_chart_are_uploaded(db, clock, tmp_path) -> None:
+async def test_export_and_chart_are_uploaded(db, clock) -> None:
     await _seed(db, clock)
-    async with running_bot(db, clock, tmp_path) as bot:
+    async with running_bot(db, clock) as bot:
         bot.user(OFFICIAL)
         [doc] = await bot.say(OFFICIAL, "/export")
         [attachment] = doc["attachments"]
@@ -167,9 +167,9 @@ async def test_export_and_chart_are_uploaded(db, clock, tmp_path) -> None:
             assert Image.open(io.BytesIO(bot.emulator.file_bytes(photo))).format == "PNG"
 
 
-async def test_hostile_input_gets_a_polite_answer(db, clock, tmp_path) -> None:
+async def test_hostile_input_gets_a_polite_answer(db, clock) -> None:
     await _seed(db, clock)
-    async with running_bot(db, clock, tmp_path) as bot:
+    async with running_bot(db, clock) as bot:
         bot.user(OFFICIAL)
         for text in (
             "/status " + "я" * 10_000,

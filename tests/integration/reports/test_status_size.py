@@ -73,10 +73,10 @@ def _below_block(text: str, label: str) -> list[str]:
 
 
 async def test_a_district_of_100_gets_its_status_in_one_message(
-    db: Database, clock: FakeClock, tmp_path
+    db: Database, clock: FakeClock
 ) -> None:
     await _seed(db, clock, schools=100, answered=90)
-    async with running_bot(db, clock, tmp_path) as bot:
+    async with running_bot(db, clock) as bot:
         bot.user(OFFICIAL)
         [status] = await bot.say(OFFICIAL, "/status")
     text = status["text"]
@@ -96,10 +96,10 @@ async def test_a_district_of_100_gets_its_status_in_one_message(
 
 
 async def test_a_district_of_60_names_its_worst_and_counts_the_rest(
-    db: Database, clock: FakeClock, tmp_path
+    db: Database, clock: FakeClock
 ) -> None:
     await _seed(db, clock, schools=60, answered=30)
-    async with running_bot(db, clock, tmp_path) as bot:
+    async with running_bot(db, clock) as bot:
         bot.user(OFFICIAL)
         # 30 schools to chase, each with its head, may take a second message.
         sent = await bot.say(OFFICIAL, "/status")

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -160,7 +159,6 @@ def class_rows(count: int) -> list[list[Any]]:
 async def friday_letters(
     db: Database,
     clock: FakeClock,
-    tmp_path: Path,
     prepare: Callable[[Seeded], Awaitable[None]] | None = None,
 ) -> list[EmailMessage]:
     """What the district's address receives by Friday 25.10.2024 17:01 MSK, when the weekly
@@ -168,7 +166,7 @@ async def friday_letters(
     port = free_port()
     inbox = Inbox()
     settings = {"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_tls": "none"}
-    async with running_bot(db, clock, tmp_path, **settings) as bot:
+    async with running_bot(db, clock, **settings) as bot:
         seeded = await seed(db, bot.emulator, clock.now())
         if prepare is not None:
             await prepare(seeded)

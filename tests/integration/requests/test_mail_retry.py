@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import logging
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -38,7 +37,7 @@ async def _email_rows(db: Database) -> list[OutboxMessage]:
 
 
 async def test_smtp_down_then_back(
-    db: Database, clock: FakeClock, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    db: Database, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     port = free_port()
@@ -50,7 +49,7 @@ async def test_smtp_down_then_back(
         "smtp_from": "svodka@example.ru",
         "smtp_password": PASSWORD,
     }
-    async with running_bot(db, clock, tmp_path, **settings) as bot:
+    async with running_bot(db, clock, **settings) as bot:
         seeded = await seed(db, bot.emulator, clock.now())
         assert bot.app is not None
         scheduler = Scheduler(bot.app.context)
@@ -73,10 +72,8 @@ async def test_smtp_down_then_back(
     assert PASSWORD not in caplog.text
 
 
-async def test_friday_summary_workbook_is_emailed(
-    db: Database, clock: FakeClock, tmp_path: Path
-) -> None:
-    [letter] = await friday_letters(db, clock, tmp_path)
+async def test_friday_summary_workbook_is_emailed(db: Database, clock: FakeClock) -> None:
+    [letter] = await friday_letters(db, clock)
     assert letter["Subject"] == SUBJECT and "21.10–27.10.2024" in letter.get_body().get_content()
     [attachment] = list(letter.iter_attachments())
     assert attachment.get_filename() == "svodka-2024-W43.xlsx"

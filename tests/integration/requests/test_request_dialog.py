@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from sqlalchemy import select
 
@@ -35,9 +34,9 @@ def _value(item: dict, label: str) -> dict:
 
 
 async def test_official_creates_a_request_for_chosen_schools(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
-    async with running_bot(sqlite_db, clock, tmp_path, admin_ids=[ADMIN]) as bot:
+    async with running_bot(sqlite_db, clock, admin_ids=[ADMIN]) as bot:
         await seed(sqlite_db, bot.emulator, clock.now())
         said = await bot.say(OFFICIAL_VK, "/request")
         assert "Как его назвать?" in said[-1]["text"]

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -55,8 +54,8 @@ async def _answer(bot: BotHarness, vk_id: int, round_id: int, rows: int) -> None
     await bot.press(vk_id, {"c": "send"})
 
 
-async def test_request_status_and_export(db: Database, clock: FakeClock, tmp_path: Path) -> None:
-    async with running_bot(db, clock, tmp_path) as bot:
+async def test_request_status_and_export(db: Database, clock: FakeClock) -> None:
+    async with running_bot(db, clock) as bot:
         seeded = await seed(db, bot.emulator, clock.now())
         await _other_district(db, clock.now())
         for vk_id in (STRANGER, OTHER_OFFICIAL):

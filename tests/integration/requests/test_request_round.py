@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -54,10 +53,10 @@ async def _answer(bot: BotHarness, vk_id: int, round_id: int, data: bytes) -> li
     return [item["text"] for item in await bot.say(vk_id, "", attachments=doc_attachment(data))]
 
 
-async def test_request_for_twelve_schools(db: Database, clock: FakeClock, tmp_path: Path) -> None:
+async def test_request_for_twelve_schools(db: Database, clock: FakeClock) -> None:
     port = free_port()
     inbox = Inbox()
-    async with running_bot(db, clock, tmp_path, **_settings(port)) as bot:
+    async with running_bot(db, clock, **_settings(port)) as bot:
         seeded = await seed(db, bot.emulator, clock.now())
         assert bot.app is not None
         scheduler = Scheduler(bot.app.context)

@@ -3,7 +3,6 @@ gets the apology and the log an error, instead of vkbottle dropping the update s
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,14 +17,13 @@ from tests.utils.harness import running_bot
 async def test_a_failed_read_of_who_wrote_is_logged_and_apologised_for(
     sqlite_db: Database,
     clock: FakeClock,
-    tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     async def unreachable(**_: Any) -> None:
         raise ConnectionError("the database is unreachable")
 
-    async with running_bot(sqlite_db, clock, tmp_path) as bot:
+    async with running_bot(sqlite_db, clock) as bot:
         monkeypatch.setattr(middlewares, "load_person", unreachable)
         bot.user(900)
         answers = [item["text"] for item in await bot.say(900, "/status")]

@@ -1,5 +1,4 @@
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,20 +20,16 @@ KNOWN = [100, 200]
 UNPLACED = help_texts.options(Actor(100, None, True, frozenset(), ()))
 
 
-async def test_unknown_text_gets_a_hint(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
-) -> None:
-    async with running_bot(sqlite_db, clock, tmp_path, admin_ids=KNOWN) as bot:
+async def test_unknown_text_gets_a_hint(sqlite_db: Database, clock: FakeClock) -> None:
+    async with running_bot(sqlite_db, clock, admin_ids=KNOWN) as bot:
         bot.user(100)
         replies = await bot.say(100, "что это?")
     assert [r["text"] for r in replies] == [UNPLACED]
     assert replies[0]["random_id"] != 0
 
 
-async def test_replayed_event_is_handled_once(
-    db: Database, clock: FakeClock, tmp_path: Path
-) -> None:
-    async with running_bot(db, clock, tmp_path, admin_ids=KNOWN) as bot:
+async def test_replayed_event_is_handled_once(db: Database, clock: FakeClock) -> None:
+    async with running_bot(db, clock, admin_ids=KNOWN) as bot:
         bot.user(100)
         await bot.say(100, "раз")
         update = bot.emulator.longpoll._updates[-1]
@@ -46,10 +41,8 @@ async def test_replayed_event_is_handled_once(
         assert await session.scalar(select(func.count()).select_from(InboundEvent)) == 1
 
 
-async def test_one_person_flooding_is_shed_politely(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
-) -> None:
-    async with running_bot(sqlite_db, clock, tmp_path, admin_ids=KNOWN) as bot:
+async def test_one_person_flooding_is_shed_politely(sqlite_db: Database, clock: FakeClock) -> None:
+    async with running_bot(sqlite_db, clock, admin_ids=KNOWN) as bot:
         bot.user(100)
         bot.user(200)
         for n in range(60):
@@ -72,9 +65,9 @@ async def test_one_person_flooding_is_shed_politely(
 
 
 async def test_updates_sent_while_the_bot_was_down_are_handled_after_restart(
-    sqlite_db: Database, clock: FakeClock, tmp_path: Path
+    sqlite_db: Database, clock: FakeClock
 ) -> None:
-    async with running_bot(sqlite_db, clock, tmp_path, admin_ids=KNOWN) as bot:
+    async with running_bot(sqlite_db, clock, admin_ids=KNOWN) as bot:
         bot.user(100)
         await bot.say(100, "до")
         await bot.stop()

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from aiohttp import web
@@ -49,10 +48,10 @@ def _token(link: str) -> str:
 
 
 async def test_the_chat_gives_a_link_to_those_with_a_role_and_only_privately(
-    db: Database, clock: FakeClock, tmp_path: Path
+    db: Database, clock: FakeClock
 ) -> None:
     await _people(db, clock)
-    async with running_bot(db, clock, tmp_path, web_enabled=True, web_base_url=BASE) as bot:
+    async with running_bot(db, clock, web_enabled=True, web_base_url=BASE) as bot:
         for vk_id in (OFFICIAL, HEAD, STRANGER):
             bot.user(vk_id)
         [official] = await bot.say(OFFICIAL, "/web")
@@ -70,11 +69,9 @@ async def test_the_chat_gives_a_link_to_those_with_a_role_and_only_privately(
     assert sends and all(c["params"].get("dont_parse_links") == "1" for c in sends)
 
 
-async def test_without_web_enabled_the_chat_says_so(
-    db: Database, clock: FakeClock, tmp_path: Path
-) -> None:
+async def test_without_web_enabled_the_chat_says_so(db: Database, clock: FakeClock) -> None:
     await _people(db, clock)
-    async with running_bot(db, clock, tmp_path) as bot:
+    async with running_bot(db, clock) as bot:
         bot.user(OFFICIAL)
         [reply] = await bot.say(OFFICIAL, "/web")
     assert reply["text"] == texts.DISABLED
