@@ -8,7 +8,7 @@ import logging
 from vkbottle_types.objects import UsersUserFull
 
 from bot.context import AppContext
-from bot.texts.common import person
+from bot.texts.people import person
 from bot.vk.api import describe
 
 logger = logging.getLogger(__name__)

@@ -44,12 +44,6 @@ class Template(str):
         return str.format(text, *args, **values)
 
 
-def person(vk_id: int, first_name: str | None, last_name: str | None) -> str:
-    """A person the bot confirms something about: «Зарема Магомедова (id500002)»."""
-    name = " ".join(part for part in (first_name, last_name) if part)
-    return f"{name} (id{vk_id})" if name else f"id{vk_id}"
-
-
 def school_choices(choices: Sequence[SchoolChoice]) -> str:
     """The schools a name could mean, one a line, each with its district."""
     return "\n".join(f"• {choice.name} ({choice.district})" for choice in choices)

@@ -15,7 +15,8 @@ import pytest
 
 import bot.texts
 from bot.domain.formatting import plural, quoted
-from bot.texts.common import Template, person
+from bot.texts.common import Template
+from bot.texts.people import person
 
 # Fields that hold a number, a date, a code or another value the bot formats itself.
 NUMBERS = frozenset(
