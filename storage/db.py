@@ -12,15 +12,25 @@ so the event loop goes on) instead of failing at once with SQLITE_BUSY when a de
 transaction tries to upgrade its lock — which is how two instances would lose updates. A
 read transaction sends a plain (deferred) BEGIN: under WAL it reads one snapshot and neither
 waits for writers nor holds them up.
+
+On PostgreSQL reads run in autocommit: at its default READ COMMITTED every statement sees its
+own snapshot inside a transaction too, so BEGIN and ROLLBACK around a read bought nothing but
+two round trips.
+
+A write that is one statement goes through `Database.write_alone`, without BEGIN and COMMIT
+around it: both databases make a single statement atomic on their own. On SQLite, where all
+writes queue for one connection, the BEGIN IMMEDIATE and COMMIT were half of such a write's
+trips to aiosqlite's thread.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from time import monotonic
 from typing import Any
 
-from sqlalchemy import event, exc
+from sqlalchemy import Executable, Row, event, exc
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -50,8 +60,9 @@ POOL_SIZE = 5
 # What dies in the meantime is found by the first statement, which fails that one piece of
 # work and renews the pool; a restart of the server takes longer than this.
 PING_AFTER_IDLE_S = 1.0
-# An execution option of the engine behind `Database.reads`.
+# Execution options of the engines behind `Database.reads` and `Database.write_alone`.
 READ_ONLY = "read_only"
+ALONE = "one_statement"
 
 
 class WriteInReadSession(RuntimeError):
@@ -75,6 +86,14 @@ def _refuse_dml(state: ORMExecuteState) -> None:
         raise WriteInReadSession("a write statement in a read session")
 
 
+@dataclass(frozen=True)
+class Written:
+    """What a statement run by `Database.write_alone` did."""
+
+    rowcount: int
+    rows: list[Row[Any]]  # what RETURNING gave
+
+
 class Database:
     """The database's two kinds of session: `sessions` for work that may write (commit with
     `sessions.begin()`), `reads` for read-only work (rolled back at its end). On PostgreSQL
@@ -84,7 +103,12 @@ class Database:
     def __init__(self, engine: AsyncEngine, read_engine: AsyncEngine | None = None) -> None:
         self.engine = engine
         self.engines = [engine] if read_engine is None else [engine, read_engine]
-        self.read_engine = (read_engine or engine).execution_options(**{READ_ONLY: True})
+        reads: dict[str, Any] = {READ_ONLY: True}
+        alone: dict[str, Any] = {ALONE: True}
+        if engine.dialect.name == "postgresql":
+            reads["isolation_level"] = alone["isolation_level"] = "AUTOCOMMIT"
+        self.read_engine = (read_engine or engine).execution_options(**reads)
+        self.alone_engine = engine.execution_options(**alone)
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
         self.reads = async_sessionmaker(
             self.read_engine, expire_on_commit=False, sync_session_class=ReadSession
@@ -93,6 +117,17 @@ class Database:
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
+
+    async def write_alone(
+        self, statement: Executable, params: dict[str, Any] | None = None
+    ) -> Written:
+        """Run one INSERT, UPDATE or DELETE, committed by itself: for a write that nothing
+        else needs to be atomic with."""
+        async with self.alone_engine.connect() as connection:
+            result = await connection.execute(statement, params)
+            rows = list(result.all()) if result.returns_rows else []
+            await connection.commit()
+            return Written(result.rowcount, rows)
 
     async def dispose(self) -> None:
         for engine in self.engines:
@@ -168,5 +203,7 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        read_only = connection.get_execution_options().get(READ_ONLY, False)
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        options = connection.get_execution_options()
+        if options.get(ALONE, False):
+            return  # the driver sends no BEGIN either: SQLite commits the statement itself
+        connection.exec_driver_sql("BEGIN" if options.get(READ_ONLY, False) else "BEGIN IMMEDIATE")

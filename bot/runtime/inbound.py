@@ -255,8 +255,7 @@ class InboundPipeline:
             while self._handled:
                 batch, self._handled = self._handled, []
                 try:
-                    async with self._db.sessions.begin() as session:
-                        await events.mark_processed(session, batch, self._clock.now())
+                    await events.mark_processed(self._db, batch, self._clock.now())
                 except Exception:
                     # Not fatal: the updates stay queued in the DB and are handled again
                     # after a restart, or once their claim expires (it is no longer

@@ -68,7 +68,9 @@ async def person(
     session: AsyncSession, vk_id: int, admin_ids: list[int]
 ) -> tuple[Actor, Seen | None]:
     """Who writes in a private chat, and their dialog state."""
-    found = (await session.execute(_PERSON_QUERY, {"vk_id": vk_id})).all()
+    # On the connection: rows of plain columns need none of the ORM's work per execution.
+    connection = await session.connection()
+    found = (await connection.execute(_PERSON_QUERY, {"vk_id": vk_id})).all()
     dialog = next((Seen(r.state, r.payload, r.version) for r in found if r.kind == "d"), None)
     return _actor(vk_id, admin_ids, found, None), dialog
 

@@ -1,6 +1,7 @@
 """Transactions as storage/db.py sets them up: on SQLite writers queue for the write lock
 from their BEGIN IMMEDIATE, reads under WAL neither wait for writers nor hold them up, the
-pragmas are on every connection; on both engines a failed transaction leaves nothing."""
+pragmas are on every connection; on both engines a failed transaction leaves nothing, and a
+write of one statement runs without BEGIN and COMMIT around it."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import event, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 import storage.db
@@ -205,3 +206,28 @@ async def test_a_failed_transaction_leaves_nothing(db: Database) -> None:
     async with db.reads() as session:
         rows = (await session.execute(text("SELECT key FROM app_state ORDER BY key"))).scalars()
         assert rows.all() == ["kept", "next"]
+
+
+async def test_a_write_alone_commits_its_statement_without_begin_or_commit(db: Database) -> None:
+    sent: list[str] = []
+    # PostgreSQL's BEGIN is no statement of the cursor's: the driver is in autocommit instead.
+    driver_begins = None if db.is_sqlite else "AUTOCOMMIT"
+
+    @event.listens_for(db.engine.sync_engine, "before_cursor_execute")
+    def _sent(conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        sent.append(statement.split()[0].upper())
+        assert conn.get_execution_options().get("isolation_level") == driver_begins
+
+    written = await db.write_alone(
+        insert(AppState).returning(AppState.key), {"key": "alone", "value": {"n": 1}}
+    )
+    with pytest.raises(IntegrityError):  # the same key again: the statement fails whole
+        await db.write_alone(insert(AppState), {"key": "alone", "value": {"n": 2}})
+    changed = await db.write_alone(
+        update(AppState).where(AppState.key == "alone").values(value={"n": 3})
+    )
+
+    assert (written.rows[0].key, changed.rowcount) == ("alone", 1)
+    assert sent == ["INSERT", "INSERT", "UPDATE"]
+    async with db.reads() as session:  # committed: another connection sees it
+        assert await session.scalar(select(AppState.value)) == {"n": 3}
