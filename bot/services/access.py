@@ -16,8 +16,10 @@ async def load_person(
 ) -> tuple[Actor, Seen | None]:
     """Who wrote (with the chat they wrote in) and their dialog state, read once per update.
     Dialogs are private: in a group chat there is none."""
-    async with db.reads() as session:
-        return await read_person(session, vk_id, admin_ids, peer_id)
+    if peer_id is not None and peer_id >= CHAT_PEER_START:
+        async with db.reads() as session:
+            return await read_person(session, vk_id, admin_ids, peer_id)
+    return await actors.person_alone(db, vk_id, admin_ids)
 
 
 async def read_person(

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.dialog_state import Seen
 from bot.domain.permissions import CHAT_PEER_START, Actor, ChatGrant, StaffRole
+from storage.db import Database
 from storage.models import Chat, DialogState, Official, Person, School, SchoolStaff
 
 
@@ -70,7 +71,19 @@ async def person(
     """Who writes in a private chat, and their dialog state."""
     # On the connection: rows of plain columns need none of the ORM's work per execution.
     connection = await session.connection()
-    found = (await connection.execute(_PERSON_QUERY, {"vk_id": vk_id})).all()
+    return _person(
+        vk_id, admin_ids, (await connection.execute(_PERSON_QUERY, {"vk_id": vk_id})).all()
+    )
+
+
+async def person_alone(db: Database, vk_id: int, admin_ids: list[int]) -> tuple[Actor, Seen | None]:
+    """The same, read by its one statement outside a transaction: every message starts so."""
+    return _person(vk_id, admin_ids, await db.read_alone(_PERSON_QUERY, {"vk_id": vk_id}))
+
+
+def _person(
+    vk_id: int, admin_ids: list[int], found: Sequence[Row[Any]]
+) -> tuple[Actor, Seen | None]:
     dialog = next((Seen(r.state, r.payload, r.version) for r in found if r.kind == "d"), None)
     return _actor(vk_id, admin_ids, found, None), dialog
 

@@ -208,16 +208,17 @@ async def test_a_failed_transaction_leaves_nothing(db: Database) -> None:
         assert rows.all() == ["kept", "next"]
 
 
-async def test_a_write_alone_commits_its_statement_without_begin_or_commit(db: Database) -> None:
+async def test_a_statement_alone_runs_without_begin_and_commit(db: Database) -> None:
     sent: list[str] = []
-    # PostgreSQL's BEGIN is no statement of the cursor's: the driver is in autocommit instead.
-    driver_begins = None if db.is_sqlite else "AUTOCOMMIT"
+    # No BEGIN on PostgreSQL either: its BEGIN is not a cursor statement, so look at the driver.
+    isolation = None if db.is_sqlite else "AUTOCOMMIT"
 
-    @event.listens_for(db.engine.sync_engine, "before_cursor_execute")
     def _sent(conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
         sent.append(statement.split()[0].upper())
-        assert conn.get_execution_options().get("isolation_level") == driver_begins
+        assert conn.get_execution_options().get("isolation_level") == isolation
 
+    for engine in db.engines:  # on SQLite the read goes to an engine of its own
+        event.listen(engine.sync_engine, "before_cursor_execute", _sent)
     written = await db.write_alone(
         insert(AppState).returning(AppState.key), {"key": "alone", "value": {"n": 1}}
     )
@@ -227,7 +228,9 @@ async def test_a_write_alone_commits_its_statement_without_begin_or_commit(db: D
         update(AppState).where(AppState.key == "alone").values(value={"n": 3})
     )
 
-    assert (written.rows[0].key, changed.rowcount) == ("alone", 1)
-    assert sent == ["INSERT", "INSERT", "UPDATE"]
+    read = await db.read_alone(select(AppState.value).where(AppState.key == "alone"))
+
+    assert (written.rows[0].key, changed.rowcount, read[0].value) == ("alone", 1, {"n": 3})
+    assert sent == ["INSERT", "INSERT", "UPDATE", "SELECT"]
     async with db.reads() as session:  # committed: another connection sees it
         assert await session.scalar(select(AppState.value)) == {"n": 3}
