@@ -13,13 +13,10 @@ transaction tries to upgrade its lock — which is how two instances would lose 
 read transaction sends a plain (deferred) BEGIN: under WAL it reads one snapshot and neither
 waits for writers nor holds them up.
 
-On PostgreSQL reads run in autocommit: at its default READ COMMITTED every statement sees its
-own snapshot inside a transaction too, so BEGIN and ROLLBACK around a read bought nothing but
-two round trips.
-
 A write that is one statement goes through `Database.write_alone`, a read that is one
 statement through `Database.read_alone`, without BEGIN and COMMIT (or ROLLBACK) around it:
-both databases make a single statement atomic on their own. On SQLite every statement costs
+both databases make a single statement atomic on their own (on PostgreSQL the connection is
+in autocommit for it, so the driver sends no BEGIN). On SQLite every statement costs
 trips to aiosqlite's thread (four for a SELECT, three for BEGIN), which take CPU and, for a
 write, time on the one write connection; the BEGIN and its end were half of such work's
 trips.
@@ -105,11 +102,10 @@ class Database:
     def __init__(self, engine: AsyncEngine, read_engine: AsyncEngine | None = None) -> None:
         self.engine = engine
         self.engines = [engine] if read_engine is None else [engine, read_engine]
-        reads: dict[str, Any] = {READ_ONLY: True}
         alone: dict[str, Any] = {ALONE: True}
         if engine.dialect.name == "postgresql":
-            reads["isolation_level"] = alone["isolation_level"] = "AUTOCOMMIT"
-        self.read_engine = (read_engine or engine).execution_options(**reads)
+            alone["isolation_level"] = "AUTOCOMMIT"
+        self.read_engine = (read_engine or engine).execution_options(**{READ_ONLY: True})
         self.read_alone_engine = self.read_engine.execution_options(**alone)
         self.alone_engine = engine.execution_options(**alone)
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)

@@ -232,5 +232,16 @@ async def test_a_statement_alone_runs_without_begin_and_commit(db: Database) -> 
 
     assert (written.rows[0].key, changed.rowcount, read[0].value) == ("alone", 1, {"n": 3})
     assert sent == ["INSERT", "INSERT", "UPDATE", "SELECT"]
+    for engine in db.engines:
+        event.remove(engine.sync_engine, "before_cursor_execute", _sent)
     async with db.reads() as session:  # committed: another connection sees it
         assert await session.scalar(select(AppState.value)) == {"n": 3}
+
+
+async def test_a_read_session_on_postgresql_is_one_transaction(db: Database) -> None:
+    """The reports turn JIT off for their statement by SET LOCAL, which lasts a transaction."""
+    if db.is_sqlite:
+        pytest.skip("SET LOCAL is PostgreSQL's")
+    async with db.reads() as session:
+        await session.execute(text("SET LOCAL jit = off"))
+        assert await session.scalar(text("SHOW jit")) == "off"
