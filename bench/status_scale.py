@@ -76,7 +76,7 @@ async def _fast(db: Database, table: str, columns: list[str], rows: list[tuple])
     async with db.engine.begin() as connection:
         if db.is_sqlite:
             # Through SQLAlchemy's cursor, so the rows go in the transaction begun here
-            # (our SQLite driver sends BEGIN with a transaction's first statement).
+            # (the engine's begin event sends BEGIN IMMEDIATE before the first statement).
             marks = ", ".join("?" for _ in columns)
             await connection.exec_driver_sql(
                 f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows
