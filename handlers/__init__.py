@@ -20,6 +20,8 @@ labelers = [
     guard.labeler,
     # Before the check-in: an invite code sent in the middle of a questionnaire still counts.
     onboarding.labeler,
+    # Answers typed mid-questionnaire, ahead of the commands (see handlers/checkin.py).
+    checkin.questionnaire,
     admin.labeler,
     district_settings.labeler,
     chats.labeler,

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from bot.clock import FakeClock
 from bot.texts import checkin as texts
+from bot.texts import onboarding as onboarding_texts
 from storage.db import Database
 from tests.integration.checkin.helpers import (
     HEAD_VK,
@@ -184,3 +185,22 @@ async def test_restart_mid_dialog_resumes_at_the_same_question(
         await bot.press(HEAD_VK, {"c": "send"})
     [response] = await stored_responses(db)
     assert await stored_answers(db, response.id) == STORED
+
+
+async def test_commands_mid_questionnaire_reach_their_features_and_the_answers_go_on(
+    db: Database, clock: FakeClock
+) -> None:
+    await one_head(db, clock)
+    async with running_bot(db, clock) as bot:
+        bot.user(HEAD_VK)
+        await bot.say(HEAD_VK, "Заполнить")
+        [second] = await bot.say(HEAD_VK, "45")
+        assert "Вопрос 2 из 10" in second["text"]
+        [my] = await bot.say(HEAD_VK, "/my")
+        assert my["text"].startswith("МКОУ «Аймаумахинская СОШ»") and "Вопрос" not in my["text"]
+        [status] = await bot.say(HEAD_VK, "[club1|@svodka] /status")  # a mention first
+        assert status["text"] == onboarding_texts.REFUSED_OFFICE
+        [other_button] = await bot.say(HEAD_VK, "45", payload={"c": ["forged"]})
+        assert "Вопрос 3 из 10" in other_button["text"]  # not ours: typed, after the features
+        [third] = await bot.say(HEAD_VK, "40")
+        assert third["text"].startswith("Вопрос 4 из 10")
