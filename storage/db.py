@@ -59,7 +59,7 @@ POOL_SIZE = 5
 # What dies in the meantime is found by the first statement, which fails that one piece of
 # work and renews the pool; a restart of the server takes longer than this.
 PING_AFTER_IDLE_S = 1.0
-# Execution options of the engines behind `Database.reads` and `Database.write_alone`.
+# Execution options of the engines behind `Database.reads` and the `…_alone` statements.
 READ_ONLY = "read_only"
 ALONE = "one_statement"
 
