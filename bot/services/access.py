@@ -3,8 +3,6 @@ terms (`bot.domain.permissions`)."""
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.domain.dialog_state import Seen
 from bot.domain.permissions import CHAT_PEER_START, Actor
 from storage.db import Database
@@ -18,13 +16,5 @@ async def load_person(
     Dialogs are private: in a group chat there is none."""
     if peer_id is not None and peer_id >= CHAT_PEER_START:
         async with db.reads() as session:
-            return await read_person(session, vk_id, admin_ids, peer_id)
+            return await actors.actor(session, vk_id, admin_ids, peer_id), None
     return await actors.person_alone(db, vk_id, admin_ids)
-
-
-async def read_person(
-    session: AsyncSession, vk_id: int, admin_ids: list[int], peer_id: int | None = None
-) -> tuple[Actor, Seen | None]:
-    if peer_id is not None and peer_id >= CHAT_PEER_START:
-        return await actors.actor(session, vk_id, admin_ids, peer_id), None
-    return await actors.person(session, vk_id, admin_ids)

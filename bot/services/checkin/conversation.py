@@ -31,7 +31,6 @@ from bot.domain.questionnaire import Questionnaire
 from bot.domain.week_query import WeekError, WeekQuery, take_week
 from bot.keyboards import empty_keyboard
 from bot.resources import default_questionnaire
-from bot.services.access import read_person
 from bot.services.checkin import flow, notices, past, screens
 from bot.services.checkin.answers import (
     CheckinRefused,
@@ -54,7 +53,7 @@ from bot.texts import corrections
 from bot.texts import requests as request_texts
 from storage.db import Database
 from storage.models import Round, School
-from storage.repos import audit, dialogs, people
+from storage.repos import actors, audit, dialogs, people
 from storage.repos import requests as requests_repo
 
 logger = logging.getLogger(__name__)
@@ -129,7 +128,7 @@ async def handle(
         try:
             async with db.sessions.begin() as session:
                 if fresh is None:
-                    fresh = Known(*await read_person(session, vk_id, list(admin_ids)))
+                    fresh = Known(*await actors.person(session, vk_id, list(admin_ids)))
                 return await _Conversation(session, fresh, now).step(intent)
         except (IntegrityError, _StaleDraft) as exc:
             # Another step of this person (another instance) changed the draft or stored
