@@ -18,7 +18,7 @@ _SEPARATORS = re.compile(r"\s*[,;]\s*")
 _EMAIL = re.compile(r"[^@\s,;<>()\"']+@[^@\s,;<>()\"']+\.[^@\s,;<>()\"'.]+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Contact:
     head_name: str | None = None
     phone: str | None = None

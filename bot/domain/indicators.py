@@ -37,13 +37,13 @@ def compute_indicators(
     get = answers.get
     for ind in questionnaire.indicators:
         n, d = get(ind.numerator), get(ind.denominator)
-        # `type() is int` keeps bools out, like _count: a year's export runs this for each
+        # `type() is int` keeps bools out, like count_of: a year's export runs this for each
         # school and week, so the common case skips the calls.
         if type(n) is int and type(d) is int:
             ratio = n / d if d else None
             value = IndicatorValue(ind.key, ind.label, n, d, ratio, ind.goal, ind.warn_below)
         else:
-            n, d = _count(n), _count(d)
+            n, d = count_of(n), count_of(d)
             value = _value(ind, n, d, 1 if n is not None and d is not None else 0)
         result.append(value)
     return result
@@ -78,9 +78,15 @@ def sum_indicators(
                 total[1] += value.denominator
                 total[2] += value.count
     return [
-        _value(ind, n, d, count) if count else _value(ind, None, None, 0)
+        summed(ind, n, d, count)
         for ind, (n, d, count) in zip(questionnaire.indicators, totals, strict=True)
     ]
+
+
+def summed(ind: Indicator, n: int, d: int, count: int) -> IndicatorValue:
+    """An indicator summed over `count` answer sets (Σ n, Σ d); no numbers when none
+    gave both."""
+    return _value(ind, n, d, count) if count else _value(ind, None, None, 0)
 
 
 def change_pp(current: float | None, previous: float | None) -> float | None:
@@ -95,6 +101,7 @@ def _value(ind: Indicator, n: int | None, d: int | None, count: int) -> Indicato
     return IndicatorValue(ind.key, ind.label, n, d, ratio, ind.goal, ind.warn_below, count)
 
 
-def _count(value: object) -> int | None:
+def count_of(value: object) -> int | None:
+    """The answer as a count; None when it is not one."""
     # Stored answers are JSON: a count is an int, never a bool.
     return value if isinstance(value, int) and not isinstance(value, bool) else None

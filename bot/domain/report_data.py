@@ -13,14 +13,16 @@ from bot.domain.questionnaire import Indicator, Questionnaire
 from bot.domain.week_change import WeekChange
 
 
-@dataclass(frozen=True)
+# Slots: a district's /status holds one of each per school, a year's export per school
+# and week.
+@dataclass(frozen=True, slots=True)
 class Head:
     vk_id: int | None
     name: str
     reachable: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SchoolLine:
     school_id: int
     name: str

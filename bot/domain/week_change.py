@@ -9,10 +9,10 @@ formula as the district figure, over a set that is the same on both sides.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.domain.indicators import IndicatorValue, change_pp, sum_indicators
+from bot.domain.indicators import IndicatorValue, change_pp, count_of, summed
 from bot.domain.questionnaire import Questionnaire
 
 
@@ -37,29 +37,32 @@ class WeekChange:
 
 def week_change(
     questionnaire: Questionnaire,
-    current: Mapping[int, Sequence[IndicatorValue]],
-    previous: Mapping[int, Sequence[IndicatorValue]],
+    current: Mapping[int, Mapping[str, object]],
+    previous: Mapping[int, Mapping[str, object]],
 ) -> WeekChange:
-    """`current` and `previous`: each answering school's own values (as `compute_indicators`
-    gives them) by school id. An indicator counts a school only when it has both numbers in
-    both weeks, so its two sides always sum the same schools."""
-    matched = sorted(current.keys() & previous.keys())
-    now: list[list[IndicatorValue]] = []
-    before: list[list[IndicatorValue]] = []
-    for school in matched:
-        pairs = zip(current[school], previous[school], strict=True)
-        kept = [(a, b) if a.count and b.count else (_blank(a), _blank(b)) for a, b in pairs]
-        now.append([a for a, _ in kept])
-        before.append([b for _, b in kept])
+    """`current` and `previous`: each answering school's answers (counts by key) by school
+    id. An indicator counts a school only when it has both numbers in both weeks, so its two
+    sides always sum the same schools."""
+    matched = [(current[school], previous[school]) for school in current.keys() & previous.keys()]
+    now: list[IndicatorValue] = []
+    before: list[IndicatorValue] = []
+    for ind in questionnaire.indicators:
+        n = d = n_before = d_before = count = 0
+        for this_week, last_week in matched:
+            this_n = count_of(this_week.get(ind.numerator))
+            this_d = count_of(this_week.get(ind.denominator))
+            last_n = count_of(last_week.get(ind.numerator))
+            last_d = count_of(last_week.get(ind.denominator))
+            if this_n is None or this_d is None or last_n is None or last_d is None:
+                continue
+            n, d, n_before, d_before = n + this_n, d + this_d, n_before + last_n, d_before + last_d
+            count += 1
+        now.append(summed(ind, n, d, count))
+        before.append(summed(ind, n_before, d_before, count))
     return WeekChange(
         answered=len(current),
         matched=len(matched),
         same_schools=current.keys() == previous.keys(),
-        current=tuple(sum_indicators(questionnaire, now)),
-        previous=tuple(sum_indicators(questionnaire, before)),
+        current=tuple(now),
+        previous=tuple(before),
     )
-
-
-def _blank(value: IndicatorValue) -> IndicatorValue:
-    # Left out of the sums: `sum_indicators` adds only values that count.
-    return value._replace(numerator=None, denominator=None, ratio=None, count=0)

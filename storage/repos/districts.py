@@ -6,7 +6,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import District, Official, School, SchoolStaff
@@ -95,20 +95,6 @@ async def add_school(
     session.add(school)
     await session.flush()
     return school
-
-
-async def contacts(
-    session: AsyncSession, district_id: int
-) -> dict[int, tuple[str | None, str | None, str | None]]:
-    """(head's name, phone, e-mail) of the district's schools that have any of them."""
-    query = select(School.id, School.head_name, School.phone, School.email).where(
-        School.district_id == district_id,
-        or_(School.head_name.is_not(None), School.phone.is_not(None), School.email.is_not(None)),
-    )
-    return {
-        school_id: (head_name, phone, email)
-        for school_id, head_name, phone, email in await session.execute(query)
-    }
 
 
 async def school(session: AsyncSession, school_id: int) -> School | None:

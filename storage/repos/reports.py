@@ -8,16 +8,18 @@ rounds another, and district indicators are a SQL aggregate over `answers.num`.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     CursorResult,
     Executable,
+    Row,
     Select,
     Text,
     and_,
@@ -145,7 +147,8 @@ async def roster(session: AsyncSession, *, district_ids: Collection[int]) -> lis
 
 
 class StatusRow(NamedTuple):
-    """A school on the roster with its head and its answer to one round."""
+    """A school on the roster with its head, its contacts and its answers to a round and to
+    the round before."""
 
     school_id: int
     name: str
@@ -153,14 +156,36 @@ class StatusRow(NamedTuple):
     head_first_name: str | None
     head_last_name: str | None
     head_reachable: bool | None  # None when the school has no head in the bot
+    contact: tuple[str | None, str | None, str | None] | None  # head's name, phone, e-mail
     late: bool | None  # None when the school has not answered
     undelivered: bool  # a message of the round VK refused for good (blocked, not allowed)
-    numbers: dict[str, float | None]  # the answer's numbers; empty when not answered
+    counts: dict[str, int | None]  # the answer's counts; empty when not answered
+    values: dict[str, Any]  # the stored values of the `values` keys it answered
+    previous: dict[str, int | None] | None  # the counts of the round before; None: none
+
+
+def _counts_pivot(keys: Sequence[str]) -> list[Any]:
+    """One response's answer to each of the int questions `keys` as an integer (stored
+    as a float in `answers.num`): NULL when not given."""
+    return [
+        cast(func.max(case((Answer.key == key, Answer.num))), BigInteger).label(f"n_{key}")
+        for key in keys
+    ]
+
+
+def _values_pivot(keys: Sequence[str]) -> list[Any]:
+    """One response's stored value of each key, as JSON text (PostgreSQL has no max() of
+    jsonb): NULL when not given."""
+    return [
+        func.max(case((Answer.key == key, cast(Answer.value, Text)))).label(f"v_{key}")
+        for key in keys
+    ]
 
 
 @lru_cache(maxsize=32)
-def _status_query(keys: tuple[str, ...], lateral: bool) -> Select[Any]:
+def _status_query(keys: tuple[str, ...], values: tuple[str, ...], lateral: bool) -> Select[Any]:
     round_id = bindparam("round_id", type_=Response.round_id.type)
+    previous_id = bindparam("previous_id", type_=Response.round_id.type)
     failed = (
         select(OutboxMessage.school_id)
         .where(OutboxMessage.round_id == round_id, OutboxMessage.status == "failed")
@@ -173,52 +198,99 @@ def _status_query(keys: tuple[str, ...], lateral: bool) -> Select[Any]:
     )
     query = (
         _with_head(schools, lateral)
-        .add_columns(failed.c.school_id.is_not(None))
+        .add_columns(School.head_name, School.phone, School.email, failed.c.school_id.is_not(None))
         .outerjoin_from(School, failed, failed.c.school_id == School.id)
         .order_by(School.name)
     )
+    now = [*_counts_pivot(keys), *_values_pivot(values)]
+    before = _counts_pivot(keys)
     if lateral:  # see _sums_query
-        query = query.add_columns(Response.late).outerjoin_from(
-            School, Response, and_(Response.school_id == School.id, Response.round_id == round_id)
+        previous = aliased(Response)
+        query = (
+            query.add_columns(Response.late, previous.id)
+            .outerjoin_from(
+                School,
+                Response,
+                and_(Response.school_id == School.id, Response.round_id == round_id),
+            )
+            .outerjoin_from(
+                School,
+                previous,
+                and_(previous.school_id == School.id, previous.round_id == previous_id),
+            )
         )
-        if not keys:  # a request's questionnaire may have no numbers
+        if not keys and not values:  # a request's questionnaire may have no numbers
             return query
-        numbers = select(*_pivot(keys)).where(Answer.response_id == Response.id).lateral()
-        return query.add_columns(*numbers.c).outerjoin_from(Response, numbers, true())
+        answers = select(*now).where(Answer.response_id == Response.id).lateral()
+        query = query.add_columns(*answers.c).outerjoin_from(Response, answers, true())
+        if not keys:
+            return query
+        answers_before = select(*before).where(Answer.response_id == previous.id).lateral()
+        return query.add_columns(*answers_before.c).outerjoin_from(previous, answers_before, true())
     answered = (
-        select(Response.school_id, Response.late, *_pivot(keys))
+        select(Response.school_id, Response.late, *now)
         .outerjoin(Answer, Answer.response_id == Response.id)
         .where(Response.round_id == round_id)
         .group_by(Response.id, Response.school_id, Response.late)
         .subquery()
     )
-    return query.add_columns(*list(answered.c)[1:]).outerjoin_from(
-        School, answered, answered.c.school_id == School.id
+    answered_before = (
+        select(Response.school_id, Response.id, *before)
+        .outerjoin(Answer, Answer.response_id == Response.id)
+        .where(Response.round_id == previous_id)
+        .group_by(Response.id, Response.school_id)
+        .subquery()
+    )
+    return (
+        query.add_columns(answered.c.late, answered_before.c.id)
+        .add_columns(*list(answered.c)[2:], *list(answered_before.c)[2:])
+        .outerjoin_from(School, answered, answered.c.school_id == School.id)
+        .outerjoin_from(School, answered_before, answered_before.c.school_id == School.id)
     )
 
 
 async def district_status(
-    session: AsyncSession, *, district_id: int, round_id: int | None, keys: Sequence[str]
-) -> list[StatusRow]:
-    """The district's active schools by name, each with its head and its answer to the
-    round (`keys`' numbers, pivoted by the database): one query for a /status."""
+    session: AsyncSession,
+    *,
+    district_id: int,
+    round_id: int | None,
+    keys: Sequence[str],
+    values: Sequence[str] = (),
+    previous_id: int | None = None,
+) -> Iterator[StatusRow]:
+    """The district's active schools by name, each with its head, its contacts and its
+    answer to the round (its counts of the int questions `keys`, pivoted by the database,
+    and the stored `values`) and to the round before (`previous_id`, `keys`' counts): one
+    query for a /status. The rows are read in full; each is made as it is taken."""
     connection = await session.connection()
-    query = _status_query(tuple(keys), _lateral(connection))
-    result = await connection.execute(query, {"district_id": district_id, "round_id": round_id})
-    return [
-        StatusRow(
-            row[0],
-            row[1],
-            row[2],
-            row[3],
-            row[4],
-            row[5],
-            late=row[7],
-            undelivered=bool(row[6]),
-            numbers=dict(zip(keys, row[8:], strict=True)) if row[7] is not None else {},
-        )
-        for row in result
-    ]
+    query = _status_query(tuple(keys), tuple(values), _lateral(connection))
+    params = {"district_id": district_id, "round_id": round_id, "previous_id": previous_id}
+    return map(partial(_status_row, keys, values), await connection.execute(query, params))
+
+
+def _status_row(
+    keys: Sequence[str], values: Sequence[str], row: Row[*tuple[Any, ...]]
+) -> StatusRow:
+    numbers_end = 12 + len(keys)
+    values_end = numbers_end + len(values)
+    contact, failed, late, answered_before = row[6:9], row[9], row[10], row[11]
+    answers = zip(values, row[numbers_end:values_end], strict=True)
+    return StatusRow(
+        school_id=row[0],
+        name=row[1],
+        head_vk_id=row[2],
+        head_first_name=row[3],
+        head_last_name=row[4],
+        head_reachable=row[5],
+        contact=contact if any(part is not None for part in contact) else None,
+        late=late,
+        undelivered=bool(failed),
+        counts={} if late is None else dict(zip(keys, row[12:numbers_end], strict=True)),
+        values={key: json.loads(value) for key, value in answers if value is not None},
+        previous=(
+            None if answered_before is None else dict(zip(keys, row[values_end:], strict=True))
+        ),
+    )
 
 
 _WEEKLY_ROUNDS = (
@@ -340,14 +412,13 @@ class SchoolNumbers(NamedTuple):
 def _school_numbers_query(keys: tuple[str, ...], values: tuple[str, ...]) -> Select[Any]:
     # No `key IN (…)` on the join: the CASEs pick the keys, and a range scan of the
     # response's answers is cheaper than one index probe per key (both engines).
-    # Values as JSON text: PostgreSQL has no max() of jsonb.
     return (
         select(
             Response.round_id,
             Response.school_id,
             Response.late,
             *_pivot(keys),
-            *(func.max(case((Answer.key == key, cast(Answer.value, Text)))) for key in values),
+            *_values_pivot(values),
         )
         .outerjoin(Answer, Answer.response_id == Response.id)
         .where(Response.round_id.in_(bindparam("round_ids", expanding=True)))
@@ -481,22 +552,6 @@ def _numbers_of(rounds: str, keys: Sequence[str], lateral: bool) -> Any:
         .group_by(Response.round_id, Response.school_id)
         .subquery()
     )
-
-
-@lru_cache(maxsize=32)
-def _numbers_query(keys: tuple[str, ...], lateral: bool) -> Select[Any]:
-    numbers = _numbers_of("round_ids", keys, lateral)
-    return select(numbers.c.school_id, *list(numbers.c)[2:])
-
-
-async def numbers_by_school(
-    session: AsyncSession, *, round_id: int, keys: Sequence[str]
-) -> dict[int, dict[str, float | None]]:
-    """Each school's numbers (`keys`) in its answer to the round, by school."""
-    connection = await session.connection()
-    query = _numbers_query(tuple(keys), _lateral(connection))
-    result = await connection.execute(query, {"round_ids": [round_id]})
-    return {row[0]: dict(zip(keys, row[1:], strict=True)) for row in result}
 
 
 @lru_cache(maxsize=8)

@@ -121,7 +121,7 @@ async def test_status_rows_without_numbers_to_pivot(db: Database) -> None:
         rows = await repo.district_status(
             s, district_id=district.id, round_id=rounds[0].id, keys=[]
         )
-    assert [(r.name, r.late, r.numbers) for r in rows] == [
+    assert [(r.name, r.late, r.counts) for r in rows] == [
         ("Большая СОШ", False, {}),
         ("Малая СОШ", True, {}),
         ("Молчащая СОШ", None, {}),

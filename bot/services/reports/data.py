@@ -88,46 +88,34 @@ async def _status(
     deadline: datetime,
 ) -> DistrictWeek:
     qn = await questionnaire_of(session, current or previous)
-    keys = sorted({key for pair in _pairs(qn) for key in pair})
     # The roster only: an archived school's answers stay out of the figures.
     rows = await repo.district_status(
-        session, district_id=district.id, round_id=current.id if current else None, keys=keys
+        session,
+        district_id=district.id,
+        round_id=current.id if current else None,
+        keys=sorted({key for pair in _pairs(qn) for key in pair}),
+        values=answer_keys(qn),
+        previous_id=previous.id if previous else None,
     )
-    contacts = await district_repo.contacts(session, district.id)
-    found = await _foreign(session, qn, [current] if current else [])
-    foreign = {use.school_id: _what(use) for uses in found.values() for use in uses}
-    schools = tuple(
-        _school_line(row, qn, contacts.get(row.school_id), foreign.get(row.school_id))
-        for row in rows
-    )
+    schools = []
+    answers: dict[int, dict[str, int | None]] = {}
+    before: dict[int, dict[str, int | None]] = {}
+    for row in rows:
+        if row.late is not None:
+            answers[row.school_id] = row.counts
+        if row.previous is not None:
+            before[row.school_id] = row.previous
+        schools.append(_school_line(row, qn, answers.get(row.school_id)))
     return DistrictWeek(
         district=district.name,
         period=period,
         tz=district.tz,
         deadline_at=deadline,
-        schools=schools,
+        schools=tuple(schools),
         indicators=tuple(sum_indicators(qn, (s.values for s in schools if s.answered))),
-        change=await _change(session, qn, keys, schools, previous) if previous else None,
+        # Against last week, over the schools on the roster that answered both weeks.
+        change=week_change(qn, answers, before) if previous else None,
         foreign_asked=bool(answer_keys(qn)),
-    )
-
-
-async def _change(
-    session: AsyncSession,
-    qn: Questionnaire,
-    keys: list[str],
-    schools: tuple[SchoolLine, ...],
-    previous: Round,
-) -> WeekChange:
-    """Against last week, over the schools on the roster that answered both weeks."""
-    before = await repo.numbers_by_school(session, round_id=previous.id, keys=keys)
-    return week_change(
-        qn,
-        {s.school_id: s.values for s in schools if s.answered},
-        {
-            school_id: compute_indicators(qn, {k: as_count(n) for k, n in numbers.items()})
-            for school_id, numbers in before.items()
-        },
     )
 
 
@@ -135,7 +123,7 @@ async def _foreign(
     session: AsyncSession, qn: Questionnaire, rounds: list[Round]
 ) -> dict[int, list[repo.ForeignUse]]:
     """By round, the schools on a roster that use foreign messengers, by name: one query
-    for one district's week or for the region's."""
+    for the region's week."""
     if not rounds or not answer_keys(qn):
         return {}
     found: dict[int, list[repo.ForeignUse]] = defaultdict(list)
@@ -151,23 +139,18 @@ def _what(use: repo.ForeignUse) -> str:
 
 
 def _school_line(
-    row: repo.StatusRow,
-    qn: Questionnaire,
-    contact: tuple[str | None, ...] | None,
-    foreign: str | None,
+    row: repo.StatusRow, qn: Questionnaire, answers: dict[str, int | None] | None
 ) -> SchoolLine:
-    answered = row.late is not None
-    counts = {key: as_count(num) for key, num in row.numbers.items()}
     return SchoolLine(
         school_id=row.school_id,
         name=row.name,
         head=_head(row),
-        answered=answered,
+        answered=answers is not None,
         late=bool(row.late),
         undelivered=row.undelivered,
-        values=tuple(compute_indicators(qn, counts)) if answered else (),
-        contact=Contact(*contact) if contact else None,
-        foreign=foreign,
+        values=tuple(compute_indicators(qn, answers)) if answers is not None else (),
+        contact=Contact(*row.contact) if row.contact else None,
+        foreign=foreign_use(row.values) if answers is not None else None,
     )
 
 

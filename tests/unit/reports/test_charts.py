@@ -20,11 +20,7 @@ def test_the_legend_shows_the_change_over_the_schools_of_both_weeks() -> None:
         WeekPoint("2024-W42", tuple(aggregate_indicators(QN, before.values())), 2),
         WeekPoint("2024-W43", tuple(aggregate_indicators(QN, now.values())), 2),
     ]
-    change = week_change(
-        QN,
-        {i: compute_indicators(QN, a) for i, a in now.items()},
-        {i: compute_indicators(QN, a) for i, a in before.items()},
-    )
+    change = week_change(QN, now, before)
     labels, notes = trend_legend(points, change)
     assert "Педагогов, активных за неделю (▲ 10,00 п. п. за неделю)" in labels
     assert "Педагогов в Сферуме" in labels  # no numbers either week: no arrow

@@ -130,11 +130,7 @@ def _trial_week(*, foreign: int = 1) -> DistrictWeek:
         deadline_at=None,
         schools=tuple(schools),
         indicators=tuple(aggregate_indicators(QN, qn_values.values())),
-        change=week_change(
-            QN,
-            {s.school_id: s.values for s in schools},
-            {i: compute_indicators(QN, a) for i, a in before.items()},
-        ),
+        change=week_change(QN, qn_values, before),
         foreign_asked=True,
     )
 
@@ -177,7 +173,7 @@ def test_no_school_of_both_weeks_shows_no_arrow() -> None:
     week = replace(
         _week([school]),
         change=week_change(
-            QN, {1: school.values}, {2: compute_indicators(QN, {"students_total": 100})}
+            QN, {1: {"students_total": 100, "students_active": 10}}, {2: {"students_total": 100}}
         ),
     )
     text = render_status(week)
@@ -188,7 +184,7 @@ def test_no_school_of_both_weeks_shows_no_arrow() -> None:
 def test_no_note_before_anybody_answered_this_week() -> None:
     week = replace(
         _week([_school(1, answered=False)]),
-        change=week_change(QN, {}, {1: compute_indicators(QN, {"students_total": 100})}),
+        change=week_change(QN, {}, {1: {"students_total": 100}}),
     )
     assert "Изменение" not in render_status(week)
 
