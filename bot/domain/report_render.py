@@ -58,12 +58,12 @@ def author_line(author: Author) -> str:
     return t.SENT_BY.format(name=author.name, role=f" ({role})" if role else "", when=when)
 
 
-def author_cell(author: Author) -> str:
+def author_cell(name: str, role: str | None, by_office: bool) -> str:
     """The export's «Кто внёс/ответил»: «Марьям Алиева (заместитель)», «внесено: …»."""
-    if author.by_office:
-        return t.ENTERED_CELL.format(name=author.name)
-    role = t.STAFF_ROLES.get(author.role or "", "")
-    return f"{author.name} ({role})" if role else author.name
+    if by_office:
+        return t.ENTERED_CELL.format(name=name)
+    staff_role = t.STAFF_ROLES.get(role or "", "")
+    return f"{name} ({staff_role})" if staff_role else name
 
 
 def render_status(week: DistrictWeek) -> str:

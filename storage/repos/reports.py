@@ -401,28 +401,62 @@ async def answers(
 
 
 class SchoolNumbers(NamedTuple):
+    """A response as an export reads it: its answers and who sent it."""
+
     round_id: int
     school_id: int
     late: bool
-    numbers: dict[str, float | None]
+    numbers: dict[str, int | float | None]  # counts as int, other numbers as float
     values: dict[str, Any]  # the stored values of the `values` keys it answered
+    by_office: bool  # entered by the district office
+    author_vk_id: int | None
+    author_first_name: str | None
+    author_last_name: str | None
+    author_role: str | None  # the author's staff role at the school now, if any
 
 
 @lru_cache(maxsize=32)
-def _school_numbers_query(keys: tuple[str, ...], values: tuple[str, ...]) -> Select[Any]:
+def _school_numbers_query(
+    counts: tuple[str, ...], numbers: tuple[str, ...], values: tuple[str, ...]
+) -> Select[Any]:
     # No `key IN (…)` on the join: the CASEs pick the keys, and a range scan of the
     # response's answers is cheaper than one index probe per key (both engines).
-    return (
+    answered = (
         select(
             Response.round_id,
             Response.school_id,
             Response.late,
-            *_pivot(keys),
+            Response.by_office,
+            Response.author_id,
+            *_counts_pivot(counts),
+            *_pivot(numbers),
             *_values_pivot(values),
         )
         .outerjoin(Answer, Answer.response_id == Response.id)
         .where(Response.round_id.in_(bindparam("round_ids", expanding=True)))
-        .group_by(Response.id, Response.round_id, Response.school_id, Response.late)
+        .group_by(
+            Response.id,
+            Response.round_id,
+            Response.school_id,
+            Response.late,
+            Response.by_office,
+            Response.author_id,
+        )
+        .subquery()
+    )
+    # The author once a response, not once an answer.
+    columns = list(answered.c)
+    return (
+        select(*columns[:4], Person.vk_id, Person.first_name, Person.last_name, SchoolStaff.role)
+        .add_columns(*columns[5:])
+        .outerjoin_from(answered, Person, Person.id == answered.c.author_id)
+        .outerjoin(
+            SchoolStaff,
+            and_(
+                SchoolStaff.person_id == answered.c.author_id,
+                SchoolStaff.school_id == answered.c.school_id,
+            ),
+        )
     )
 
 
@@ -430,26 +464,34 @@ async def school_numbers(
     session: AsyncSession,
     *,
     round_ids: Collection[int],
-    keys: Sequence[str],
+    counts: Sequence[str],
+    numbers: Sequence[str] = (),
     values: Sequence[str] = (),
 ) -> list[SchoolNumbers]:
-    """Each response of the rounds as one row: round, school, late, its numeric answers
-    (`keys`) and the stored values of other answers (`values`: yes/no, text, tables).
+    """Each response of the rounds as one row: round, school, late, its answers to the int
+    questions `counts` (as int) and to the other number questions `numbers`, the stored
+    values of other answers (`values`: yes/no, text, tables) and its author.
 
-    Pivoted by the database, so reports read one row per school and week, and an export
-    reads its text answers in the same pass over the answers.
+    Pivoted by the database, so an export reads one row per school and week, its text
+    answers in the same pass over the answers.
     """
-    query = _school_numbers_query(tuple(keys), tuple(values))
+    query = _school_numbers_query(tuple(counts), tuple(numbers), tuple(values))
     result = await _rows(session, query, {"round_ids": list(round_ids)})
-    split = 3 + len(keys)
+    keys = [*counts, *numbers]
+    split = 8 + len(keys)
     return [
-        SchoolNumbers(
-            row[0],
-            row[1],
-            row[2],
-            dict(zip(keys, row[3:split], strict=True)),
-            {k: json.loads(v) for k, v in zip(values, row[split:], strict=True) if v is not None},
-        )
+        SchoolNumbers._make(
+            (
+                *row[:3],
+                dict(zip(keys, row[8:split], strict=True)),
+                {
+                    k: json.loads(v)
+                    for k, v in zip(values, row[split:], strict=True)
+                    if v is not None
+                },
+                *row[3:8],
+            )
+        )  # fmt: skip
         for row in result
     ]
 

@@ -20,20 +20,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.indicators import IndicatorValue, compute_indicators, sum_indicators
 from bot.domain.questionnaire import NUMERIC_TYPES, Questionnaire
-from bot.domain.report_data import as_count
 from bot.domain.report_render import author_cell, week_label
 from bot.domain.spreadsheet_safety import SafeCsvWriter
 from bot.domain.week_query import WeekRange
-from bot.services.reports.data import author_of, questionnaire_of
+from bot.services.reports.data import questionnaire_of
 from bot.services.reports.export_rows import ExportTable, WeekTotal, columns_of, text_cell
 from bot.services.reports.workbook import to_xlsx
 from bot.services.rounds import calendar_of
 from bot.texts import reports as t
+from bot.texts.people import person_name
 from storage.db import Database
 from storage.models import District
 from storage.repos import audit, districts
 from storage.repos import reports as repo
-from storage.repos import responses as responses_repo
 
 __all__ = ["ExportTable", "Exported", "export_district", "export_table", "to_csv", "to_xlsx"]
 
@@ -116,17 +115,15 @@ async def export_table(
     # An archived school keeps its rows in the weeks it answered: the district's history.
     # Like /status, the district's total is the roster's.
     archived = {s.id: s.name for s in await districts.schools(session, district.id, archived=True)}
-    numeric = [q.key for q in qn.questions if q.type in NUMERIC_TYPES]
-    counts = {q.key for q in qn.questions if q.type == "int"}
+    counts = [q.key for q in qn.questions if q.type == "int"]
+    numbers = [q.key for q in qn.questions if q.type in NUMERIC_TYPES and q.type != "int"]
     # The other answers as stored: a yes/no answer has a number too (1 or 0), but its cell
     # shows «Да» / «Нет».
     others = [q.key for q in qn.questions if q.type not in NUMERIC_TYPES]
-    who = {
-        (a.round_id, a.school_id): author_cell(author_of(a, district.tz))
-        for a in await responses_repo.authors(session, round_ids=round_ids)
-    }
     by_round: dict[int, list[repo.SchoolNumbers]] = defaultdict(list)
-    for r in await repo.school_numbers(session, round_ids=round_ids, keys=numeric, values=others):
+    for r in await repo.school_numbers(
+        session, round_ids=round_ids, counts=counts, numbers=numbers, values=others
+    ):
         by_round[r.round_id].append(r)
     rows: list[dict[str, Any]] = []
     totals = []
@@ -139,10 +136,8 @@ async def export_table(
         shown = [(i, name, False) for i, name in roster]
         shown += [(i, name, True) for i, name in archived.items() if i in answered]
         for school_id, name, is_archived in shown:
-            row = _school_row(round_.period, name, answered.get(school_id), is_archived)
-            row["author"] = who.get((round_.id, school_id))
-            rows.append(row)
-        rows.append(_total_row(total, counted, counts))
+            rows.append(_school_row(round_.period, name, answered.get(school_id), is_archived))
+        rows.append(_total_row(total, counted, set(counts)))
         totals.append(total)
     return ExportTable(qn, rows, totals)
 
@@ -151,17 +146,12 @@ class _Answered(NamedTuple):
     """A response as the export reads it: its numbers and its indicators."""
 
     response: repo.SchoolNumbers
-    numbers: dict[str, int | float]  # the numbers it gave, whole ones as int (counts)
+    numbers: dict[str, int | float]  # the numbers it gave: counts as int
     values: list[IndicatorValue]
 
 
 def _answered(qn: Questionnaire, response: repo.SchoolNumbers) -> _Answered:
-    numbers: dict[str, int | float] = {
-        key: num if (count := as_count(num)) is None else count
-        for key, num in response.numbers.items()
-        if num is not None
-    }
-    # compute_indicators counts ints only: a fractional number counts as none, as it must.
+    numbers = {key: num for key, num in response.numbers.items() if num is not None}
     return _Answered(response, numbers, compute_indicators(qn, numbers))
 
 
@@ -176,10 +166,16 @@ def _school_row(
     row["state"] = (
         t.EXPORT_ARCHIVED if is_archived else t.EXPORT_LATE if late else t.EXPORT_ANSWERED
     )
+    row["author"] = _author(found.response)
     row.update(found.response.values)
     row.update(found.numbers)
     row.update((value.key, value.ratio) for value in found.values)
     return row
+
+
+def _author(response: repo.SchoolNumbers) -> str:
+    name = person_name(response.author_first_name, response.author_last_name, response.author_vk_id)
+    return author_cell(name, response.author_role, response.by_office)
 
 
 def _total(qn: Questionnaire, period: str, counted: list[_Answered], schools: int) -> WeekTotal:
