@@ -580,9 +580,17 @@ class MatchedSums:
     sums: list[tuple[float, float, float, float, int]]
 
 
-def _numbers_of(rounds: str, keys: Sequence[str], lateral: bool) -> Any:
-    """Each response of the rounds bound as `rounds`: round, school and its numbers."""
-    of_rounds = Response.round_id.in_(bindparam(rounds, expanding=True))
+# Archived schools are few: `NOT IN` them is one small hash, where a join to the schools
+# probes them once a response.
+_ARCHIVED = select(School.id).where(School.archived_at.is_not(None))
+
+
+def _numbers_of(rounds: str, keys: Sequence[str], lateral: bool, on_roster: bool = False) -> Any:
+    """Each response of the rounds bound as `rounds` (with `on_roster`, of schools on a
+    roster only): round, school and its numbers."""
+    of_rounds: ColumnElement[bool] = Response.round_id.in_(bindparam(rounds, expanding=True))
+    if on_roster:
+        of_rounds = and_(of_rounds, Response.school_id.not_in(_ARCHIVED))
     if lateral:  # see _sums_query
         answers = select(*_pivot(keys)).where(Answer.response_id == Response.id).lateral()
         query = select(Response.round_id, Response.school_id, *answers.c).join(answers, true())
@@ -601,11 +609,11 @@ def _region_query(pairs: tuple[tuple[str, str], ...], lateral: bool) -> Select[A
     keys = sorted({key for pair in pairs for key in pair})
     now, before = (
         _numbers_of("current_ids", keys, lateral),
-        _numbers_of("previous_ids", keys, lateral),
+        _numbers_of("previous_ids", keys, lateral, on_roster=True),
     )
     # A school answers only its own district's rounds: the school pairs each district's
     # two rounds. Schools on a roster only, as in a district's /status.
-    matched = and_(before.c.school_id.is_not(None), School.id.is_not(None))
+    matched = before.c.school_id.is_not(None)
     counted = or_(*(now.c[f"k_{key}"].is_not(None) for key in keys))
     columns: list[ColumnElement[Any]] = [
         func.count(case((counted, 1))),
@@ -626,7 +634,6 @@ def _region_query(pairs: tuple[tuple[str, str], ...], lateral: bool) -> Select[A
     return (
         select(now.c.round_id, *columns)
         .outerjoin_from(now, before, before.c.school_id == now.c.school_id)
-        .outerjoin(School, and_(School.id == now.c.school_id, School.archived_at.is_(None)))
         .group_by(now.c.round_id)
     )
 
@@ -668,8 +675,7 @@ async def response_counts(session: AsyncSession, *, round_ids: Collection[int]) 
     """Responses per round from schools on a roster."""
     query = (
         select(Response.round_id, func.count())
-        .join(School, School.id == Response.school_id)
-        .where(Response.round_id.in_(list(round_ids)), School.archived_at.is_(None))
+        .where(Response.round_id.in_(list(round_ids)), Response.school_id.not_in(_ARCHIVED))
         .group_by(Response.round_id)
     )
     return {round_id: count for round_id, count in await session.execute(query)}
