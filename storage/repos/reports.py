@@ -407,7 +407,7 @@ class SchoolNumbers(NamedTuple):
     school_id: int
     late: bool
     numbers: dict[str, int | float | None]  # counts as int, other numbers as float
-    values: dict[str, Any]  # the stored values of the `values` keys it answered
+    values: dict[str, Any]  # the stored values of the `flags` and `values` keys it answered
     by_office: bool  # entered by the district office
     author_vk_id: int | None
     author_first_name: str | None
@@ -417,7 +417,10 @@ class SchoolNumbers(NamedTuple):
 
 @lru_cache(maxsize=32)
 def _school_numbers_query(
-    counts: tuple[str, ...], numbers: tuple[str, ...], values: tuple[str, ...]
+    counts: tuple[str, ...],
+    numbers: tuple[str, ...],
+    flags: tuple[str, ...],
+    values: tuple[str, ...],
 ) -> Select[Any]:
     # No `key IN (…)` on the join: the CASEs pick the keys, and a range scan of the
     # response's answers is cheaper than one index probe per key (both engines).
@@ -430,6 +433,7 @@ def _school_numbers_query(
             Response.author_id,
             *_counts_pivot(counts),
             *_pivot(numbers),
+            *_counts_pivot(flags),
             *_values_pivot(values),
         )
         .outerjoin(Answer, Answer.response_id == Response.id)
@@ -466,28 +470,38 @@ async def school_numbers(
     round_ids: Collection[int],
     counts: Sequence[str],
     numbers: Sequence[str] = (),
+    flags: Sequence[str] = (),
     values: Sequence[str] = (),
 ) -> list[SchoolNumbers]:
     """Each response of the rounds as one row: round, school, late, its answers to the int
-    questions `counts` (as int) and to the other number questions `numbers`, the stored
-    values of other answers (`values`: yes/no, text, tables) and its author.
+    questions `counts` (as int) and to the other number questions `numbers`, its answers to
+    the yes/no questions `flags` (as bool, read from their numbers) and the stored values of
+    other answers (`values`: text, choices, tables), and its author.
 
     Pivoted by the database, so an export reads one row per school and week, its text
     answers in the same pass over the answers.
     """
-    query = _school_numbers_query(tuple(counts), tuple(numbers), tuple(values))
+    query = _school_numbers_query(tuple(counts), tuple(numbers), tuple(flags), tuple(values))
     result = await _rows(session, query, {"round_ids": list(round_ids)})
     keys = [*counts, *numbers]
-    split = 8 + len(keys)
+    numbers_end = 8 + len(keys)
+    flags_end = numbers_end + len(flags)
     return [
         SchoolNumbers._make(
             (
                 *row[:3],
-                dict(zip(keys, row[8:split], strict=True)),
+                dict(zip(keys, row[8:numbers_end], strict=True)),
                 {
-                    k: json.loads(v)
-                    for k, v in zip(values, row[split:], strict=True)
-                    if v is not None
+                    **{
+                        k: n == 1
+                        for k, n in zip(flags, row[numbers_end:flags_end], strict=True)
+                        if n is not None
+                    },
+                    **{
+                        k: json.loads(v)
+                        for k, v in zip(values, row[flags_end:], strict=True)
+                        if v is not None
+                    },
                 },
                 *row[3:8],
             )

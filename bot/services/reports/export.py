@@ -117,12 +117,12 @@ async def export_table(
     archived = {s.id: s.name for s in await districts.schools(session, district.id, archived=True)}
     counts = [q.key for q in qn.questions if q.type == "int"]
     numbers = [q.key for q in qn.questions if q.type in NUMERIC_TYPES and q.type != "int"]
-    # The other answers as stored: a yes/no answer has a number too (1 or 0), but its cell
-    # shows «Да» / «Нет».
-    others = [q.key for q in qn.questions if q.type not in NUMERIC_TYPES]
+    # A yes/no answer has a number too (1 or 0), but its cell shows «Да» / «Нет».
+    flags = [q.key for q in qn.questions if q.type == "yes_no"]
+    others = [q.key for q in qn.questions if q.type not in (*NUMERIC_TYPES, "yes_no")]
     by_round: dict[int, list[repo.SchoolNumbers]] = defaultdict(list)
     for r in await repo.school_numbers(
-        session, round_ids=round_ids, counts=counts, numbers=numbers, values=others
+        session, round_ids=round_ids, counts=counts, numbers=numbers, flags=flags, values=others
     ):
         by_round[r.round_id].append(r)
     rows: list[dict[str, Any]] = []
@@ -218,7 +218,6 @@ def to_csv(table: ExportTable) -> bytes:
     # Numbers go to the writer as they are (it puts the decimal comma in); the rest is shown
     # as the bot shows it. A comprehension per row: a year of a large district is 500 000
     # cells.
-    shown = [(c.key, c.kind) for c in columns]
     labels: dict[str, str] = {}
     for row in table.rows:
         get = row.get
@@ -227,11 +226,11 @@ def to_csv(table: ExportTable) -> bytes:
         cells: list[Any] = [label, period, row["school"], row["state"], get("author")]
         cells += [
             value
-            if (value := get(key)) is None or kind in ("count", "number")
+            if (value := get(column.key)) is None or column.kind in ("count", "number")
             else value * 100
-            if kind == "percent"
-            else text_cell(qn, key, value)
-            for key, kind in shown
+            if column.kind == "percent"
+            else text_cell(column, value)
+            for column in columns
         ]
         writer.writerow(cells)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 from bot.domain.answers import format_answer
 from bot.domain.indicators import IndicatorValue
-from bot.domain.questionnaire import NUMERIC_TYPES, Indicator, Questionnaire
+from bot.domain.questionnaire import NUMERIC_TYPES, Indicator, Question, Questionnaire
 from bot.domain.report_render import week_label
 from bot.domain.week_query import WeekRange
 from bot.domain.weeks import IsoWeek
@@ -45,15 +45,14 @@ class Column(NamedTuple):
     key: str
     title: str
     kind: str  # "count", "number", "percent" or "text"
+    question: Question | None = None  # a text column's, to show its answers as the bot does
 
 
 def columns_of(qn: Questionnaire) -> list[Column]:
     answers = [
-        Column(
-            q.key,
-            q.label,
-            ("count" if q.type == "int" else "number") if q.type in NUMERIC_TYPES else "text",
-        )
+        Column(q.key, q.label, "count" if q.type == "int" else "number")
+        if q.type in NUMERIC_TYPES
+        else Column(q.key, q.label, "text", q)
         for q in qn.questions
     ]
     shares = [Column(ind.key, percent_title(ind), "percent") for ind in qn.indicators]
@@ -68,6 +67,7 @@ def leading(row: dict[str, Any]) -> list[Any]:
     return [week_label(row["week"]), row["week"], row["school"], row["state"], row.get("author")]
 
 
-def text_cell(qn: Questionnaire, key: str, value: Any) -> Any:
+def text_cell(column: Column, value: Any) -> Any:
     """A stored answer as the bot shows it («Да» / «Нет», text)."""
-    return None if value is None else format_answer(qn.question(key), value)
+    assert column.question is not None
+    return None if value is None else format_answer(column.question, value)

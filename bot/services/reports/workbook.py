@@ -56,7 +56,7 @@ def _data_sheet(workbook: Any, table: ExportTable) -> None:
         for column in columns:
             value = row.get(column.key)
             if column.kind == "text":
-                cells.append(_styled(sheet, text_cell(qn, column.key, value), bold=bold))
+                cells.append(_styled(sheet, text_cell(column, value), bold=bold))
             else:
                 cells.append(_number(sheet, value, column.kind, bold=bold))
         append_row(sheet, cells)
