@@ -65,7 +65,8 @@ async def print_status(settings: Settings, args: argparse.Namespace) -> int:
     console = Console()
     async with migrated_database(settings) as db, db.reads() as session:
         if args.district is None:
-            console.print(_region_table(await reports.region_rows(session=session, now=now)))
+            rows = await reports.region_rows(session=session, now=now, week=args.week)
+            console.print(_region_table(rows))
             return 0
         district = await require_district(session, args.district)
         week = await reports.district_week(

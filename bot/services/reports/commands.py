@@ -75,7 +75,8 @@ async def status(*, db: Database, asker: Asker, args: str, now: datetime) -> str
         async with db.reads() as session:
             scope = await resolve(session, asker=asker, args=args, action=VIEW, now=now)
             if scope.region:
-                return render.render_region(await reports.region_rows(session=session, now=now))
+                rows = await reports.region_rows(session=session, now=now, week=scope.week)
+                return render.render_region(rows)
             if scope.rest:
                 return await _school_or_request(session, scope, now, contacts=not asker.in_chat)
             week = await reports.district_week(

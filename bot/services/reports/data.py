@@ -241,10 +241,13 @@ def author_of(row: responses_repo.AuthorRow, tz: str) -> Author:
     return Author(name, row.role, row.by_office, row.submitted_at, tz)
 
 
-async def region_rows(*, session: AsyncSession, now: datetime) -> list[RegionRow]:
-    """Every district's current week side by side (admins' /status region)."""
+async def region_rows(
+    *, session: AsyncSession, now: datetime, week: IsoWeek | None = None
+) -> list[RegionRow]:
+    """Every district's `week` (default: each its current week) side by side (admins'
+    /status region)."""
     all_districts = await district_repo.list_all(session)
-    periods = {d.id: str(calendar_of(d).week_of(now)) for d in all_districts}
+    periods = {d.id: str(week or calendar_of(d).week_of(now)) for d in all_districts}
     rounds = {
         r.district_id: r
         for r in await repo.weekly_rounds_of_period(session, periods=set(periods.values()))

@@ -62,6 +62,15 @@ def test_status_prints_the_week(database: Path, capsys: pytest.CaptureFixture[st
     assert DISTRICT in capsys.readouterr().out
 
 
+def test_status_of_the_region_for_a_week_asked_for(
+    database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The region's table is printed whatever the date today: the week is given.
+    assert main(["status", "--week", "2024-W42"]) == 0
+    row = next(line for line in capsys.readouterr().out.splitlines() if DISTRICT in line)
+    assert "2024-W42" in row and "5 / 12" in row
+
+
 def test_status_names_the_schools_a_message_did_not_reach(
     database: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

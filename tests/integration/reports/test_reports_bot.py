@@ -101,6 +101,9 @@ async def test_admin_sees_region_and_picks_a_district(db, clock) -> None:
         [region] = await bot.say(ADMIN, "/status регион")
         assert "Регион · 2 района" in region["text"]
         assert "Сергокалинский район (21.10–27.10.2024): ответили 10 из 12" in region["text"]
+        [last_week] = await bot.say(ADMIN, "/status регион прошлая неделя")
+        assert "Сергокалинский район (14.10–20.10.2024): ответили 0 из 12" in last_week["text"]
+        assert "Хасавюртовский район (14.10–20.10.2024): ответили 0 из 1" in last_week["text"]
         [one] = await bot.say(ADMIN, "/status Хасавюртовский район 2024-W42")
         assert "Хасавюртовский район · неделя 14.10–20.10.2024" in one["text"]
         [bad] = await bot.say(ADMIN, "/status 2024-W99")
