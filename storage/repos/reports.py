@@ -27,6 +27,7 @@ from sqlalchemy import (
     case,
     cast,
     func,
+    literal,
     or_,
     select,
     true,
@@ -619,10 +620,13 @@ def _numbers_of(rounds: str, keys: Sequence[str], lateral: bool, on_roster: bool
 
 
 @lru_cache(maxsize=8)
-def _region_query(pairs: tuple[tuple[str, str], ...], lateral: bool) -> Select[Any]:
+def _region_query(
+    pairs: tuple[tuple[str, str], ...], flag: str | None, lateral: bool
+) -> Select[Any]:
     keys = sorted({key for pair in pairs for key in pair})
+    flags = [flag] if flag is not None and flag not in keys else []
     now, before = (
-        _numbers_of("current_ids", keys, lateral),
+        _numbers_of("current_ids", [*keys, *flags], lateral),
         _numbers_of("previous_ids", keys, lateral, on_roster=True),
     )
     # A school answers only its own district's rounds: the school pairs each district's
@@ -632,6 +636,7 @@ def _region_query(pairs: tuple[tuple[str, str], ...], lateral: bool) -> Select[A
     columns: list[ColumnElement[Any]] = [
         func.count(case((counted, 1))),
         func.count(case((matched, 1))),
+        func.count(case((now.c[f"k_{flag}"] == 1, 1))) if flag is not None else literal(0),
     ]
     for n_key, d_key in pairs:
         n, d = now.c[f"k_{n_key}"], now.c[f"k_{d_key}"]
@@ -652,35 +657,46 @@ def _region_query(pairs: tuple[tuple[str, str], ...], lateral: bool) -> Select[A
     )
 
 
+class RegionSums(NamedTuple):
+    """A district's week in the region: its sums, its change and its «Да» to a question."""
+
+    sums: RoundSums  # as `indicator_sums` gives them
+    matched: MatchedSums  # over the schools on a roster that answered the week before too
+    flagged: int  # responses that said «Да» to the yes/no question asked about (any school)
+
+
 async def region_sums(
     session: AsyncSession,
     *,
     current_ids: Collection[int],
     previous_ids: Collection[int],
     pairs: Sequence[tuple[str, str]],
-) -> dict[int, tuple[RoundSums, MatchedSums]]:
+    flag: str | None = None,
+) -> dict[int, RegionSums]:
     """Per round of `current_ids`: its sums as `indicator_sums` gives them, and over the
     schools on a roster that also answered a round of `previous_ids` (each district's week
     before), for each (numerator, denominator) pair, the sums of both weeks over the schools
     that gave both numbers both weeks — every district's change at once, as `week_change`
-    computes it for one. Each week's answers are pivoted once."""
+    computes it for one — and its responses that said «Да» to the yes/no question `flag`.
+    Each week's answers are pivoted once."""
     if not current_ids or not pairs:
         return {}
     connection = await session.connection()
     lateral = _lateral(connection)
     if lateral:
         await connection.exec_driver_sql("SET LOCAL jit = off")  # see indicator_sums
-    query = _region_query(tuple(pairs), lateral)
+    query = _region_query(tuple(pairs), flag, lateral)
     params = {"current_ids": list(current_ids), "previous_ids": list(previous_ids)}
-    result: dict[int, tuple[RoundSums, MatchedSums]] = {}
+    result: dict[int, RegionSums] = {}
     for row in await connection.execute(query, params):
-        values = [float(value) for value in row[3:]]
+        values = [float(value) for value in row[4:]]
         per_pair = [values[i : i + 8] for i in range(0, len(values), 8)]
-        result[row[0]] = (
+        result[row[0]] = RegionSums(
             RoundSums(int(row[1]), [(n, d, int(count)) for n, d, count, *_ in per_pair]),
             MatchedSums(
                 int(row[2]), [(n, d, pn, pd, int(count)) for *_, n, d, pn, pd, count in per_pair]
             ),
+            int(row[3]),
         )
     return result
 

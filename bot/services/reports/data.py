@@ -263,16 +263,21 @@ async def region_rows(
         current_ids=current_ids,
         previous_ids=[r.id for r in previous.values()],
         pairs=_pairs(qn),
+        flag=USES if USES in answer_keys(qn) else None,
     )
     answered = await repo.response_counts(
         session, round_ids=[*current_ids, *(r.id for r in previous.values())]
     )
-    foreign = await _foreign(session, qn, list(rounds.values()))
+    # The schools' names are read only in the weeks where some said they use them.
+    foreign = await _foreign(
+        session, qn, [r for r in rounds.values() if r.id in sums and sums[r.id].flagged]
+    )
     counts = await repo.school_counts(session)
     rows = []
     for district in all_districts:
         round_ = rounds.get(district.id)
-        found, matched = sums.get(round_.id, (None, None)) if round_ else (None, None)
+        week_sums = sums.get(round_.id) if round_ else None
+        found, matched = (week_sums.sums, week_sums.matched) if week_sums else (None, None)
         before = previous.get(district.id)
         rows.append(
             RegionRow(
