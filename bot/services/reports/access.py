@@ -28,6 +28,7 @@ REMIND, EXPORT = Action.REMIND, Action.EXPORT
 
 CHAT_PEER_BASE = 2_000_000_000
 REGION_WORDS = frozenset({"region", "регион"})
+REQUEST_WORDS = frozenset({"запрос", "request"})  # `/status запрос <название>`
 # How sure a fuzzy district-name match must be before it is taken for a district.
 DISTRICT_MATCH = 0.8
 
@@ -81,11 +82,21 @@ async def resolve(
 ) -> Scope:
     """Read the district, the week and the rest from what was typed and where; a week in
     words («прошлая неделя», «18.11») is the district's, on its own calendar."""
-    asked, rest = take_week_or_refuse(args)
+    before, request = _request_part(args)
+    asked, rest = take_week_or_refuse(before)
+    rest = " ".join(part for part in (rest, request) if part)
     scope = await _target(session, asker=asker, rest=rest, action=action)
     if asked is None:
         return scope
     return replace(scope, week=settle_week(asked, scope.districts, now))
+
+
+def _request_part(args: str) -> tuple[str, str]:
+    """The words before «запрос …» and the request's part, which is read as typed: a
+    request's title may hold a date («Отчёт на 18.11»)."""
+    words = args.split()
+    at = next((i for i, word in enumerate(words) if fold(word) in REQUEST_WORDS), len(words))
+    return " ".join(words[:at]), " ".join(words[at:])
 
 
 def take_week_or_refuse(args: str) -> tuple[WeekQuery | None, str]:

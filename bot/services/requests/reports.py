@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.school_search import AMBIGUITY_MARGIN, THRESHOLD, score
 from bot.domain.textnorm import fold
-from bot.services.reports.access import Refusal
+from bot.services.reports.access import REQUEST_WORDS, Refusal
 from bot.texts import requests as texts
 from storage.models import Campaign, District, Round
 from storage.repos import requests as repo
@@ -26,7 +26,6 @@ from storage.repos import requests as repo
 RECENT = timedelta(days=30)
 # How sure a bare `/status <текст>` must be before it is read as a request's title.
 REQUEST_MATCH = 0.8
-REQUEST_WORDS = frozenset({"запрос", "request"})
 MAX_LISTED = 6
 
 

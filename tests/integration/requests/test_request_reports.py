@@ -123,3 +123,17 @@ async def test_request_status_and_export(db: Database, clock: FakeClock) -> None
     assert len(exports) == 2
     assert all(e.details.get("campaign_id") == created.campaign_id for e in exports)
     assert emails == []
+
+
+async def test_a_title_with_dates_is_read_as_typed_after_the_word_request(
+    db: Database, clock: FakeClock
+) -> None:
+    title = "Сверка контингента 11.11 и 18.11"
+    async with running_bot(db, clock) as bot:
+        seeded = await seed(db, bot.emulator, clock.now())
+        await new_request(db, clock, seeded, deadline=DEADLINE, title=title)
+        [status] = await bot.say(OFFICIAL_VK, f"/status запрос {title}")
+        assert status["text"].split("\n")[0] == f"Запрос «{title}» — Сергокалинский район"
+        # Before the word, a date is still the week of a district's /status.
+        [week] = await bot.say(OFFICIAL_VK, "/status 2024-W42")
+        assert "неделя 14.10–20.10.2024" in week["text"]
