@@ -14,7 +14,14 @@ from bot.commands.context import migrated_database
 from bot.config import Settings
 from bot.domain.formatting import format_percent, plural
 from bot.domain.report_data import DistrictWeek, RegionRow
-from bot.domain.report_render import DISTRICT_FORMS, undelivered_line, week_label
+from bot.domain.report_render import (
+    DISTRICT_FORMS,
+    change_label,
+    change_note,
+    foreign_block,
+    undelivered_line,
+    week_label,
+)
 from bot.domain.week_query import WeekError, WeekRange, parse_day
 from bot.domain.weeks import IsoWeek
 from bot.services.admin.districts import require_district
@@ -83,8 +90,11 @@ def _district_table(week: DistrictWeek) -> Table:
         total=len(week.schools),
         schools=plural(len(week.schools), t.SCHOOLS_GEN),
     )
-    undelivered = undelivered_line(week)
-    table = Table(title=title, caption=f"{answered}\n{undelivered}" if undelivered else answered)
+    # What /status says below its figures: who was not reached, whom the change is over,
+    # who still uses foreign messengers.
+    notes = [undelivered_line(week), change_note(week.change), *foreign_block(week)]
+    caption = "\n".join([answered, *(note for note in notes if note)])
+    table = Table(title=title, caption=caption)
     table.add_column(t.COL_SCHOOL)
     table.add_column("Ответ")
     for value in week.indicators:
@@ -99,6 +109,9 @@ def _district_table(week: DistrictWeek) -> Table:
         *(format_percent(v.ratio) for v in week.indicators),
         style="bold",
     )
+    if week.change is not None:
+        changes = (change_label(week, v) or "" for v in week.indicators)
+        table.add_row(t.CLI_CHANGE_ROW, "", *changes)
     return table
 
 

@@ -76,7 +76,7 @@ def render_status(week: DistrictWeek) -> str:
     lines.append(_count_line(week))
     if week.deadline_at is not None:
         lines.append(t.DEADLINE.format(when=moment_label(week.deadline_at, week.tz)))
-    lines += _foreign_block(week)
+    lines += foreign_block(week)
     lines += ["", *_indicator_lines(week)]
     below = _below_lines(week)
     if below:
@@ -119,7 +119,7 @@ def render_summary(week: DistrictWeek, *, late: bool) -> str:
     lines = [t.SUMMARY_TITLE.format(week=week_label(week.period), district=week.district)]
     if late:
         lines.append(t.SUMMARY_LATE_NOTE)
-    lines += [_count_line(week), *_foreign_block(week), "", *_indicator_lines(week)]
+    lines += [_count_line(week), *foreign_block(week), "", *_indicator_lines(week)]
     below = _below_lines(week)
     if below:
         lines += ["", t.BELOW_TITLE, *below]
@@ -304,7 +304,7 @@ def _change_suffix(change: WeekChange | None, key: str) -> str:
     return "" if pp is None else t.INDICATOR_CHANGE.format(change=format_pp(pp))
 
 
-def _foreign_block(week: DistrictWeek) -> list[str]:
+def foreign_block(week: DistrictWeek) -> list[str]:
     """Who still uses foreign messengers, first in a district report: a blank line and the
     block, or nothing when the questionnaire does not ask or nobody answered yet."""
     if not week.foreign_asked or not week.answered:

@@ -16,6 +16,7 @@ HOLIDAY_WEEK = "{district} · неделя {week}: каникулы или пр�
 NO_SCHOOLS = Template("В районе «{district}» пока нет школ.")
 
 INDICATORS_TITLE = "Показатели района:"
+CLI_CHANGE_ROW = "За неделю"  # `svodka status`: the row of the changes against last week
 INDICATOR_LINE = "• {label} — {value}"
 INDICATOR_CHANGE = " ({change} за неделю)"
 # The change is over the schools that answered both weeks (bot/domain/week_change.py).

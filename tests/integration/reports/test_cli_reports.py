@@ -58,6 +58,10 @@ def test_status_prints_the_week(database: Path, capsys: pytest.CaptureFixture[st
     out = capsys.readouterr().out
     assert "МКОУ «Дегвинская СОШ»" in out and "48,68 %" in out
     assert "Ответили 11 из 12 школ." in out
+    # As /status: the change against last week, whom it is over, foreign messengers.
+    assert "За неделю" in out and "= 0,00 п. п." in out
+    assert "Изменение по 5 школам, ответившим обе недели." in out
+    assert "Иностранными мессенджерами не пользуется ни одна из ответивших школ." in out
     assert main(["status"]) == 0
     assert DISTRICT in capsys.readouterr().out
 
