@@ -1,5 +1,7 @@
 """The officials' dashboard: the chat's `/web` replies and every text of the web pages."""
 
+from bot.texts import reports
+
 # --- in the chat ------------------------------------------------------------------------
 REFUSED = (
     "Сайт сводки открыт ответственным района, администраторам и руководителям школ, "
@@ -55,6 +57,9 @@ ANSWER_LATE = "с опозданием"
 ANSWER_NONE = "нет ответа"
 DISTRICT_ROW = "Район в целом"
 INDICATORS = "Показатели района"
+FOREIGN = "⚠ Иностранные мессенджеры"
+FOREIGN_NONE = reports.FOREIGN_NONE
+FOREIGN_NO_DETAILS = reports.FOREIGN_NO_DETAILS
 MISSING_TITLE = "Не ответили"
 MISSING_NONE = "Ответили все школы."
 COL_HEAD = "Руководитель"

@@ -19,7 +19,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from bot.domain.answers import format_answer
 from bot.domain.formatting import format_percent
 from bot.domain.messages_ru import NO_ANSWER
-from bot.domain.report_render import change_label, moment_label, week_label
+from bot.domain.report_render import change_label, change_note, moment_label, week_label
 from bot.texts import web as texts
 
 CSP = (
@@ -56,6 +56,7 @@ def environment() -> Environment:
         t=texts,
         answer=format_answer,
         change=lambda week, value: change_label(week, value) or NO_ANSWER,
+        change_note=change_note,
     )
     return env
 
