@@ -7,6 +7,7 @@ ids and a week; the session cookie is HttpOnly, SameSite=Strict and Secure behin
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -126,13 +127,29 @@ def _forget_cookie(response: web.Response, request: web.Request) -> web.Response
     return response
 
 
+def client_address(request: web.Request) -> str:
+    """Who opened a sign-in link, for throttling guesses. Behind a reverse proxy (on this
+    machine or in the private network, as in deploy/nginx-callback.conf) every request
+    comes from the proxy's address: then it is the address the proxy saw, the last one in
+    X-Forwarded-For (a client can forge the ones before it, not that one). A request from a
+    public address is its connection's."""
+    remote = request.remote or ""
+    forwarded = request.headers.get("X-Forwarded-For", "").rsplit(",", 1)[-1].strip()
+    try:
+        address = ipaddress.ip_address(remote)
+        behind_proxy = address.is_loopback or address.is_private
+    except ValueError:  # a Unix socket: a proxy on this machine
+        behind_proxy = True
+    return forwarded if forwarded and behind_proxy else remote
+
+
 async def sign_in(request: web.Request) -> web.StreamResponse:
     deps = _deps(request)
     try:
         signed = await signin.redeem(
             db=deps.db,
             token=request.match_info["token"],
-            client=request.remote or "",
+            client=client_address(request),
             now=deps.clock.now(),
         )
     except signin.TooManyAttempts as refused:

@@ -130,6 +130,21 @@ async def test_bad_links_from_one_address_are_throttled(
     assert (await client.get(again.removeprefix(BASE))).status == 200
 
 
+async def test_behind_a_proxy_each_visitor_is_throttled_by_their_own_address(
+    db: Database, clock: FakeClock, client: TestClient
+) -> None:
+    # The test client connects from 127.0.0.1, as nginx on the same machine does.
+    guesser = {"X-Forwarded-For": "203.0.113.7"}
+    for n in range(10):
+        assert (await client.get(f"/web/signin/guess{n}", headers=guesser)).status == 403
+    good = await signin.issue_link(db=db, vk_id=OFFICIAL, base_url=BASE, now=clock.now())
+    # A forged address before the proxy's own entry does not get the guesser out.
+    forged = {"X-Forwarded-For": "198.51.100.1, 203.0.113.7"}
+    assert (await client.get(good.removeprefix(BASE), headers=forged)).status == 429
+    official = {"X-Forwarded-For": "198.51.100.1"}
+    assert (await client.get(good.removeprefix(BASE), headers=official)).status == 200
+
+
 async def test_pages_only_read_and_carry_the_safety_headers(client: TestClient) -> None:
     page = await client.get("/web/")
     assert page.status == 401
