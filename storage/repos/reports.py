@@ -275,7 +275,6 @@ def _status_row(
     numbers_end = 12 + len(keys)
     values_end = numbers_end + len(values)
     contact, failed, late, answered_before = row[6:9], row[9], row[10], row[11]
-    answers = zip(values, row[numbers_end:values_end], strict=True)
     return StatusRow(
         school_id=row[0],
         name=row[1],
@@ -287,7 +286,7 @@ def _status_row(
         late=late,
         undelivered=bool(failed),
         counts={} if late is None else dict(zip(keys, row[12:numbers_end], strict=True)),
-        values={key: json.loads(value) for key, value in answers if value is not None},
+        values=_decoded(values, row[numbers_end:values_end]),
         previous=(
             None if answered_before is None else dict(zip(keys, row[values_end:], strict=True))
         ),
@@ -485,30 +484,36 @@ async def school_numbers(
     query = _school_numbers_query(tuple(counts), tuple(numbers), tuple(flags), tuple(values))
     result = await _rows(session, query, {"round_ids": list(round_ids)})
     keys = [*counts, *numbers]
+    return [_school_numbers_row(keys, flags, values, row) for row in result]
+
+
+def _school_numbers_row(
+    keys: Sequence[str], flags: Sequence[str], values: Sequence[str], row: Row[*tuple[Any, ...]]
+) -> SchoolNumbers:
     numbers_end = 8 + len(keys)
     flags_end = numbers_end + len(flags)
-    return [
-        SchoolNumbers._make(
-            (
-                *row[:3],
-                dict(zip(keys, row[8:numbers_end], strict=True)),
-                {
-                    **{
-                        k: n == 1
-                        for k, n in zip(flags, row[numbers_end:flags_end], strict=True)
-                        if n is not None
-                    },
-                    **{
-                        k: json.loads(v)
-                        for k, v in zip(values, row[flags_end:], strict=True)
-                        if v is not None
-                    },
-                },
-                *row[3:8],
-            )
-        )  # fmt: skip
-        for row in result
-    ]
+    given = zip(flags, row[numbers_end:flags_end], strict=True)
+    answers = {key: number == 1 for key, number in given if number is not None}
+    answers.update(_decoded(values, row[flags_end:]))
+    return SchoolNumbers(
+        round_id=row[0],
+        school_id=row[1],
+        late=row[2],
+        numbers=dict(zip(keys, row[8:numbers_end], strict=True)),
+        values=answers,
+        by_office=row[3],
+        author_vk_id=row[4],
+        author_first_name=row[5],
+        author_last_name=row[6],
+        author_role=row[7],
+    )
+
+
+def _decoded(keys: Sequence[str], stored: Sequence[str | None]) -> dict[str, Any]:
+    """The stored values (JSON text, from `_values_pivot`) of the keys that have one."""
+    return {
+        key: json.loads(text) for key, text in zip(keys, stored, strict=True) if text is not None
+    }
 
 
 @lru_cache(maxsize=32)

@@ -120,6 +120,7 @@ async def export_table(
     # A yes/no answer has a number too (1 or 0), but its cell shows «Да» / «Нет».
     flags = [q.key for q in qn.questions if q.type == "yes_no"]
     others = [q.key for q in qn.questions if q.type not in (*NUMERIC_TYPES, "yes_no")]
+    count_keys = set(counts)  # a week's total row adds these up
     by_round: dict[int, list[repo.SchoolNumbers]] = defaultdict(list)
     for r in await repo.school_numbers(
         session, round_ids=round_ids, counts=counts, numbers=numbers, flags=flags, values=others
@@ -137,7 +138,7 @@ async def export_table(
         shown += [(i, name, True) for i, name in archived.items() if i in answered]
         for school_id, name, is_archived in shown:
             rows.append(_school_row(round_.period, name, answered.get(school_id), is_archived))
-        rows.append(_total_row(total, counted, set(counts)))
+        rows.append(_total_row(total, counted, count_keys))
         totals.append(total)
     return ExportTable(qn, rows, totals)
 
